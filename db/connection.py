@@ -1,0 +1,82 @@
+"""Opening the data folder's database: WAL, foreign keys, migrations, and refusing a newer schema."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from db.migrations import MIGRATION_SET, migrations
+from models.app_info import DATABASE_FILE_NAME
+from models.errors import SchemaTooNewError, UserError
+
+
+def database_path(data_dir: Path) -> Path:
+    return Path(data_dir) / DATABASE_FILE_NAME
+
+
+def _applied_names(conn: sqlite3.Connection) -> list[str]:
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type='table' AND name='_sqlite_migrations'"
+    ).fetchone()
+    if not exists:
+        return []
+    rows = conn.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET]
+    )
+    return [row[0] for row in rows]
+
+
+def check_schema_not_newer(conn: sqlite3.Connection) -> None:
+    """Refuse a database that holds migrations this version of MotCua does not know.
+
+    Runs before anything is written, so a refused database is left byte for byte as it was.
+    """
+    known = {m.name for m in migrations._migrations}
+    unknown = [name for name in _applied_names(conn) if name not in known]
+    if unknown:
+        raise SchemaTooNewError(
+            "Cơ sở dữ liệu này do phiên bản MotCua mới hơn tạo ra "
+            f"(bước cấu trúc '{unknown[-1]}' không có trong bản này). "
+            "Hãy cập nhật MotCua; dữ liệu chưa bị thay đổi."
+        )
+
+
+def _backup_before_migrating(conn: sqlite3.Connection, path: Path) -> None:
+    """Copy an existing database aside before a schema change, with SQLite's online backup API."""
+    backup_dir = path.parent / "backups"
+    backup_dir.mkdir(exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = sqlite3.connect(backup_dir / f"truoc-nang-cap-{stamp}.sqlite3")
+    try:
+        conn.backup(target)
+    finally:
+        target.close()
+
+
+def open_database(path: Path) -> Database:
+    """Open (creating if needed) the database at `path`, migrated to this version's schema."""
+    path = Path(path)
+    existed = path.exists() and path.stat().st_size > 0
+    try:
+        conn = sqlite3.connect(path, timeout=15)
+        if existed:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as error:
+        raise UserError(f"Không mở được cơ sở dữ liệu {path}: tệp hỏng hoặc không phải SQLite ({error}).") from None
+    try:
+        check_schema_not_newer(conn)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA busy_timeout=15000")
+        db = Database(conn)
+        pending = migrations.pending(db)
+        if pending and existed and _applied_names(conn):
+            _backup_before_migrating(conn, path)
+        migrations.apply(db)
+    except BaseException:
+        conn.close()
+        raise
+    return db

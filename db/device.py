@@ -1,0 +1,41 @@
+"""Facts about this PC that are never synced: its device id and its station number (1-9)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlite_utils import Database
+
+from models.errors import UserError
+
+
+def _get(db: Database, key: str) -> str | None:
+    row = db.execute("SELECT value FROM local WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def _put(db: Database, key: str, value: str) -> None:
+    db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+               [key, value])
+
+
+def device_id(db: Database) -> str:
+    """This PC's id, made once (a UUID) the first time it is asked for."""
+    value = _get(db, "device_id")
+    if value is None:
+        value = str(uuid.uuid4())
+        with db.atomic():
+            _put(db, "device_id", value)
+    return value
+
+
+def station_number(db: Database) -> int:
+    """The PC's station number: the first digit of its dossiers' daily sequence (shared/domain.md)."""
+    return int(_get(db, "station_number") or 1)
+
+
+def set_station_number(db: Database, number: int) -> None:
+    if not isinstance(number, int) or not 1 <= number <= 9:
+        raise UserError("Số máy trạm phải là một chữ số từ 1 đến 9.")
+    with db.atomic():
+        _put(db, "station_number", str(number))

@@ -1,0 +1,94 @@
+"""The event log: every change is recorded as an immutable event in the same transaction as the change.
+
+Events are the sync outbox (pending while `acked_at` is NULL) and the audit trail: each holds the hash
+of the previous event of its device, so a row edited behind the app's back breaks the chain.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from db.device import device_id
+
+GENESIS_HASH = "0" * 64
+
+
+def current_actor() -> str:
+    """Who is acting; the OS user name until clerks' accounts exist."""
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name on some service accounts
+        return "khong-ro"
+
+
+def canonical_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def event_hash(prev_hash: str, fields: dict) -> str:
+    return hashlib.sha256((prev_hash + canonical_json(fields)).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Event:
+    uuid: str
+    device_id: str
+    seq: int
+    actor: str
+    at: str
+    entity: str
+    entity_id: str
+    action: str
+    payload: dict
+
+
+def record_event(db: Database, *, entity: str, entity_id: str, action: str, payload: dict,
+                 actor: str | None = None, at: datetime | None = None) -> Event:
+    """Append an event; must run inside the caller's transaction (`with db.atomic():`)."""
+    if not db.conn.in_transaction:
+        raise RuntimeError("record_event must run inside the transaction of the change it records")
+    device = device_id(db)
+    last = db.execute(
+        "SELECT seq, hash FROM events WHERE device_id = ? ORDER BY seq DESC LIMIT 1", [device]
+    ).fetchone()
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    moment = (at or datetime.now().astimezone()).isoformat(timespec="seconds")
+    event = Event(str(uuid.uuid4()), device, seq, actor or current_actor(), moment,
+                  entity, entity_id, action, payload)
+    fields = {
+        "uuid": event.uuid, "device_id": device, "seq": seq, "actor": event.actor, "at": moment,
+        "entity": entity, "entity_id": entity_id, "action": action, "payload": payload,
+    }
+    db.execute(
+        """INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload,
+                               prev_hash, hash)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+        [event.uuid, device, seq, event.actor, moment, entity, entity_id, action,
+         canonical_json(payload), prev_hash, event_hash(prev_hash, fields)],
+    )
+    return event
+
+
+def pending_count(db: Database) -> int:
+    """Events not yet acknowledged by the hub ("Chờ đồng bộ: N"), recomputed from the database."""
+    return db.execute("SELECT count(*) FROM events WHERE acked_at IS NULL").fetchone()[0]
+
+
+def events_for(db: Database, entity: str, entity_id: str) -> list[dict]:
+    rows = db.execute(
+        "SELECT uuid, device_id, seq, actor, at, action, payload FROM events "
+        "WHERE entity = ? AND entity_id = ? ORDER BY at, device_id, seq",
+        [entity, entity_id],
+    ).fetchall()
+    return [
+        {"uuid": r[0], "device_id": r[1], "seq": r[2], "actor": r[3], "at": r[4], "action": r[5],
+         "payload": json.loads(r[6])}
+        for r in rows
+    ]

@@ -1,0 +1,43 @@
+"""A procedure (thủ tục hành chính) of the unit's catalog, and what follows from its fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from models.settings import UnitSettings
+
+ONLINE_LEVELS = {"toan_trinh": "Toàn trình", "mot_phan": "Một phần", "": "Không"}
+
+DEADLINE_UNITS = {
+    "working_days": "ngày làm việc",
+    "calendar_days": "ngày",
+    "working_hours": "giờ làm việc",
+    "same_day": "trong ngày",
+}
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """One catalog entry. Retired (active=False), never deleted, since dossiers point at it."""
+
+    code: str
+    name: str
+    field: str = ""
+    deadline_text: str = ""
+    # Parsed processing time: (value, unit) with unit a key of DEADLINE_UNITS, or None, None.
+    deadline_value: float | None = None
+    deadline_unit: str | None = None
+    deadline_set_by_clerk: bool = False
+    fees: str = ""
+    online_level: str = ""  # key of ONLINE_LEVELS
+    essential: bool = False
+    own_url: str = ""
+    active: bool = True
+
+    @property
+    def online_level_label(self) -> str:
+        return ONLINE_LEVELS.get(self.online_level, "")
+
+    def qr_url(self, settings: UnitSettings) -> str:
+        """The link a citizen's phone opens: the procedure's own link, else the unit's template."""
+        return self.own_url or settings.qr_url_for(self.code)

@@ -1,0 +1,93 @@
+"""The unit's settings (commune, codes, QR link template, working hours) and their validation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, fields
+from datetime import time
+
+from models.errors import UserError
+from models.text import clean_text
+
+# The national portal addresses a procedure's page by an internal id, not by its code, and the older
+# code-based address is reported dead (shared/domain.md). Searching the portal by the code is the
+# best link that can be built from the code alone; a procedure's own link ("Đường dẫn") wins over it.
+DEFAULT_QR_TEMPLATE = "https://dichvucong.gov.vn/tim-kiem-thu-tuc-hanh-chinh?keyword={code}"
+
+# Office hours and the same-day cut-off: shared/domain.md, "Time" (unit settings with these defaults).
+DEFAULT_MORNING = ("07:30", "11:30")
+DEFAULT_AFTERNOON = ("13:30", "17:00")
+DEFAULT_SAME_DAY_CUTOFF = "15:00"
+
+SAMPLE_UNIT_NAME = "UBND xã Mẫu (dữ liệu mẫu)"
+SAMPLE_UNIT_CODE = "000.00.00.H00"
+
+_TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+
+
+def parse_clock(value: str) -> time:
+    """'07:30' -> time(7, 30); a clear message for anything else."""
+    match = _TIME.match(value.strip())
+    if not match:
+        raise UserError(f"Giờ không hợp lệ: '{value}' (cần dạng HH:MM, ví dụ 07:30).")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+@dataclass(frozen=True)
+class UnitSettings:
+    """What identifies the unit on paper and in dossier codes, and the local rules of its calendar."""
+
+    unit_name: str = SAMPLE_UNIT_NAME
+    unit_code: str = SAMPLE_UNIT_CODE
+    province: str = ""
+    # District level was abolished on 1 July 2025; old records still name it, so it stays optional.
+    district: str = ""
+    qr_template: str = DEFAULT_QR_TEMPLATE
+    # Prefix of dossier codes; empty means "the unit code" (Thông tư 01/2018: <unit code>-YYMMDD-XXXX).
+    dossier_prefix: str = ""
+    morning_start: str = DEFAULT_MORNING[0]
+    morning_end: str = DEFAULT_MORNING[1]
+    afternoon_start: str = DEFAULT_AFTERNOON[0]
+    afternoon_end: str = DEFAULT_AFTERNOON[1]
+    same_day_cutoff: str = DEFAULT_SAME_DAY_CUTOFF
+
+    @property
+    def effective_dossier_prefix(self) -> str:
+        return self.dossier_prefix or self.unit_code
+
+    def qr_url_for(self, code: str) -> str:
+        """The unit's link for a procedure that has no link of its own."""
+        return self.qr_template.replace("{code}", code)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> UnitSettings:
+        """Build from stored or typed values, ignoring unknown keys, then validate."""
+        known = {f.name for f in fields(cls)}
+        values = {key: value for key, value in data.items() if key in known}
+        for key, value in list(values.items()):
+            if isinstance(value, str):
+                values[key] = clean_text(value)
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Raise UserError with a Vietnamese message for the first invalid value."""
+        if not self.unit_name:
+            raise UserError("Tên đơn vị (xã/phường/đặc khu) không được để trống.")
+        if not self.unit_code or " " in self.unit_code:
+            raise UserError("Mã đơn vị không được để trống và không chứa dấu cách (ví dụ 000.17.22.H56).")
+        if " " in self.dossier_prefix:
+            raise UserError("Tiền tố mã hồ sơ không được chứa dấu cách.")
+        if not (self.qr_template.startswith("https://") or self.qr_template.startswith("http://")):
+            raise UserError("Mẫu đường dẫn QR phải bắt đầu bằng http:// hoặc https://.")
+        if "{code}" not in self.qr_template:
+            raise UserError("Mẫu đường dẫn QR phải chứa {code} (chỗ điền mã thủ tục).")
+        clocks = [parse_clock(v) for v in (self.morning_start, self.morning_end,
+                                           self.afternoon_start, self.afternoon_end)]
+        if not clocks[0] < clocks[1] <= clocks[2] < clocks[3]:
+            raise UserError("Giờ làm việc không hợp lệ: cần sáng bắt đầu < sáng kết thúc ≤ chiều bắt đầu < chiều kết thúc.")
+        parse_clock(self.same_day_cutoff)
