@@ -1,0 +1,1 @@
+"""The command line: a thin layer over models/ and db/, for scripts, scheduled tasks and tests."""

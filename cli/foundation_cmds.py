@@ -1,0 +1,154 @@
+"""Commands of the foundation: version, init, settings and the unit's calendar."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from cli.context import Context, parse_day, parse_moment
+from db.calendar_store import list_overrides, load_calendar, remove_override, set_override
+from db.data_folder import mark_first_run_done
+from db.device import set_station_number, station_number
+from db.settings_store import load_settings, update_settings
+from models.app_info import VERSION
+from models.errors import UserError
+
+_SETTING_OPTIONS = {
+    "unit_name": ("--unit-name", "tên đơn vị (ví dụ: UBND xã Hương Mai)"),
+    "unit_code": ("--unit-code", "mã định danh đơn vị (ví dụ: 000.17.22.H56)"),
+    "province": ("--province", "tỉnh/thành phố"),
+    "district": ("--district", "huyện (tùy chọn: cấp huyện đã bỏ từ 01/7/2025)"),
+    "qr_template": ("--qr-template", "mẫu đường dẫn QR, có {code} là chỗ điền mã thủ tục"),
+    "dossier_prefix": ("--dossier-prefix", "tiền tố mã hồ sơ (mặc định: mã đơn vị)"),
+}
+
+
+def register(subparsers, parents) -> None:
+    version = subparsers.add_parser("version", parents=parents, help="in phiên bản")
+    version.set_defaults(handler=cmd_version)
+
+    init = subparsers.add_parser("init", parents=parents, help="tạo thư mục dữ liệu, không hỏi gì")
+    _add_setting_options(init, required={"unit_name", "unit_code"})
+    init.add_argument("--station", type=int, help="số máy trạm 1-9 của máy này (mặc định 1)")
+    init.set_defaults(handler=cmd_init)
+
+    settings = subparsers.add_parser("settings", parents=parents, help="xem, sửa cài đặt đơn vị")
+    settings_sub = settings.add_subparsers(dest="action", metavar="VIỆC")
+    show = settings_sub.add_parser("show", parents=parents, help="xem cài đặt")
+    show.set_defaults(handler=cmd_settings_show)
+    set_ = settings_sub.add_parser("set", parents=parents, help="sửa cài đặt")
+    _add_setting_options(set_, required=set())
+    set_.add_argument("--station", type=int, help="số máy trạm 1-9 của máy này")
+    set_.set_defaults(handler=cmd_settings_set)
+
+    calendar = subparsers.add_parser("calendar", parents=parents, help="lịch làm việc của đơn vị")
+    calendar_sub = calendar.add_subparsers(dest="action", metavar="VIỆC")
+    for name, kind, text in (("add-off", "off", "thêm ngày nghỉ của đơn vị"),
+                             ("add-work", "work", "thêm ngày làm việc bù (ví dụ thứ Bảy)")):
+        sub = calendar_sub.add_parser(name, parents=parents, help=text)
+        sub.add_argument("day", metavar="NGÀY", help="dd/mm/yyyy hoặc YYYY-MM-DD")
+        sub.add_argument("--note", default="", help="ghi chú")
+        sub.set_defaults(handler=cmd_calendar_set, kind=kind)
+    remove = calendar_sub.add_parser("remove", parents=parents, help="bỏ một ngày đã thêm")
+    remove.add_argument("day", metavar="NGÀY")
+    remove.set_defaults(handler=cmd_calendar_remove)
+    listing = calendar_sub.add_parser("list", parents=parents, help="ngày nghỉ lễ và ngày của đơn vị")
+    listing.add_argument("--year", type=int, help="năm (mặc định: chỉ các ngày đơn vị thêm)")
+    listing.set_defaults(handler=cmd_calendar_list)
+    due = calendar_sub.add_parser("due", parents=parents, help="tính hạn trả từ một thời điểm")
+    due.add_argument("--from", dest="start", required=True, metavar="THỜI_ĐIỂM")
+    group = due.add_mutually_exclusive_group(required=True)
+    group.add_argument("--days", type=float, help="số ngày làm việc")
+    group.add_argument("--hours", type=float, help="số giờ làm việc")
+    group.add_argument("--same-day", action="store_true", help="trả trong ngày")
+    due.set_defaults(handler=cmd_calendar_due)
+
+
+def _add_setting_options(parser, required: set[str]) -> None:
+    for key, (flag, text) in _SETTING_OPTIONS.items():
+        parser.add_argument(flag, dest=key, required=key in required, help=text)
+
+
+def _setting_changes(context: Context) -> dict:
+    return {key: getattr(context.args, key, None) for key in _SETTING_OPTIONS}
+
+
+def cmd_version(context: Context) -> int:
+    context.emit({"version": VERSION}, f"MotCua {VERSION}")
+    return 0
+
+
+def _settings_output(context: Context) -> dict:
+    return {**load_settings(context.db).to_dict(), "station_number": station_number(context.db),
+            "data_dir": str(context.data_dir)}
+
+
+def cmd_init(context: Context) -> int:
+    settings = update_settings(context.db, _setting_changes(context))
+    if context.args.station is not None:
+        set_station_number(context.db, context.args.station)
+    mark_first_run_done(context.db)
+    context.emit(_settings_output(context), f"Đã tạo dữ liệu cho {settings.unit_name} tại {context.data_dir}")
+    return 0
+
+
+def cmd_settings_show(context: Context) -> int:
+    data = _settings_output(context)
+    context.emit(data, "\n".join(f"{key}: {value}" for key, value in data.items()))
+    return 0
+
+
+def cmd_settings_set(context: Context) -> int:
+    changes = _setting_changes(context)
+    if not any(value is not None for value in changes.values()) and context.args.station is None:
+        raise UserError("Chưa có gì để sửa: hãy cho ít nhất một tùy chọn, ví dụ --unit-name.")
+    if context.args.station is not None:
+        set_station_number(context.db, context.args.station)
+    update_settings(context.db, changes)
+    return cmd_settings_show(context)
+
+
+def cmd_calendar_set(context: Context) -> int:
+    day = parse_day(context.args.day)
+    set_override(context.db, day, context.args.kind, context.args.note)
+    context.emit({"day": day, "kind": context.args.kind}, f"Đã lưu ngày {day:%d/%m/%Y}.")
+    return 0
+
+
+def cmd_calendar_remove(context: Context) -> int:
+    day = parse_day(context.args.day)
+    if not remove_override(context.db, day):
+        raise UserError(f"Ngày {day:%d/%m/%Y} không có trong danh sách ngày của đơn vị.")
+    context.emit({"day": day, "removed": True}, f"Đã bỏ ngày {day:%d/%m/%Y}.")
+    return 0
+
+
+def cmd_calendar_list(context: Context) -> int:
+    rows = [dict(row, source="don_vi") for row in list_overrides(context.db)]
+    year = context.args.year
+    if year:
+        calendar = load_calendar(context.db)
+        rows = [row for row in rows if row["day"].startswith(str(year))]
+        day = date(year, 1, 1)
+        while day.year == year:
+            name = calendar.holiday_name(day)
+            if name and not any(row["day"] == day.isoformat() for row in rows):
+                rows.append({"day": day.isoformat(), "kind": "off", "note": name, "source": "le"})
+            day += timedelta(days=1)
+        rows.sort(key=lambda row: row["day"])
+    text = "\n".join(f"{row['day'][8:10]}/{row['day'][5:7]}/{row['day'][:4]}  "
+                     f"{'nghỉ' if row['kind'] == 'off' else 'làm bù'}  {row['note']}" for row in rows)
+    context.emit(rows, text or "Chưa có ngày nào.")
+    return 0
+
+
+def cmd_calendar_due(context: Context) -> int:
+    calendar = load_calendar(context.db)
+    start = parse_moment(context.args.start)
+    if context.args.same_day:
+        due = calendar.due_at(start, 1, "same_day")
+    elif context.args.hours is not None:
+        due = calendar.due_at(start, context.args.hours, "working_hours")
+    else:
+        due = calendar.due_at(start, context.args.days, "working_days")
+    context.emit({"from": start, "due_at": due}, f"Hạn trả: {due:%H:%M %d/%m/%Y}")
+    return 0

@@ -1,0 +1,103 @@
+"""Building the argument parser (Vietnamese help and errors) and dispatching to command modules."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sqlite3
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from cli import foundation_cmds
+from cli.context import Context, fail
+from models.errors import UserError
+
+# Each module has register(subparsers); its commands set `handler` (Context -> int exit code).
+COMMAND_MODULES = [foundation_cmds]
+
+_ARGPARSE_MESSAGES = [
+    (r"the following arguments are required: (.*)", "thiếu tham số bắt buộc: {0}"),
+    (r"unrecognized arguments: (.*)", "tham số không nhận ra: {0}"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", "tham số {0}: giá trị {1} không hợp lệ (chọn một trong {2})"),
+    (r"argument (\S+): expected one argument", "tham số {0} cần một giá trị"),
+    (r"argument (\S+): invalid (\w+) value: (.*)", "tham số {0}: giá trị {2} không hợp lệ"),
+    (r"argument (\S+): (.*)", "tham số {0}: {1}"),
+]
+
+
+def _translate(message: str) -> str:
+    for pattern, template in _ARGPARSE_MESSAGES:
+        match = re.fullmatch(pattern, message)
+        if match:
+            return template.format(*match.groups())
+    return message
+
+
+class VietnameseParser(argparse.ArgumentParser):
+    """argparse that answers bad input with one Vietnamese line and exit code 2."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("add_help", False)
+        super().__init__(*args, **kwargs)
+        self.add_argument("-h", "--help", action="help", help="hiện hướng dẫn này rồi thoát")
+
+    def error(self, message: str):  # noqa: D401 - argparse's hook
+        self.exit(2, f"Lỗi: {_translate(message)}. Xem: python main.py --help\n")
+
+    def format_usage(self) -> str:
+        return super().format_usage().replace("usage:", "Cách dùng:")
+
+    def format_help(self) -> str:
+        text = super().format_help().replace("usage:", "Cách dùng:")
+        return text.replace("options:", "Tùy chọn:").replace("positional arguments:", "Tham số:")
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """--data-dir and --json work before or after the command name."""
+    default = None if defaults else argparse.SUPPRESS
+    parser.add_argument("--data-dir", metavar="THƯ_MỤC", default=default,
+                        help="thư mục dữ liệu (mặc định: thư mục dữ liệu ứng dụng của người dùng)")
+    parser.add_argument("--json", action="store_true", default=False if defaults else argparse.SUPPRESS,
+                        help="in kết quả dạng JSON (cho script)")
+
+
+def build_parser() -> VietnameseParser:
+    parser = VietnameseParser(
+        prog="python main.py",
+        description="MotCua: phần mềm bộ phận một cửa cấp xã, chạy ngoại tuyến. "
+                    "Không có lệnh: mở giao diện.",
+    )
+    _add_global_options(parser, defaults=True)
+    subparsers = parser.add_subparsers(dest="command", metavar="LỆNH", title="Các lệnh",
+                                       parser_class=VietnameseParser)
+    # A parent parser must not carry its own -h (it would clash with each command's), so use a bare one.
+    common = argparse.ArgumentParser(add_help=False)
+    _add_global_options(common, defaults=False)
+    for module in COMMAND_MODULES:
+        module.register(subparsers, [common])
+    return parser
+
+
+def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> int | None:
+    """Run a command line; None when no command was given (the caller opens the GUI)."""
+    parser = build_parser()
+    args = parser.parse_args(list(argv))
+    if not args.command:
+        return None
+    handler = getattr(args, "handler", None)
+    if handler is None:  # a command group given without its sub-command
+        parser.parse_args([args.command, "--help"])
+        return 2
+    context = Context(args=args, data_dir_factory=default_data_dir, as_json=bool(args.json))
+    try:
+        return int(handler(context) or 0)
+    except UserError as error:
+        return fail(str(error))
+    except sqlite3.OperationalError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            return fail("Cơ sở dữ liệu đang bận (một chương trình khác đang ghi). Hãy thử lại sau.")
+        if "disk" in str(error) and "full" in str(error):
+            return fail("Ổ đĩa đã đầy: không ghi được dữ liệu. Không có gì bị thay đổi.")
+        raise
+    finally:
+        context.close()

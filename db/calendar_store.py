@@ -1,0 +1,58 @@
+"""The unit's own calendar overrides (an extra day off, a make-up working Saturday)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlite_utils import Database
+
+from db.events import record_event
+from models.errors import UserError
+from models.text import clean_text
+
+OVERRIDE_KINDS = {"off": "Nghỉ", "work": "Làm việc (làm bù)"}
+
+
+def load_overrides(db: Database) -> dict[date, str]:
+    rows = db.execute("SELECT day, kind FROM calendar_overrides").fetchall()
+    return {date.fromisoformat(day): kind for day, kind in rows}
+
+
+def list_overrides(db: Database) -> list[dict]:
+    rows = db.execute("SELECT day, kind, note FROM calendar_overrides ORDER BY day").fetchall()
+    return [{"day": day, "kind": kind, "note": note} for day, kind, note in rows]
+
+
+def set_override(db: Database, day: date, kind: str, note: str = "", actor: str | None = None) -> None:
+    if kind not in OVERRIDE_KINDS:
+        raise UserError("Loại ngày phải là 'off' (nghỉ) hoặc 'work' (làm việc bù).")
+    note = clean_text(note)
+    with db.atomic():
+        db.execute(
+            "INSERT INTO calendar_overrides(day, kind, note) VALUES (?, ?, ?) "
+            "ON CONFLICT(day) DO UPDATE SET kind = excluded.kind, note = excluded.note",
+            [day.isoformat(), kind, note],
+        )
+        record_event(db, entity="calendar", entity_id=day.isoformat(), action="set",
+                     payload={"kind": kind, "note": note}, actor=actor)
+
+
+def remove_override(db: Database, day: date, actor: str | None = None) -> bool:
+    with db.atomic():
+        cursor = db.execute("DELETE FROM calendar_overrides WHERE day = ?", [day.isoformat()])
+        if cursor.rowcount == 0:
+            return False
+        record_event(db, entity="calendar", entity_id=day.isoformat(), action="remove", payload={},
+                     actor=actor)
+    return True
+
+
+def load_calendar(db: Database):
+    """The unit's working-day calendar: its settings' office hours plus its own days and their notes."""
+    from db.settings_store import load_settings
+    from models.calendar import WorkCalendar
+
+    rows = list_overrides(db)
+    overrides = {date.fromisoformat(row["day"]): row["kind"] for row in rows}
+    notes = {date.fromisoformat(row["day"]): row["note"] for row in rows if row["note"]}
+    return WorkCalendar.from_settings(load_settings(db), overrides, notes=notes)

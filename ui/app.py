@@ -1,0 +1,55 @@
+"""Starting the GUI: the Qt application, the data folder, the first-run dialog, the main window."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QIcon
+from PySide6.QtWidgets import QApplication
+
+from db.data_folder import first_run_pending, mark_first_run_done, open_data_folder
+from models.app_info import APP_NAME, ORGANIZATION_NAME
+from models.errors import UserError
+from models.resources import resource_path
+from ui.app_context import AppContext
+from ui.dialogs import show_error
+from ui.main_window import MainWindow
+from ui.style import STYLESHEET
+
+
+def create_application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setOrganizationName(ORGANIZATION_NAME)
+    app.setApplicationName(APP_NAME)
+    icon = resource_path("icons", "motcua.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    font = QFont(app.font())
+    font.setPointSize(max(font.pointSize(), 10))
+    app.setFont(font)
+    app.setStyleSheet(STYLESHEET)
+    return app
+
+
+def open_context(data_dir: Path) -> AppContext:
+    return AppContext(data_dir, open_data_folder(data_dir))
+
+
+def run(data_dir: Path | None, default_data_dir: Callable[[], Path]) -> int:
+    app = create_application()
+    folder = data_dir or default_data_dir()
+    try:
+        context = open_context(folder)
+    except UserError as error:
+        show_error(None, str(error), "Không mở được dữ liệu")
+        return 1
+    if first_run_pending(context.db):
+        from ui.settings_dialog import SettingsDialog
+
+        SettingsDialog(context, None, first_run=True).exec()
+        mark_first_run_done(context.db)
+    window = MainWindow(context)
+    window.show()
+    return app.exec()

@@ -1,0 +1,48 @@
+"""Which screen fills each navigation area; an area whose issue is not built yet says so plainly."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from ui.app_context import AppContext
+
+AreaFactory = Callable[[AppContext], QWidget]
+
+
+def _not_yet(title: str) -> AreaFactory:
+    def make(context: AppContext) -> QWidget:
+        widget = QWidget()
+        layout = QVBoxLayout(widget)
+        heading = QLabel(title)
+        heading.setObjectName("areaTitle")
+        text = QLabel("Chức năng này chưa có trong phiên bản hiện tại.")
+        text.setWordWrap(True)
+        layout.addWidget(heading)
+        layout.addWidget(text)
+        layout.addStretch(1)
+        text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        return widget
+
+    return make
+
+
+def _settings_area(context: AppContext) -> QWidget:
+    from ui.settings_area import SettingsArea
+
+    return SettingsArea(context)
+
+
+def area_factories() -> dict[str, AreaFactory]:
+    """Area key -> factory. Screens are imported lazily so start-up stays quick."""
+    return {
+        "reception": _not_yet("Tiếp nhận hồ sơ"),
+        "dossiers": _not_yet("Hồ sơ"),
+        "catalog": _not_yet("Danh mục thủ tục hành chính"),
+        "posting": _not_yet("In niêm yết"),
+        "reports": _not_yet("Báo cáo"),
+        "sync": _not_yet("Đồng bộ"),
+        "settings": _settings_area,
+    }

@@ -1,0 +1,155 @@
+"""The main window: navigation to the areas, a status bar with the unit and the sync state, shortcuts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from db.events import pending_count
+from models.app_info import VERSION
+from ui import strings
+from ui.app_context import AppContext
+from ui.areas import area_factories
+from ui.dialogs import show_info
+from ui.style import DEFAULT_WINDOW_SIZE, NAVIGATION_WIDTH
+
+_GEOMETRY_KEY = "main_window/geometry"
+_STATE_KEY = "main_window/state"
+_AREA_KEY = "main_window/area"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context: AppContext):
+        super().__init__()
+        self.context = context
+        self.setWindowTitle(strings.APP_TITLE)
+        self.factories = area_factories()
+        self.area_keys = [key for key, _label, _shortcut in strings.AREAS]
+        self.area_widgets: dict[str, QWidget] = {}
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setFixedWidth(NAVIGATION_WIDTH)
+        for key, label, shortcut in strings.AREAS:
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setToolTip(f"{label} ({shortcut})")
+            self.navigation.addItem(item)
+        self.stack = QStackedWidget()
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.navigation.currentRowChanged.connect(self._show_row)
+
+        self._build_menus()
+        self._build_status_bar()
+        context.changed.connect(lambda _what: self.refresh_status())
+        self._restore_window()
+
+    # ----- areas
+    def _show_row(self, row: int) -> None:
+        if 0 <= row < len(self.area_keys):
+            self.show_area(self.area_keys[row])
+
+    def show_area(self, key: str) -> QWidget:
+        """Show an area, building its screen the first time it is visited."""
+        widget = self.area_widgets.get(key)
+        if widget is None:
+            widget = self.factories[key](self.context)
+            self.area_widgets[key] = widget
+            self.stack.addWidget(widget)
+        self.stack.setCurrentWidget(widget)
+        row = self.area_keys.index(key)
+        if self.navigation.currentRow() != row:
+            self.navigation.setCurrentRow(row)
+        return widget
+
+    def current_area(self) -> str:
+        return self.area_keys[self.navigation.currentRow()]
+
+    # ----- menus and shortcuts
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&Tệp")
+        self.settings_action = QAction("&Cài đặt…", self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(self.open_settings)
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        quit_action = QAction("&Thoát", self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = self.menuBar().addMenu("&Xem")
+        self.area_actions: dict[str, QAction] = {}
+        for key, label, shortcut in strings.AREAS:
+            action = QAction(label, self)
+            action.setShortcut(QKeySequence(shortcut))
+            action.triggered.connect(lambda _checked=False, k=key: self.show_area(k))
+            view_menu.addAction(action)
+            self.area_actions[key] = action
+        refresh = QAction("Làm &mới", self)
+        refresh.setShortcut(QKeySequence("F5"))
+        refresh.triggered.connect(lambda: self.context.changed.emit("refresh"))
+        view_menu.addAction(refresh)
+
+        help_menu = self.menuBar().addMenu("Trợ &giúp")
+        about = QAction("&Giới thiệu MotCua", self)
+        about.setShortcut(QKeySequence("F1"))
+        about.triggered.connect(self.show_about)
+        help_menu.addAction(about)
+
+    def open_settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        SettingsDialog(self.context, self).exec()
+
+    def show_about(self) -> None:
+        show_info(self, "Giới thiệu MotCua",
+                  f"MotCua {VERSION}\nPhần mềm bộ phận một cửa cấp xã, chạy ngoại tuyến.\n"
+                  f"Thư mục dữ liệu: {self.context.data_dir}")
+
+    # ----- status bar
+    def _build_status_bar(self) -> None:
+        self.unit_label = QLabel()
+        self.sync_label = QLabel()
+        self.statusBar().addWidget(self.unit_label, 1)
+        self.statusBar().addPermanentWidget(self.sync_label)
+        self.refresh_status()
+
+    def refresh_status(self) -> None:
+        settings = self.context.settings()
+        self.unit_label.setText(f"{settings.unit_name} · Mã đơn vị {settings.unit_code}")
+        self.sync_label.setText(f"{strings.pending_text(pending_count(self.context.db))} · {strings.SYNC_NEVER}")
+
+    # ----- remembering size and position
+    def _restore_window(self) -> None:
+        stored = self.context.ui_settings()
+        geometry = stored.value(_GEOMETRY_KEY)
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(*DEFAULT_WINDOW_SIZE)
+        state = stored.value(_STATE_KEY)
+        if state is not None:
+            self.restoreState(state)
+        area = stored.value(_AREA_KEY, self.area_keys[0])
+        self.show_area(area if area in self.area_keys else self.area_keys[0])
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        stored = self.context.ui_settings()
+        stored.setValue(_GEOMETRY_KEY, self.saveGeometry())
+        stored.setValue(_STATE_KEY, self.saveState())
+        stored.setValue(_AREA_KEY, self.current_area())
+        stored.sync()
+        super().closeEvent(event)

@@ -1,0 +1,204 @@
+"""The settings dialog: the unit's identity, office hours, and its calendar of days off and make-up days.
+
+Also used for the first run, with a "Bỏ qua" button that keeps the defaults.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.calendar_store import OVERRIDE_KINDS, list_overrides, remove_override, set_override
+from db.device import set_station_number, station_number
+from db.settings_store import save_settings
+from models.errors import UserError
+from models.settings import UnitSettings
+from ui import strings
+from ui.app_context import AppContext
+from ui.dialogs import show_error
+
+_TIME_FIELDS = [
+    ("morning_start", "Sáng bắt đầu"),
+    ("morning_end", "Sáng kết thúc"),
+    ("afternoon_start", "Chiều bắt đầu"),
+    ("afternoon_end", "Chiều kết thúc"),
+    ("same_day_cutoff", "Giờ chốt nhận hồ sơ \"trong ngày\""),
+]
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, context: AppContext, parent: QWidget | None = None, first_run: bool = False):
+        super().__init__(parent)
+        self.context = context
+        self.first_run = first_run
+        self.setWindowTitle("Thiết lập lần đầu" if first_run else "Cài đặt")
+        self.setMinimumWidth(640)
+        current = context.settings()
+        layout = QVBoxLayout(self)
+        if first_run:
+            intro = QLabel("Chào mừng đến với MotCua. Hãy nhập thông tin của đơn vị; có thể sửa sau trong "
+                           "Cài đặt. Nhấn \"Bỏ qua\" để dùng giá trị mẫu.")
+            intro.setWordWrap(True)
+            layout.addWidget(intro)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._unit_tab(current), "Đơn vị")
+        self.tabs.addTab(self._hours_tab(current), "Giờ làm việc")
+        self.calendar_tab = CalendarOverridesTab(context)
+        self.tabs.addTab(self.calendar_tab, "Ngày nghỉ, làm bù")
+        layout.addWidget(self.tabs)
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton(strings.SAVE, QDialogButtonBox.ButtonRole.AcceptRole)
+        cancel_text = strings.SKIP if first_run else strings.CANCEL
+        self.cancel_button = buttons.addButton(cancel_text, QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def _unit_tab(self, current: UnitSettings) -> QWidget:
+        tab = QWidget()
+        form = QFormLayout(tab)
+        self.unit_name = QLineEdit(current.unit_name)
+        self.unit_code = QLineEdit(current.unit_code)
+        self.unit_code.setPlaceholderText("ví dụ 000.17.22.H56")
+        self.province = QLineEdit(current.province)
+        self.district = QLineEdit(current.district)
+        self.district.setPlaceholderText("không bắt buộc (cấp huyện đã bỏ từ 01/7/2025)")
+        self.qr_template = QLineEdit(current.qr_template)
+        self.qr_template.setToolTip("{code} sẽ được thay bằng mã thủ tục, ví dụ 1.001193")
+        self.dossier_prefix = QLineEdit(current.dossier_prefix)
+        self.dossier_prefix.setPlaceholderText("để trống: dùng mã đơn vị")
+        self.station = QSpinBox()
+        self.station.setRange(1, 9)
+        self.station.setValue(station_number(self.context.db))
+        self.station.setToolTip("Mỗi máy tính của bộ phận một cửa một số khác nhau, để mã hồ sơ không trùng")
+        form.addRow("Tên đơn vị (xã/phường/đặc khu):", self.unit_name)
+        form.addRow("Mã đơn vị:", self.unit_code)
+        form.addRow("Tỉnh/thành phố:", self.province)
+        form.addRow("Huyện (cũ):", self.district)
+        form.addRow("Mẫu đường dẫn QR:", self.qr_template)
+        form.addRow("Tiền tố mã hồ sơ:", self.dossier_prefix)
+        form.addRow("Số máy trạm (1-9):", self.station)
+        return tab
+
+    def _hours_tab(self, current: UnitSettings) -> QWidget:
+        tab = QWidget()
+        form = QFormLayout(tab)
+        self.time_edits: dict[str, QTimeEdit] = {}
+        for key, label in _TIME_FIELDS:
+            edit = QTimeEdit()
+            edit.setDisplayFormat("HH:mm")
+            hours, minutes = getattr(current, key).split(":")
+            edit.setTime(edit.time().fromString(f"{hours}:{minutes}", "HH:mm"))
+            self.time_edits[key] = edit
+            form.addRow(label + ":", edit)
+        return tab
+
+    def values(self) -> dict:
+        data = {
+            "unit_name": self.unit_name.text(),
+            "unit_code": self.unit_code.text(),
+            "province": self.province.text(),
+            "district": self.district.text(),
+            "qr_template": self.qr_template.text(),
+            "dossier_prefix": self.dossier_prefix.text(),
+        }
+        data.update({key: edit.time().toString("HH:mm") for key, edit in self.time_edits.items()})
+        return data
+
+    def save(self) -> None:
+        try:
+            settings = UnitSettings.from_dict(self.values())
+            save_settings(self.context.db, settings)
+            set_station_number(self.context.db, self.station.value())
+        except UserError as error:
+            show_error(self, str(error))
+            return
+        self.context.changed.emit("settings")
+        self.accept()
+
+
+class CalendarOverridesTab(QWidget):
+    """The unit's own days: an extra day off, or a Saturday made a working day (làm bù)."""
+
+    def __init__(self, context: AppContext):
+        super().__init__()
+        self.context = context
+        layout = QVBoxLayout(self)
+        hint = QLabel("Ngày lễ, Tết theo quy định đã có sẵn. Ở đây thêm ngày nghỉ riêng của đơn vị "
+                      "hoặc ngày thứ Bảy làm bù.")
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Ngày", "Loại", "Ghi chú"])
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        layout.addWidget(self.table)
+        row = QHBoxLayout()
+        self.day = QDateEdit(QDate.currentDate())
+        self.day.setDisplayFormat("dd/MM/yyyy")
+        self.day.setCalendarPopup(True)
+        self.kind = QComboBox()
+        for key, label in OVERRIDE_KINDS.items():
+            self.kind.addItem(label, key)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("ghi chú, ví dụ: làm bù cho ngày 31/8")
+        self.add_button = QPushButton("Thêm")
+        self.remove_button = QPushButton("Xóa dòng chọn")
+        for widget in (self.day, self.kind, self.note, self.add_button, self.remove_button):
+            row.addWidget(widget)
+        layout.addLayout(row)
+        self.add_button.clicked.connect(self.add)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.reload()
+
+    def reload(self) -> None:
+        rows = list_overrides(self.context.db)
+        self.table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            year, month, day = row["day"].split("-")
+            item = QTableWidgetItem(f"{day}/{month}/{year}")
+            item.setData(Qt.ItemDataRole.UserRole, row["day"])
+            self.table.setItem(index, 0, item)
+            self.table.setItem(index, 1, QTableWidgetItem(OVERRIDE_KINDS[row["kind"]]))
+            self.table.setItem(index, 2, QTableWidgetItem(row["note"]))
+        self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(1)
+
+    def add(self) -> None:
+        try:
+            set_override(self.context.db, self.day.date().toPython(), self.kind.currentData(), self.note.text())
+        except UserError as error:
+            show_error(self, str(error))
+            return
+        self.note.clear()
+        self.reload()
+        self.context.changed.emit("calendar")
+
+    def remove_selected(self) -> None:
+        from datetime import date
+
+        rows = sorted({index.row() for index in self.table.selectedIndexes()})
+        for row in rows:
+            remove_override(self.context.db, date.fromisoformat(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)))
+        if rows:
+            self.reload()
+            self.context.changed.emit("calendar")

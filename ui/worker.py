@@ -1,0 +1,82 @@
+"""Running long work (import, printing, sync, big queries) off the GUI thread, with progress and cancel.
+
+The job is a plain function `job(progress, cancelled) -> result` that never touches widgets: it reports
+with `progress(done, total)` and checks `cancelled()`; the result or the error comes back by signal.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from models.errors import UserError
+from ui import strings
+
+Job = Callable[[Callable[[int, int], None], Callable[[], bool]], object]
+
+
+class _Signals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(str)
+
+
+class Worker(QRunnable):
+    def __init__(self, job: Job):
+        super().__init__()
+        self.job = job
+        self.signals = _Signals()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        try:
+            result = self.job(self.signals.progress.emit, self._cancel.is_set)
+        except UserError as error:
+            self.signals.failed.emit(str(error))
+        except Exception as error:  # noqa: BLE001 - a worker must report, never die silently
+            traceback.print_exc()
+            self.signals.failed.emit(f"Lỗi không mong đợi: {error}")
+        else:
+            self.signals.finished.emit(result)
+
+
+def run_with_progress(parent: QWidget, label: str, job: Job,
+                      on_done: Callable[[object], None],
+                      on_error: Callable[[str], None],
+                      cancellable: bool = True) -> Worker:
+    """Start `job` in the global thread pool behind a progress dialog; returns the worker."""
+    dialog = QProgressDialog(label, strings.CANCEL if cancellable else "", 0, 0, parent)
+    dialog.setWindowTitle("Đang xử lý")
+    dialog.setMinimumDuration(300)
+    dialog.setAutoClose(True)
+    if not cancellable:
+        dialog.setCancelButton(None)
+    worker = Worker(job)
+
+    def progress(done: int, total: int) -> None:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(min(done, total))
+
+    def finish(result: object) -> None:
+        dialog.reset()
+        dialog.deleteLater()
+        on_done(result)
+
+    def fail(message: str) -> None:
+        dialog.reset()
+        dialog.deleteLater()
+        on_error(message)
+
+    worker.signals.progress.connect(progress)
+    worker.signals.finished.connect(finish)
+    worker.signals.failed.connect(fail)
+    dialog.canceled.connect(worker.cancel)
+    QThreadPool.globalInstance().start(worker)
+    return worker
