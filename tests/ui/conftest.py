@@ -28,3 +28,26 @@ def errors(monkeypatch):
     for module in ("ui.settings_dialog",):
         monkeypatch.setattr(f"{module}.show_error", capture)
     return shown
+
+
+@pytest.fixture
+def type_text(qtbot):
+    """Type text key by key, Vietnamese included.
+
+    qtbot.keyClicks maps characters through QTest's ASCII table and aborts on 'ư' or 'đ'; a clerk's
+    keyboard (Unikey/IME) delivers composed characters as key events carrying text, which is what this
+    sends.
+    """
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    def type_into(widget, text: str) -> None:
+        for char in text:
+            if char.isascii():
+                qtbot.keyClicks(widget, char)
+                continue
+            for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, char))
+
+    return type_into

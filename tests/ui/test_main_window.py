@@ -34,7 +34,8 @@ def test_keyboard_shortcut_switches_area(qtbot, context):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    window.activateWindow()
+    window.windowHandle().requestActivate()
+    qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
     assert window.current_area() == "settings"
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
@@ -58,12 +59,12 @@ def test_window_remembers_size_position_and_area(qtbot, context):
     window = MainWindow(context)
     qtbot.addWidget(window)
     window.show()
-    window.setGeometry(QRect(40, 50, 900, 640))
+    window.setGeometry(QRect(30, 40, 700, 520))  # inside the 800x600 offscreen screen
     window.show_area("catalog")
     window.close()
 
     again = MainWindow(context)
     qtbot.addWidget(again)
     again.show()
-    assert again.size().width() == 900 and again.size().height() == 640
+    assert (again.size().width(), again.size().height()) == (700, 520)
     assert again.current_area() == "catalog"
