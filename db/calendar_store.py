@@ -13,11 +13,6 @@ from models.text import clean_text
 OVERRIDE_KINDS = {"off": "Nghỉ", "work": "Làm việc (làm bù)"}
 
 
-def load_overrides(db: Database) -> dict[date, str]:
-    rows = db.execute("SELECT day, kind FROM calendar_overrides").fetchall()
-    return {date.fromisoformat(day): kind for day, kind in rows}
-
-
 def list_overrides(db: Database) -> list[dict]:
     rows = db.execute("SELECT day, kind, note FROM calendar_overrides ORDER BY day").fetchall()
     return [{"day": day, "kind": kind, "note": note} for day, kind, note in rows]
