@@ -64,7 +64,7 @@ class CatalogFile:
 def parse_online_level(text: str) -> str | None:
     """'Toàn trình' / 'Mức độ 4' / '4' -> 'toan_trinh'; 'Một phần' / '3' -> 'mot_phan'; 1, 2, blank,
     'Không' -> ''; None when not recognised (Nghị định 42/2022 replaced levels 3-4 by these two)."""
-    folded = fold(text)
+    folded = fold(text).replace("_", " ")
     if "toan trinh" in folded:
         return "toan_trinh"
     if "mot phan" in folded:

@@ -1,0 +1,94 @@
+"""Writing the catalog to XLSX or CSV with the headers the importer reads, so a file round-trips."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from models.catalog import Procedure
+from models.catalog_import import HEADERS
+from models.errors import UserError
+
+# (column key, header, width in characters): the importer's first header of each key.
+COLUMNS = [
+    ("code", HEADERS["code"][0], 12),
+    ("name", HEADERS["name"][0], 60),
+    ("field", HEADERS["field"][0], 18),
+    ("deadline_text", HEADERS["deadline_text"][0], 40),
+    ("fees", HEADERS["fees"][0], 30),
+    ("online_level", HEADERS["online_level"][0], 12),
+    ("essential", HEADERS["essential"][0], 10),
+    ("own_url", HEADERS["own_url"][0], 40),
+]
+_LEVEL_TEXT = {"toan_trinh": "Toàn trình", "mot_phan": "Một phần", "": ""}
+
+
+def procedure_cells(procedure: Procedure) -> list[str]:
+    """One row of text cells, in COLUMNS order (essential as 'x' or blank, as units mark it)."""
+    values = {
+        "code": procedure.code, "name": procedure.name, "field": procedure.field,
+        "deadline_text": procedure.deadline_text, "fees": procedure.fees,
+        "online_level": _LEVEL_TEXT.get(procedure.online_level, ""),
+        "essential": "x" if procedure.essential else "", "own_url": procedure.own_url,
+    }
+    return [values[key] for key, _, _ in COLUMNS]
+
+
+def _write_csv(procedures: Iterable[Procedure], target: Path) -> None:
+    # UTF-8 with a BOM: without it Excel on Vietnamese Windows reads the file as Windows-1258.
+    with open(target, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow([header for _, header, _ in COLUMNS])
+        writer.writerows(procedure_cells(p) for p in procedures)
+
+
+def _write_xlsx(procedures: Iterable[Procedure], target: Path) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Danh mục TTHC"
+    wrap = Alignment(wrap_text=True, vertical="top")
+    sheet.append([header for _, header, _ in COLUMNS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = wrap
+    for procedure in procedures:
+        sheet.append(procedure_cells(procedure))
+        for cell in sheet[sheet.max_row]:
+            # Text stays text: a name starting with "=" must not become a formula, nor a code a number.
+            cell.data_type = "s"
+            cell.alignment = wrap
+    for index, (_, _, width) in enumerate(COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    workbook.save(target)
+
+
+def export_catalog(procedures: Iterable[Procedure], path: Path | str) -> Path:
+    """Write `path` (.xlsx or .csv) through a temporary file, so a failed write leaves no half file."""
+    path = Path(path)
+    writers = {".xlsx": _write_xlsx, ".csv": _write_csv}
+    writer = writers.get(path.suffix.lower())
+    if writer is None:
+        raise UserError(f"Chỉ xuất được ra tệp .xlsx hoặc .csv, không phải '{path.name}'.")
+    if not path.parent.is_dir():
+        raise UserError(f"Thư mục {path.parent} không tồn tại.")
+    handle, temporary = tempfile.mkstemp(prefix=".motcua-", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    try:
+        writer(list(procedures), Path(temporary))
+        os.replace(temporary, path)
+    except PermissionError:
+        raise UserError(f"Không ghi được {path.name}: tệp đang mở trong Excel hoặc không có quyền ghi.") from None
+    except OSError as error:
+        raise UserError(f"Không ghi được {path.name}: {error.strerror or error}.") from None
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+    return path
