@@ -1,0 +1,259 @@
+"""The list sheet: the whole catalog (or a selection) as an A4 table with one QR code per procedure.
+
+Layout: the unit header and title on page 1, then one table with a header row repeated on every page and
+a heading row per field ("I. Lĩnh vực Hộ tịch (12 thủ tục)") kept with the first procedure under it;
+footer 'Trang x/y' on every page. Names wrap in their column and are never cut.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    Table,
+    TableStyle,
+)
+
+from models.catalog import Procedure
+from models.errors import UserError
+from models.settings import UnitSettings
+from models.text import clean_text
+from printing.fonts import FONT
+from printing.layout import centered, numbered_canvas, style
+from printing.markup import (
+    MOTTO,
+    NATION,
+    SCAN_HINT,
+    code_markup,
+    date_text,
+    deadline_label,
+    field_title,
+    fit_line,
+    para,
+    parent_authority,
+    roman,
+    upper,
+)
+from printing.output import CancelHook, Job, PrintCancelled, ProgressHook, check_output, write_output
+from printing.qr import QrFlowable
+from printing.select import group_by_field
+
+PAGE_WIDTH, PAGE_HEIGHT = A4
+MARGIN_LEFT = 15 * mm
+MARGIN_RIGHT = 12 * mm
+MARGIN_TOP = 12 * mm
+MARGIN_BOTTOM = 16 * mm  # the footer lives in this margin
+FRAME_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+
+# The QR cell: a square box including the 4-module quiet zone. With the smallest code (21 modules) the
+# symbol is 28 mm * 21/29 = 20.3 mm, so every code is at least 2 cm wide.
+QR_BOX = 28 * mm
+QR_PADDING = 1.5 * mm
+
+COLUMN_TITLES = ("STT", "Tên thủ tục", "Mã", "Mức độ DVC", "Thời hạn giải quyết", "Phí, lệ phí", "Mã QR")
+_FIXED = {0: 9 * mm, 2: 22 * mm, 3: 18 * mm, 4: 24 * mm, 5: 22 * mm, 6: QR_BOX + 2 * QR_PADDING}
+COLUMN_WIDTHS = tuple(
+    _FIXED.get(index, FRAME_WIDTH - sum(_FIXED.values())) for index in range(len(COLUMN_TITLES))
+)
+
+GRID = colors.Color(0.25, 0.25, 0.25)
+HEAD_FILL = colors.Color(0.86, 0.86, 0.86)
+GROUP_FILL = colors.Color(0.94, 0.94, 0.94)
+
+QrFactory = Callable[[str, float, Callable[[], None]], Flowable]
+
+
+def _qr_flowable(text: str, box: float, on_draw: Callable[[], None]) -> Flowable:
+    return QrFlowable(text, box, on_draw=on_draw)
+
+
+class _Styles:
+    def __init__(self) -> None:
+        self.unit_parent = centered("unit-parent", 10.5)
+        self.unit = centered("unit", 10.5, bold=True)
+        self.nation = centered("nation", 10.5, bold=True)
+        self.motto = centered("motto", 11, bold=True)
+        self.title = centered("title", 13.5, bold=True, leading=17, spaceBefore=4 * mm)
+        self.subtitle = centered("subtitle", 10, spaceBefore=1.5 * mm)
+        self.hint = centered("hint", 10.5, bold=True, leading=14, borderColor=colors.black,
+                             borderWidth=0.8, borderPadding=(2 * mm, 3 * mm), leftIndent=3 * mm,
+                             rightIndent=3 * mm, spaceBefore=5 * mm,
+                             spaceAfter=5 * mm)
+        self.head = centered("head", 8.5, bold=True, leading=10.5)
+        self.group = style("group", 10, bold=True, leading=12.5)
+        self.number = centered("number", 9)
+        self.name = style("name", 9.5, leading=12)
+        self.small = style("small", 8.5, leading=10.5)
+        self.small_center = centered("small-center", 8.5, leading=10.5)
+
+
+class _Rule(Flowable):
+    """The short line under the unit's name and under the motto."""
+
+    def __init__(self, width: float):
+        super().__init__()
+        self.width, self.height = width, 2.5
+
+    def wrap(self, availWidth, availHeight):
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.setLineWidth(0.8)
+        self.canv.line(0, self.height - 0.5, self.width, self.height - 0.5)
+
+
+def _header(settings: UnitSettings, styles: _Styles, printed_on: date, count: int) -> list[Flowable]:
+    unit = upper(settings.unit_name)
+    left: list[Flowable] = []
+    parent = parent_authority(settings)
+    if parent:
+        left.append(Paragraph(para(parent), styles.unit_parent))
+    half = FRAME_WIDTH / 2
+    left += [Paragraph(para(unit), styles.unit), _Rule(half * 0.3)]
+    right = [Paragraph(NATION, styles.nation), Paragraph(MOTTO, styles.motto), _Rule(half * 0.55)]
+    top = Table([[left, right]], colWidths=[half * 0.9, half * 1.1])
+    top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                             ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                             ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                             ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+    title = ("DANH MỤC THỦ TỤC HÀNH CHÍNH<br/>THUỘC THẨM QUYỀN GIẢI QUYẾT CỦA "
+             + para(unit))
+    return [
+        top,
+        Paragraph(title, styles.title),
+        Paragraph(f"(In ngày {date_text(printed_on)} — gồm {count} thủ tục)", styles.subtitle),
+        Paragraph(SCAN_HINT, styles.hint),
+    ]
+
+
+def _table(procedures: Sequence[Procedure], settings: UnitSettings, styles: _Styles,
+           qr_factory: QrFactory, on_row_drawn: Callable[[], None], on_row_built: Callable[[], None]
+           ) -> Table:
+    rows: list[list] = [[Paragraph(title, styles.head) for title in COLUMN_TITLES]]
+    commands: list[tuple] = [
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (-1, 1), (-1, -1), QR_PADDING),
+        ("RIGHTPADDING", (-1, 1), (-1, -1), QR_PADDING),
+        ("TOPPADDING", (-1, 1), (-1, -1), QR_PADDING),
+        ("BOTTOMPADDING", (-1, 1), (-1, -1), QR_PADDING),
+    ]
+    number = 0
+    for group_index, (field, members) in enumerate(group_by_field(procedures), start=1):
+        row = len(rows)
+        heading = f"{roman(group_index)}. {para(field_title(field))} ({len(members)} thủ tục)"
+        rows.append([Paragraph(heading, styles.group)] + [""] * (len(COLUMN_TITLES) - 1))
+        commands += [("SPAN", (0, row), (-1, row)), ("BACKGROUND", (0, row), (-1, row), GROUP_FILL),
+                     ("NOSPLIT", (0, row), (-1, row + 1))]
+        for procedure in members:
+            number += 1
+            rows.append([
+                Paragraph(str(number), styles.number),
+                Paragraph(para(procedure.name), styles.name),
+                Paragraph(code_markup(procedure.code, styles.small_center, COLUMN_WIDTHS[2] - 5),
+                          styles.small_center),
+                Paragraph(para(procedure.online_level_label), styles.small_center),
+                Paragraph(para(deadline_label(procedure)), styles.small),
+                Paragraph(para(procedure.fees), styles.small),
+                qr_factory(procedure.qr_url(settings), QR_BOX, on_row_drawn),
+            ])
+            on_row_built()
+    table = Table(rows, colWidths=COLUMN_WIDTHS, repeatRows=1, splitByRow=1)
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _footer(settings: UnitSettings, printed_on: date):
+    left_text = (f"{clean_text(settings.unit_name)} — Danh mục thủ tục hành chính — "
+                 f"in ngày {date_text(printed_on)}")
+
+    def paint(canvas, page: int, total: int) -> None:
+        y = MARGIN_BOTTOM - 7 * mm
+        canvas.saveState()
+        canvas.setStrokeColor(GRID)
+        canvas.setLineWidth(0.4)
+        canvas.line(MARGIN_LEFT, y + 3.5 * mm, PAGE_WIDTH - MARGIN_RIGHT, y + 3.5 * mm)
+        canvas.setFont(FONT, 8)
+        right = f"Trang {page}/{total}"
+        canvas.drawRightString(PAGE_WIDTH - MARGIN_RIGHT, y, right)
+        room = FRAME_WIDTH - canvas.stringWidth(right, FONT, 8) - 8 * mm
+        canvas.drawString(MARGIN_LEFT, y, fit_line(left_text, FONT, 8, room))
+        canvas.restoreState()
+
+    return paint
+
+
+def build_list_pdf(
+    procedures: Sequence[Procedure],
+    settings: UnitSettings,
+    printed_on: date,
+    job: Job,
+    qr_factory: QrFactory = _qr_flowable,
+) -> tuple[bytes, int]:
+    """Lay out the list sheet and return (PDF bytes, page count).
+
+    `qr_factory(text, box, on_draw)` makes the QR cell; the benchmark swaps in reportlab's own widget.
+    """
+    styles = _Styles()
+    story = _header(settings, styles, printed_on, len(procedures))
+    story.append(_table(procedures, settings, styles, qr_factory, job.step, job.step))
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer, pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT, topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM, title=f"Danh mục thủ tục hành chính — {clean_text(settings.unit_name)}",
+        author=clean_text(settings.unit_name), creator="MotCua", invariant=1,
+    )
+    frame = Frame(MARGIN_LEFT, MARGIN_BOTTOM, FRAME_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body")
+    doc.addPageTemplates([PageTemplate(id="list", frames=[frame])])
+    pages: list[int] = []
+    try:
+        doc.build(story, canvasmaker=numbered_canvas(_footer(settings, printed_on), pages))
+    except PrintCancelled:
+        raise PrintCancelled("Đã hủy in.") from None  # reportlab annotates exceptions it passes on
+    return buffer.getvalue(), pages[0]
+
+
+def render_list_sheet(
+    procedures: Sequence[Procedure],
+    settings: UnitSettings,
+    out: Path | BinaryIO,
+    printed_on: date | None = None,
+    progress: ProgressHook | None = None,
+    cancelled: CancelHook | None = None,
+) -> int:
+    """Print `procedures` (as given: filter with select_procedures first) as the A4 list sheet.
+
+    Writes the PDF to `out` (a path, replaced atomically, or a binary stream) and returns the page
+    count. `progress(done, total)` is called as rows are prepared and drawn; when `cancelled()` turns
+    true, PrintCancelled is raised and nothing is written. UserError for an empty selection or an
+    output that cannot be written.
+    """
+    procedures = list(procedures)
+    if not procedures:
+        raise UserError("Không có thủ tục nào để in (hãy kiểm tra bộ lọc lĩnh vực/mã thủ tục).")
+    check_output(out)
+    job = Job(2 * len(procedures), progress, cancelled)
+    job.check()
+    data, pages = build_list_pdf(procedures, settings, printed_on or date.today(), job)
+    job.check()
+    write_output(data, out)
+    job.finish()
+    return pages
