@@ -2,7 +2,7 @@
 
 Each card: the unit's name, the procedure's name in large type (shrunk to fit the card, truncated with
 "…" only when even the smallest size cannot hold it; the list sheet always prints it in full), a large
-QR code (symbol 41 mm, quiet zone kept clear), the code and the online level, and the scan hint.
+QR code (symbol 41 mm, quiet zone kept clear) and beside it the code, the online level and the scan hint.
 Dashed lines are the cut guides.
 """
 
@@ -26,10 +26,10 @@ from models.errors import UserError
 from models.settings import UnitSettings
 from models.text import clean_text
 from printing.fonts import FONT_BOLD, register_fonts
-from printing.layout import centered
-from printing.markup import ELLIPSIS, SCAN_HINT, date_text, fit_line, para, upper
+from printing.layout import centered, style
+from printing.markup import ELLIPSIS, SCAN_HINT, code_markup, date_text, fit_line, para, upper
 from printing.output import CancelHook, Job, ProgressHook, check_output, write_output
-from printing.qr import qr_matrix
+from printing.qr import draw_qr, qr_matrix
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 COLUMNS, ROWS = 2, 3
@@ -37,11 +37,12 @@ CARDS_PER_PAGE = COLUMNS * ROWS
 PAGE_MARGIN = 8 * mm
 CARD_WIDTH = (PAGE_WIDTH - 2 * PAGE_MARGIN) / COLUMNS
 CARD_HEIGHT = (PAGE_HEIGHT - 2 * PAGE_MARGIN) / ROWS
-CARD_PADDING = 4.5 * mm
+CARD_PADDING = 4 * mm
+TEXT_GAP = 1.5 * mm  # between text blocks, and between text and a QR code's quiet zone
 INNER_WIDTH = CARD_WIDTH - 2 * CARD_PADDING
 QR_SYMBOL = 41 * mm  # the code itself; its quiet zone (4 modules) is kept empty around it
 
-NAME_MAX_SIZE = 16.0
+NAME_MAX_SIZE = 20.0
 NAME_MIN_SIZE = 7.0
 NAME_STEP = 0.5
 UNIT_SIZE = 7.5
@@ -97,19 +98,9 @@ def fit_card_name(name: str, width: float, height: float) -> FittedName:
 
 class _CardStyles:
     def __init__(self) -> None:
-        self.code = centered("card-code", 9, leading=11)
-        self.hint = centered("card-hint", 7.5, leading=9)
-
-
-@dataclass(frozen=True)
-class CardGeometry:
-    """Where the parts of one card go, relative to the card's lower-left corner (points)."""
-
-    qr_x: float
-    qr_y: float
-    qr_symbol: float
-    name_top: float
-    name_bottom: float
+        self.label = style("card-label", 7.5, leading=9)
+        self.value = style("card-value", 9.5, bold=True, leading=11.5, spaceAfter=2 * mm)
+        self.hint = style("card-hint", 8, leading=10)
 
 
 def _card_slots() -> list[tuple[float, float]]:
@@ -139,36 +130,42 @@ def _draw_guides(canvas: Canvas) -> None:
 
 def _draw_card(canvas: Canvas, x: float, y: float, procedure: Procedure, settings: UnitSettings,
                styles: _CardStyles, unit_line: str) -> FittedName:
-    from printing.qr import draw_qr
-
+    """One card: unit line on top, the name below it across the card, and at the bottom the QR code
+    (with its quiet zone) on the left and the code, online level and scan hint beside it."""
     inner_left = x + CARD_PADDING
     top = y + CARD_HEIGHT - CARD_PADDING
     bottom = y + CARD_PADDING
 
-    # Unit line at the top.
     canvas.setFont(FONT_BOLD, UNIT_SIZE)
     canvas.setFillColorRGB(0, 0, 0)
     canvas.drawCentredString(x + CARD_WIDTH / 2, top - UNIT_SIZE, unit_line)
-    name_top = top - UNIT_SIZE * 1.25 - 1.5 * mm
-
-    # Bottom up: hint, code line, then the QR with its quiet zone.
-    hint = Paragraph(SCAN_HINT, styles.hint)
-    hint_height = hint.wrap(INNER_WIDTH, CARD_HEIGHT)[1]
-    hint.drawOn(canvas, inner_left, bottom)
-    code_text = (f"Mã thủ tục: <b>{para(procedure.code)}</b><br/>Dịch vụ công trực tuyến: "
-                 f"<b>{para(procedure.online_level_label)}</b>")
-    code = Paragraph(code_text, styles.code)
-    code_height = code.wrap(INNER_WIDTH, CARD_HEIGHT)[1]
-    code_bottom = bottom + hint_height + 1 * mm
-    code.drawOn(canvas, inner_left, code_bottom)
+    name_top = top - UNIT_SIZE * 1.25 - TEXT_GAP
 
     matrix = qr_matrix(procedure.qr_url(settings))
     quiet = matrix.quiet_zone(QR_SYMBOL)
-    qr_y = code_bottom + code_height + quiet
-    draw_qr(canvas, matrix, x + (CARD_WIDTH - QR_SYMBOL) / 2, qr_y, QR_SYMBOL)
+    block = matrix.outer(QR_SYMBOL)  # symbol and quiet zone
+    draw_qr(canvas, matrix, inner_left + quiet, bottom + quiet, QR_SYMBOL)
 
-    # The name fills what is left between the unit line and the QR's quiet zone, centred vertically.
-    name_bottom = qr_y + QR_SYMBOL + quiet
+    # Beside the code: what it is, centred on the symbol's height.
+    side_left = inner_left + block + TEXT_GAP
+    side_width = INNER_WIDTH - block - TEXT_GAP
+    side = [
+        Paragraph("Mã thủ tục", styles.label),
+        Paragraph(code_markup(procedure.code, styles.value, side_width), styles.value),
+        Paragraph("Dịch vụ công trực tuyến", styles.label),
+        Paragraph(para(procedure.online_level_label), styles.value),
+        Paragraph(SCAN_HINT, styles.hint),
+    ]
+    heights = [paragraph.wrap(side_width, CARD_HEIGHT)[1] for paragraph in side]
+    gaps = [paragraph.style.spaceAfter for paragraph in side]
+    cursor = bottom + quiet + QR_SYMBOL / 2 + (sum(heights) + sum(gaps)) / 2
+    for paragraph, height, gap in zip(side, heights, gaps, strict=True):
+        cursor -= height
+        paragraph.drawOn(canvas, side_left, cursor)
+        cursor -= gap
+
+    # The name fills what is left between the unit line and the code's quiet zone, centred.
+    name_bottom = bottom + block + TEXT_GAP
     fitted = fit_card_name(procedure.name, INNER_WIDTH, name_top - name_bottom)
     name = Paragraph(para(fitted.text), _name_style(fitted.size))
     height = name.wrap(INNER_WIDTH, CARD_HEIGHT)[1]

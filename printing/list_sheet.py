@@ -57,9 +57,9 @@ MARGIN_TOP = 12 * mm
 MARGIN_BOTTOM = 16 * mm  # the footer lives in this margin
 FRAME_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 
-# The QR cell: a square box including the 4-module quiet zone. With the smallest code (21 modules) the
-# symbol is 28 mm * 21/29 = 20.3 mm, so every code is at least 2 cm wide.
-QR_BOX = 28 * mm
+# The QR cell: a square box including the 4-module quiet zone. With the smallest code used (version 4,
+# 33 modules) the symbol is 26 mm * 33/41 = 20.9 mm, so every code is at least 2 cm wide.
+QR_BOX = 26 * mm
 QR_PADDING = 1.5 * mm
 
 COLUMN_TITLES = ("STT", "Tên thủ tục", "Mã", "Mức độ DVC", "Thời hạn giải quyết", "Phí, lệ phí", "Mã QR")

@@ -17,9 +17,15 @@ from functools import lru_cache
 
 import qrcode
 from qrcode.constants import ERROR_CORRECT_M
+from qrcode.exceptions import DataOverflowError
 from reportlab.platypus import Flowable
 
+from models.errors import UserError
+
 QUIET_ZONE = 4  # modules of white around the symbol (the QR standard's minimum)
+# Smallest version used (33 modules): short links would otherwise give 21-module codes whose 4-module
+# quiet zone eats a fifth of the symbol's width in margins; at 2 cm a module is still over 0.6 mm.
+MIN_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -45,10 +51,16 @@ class QrMatrix:
 
 
 def encode_modules(text: str) -> list[list[bool]]:
-    """The module matrix (True = dark) of `text`, error correction M, smallest version that fits."""
-    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, box_size=1)
+    """The module matrix (True = dark) of `text`, error correction M, the smallest version from
+    MIN_VERSION that fits, mask chosen by the standard's penalty rules (qrcode's default)."""
+    code = qrcode.QRCode(version=MIN_VERSION, error_correction=ERROR_CORRECT_M, border=0, box_size=1)
     code.add_data(text)
-    code.make(fit=True)
+    try:
+        code.make(fit=True)
+    except DataOverflowError as error:
+        raise UserError(
+            f"Đường dẫn quá dài để tạo mã QR ({len(text)} ký tự): {text[:80]}…"
+        ) from error
     return [[bool(cell) for cell in row] for row in code.modules]
 
 
