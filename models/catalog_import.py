@@ -105,13 +105,13 @@ def decode_text(data: bytes) -> str:
 
     cp1258 writes tone marks as combining characters, so every cell is later composed to NFC.
     """
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding, label in ((codecs.BOM_UTF8, "utf-8-sig", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+                                 (codecs.BOM_UTF16_BE, "utf-16", "UTF-16")):
         if data.startswith(bom):
             try:
                 text = data.decode(encoding)
             except UnicodeDecodeError:
-                raise UserError(f"Tệp ghi là {encoding.upper()} nhưng bị hỏng: không đọc được.") from None
+                raise UserError(f"Tệp đánh dấu bảng mã {label} nhưng nội dung bị hỏng: không đọc được.") from None
             break
     else:
         if b"\x00" in data:

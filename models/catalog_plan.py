@@ -44,7 +44,7 @@ class PlanRow:
         text = f"{where}: {self.code or '(không mã)'} – {self.name or '(không tên)'}: {STATUS_LABELS[self.status]}"
         if self.reason:
             text += f" – {self.reason}"
-        if self.changes:
+        if self.changes and self.status == UPDATED:
             text += " (" + ", ".join(FIELD_LABELS.get(c, c) for c in self.changes) + ")"
         return text
 
