@@ -23,7 +23,7 @@ from models.catalog import DEADLINE_UNITS, Procedure
 from models.catalog_export import export_catalog
 from models.catalog_import import parse_online_level
 from models.catalog_plan import UNCHANGED, ImportPlan
-from models.deadline_text import format_deadline, format_number
+from models.deadline_text import format_deadline
 from models.errors import UserError
 
 
@@ -211,6 +211,6 @@ def cmd_add(context: Context) -> int:
 
 def cmd_fields(context: Context) -> int:
     counts = field_counts(context.db)
-    text = "\n".join(f"{name or '(chưa có lĩnh vực)'}: {format_number(n)}" for name, n in counts.items())
+    text = "\n".join(f"{name or '(chưa có lĩnh vực)'}: {n}" for name, n in counts.items())
     context.emit([{"field": name, "count": n} for name, n in counts.items()], text or "Danh mục trống.")
     return 0
