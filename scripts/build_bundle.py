@@ -5,7 +5,9 @@
 1. Installs the pinned build tools (requirements-build.txt) into the current venv if missing or different.
 2. Runs PyInstaller on pyinstaller.spec into build/ and dist/ from clean (dist/MotCua/, build/pyinstaller/).
 3. Checks the bundle's layout: both programs, every file of resources/, the holidays "vi" translations,
-   Qt's offscreen platform plugin (and the windows one on Windows).
+   Qt's offscreen platform plugin (and the windows one on Windows); and that every third-party package
+   the app's code imports comes from requirements.txt (or its dependencies), since the Windows build
+   installs only that file while this venv also has requirements-dev.txt.
 4. Runs the built program from a temporary folder (never the repository: nothing can be picked up from
    the source tree) with QT_QPA_PLATFORM=offscreen: `version`, `init`, `calendar list` (holidays with
    Vietnamese names), `catalog list` (the bundled sample catalog; checked only when `python main.py
@@ -22,6 +24,7 @@ since MotCua.exe is windowed there and has no stdout.
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import re
@@ -253,6 +256,80 @@ def check_layout() -> bool:
     return programs_ok
 
 
+# --- 3b. runtime dependencies ----------------------------------------------------------------------------
+
+def _normalise(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def runtime_closure() -> set[str]:
+    """requirements.txt's pins plus everything they require (read from the installed metadata)."""
+    from packaging.requirements import Requirement  # installed with pip/pytest/PyInstaller
+
+    pending = []
+    for line in (ROOT / "requirements.txt").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-"):
+            pending.append(Requirement(line).name)
+    closure: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if _normalise(name) in closure:
+            continue
+        closure.add(_normalise(name))
+        try:
+            requires = metadata.requires(name) or []
+        except metadata.PackageNotFoundError:
+            continue
+        for text in requires:
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                pending.append(requirement.name)
+    return closure
+
+
+def app_imports() -> dict[str, set[str]]:
+    """Top-level modules imported by main.py and the app's packages -> the files importing them."""
+    files = [ROOT / "main.py"] + [path for package in LOCAL_PACKAGES for path in (ROOT / package).rglob("*.py")]
+    found: dict[str, set[str]] = {}
+    for path in files:
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                found.setdefault(name.split(".")[0], set()).add(path.relative_to(ROOT).as_posix())
+    return found
+
+
+def check_runtime_dependencies() -> None:
+    """The Windows build installs requirements.txt only: a package the app imports must come from it.
+
+    A package that is installed here only through requirements-dev.txt gets bundled on this machine, so the
+    smoke tests pass, while the Windows bundle, built from requirements.txt, would lack it.
+    """
+    closure = runtime_closure()
+    distributions = metadata.packages_distributions()
+    missing = 0
+    for module, importers in sorted(app_imports().items()):
+        for distribution in distributions.get(module, []):
+            if _normalise(distribution) not in closure:
+                missing += 1
+                fail(f"the app imports `{module}` ({', '.join(sorted(importers))}) from the package "
+                     f"{distribution}, which requirements.txt neither pins nor pulls in: a Windows build "
+                     f"installed from requirements.txt would lack it. Pin it in requirements.txt.")
+    if not missing:
+        say(f"  requirements.txt with its dependencies: {len(closure)} packages; every third-party "
+            "package the app imports is among them")
+
+
 # --- 4. smoke tests ------------------------------------------------------------------------------------
 
 def _clean_env(**extra: str) -> dict[str, str]:
@@ -476,6 +553,8 @@ def _build_and_test(args: argparse.Namespace, version: str, started: float) -> i
     if ok:
         with step("bundle layout"):
             ok = check_layout()
+        with step("runtime dependencies (requirements.txt covers the app's imports)"):
+            check_runtime_dependencies()
     if ok:
         tmp = Path(tempfile.mkdtemp(prefix="motcua-bundle-"))
         try:
