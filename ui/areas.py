@@ -35,13 +35,25 @@ def _settings_area(context: AppContext) -> QWidget:
     return SettingsArea(context)
 
 
+def _catalog_area(context: AppContext) -> QWidget:
+    from ui.catalog_screen import CatalogScreen
+
+    return CatalogScreen(context)
+
+
+def _posting_area(context: AppContext) -> QWidget:
+    from ui.posting_screen import PostingScreen
+
+    return PostingScreen(context)
+
+
 def area_factories() -> dict[str, AreaFactory]:
     """Area key -> factory. Screens are imported lazily so start-up stays quick."""
     return {
         "reception": _not_yet("Tiếp nhận hồ sơ"),
         "dossiers": _not_yet("Hồ sơ"),
-        "catalog": _not_yet("Danh mục thủ tục hành chính"),
-        "posting": _not_yet("In niêm yết"),
+        "catalog": _catalog_area,
+        "posting": _posting_area,
         "reports": _not_yet("Báo cáo"),
         "sync": _not_yet("Đồng bộ"),
         "settings": _settings_area,
