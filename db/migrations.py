@@ -72,3 +72,144 @@ def foundation(db: Database) -> None:
     )
     db.execute("CREATE INDEX events_entity ON events(entity, entity_id)")
     db.execute("CREATE INDEX events_pending ON events(acked_at) WHERE acked_at IS NULL")
+
+
+@migrations(name="0002_dossiers")
+def dossiers(db: Database) -> None:
+    """Dossiers with their papers and attachments; indexes sized for a million dossiers.
+
+    Moments are naive local ISO 8601 text ('2026-02-24T10:00:00'), so text order is time order. The
+    code's day, station and sequence are kept apart to find the next number with one index seek.
+    `search_text` is the folded code, names, căn cước and phone (models.text.fold); the FTS5 trigram
+    table over it answers substring search in the GUI's search-as-you-type (SQLite ≥ 3.34); where
+    the tokenizer is missing the table is left out and search falls back to LIKE on `search_text`.
+    """
+    db.execute(
+        """CREATE TABLE dossiers (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,                    -- made on the PC that received it (sync dedup)
+            code TEXT NOT NULL UNIQUE,                    -- <prefix>-<YYMMDD>-<station><NNN>
+            group_id TEXT NOT NULL,                       -- shared by linked dossiers (liên thông)
+            code_day TEXT NOT NULL,                       -- YYYY-MM-DD of the code
+            station INTEGER NOT NULL CHECK (station BETWEEN 1 AND 9),
+            day_seq INTEGER NOT NULL CHECK (day_seq BETWEEN 1 AND 999),
+            procedure_code TEXT NOT NULL,                 -- no foreign key: a synced dossier may name
+            procedure_name TEXT NOT NULL,                 -- a procedure this PC lacks; name, field and
+            field TEXT NOT NULL DEFAULT '',               -- time are copied at receipt
+            deadline_text TEXT NOT NULL DEFAULT '',
+            deadline_value REAL,
+            deadline_unit TEXT,
+            channel TEXT NOT NULL CHECK (channel IN
+                ('truc_tiep', 'truc_tuyen', 'buu_chinh', 'ho_tro_truc_tuyen')),
+            state TEXT NOT NULL CHECK (state IN ('tiep_nhan', 'dang_xu_ly', 'cho_bo_sung',
+                'cho_nghia_vu_tai_chinh', 'co_ket_qua', 'da_tra', 'tu_choi', 'rut_ho_so', 'dung_giai_quyet')),
+            applicant_name TEXT NOT NULL DEFAULT '',
+            organisation TEXT NOT NULL DEFAULT '',
+            cccd TEXT NOT NULL DEFAULT '',
+            dob TEXT,                                     -- YYYY-MM-DD
+            sex TEXT NOT NULL DEFAULT '' CHECK (sex IN ('', 'nam', 'nu')),
+            phone TEXT NOT NULL DEFAULT '',
+            address TEXT NOT NULL DEFAULT '',
+            email TEXT NOT NULL DEFAULT '',
+            sets INTEGER NOT NULL DEFAULT 1,
+            note TEXT NOT NULL DEFAULT '',
+            logbook TEXT NOT NULL DEFAULT '',             -- sổ theo dõi: volume and number, if known
+            received_at TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            due_source TEXT NOT NULL DEFAULT 'law' CHECK (due_source IN ('law', 'clerk')),
+            paused_at TEXT,                               -- set while waiting (clock stopped)
+            supplement_count INTEGER NOT NULL DEFAULT 0,
+            extension_count INTEGER NOT NULL DEFAULT 0,
+            finished_at TEXT,                             -- reached co_ket_qua
+            timeliness TEXT CHECK (timeliness IN ('truoc_han', 'dung_han', 'qua_han')),
+            returned_at TEXT,
+            closed_at TEXT,                               -- reached a final state
+            state_changed_at TEXT NOT NULL,
+            search_text TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,                     -- real time of entry (differs when replayed)
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX dossiers_received ON dossiers(received_at)")
+    db.execute("CREATE INDEX dossiers_state_received ON dossiers(state, received_at)")
+    db.execute("CREATE INDEX dossiers_field_received ON dossiers(field, received_at)")
+    db.execute("CREATE INDEX dossiers_channel_received ON dossiers(channel, received_at)")
+    db.execute("CREATE INDEX dossiers_procedure ON dossiers(procedure_code, received_at)")
+    db.execute("CREATE INDEX dossiers_running_due ON dossiers(due_at) "
+               "WHERE state IN ('tiep_nhan', 'dang_xu_ly')")
+    db.execute("CREATE INDEX dossiers_group ON dossiers(group_id)")
+    db.execute("CREATE UNIQUE INDEX dossiers_day_station_seq ON dossiers(code_day, station, day_seq)")
+    db.execute(
+        """CREATE TABLE dossier_papers (
+            id INTEGER PRIMARY KEY,
+            dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('ban_chinh', 'ban_sao', 'ban_sao_chung_thuc')),
+            count INTEGER NOT NULL CHECK (count >= 1),
+            UNIQUE (dossier_id, position)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE dossier_attachments (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
+            sha256 TEXT NOT NULL,                         -- file is attachments/<sha[:2]>/<sha>.<ext>
+            ext TEXT NOT NULL CHECK (ext IN ('pdf', 'jpg', 'png')),
+            size INTEGER NOT NULL,
+            display_name TEXT NOT NULL DEFAULT '',        -- the original name, sanitised, shown only
+            kind TEXT NOT NULL DEFAULT 'ho_so' CHECK (kind IN ('ho_so', 'ket_qua')),
+            added_at TEXT NOT NULL,
+            UNIQUE (dossier_id, sha256)
+        )"""
+    )
+    import sqlite3
+
+    try:
+        db.execute("CREATE VIRTUAL TABLE dossier_search USING fts5(search_text, content='dossiers', "
+                   "content_rowid='id', tokenize='trigram')")
+    except sqlite3.OperationalError:  # SQLite older than 3.34: no trigram tokenizer
+        return
+    db.execute("""CREATE TRIGGER dossiers_search_insert AFTER INSERT ON dossiers BEGIN
+        INSERT INTO dossier_search(rowid, search_text) VALUES (new.id, new.search_text); END""")
+    db.execute("""CREATE TRIGGER dossiers_search_update AFTER UPDATE OF search_text ON dossiers BEGIN
+        INSERT INTO dossier_search(dossier_search, rowid, search_text)
+            VALUES ('delete', old.id, old.search_text);
+        INSERT INTO dossier_search(rowid, search_text) VALUES (new.id, new.search_text); END""")
+    db.execute("""CREATE TRIGGER dossiers_search_delete AFTER DELETE ON dossiers BEGIN
+        INSERT INTO dossier_search(dossier_search, rowid, search_text)
+            VALUES ('delete', old.id, old.search_text); END""")
+
+
+@migrations(name="0003_sync")
+def sync(db: Database) -> None:
+    """This PC's sync state (hub, token, pull cursor), events the hub refused, and conflicts found."""
+    db.execute(
+        """CREATE TABLE sync_state (
+            key TEXT PRIMARY KEY,                         -- this PC only, never synced (see sync/state.py)
+            value TEXT NOT NULL                           -- JSON
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE sync_rejected (
+            event_uuid TEXT PRIMARY KEY,                  -- a local event the hub refused (4xx): not resent
+            status INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            rejected_at TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE conflicts (
+            id INTEGER PRIMARY KEY,
+            entity TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            event_uuid TEXT NOT NULL,                     -- the event that met a different state
+            kind TEXT NOT NULL,                           -- 'state_move', 'due_at', 'duplicate_code'...
+            outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'skipped')),
+            message TEXT NOT NULL,                        -- Vietnamese, shown on the dossier's timeline
+            detected_at TEXT NOT NULL,
+            UNIQUE (event_uuid, kind)
+        )"""
+    )
+    db.execute("CREATE INDEX conflicts_entity ON conflicts(entity, entity_id)")

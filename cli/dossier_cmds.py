@@ -1,0 +1,227 @@
+"""Commands of the dossier desk: receive, list, show, move, extend, attach, and print the forms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli.context import Context, parse_day, parse_moment
+from db.attachments import ATTACHMENT_KINDS, attach_file
+from db.dossier_queries import count_dossiers, get_dossier, list_dossiers
+from db.dossier_rules import DossierRules, load_dossier_rules, save_dossier_rules
+from db.dossier_store import extend_dossier, move_dossier, preview_due, receive_dossier
+from db.settings_store import load_settings
+from models.dossier import CHANNELS, STATES, iso, parse_paper, summary_line
+from models.dossier_applicant import make_applicant
+from models.dossier_forms import form_set, resolve_kind
+from models.errors import UserError
+
+
+def register(subparsers, parents) -> None:
+    dossier = subparsers.add_parser("dossier", parents=parents, help="hồ sơ: tiếp nhận, tra cứu, chuyển xử lý")
+    sub = dossier.add_subparsers(dest="action", metavar="VIỆC")
+
+    receive = sub.add_parser("receive", parents=parents, help="tiếp nhận hồ sơ, in mã và hạn trả")
+    receive.add_argument("--procedure", required=True, metavar="MÃ_TTHC", help="mã thủ tục")
+    receive.add_argument("--name", help="họ tên người nộp (hoặc người đại diện tổ chức)")
+    receive.add_argument("--organisation", help="tên tổ chức nộp hồ sơ (nếu có)")
+    receive.add_argument("--cccd", help="số căn cước 12 chữ số")
+    receive.add_argument("--dob", help="ngày sinh dd/mm/yyyy")
+    receive.add_argument("--sex", help="giới tính: Nam hoặc Nữ")
+    receive.add_argument("--phone", help="số điện thoại")
+    receive.add_argument("--address", help="địa chỉ")
+    receive.add_argument("--email", help="thư điện tử")
+    receive.add_argument("--channel", default="truc_tiep", choices=list(CHANNELS), help="kênh nộp")
+    receive.add_argument("--received-at", metavar="THỜI_ĐIỂM", help="thời điểm tiếp nhận (nhập lại hồ sơ cũ)")
+    receive.add_argument("--due-at", metavar="THỜI_ĐIỂM", help="hạn trả (bắt buộc khi thủ tục chưa rõ thời hạn)")
+    receive.add_argument("--paper", action="append", default=[], metavar="TÊN|LOẠI|SỐ",
+                         help="giấy tờ nhận: 'tên|ban_chinh|1' (lặp lại cho nhiều giấy tờ)")
+    receive.add_argument("--sets", type=int, default=1, help="số bộ hồ sơ (mặc định 1)")
+    receive.add_argument("--note", default="", help="ghi chú")
+    receive.add_argument("--logbook", default="", help="quyển số/số thứ tự trong sổ theo dõi")
+    receive.add_argument("--linked", default="", metavar="MÃ2,MÃ3", help="thủ tục liên thông đi kèm")
+    receive.set_defaults(handler=cmd_receive)
+
+    preview = sub.add_parser("due", parents=parents, help="xem trước hạn trả của một thủ tục")
+    preview.add_argument("--procedure", required=True, metavar="MÃ_TTHC")
+    preview.add_argument("--received-at", metavar="THỜI_ĐIỂM")
+    preview.set_defaults(handler=cmd_preview_due)
+
+    listing = sub.add_parser("list", parents=parents, help="danh sách hồ sơ, mới nhất trước")
+    listing.add_argument("--state", choices=list(STATES), help="trạng thái")
+    listing.add_argument("--field", help="lĩnh vực")
+    listing.add_argument("--channel", choices=list(CHANNELS), help="kênh nộp")
+    listing.add_argument("--from", dest="received_from", metavar="NGÀY", help="nhận từ ngày")
+    listing.add_argument("--to", dest="received_to", metavar="NGÀY", help="nhận đến ngày")
+    listing.add_argument("--overdue", action="store_true", help="chỉ hồ sơ quá hạn")
+    listing.add_argument("--due-today", action="store_true", help="chỉ hồ sơ đến hạn hôm nay")
+    listing.add_argument("--due-this-week", action="store_true", help="chỉ hồ sơ đến hạn tuần này")
+    listing.add_argument("--search", help="tìm theo mã, họ tên, số căn cước, số điện thoại")
+    listing.add_argument("--limit", type=int, default=100, help="số dòng (mặc định 100)")
+    listing.add_argument("--offset", type=int, default=0, help="bỏ qua N dòng đầu")
+    listing.add_argument("--count", action="store_true", help="chỉ in số hồ sơ khớp")
+    listing.set_defaults(handler=cmd_list)
+
+    show = sub.add_parser("show", parents=parents, help="xem một hồ sơ và lịch sử xử lý")
+    show.add_argument("code", metavar="MÃ_HỒ_SƠ")
+    show.set_defaults(handler=cmd_show)
+
+    move = sub.add_parser("move", parents=parents, help="chuyển trạng thái hồ sơ")
+    move.add_argument("code", metavar="MÃ_HỒ_SƠ")
+    move.add_argument("--to", dest="to_state", required=True, choices=list(STATES), help="trạng thái mới")
+    move.add_argument("--note", default="", help="ghi chú, lý do")
+    move.add_argument("--at", metavar="THỜI_ĐIỂM", help="thời điểm chuyển (nhập lại), mặc định bây giờ")
+    move.set_defaults(handler=cmd_move)
+
+    extend = sub.add_parser("extend", parents=parents, help="gia hạn (in Mẫu 04 xin lỗi, hẹn lại)")
+    extend.add_argument("code", metavar="MÃ_HỒ_SƠ")
+    amount = extend.add_mutually_exclusive_group(required=True)
+    amount.add_argument("--hours", type=float, help="số giờ làm việc")
+    amount.add_argument("--days", type=float, help="số ngày làm việc")
+    extend.add_argument("--reason", required=True, help="lý do gia hạn")
+    extend.add_argument("--at", metavar="THỜI_ĐIỂM")
+    extend.set_defaults(handler=cmd_extend)
+
+    attach = sub.add_parser("attach", parents=parents, help="đính kèm bản số hóa (PDF, JPEG, PNG)")
+    attach.add_argument("code", metavar="MÃ_HỒ_SƠ")
+    attach.add_argument("file", metavar="TỆP")
+    attach.add_argument("--kind", default="ho_so", choices=list(ATTACHMENT_KINDS), help="giấy tờ hay kết quả")
+    attach.set_defaults(handler=cmd_attach)
+
+    rules = sub.add_parser("rules", parents=parents, help="xem, sửa quy tắc hồ sơ của đơn vị")
+    rules.add_argument("--restart-full-time", choices=["on", "off"],
+                       help="sau khi bổ sung: tính lại toàn bộ thời hạn (on) hay cộng thời gian chờ (off)")
+    rules.add_argument("--form-set", help="bộ biểu mẫu: tt01_2018 hoặc tt03_2025")
+    rules.add_argument("--result-place", help="nơi trả kết quả in trên giấy hẹn")
+    rules.set_defaults(handler=cmd_rules)
+
+    receipt = subparsers.add_parser("receipt", parents=parents, help="in giấy tiếp nhận và hẹn trả (Mẫu 01)")
+    receipt.add_argument("code", metavar="MÃ_HỒ_SƠ")
+    receipt.add_argument("--out", required=True, metavar="TỆP.pdf")
+    receipt.set_defaults(handler=cmd_receipt)
+
+    form = subparsers.add_parser("form", parents=parents, help="in phiếu 02–05 của một hồ sơ")
+    form.add_argument("kind", metavar="MẪU", help="02 bổ sung, 03 từ chối, 04 xin lỗi, 05 kiểm soát (hoặc tên)")
+    form.add_argument("code", metavar="MÃ_HỒ_SƠ")
+    form.add_argument("--out", required=True, metavar="TỆP.pdf")
+    form.set_defaults(handler=cmd_form)
+
+
+def _maybe_moment(text: str | None):
+    return parse_moment(text) if text else None
+
+
+def cmd_receive(context: Context) -> int:
+    args = context.args
+    applicant = make_applicant(name=args.name, organisation=args.organisation, cccd=args.cccd, dob=args.dob,
+                               sex=args.sex, phone=args.phone, address=args.address, email=args.email)
+    papers = [parse_paper(text) for text in args.paper]
+    dossier = receive_dossier(
+        context.db, procedure_code=args.procedure, applicant=applicant, channel=args.channel, papers=papers,
+        sets=args.sets, note=args.note, received_at=_maybe_moment(args.received_at),
+        due_at=_maybe_moment(args.due_at), linked=[c for c in args.linked.split(",") if c.strip()],
+        logbook=args.logbook)
+    codes = ", ".join([dossier.code] + [g["code"] for g in dossier.group])
+    context.emit(dossier.to_dict(), f"Đã tiếp nhận hồ sơ {codes}. Hạn trả: {dossier.due_at:%H:%M %d/%m/%Y}.")
+    return 0
+
+
+def cmd_preview_due(context: Context) -> int:
+    received = _maybe_moment(context.args.received_at)
+    due = preview_due(context.db, context.args.procedure, received)
+    text = f"Hạn trả: {due:%H:%M %d/%m/%Y}" if due else "Thủ tục chưa rõ thời hạn: cần nhập hạn trả."
+    context.emit({"procedure_code": context.args.procedure, "due_at": iso(due)}, text)
+    return 0
+
+
+def cmd_list(context: Context) -> int:
+    args = context.args
+    filters = dict(state=args.state, field=args.field, channel=args.channel,
+                   received_from=parse_day(args.received_from) if args.received_from else None,
+                   received_to=parse_day(args.received_to) if args.received_to else None,
+                   overdue=args.overdue, due_today=args.due_today, due_this_week=args.due_this_week,
+                   search=args.search)
+    if args.count:
+        total = count_dossiers(context.db, **filters)
+        context.emit({"count": total}, f"{total} hồ sơ")
+        return 0
+    dossiers = list_dossiers(context.db, **filters, limit=args.limit, offset=args.offset)
+    context.emit([d.to_dict() for d in dossiers], summary_line(dossiers) or "Không có hồ sơ nào.")
+    return 0
+
+
+def _show_text(data: dict) -> str:
+    lines = [f"{data['code']}  {data['state_label']}  hạn {data['due_at']}", f"{data['name']}  {data['procedure_name']}"]
+    lines += [f"  {e['at']}  {e['actor']}  {e['action']}  {e['payload'].get('to', '')}"
+              for e in data.get("events", [])]
+    return "\n".join(lines)
+
+
+def cmd_show(context: Context) -> int:
+    data = get_dossier(context.db, context.args.code).to_dict()
+    context.emit(data, _show_text(data))
+    return 0
+
+
+def cmd_move(context: Context) -> int:
+    args = context.args
+    dossier = move_dossier(context.db, args.code, args.to_state, note=args.note, at=_maybe_moment(args.at))
+    context.emit(dossier.to_dict(), f"Hồ sơ {dossier.code}: {dossier.state_label}. "
+                                    f"Hạn trả: {dossier.due_at:%H:%M %d/%m/%Y}.")
+    return 0
+
+
+def cmd_extend(context: Context) -> int:
+    args = context.args
+    dossier = extend_dossier(context.db, args.code, hours=args.hours, days=args.days, reason=args.reason,
+                             at=_maybe_moment(args.at))
+    context.emit(dossier.to_dict(), f"Đã gia hạn hồ sơ {dossier.code} đến {dossier.due_at:%H:%M %d/%m/%Y}.")
+    return 0
+
+
+def cmd_attach(context: Context) -> int:
+    record = attach_file(context.db, context.data_dir, context.args.code, context.args.file,
+                         kind=context.args.kind)
+    context.emit(record, f"Đã đính kèm '{record['display_name']}' vào hồ sơ {record['code']}.")
+    return 0
+
+
+def cmd_rules(context: Context) -> int:
+    args = context.args
+    rules = load_dossier_rules(context.db)
+    if args.restart_full_time or args.form_set or args.result_place is not None:
+        rules = save_dossier_rules(context.db, DossierRules(
+            restart_full_time_on_resume=(args.restart_full_time == "on") if args.restart_full_time
+            else rules.restart_full_time_on_resume,
+            form_set=args.form_set or rules.form_set,
+            result_place=rules.result_place if args.result_place is None else args.result_place))
+    data = rules.__dict__
+    context.emit(data, "\n".join(f"{k}: {v}" for k, v in data.items()))
+    return 0
+
+
+def _print(context: Context, kind_text: str) -> int:
+    from printing.forms import render_form  # reportlab is loaded only by the commands that print
+
+    rules = load_dossier_rules(context.db)
+    forms = form_set(rules.form_set)
+    kind = resolve_kind(kind_text, forms)
+    dossier = get_dossier(context.db, context.args.code)
+    out = Path(context.args.out)
+    if out.suffix.lower() != ".pdf":
+        raise UserError(f"Tệp in phải có đuôi .pdf: '{out}'.")
+    pages = render_form(kind, dossier, load_settings(context.db), out, forms=forms,
+                        result_place=rules.result_place)
+    context.emit({"code": dossier.code, "form": kind, "number": forms.numbers[kind], "out": out,
+                  "pages": pages}, f"Đã in Mẫu {forms.numbers[kind]} của hồ sơ {dossier.code} ra {out}.")
+    return 0
+
+
+def cmd_receipt(context: Context) -> int:
+    return _print(context, "tiep_nhan")
+
+
+def cmd_form(context: Context) -> int:
+    kind = resolve_kind(context.args.kind, form_set(load_dossier_rules(context.db).form_set))
+    if kind == "tiep_nhan":
+        raise UserError("Giấy tiếp nhận (Mẫu 01) in bằng lệnh: receipt MÃ_HỒ_SƠ --out TỆP.pdf")
+    return _print(context, context.args.kind)

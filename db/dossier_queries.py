@@ -1,0 +1,187 @@
+"""Reading dossiers: one by code with its timeline, and filtered, paged lists for a million rows."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from sqlite_utils import Database
+
+from db.events import events_for
+from models.dossier import CLOCK_RUNNING_STATES, Dossier, Paper, check_channel, check_state, iso
+from models.dossier_applicant import Applicant
+from models.dossier_clock import day_bounds, now_local, week_bounds
+from models.errors import UserError
+from models.text import clean_text, fold
+
+_COLUMNS = ("id", "uuid", "code", "group_id", "procedure_code", "procedure_name", "field", "deadline_text",
+            "deadline_value", "deadline_unit", "channel", "state", "applicant_name", "organisation", "cccd",
+            "dob", "sex", "phone", "address", "email", "sets", "note", "logbook", "received_at", "due_at",
+            "due_source", "paused_at", "supplement_count", "extension_count", "finished_at", "timeliness",
+            "returned_at", "closed_at", "state_changed_at")
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM dossiers"
+_MOMENTS = ("received_at", "due_at", "paused_at", "finished_at", "returned_at", "closed_at", "state_changed_at")
+_RUNNING = "state IN ({})".format(", ".join(f"'{s}'" for s in CLOCK_RUNNING_STATES))
+_FTS_MIN = 3  # the trigram tokenizer cannot match shorter strings
+MAX_LIMIT = 1000
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def row_to_dossier(row: tuple) -> Dossier:
+    v = dict(zip(_COLUMNS, row, strict=True))
+    applicant = Applicant(name=v.pop("applicant_name"), organisation=v.pop("organisation"), cccd=v.pop("cccd"),
+                          dob=date.fromisoformat(v["dob"]) if v["dob"] else None, sex=v.pop("sex"),
+                          phone=v.pop("phone"), address=v.pop("address"), email=v.pop("email"))
+    v.pop("dob")
+    for name in _MOMENTS:
+        v[name] = _moment(v[name])
+    return Dossier(applicant=applicant, **v)
+
+
+def find_dossier(db: Database, code: str) -> Dossier | None:
+    """The stored row only (no papers, events…); None when there is no such code."""
+    row = db.execute(_SELECT + " WHERE code = ?", [clean_text(code)]).fetchone()
+    return row_to_dossier(row) if row else None
+
+
+def require_dossier(db: Database, code: str) -> Dossier:
+    dossier = find_dossier(db, code)
+    if dossier is None:
+        raise UserError(f"Không có hồ sơ mã '{clean_text(code)}'.")
+    return dossier
+
+
+def papers_of(db: Database, dossier_id: int) -> tuple[Paper, ...]:
+    rows = db.execute("SELECT name, kind, count FROM dossier_papers WHERE dossier_id = ? ORDER BY position",
+                      [dossier_id]).fetchall()
+    return tuple(Paper(name=r[0], kind=r[1], count=r[2]) for r in rows)
+
+
+def attachments_of(db: Database, dossier_id: int) -> tuple[dict, ...]:
+    rows = db.execute(
+        "SELECT uuid, sha256, ext, size, display_name, kind, added_at FROM dossier_attachments "
+        "WHERE dossier_id = ? ORDER BY added_at, id", [dossier_id]).fetchall()
+    return tuple({"uuid": r[0], "sha256": r[1], "ext": r[2], "size": r[3], "display_name": r[4],
+                  "kind": r[5], "added_at": r[6], "path": f"attachments/{r[1][:2]}/{r[1]}.{r[2]}"}
+                 for r in rows)
+
+
+def group_of(db: Database, dossier: Dossier) -> tuple[dict, ...]:
+    """The other dossiers received together with this one (liên thông), in code order."""
+    rows = db.execute(_SELECT + " WHERE group_id = ? AND id != ? ORDER BY code",
+                      [dossier.group_id, dossier.id]).fetchall()
+    return tuple({"code": d.code, "procedure_code": d.procedure_code, "procedure_name": d.procedure_name,
+                  "state": d.state, "due_at": iso(d.due_at)} for d in map(row_to_dossier, rows))
+
+
+def get_dossier(db: Database, code: str) -> Dossier:
+    """The dossier with its papers, timeline (events of entity 'dossier'), attachments and group."""
+    dossier = require_dossier(db, code)
+    return Dossier(**{**dossier.__dict__, "papers": papers_of(db, dossier.id),
+                      "events": tuple(events_for(db, "dossier", dossier.uuid)),
+                      "attachments": attachments_of(db, dossier.id), "group": group_of(db, dossier)})
+
+
+def has_fts(db: Database) -> bool:
+    """Whether the trigram FTS5 table exists (it is left out where SQLite lacks the tokenizer)."""
+    return db.execute("SELECT 1 FROM sqlite_master WHERE name = 'dossier_search'").fetchone() is not None
+
+
+def _like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def search_terms(text: str | None) -> list[str]:
+    """Folded words of a search; '+84…' becomes '0…' as phones are stored."""
+    terms = []
+    for term in fold(text or "").split():
+        if re.fullmatch(r"\+84\d*", term):
+            term = "0" + term[3:]
+        terms.append(term)
+    return terms
+
+
+def _where(db: Database, *, state, states, field, channel, received_from, received_to, overdue, due_today,
+           due_this_week, search, now: datetime) -> tuple[str, list]:
+    clauses: list[str] = []
+    params: list = []
+    wanted = ([check_state(state)] if state else []) + [check_state(s) for s in states or ()]
+    if wanted:
+        clauses.append(f"state IN ({', '.join('?' for _ in wanted)})")
+        params.extend(wanted)
+    if field:
+        clauses.append("field = ?")
+        params.append(clean_text(field))
+    if channel:
+        clauses.append("channel = ?")
+        params.append(check_channel(channel))
+    if received_from:
+        clauses.append("received_at >= ?")
+        params.append(day_bounds(received_from)[0].isoformat())
+    if received_to:
+        clauses.append("received_at < ?")
+        params.append(day_bounds(received_to)[1].isoformat())
+    if overdue or due_today or due_this_week:
+        clauses.append(_RUNNING)  # literally the partial index's condition, so the index is used
+    if overdue:
+        clauses.append("due_at < ?")
+        params.append(iso(now))
+    for flag, bounds in ((due_today, day_bounds), (due_this_week, week_bounds)):
+        if flag:
+            start, end = bounds(now.date())
+            clauses.append("due_at >= ? AND due_at < ?")
+            params.extend([start.isoformat(), end.isoformat()])
+    long_terms: list[str] = []
+    for term in search_terms(search):
+        if len(term) >= _FTS_MIN and has_fts(db):
+            long_terms.append('"' + term.replace('"', '""') + '"')
+        else:
+            clauses.append("search_text LIKE ? ESCAPE '\\'")
+            params.append(_like(term))
+    if long_terms:
+        clauses.append("id IN (SELECT rowid FROM dossier_search WHERE dossier_search MATCH ?)")
+        params.append(" AND ".join(long_terms))
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def list_dossiers(db: Database, *, state: str | None = None, states: list[str] | None = None,
+                  field: str | None = None, channel: str | None = None, received_from: date | None = None,
+                  received_to: date | None = None, overdue: bool = False, due_today: bool = False,
+                  due_this_week: bool = False, search: str | None = None, limit: int = 100, offset: int = 0,
+                  now: datetime | None = None) -> list[Dossier]:
+    """Dossiers newest first (received_at, then id), filtered; page with limit/offset.
+
+    `search` folds accents, case and đ and matches every word as a substring of the code, applicant
+    or organisation name, căn cước number or phone. Overdue, due today and due this week (Monday to
+    Sunday) are derived from due_at for dossiers whose clock runs (tiep_nhan, dang_xu_ly), never stored.
+    """
+    if not 0 < limit <= MAX_LIMIT or offset < 0:
+        raise UserError(f"Số dòng mỗi trang phải từ 1 đến {MAX_LIMIT}.")
+    where, params = _where(db, state=state, states=states, field=field, channel=channel,
+                           received_from=received_from, received_to=received_to, overdue=overdue,
+                           due_today=due_today, due_this_week=due_this_week, search=search,
+                           now=now or now_local())
+    sql = f"{_SELECT}{where} ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?"
+    return [row_to_dossier(row) for row in db.execute(sql, [*params, limit, offset]).fetchall()]
+
+
+def count_dossiers(db: Database, *, state: str | None = None, states: list[str] | None = None,
+                   field: str | None = None, channel: str | None = None, received_from: date | None = None,
+                   received_to: date | None = None, overdue: bool = False, due_today: bool = False,
+                   due_this_week: bool = False, search: str | None = None, now: datetime | None = None) -> int:
+    """How many dossiers list_dossiers would page through with the same filters."""
+    where, params = _where(db, state=state, states=states, field=field, channel=channel,
+                           received_from=received_from, received_to=received_to, overdue=overdue,
+                           due_today=due_today, due_this_week=due_this_week, search=search,
+                           now=now or now_local())
+    return db.execute(f"SELECT count(*) FROM dossiers{where}", params).fetchone()[0]
+
+
+def next_day_seq(db: Database, day: date, station: int) -> int:
+    """The next free number of `station` on `day` (one seek on the unique day/station/seq index)."""
+    row = db.execute("SELECT max(day_seq) FROM dossiers WHERE code_day = ? AND station = ?",
+                     [day.isoformat(), station]).fetchone()
+    return (row[0] or 0) + 1

@@ -1,0 +1,55 @@
+"""The unit's dossier rules, stored under the key 'dossier_rules' of the `settings` table (JSON)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+
+from sqlite_utils import Database
+
+from db.events import record_event
+from models.dossier_forms import DEFAULT_FORM_SET
+from models.dossier_forms import form_set as find_form_set
+from models.text import clean_text
+
+_KEY = "dossier_rules"
+
+
+@dataclass(frozen=True)
+class DossierRules:
+    """Unit-level choices for dossiers (shared/domain.md keeps them settings, with these defaults).
+
+    restart_full_time_on_resume: after a supplement the full processing time counts again from the
+      day the papers arrive, instead of moving the due date by the waited working time (default off).
+    form_set: which set of form numbers and titles is printed (models.dossier_forms.FORM_SETS).
+    result_place: where the result is collected, printed on Mẫu 01 ('' = the unit's one-stop desk).
+    """
+
+    restart_full_time_on_resume: bool = False
+    form_set: str = DEFAULT_FORM_SET
+    result_place: str = ""
+
+    def validate(self) -> None:
+        find_form_set(self.form_set)
+
+
+def load_dossier_rules(db: Database) -> DossierRules:
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [_KEY]).fetchone()
+    if row is None:
+        return DossierRules()
+    known = {f.name for f in fields(DossierRules)}
+    return DossierRules(**{k: v for k, v in json.loads(row[0]).items() if k in known})
+
+
+def save_dossier_rules(db: Database, rules: DossierRules, actor: str | None = None) -> DossierRules:
+    """Validate and store with its event, in one transaction."""
+    rules = DossierRules(restart_full_time_on_resume=bool(rules.restart_full_time_on_resume),
+                         form_set=clean_text(rules.form_set), result_place=clean_text(rules.result_place))
+    rules.validate()
+    data = asdict(rules)
+    with db.atomic():
+        db.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
+                   "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                   [_KEY, json.dumps(data, ensure_ascii=False)])
+        record_event(db, entity="settings", entity_id=_KEY, action="update", payload=data, actor=actor)
+    return rules

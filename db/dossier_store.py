@@ -1,0 +1,246 @@
+"""Writing dossiers: receive, move, extend; each write is one transaction with its 'dossier' event."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from db.calendar_store import load_calendar
+from db.catalog_store import get_procedure
+from db.device import station_number
+from db.dossier_queries import get_dossier, next_day_seq, require_dossier
+from db.dossier_rules import load_dossier_rules
+from db.events import record_event
+from db.settings_store import load_settings
+from models.catalog import Procedure
+from models.dossier import (
+    FINAL_STATES,
+    MAX_DAILY_SEQUENCE,
+    PAUSING_STATES,
+    Dossier,
+    Paper,
+    check_channel,
+    check_move,
+    check_sets,
+    dossier_code,
+    iso,
+)
+from models.dossier_applicant import Applicant
+from models.dossier_clock import (
+    check_not_future,
+    extended_due,
+    local_naive,
+    now_local,
+    resume_due,
+    timeliness,
+)
+from models.errors import UserError
+from models.text import clean_text, fold
+
+MAX_NOTE = 2000
+MAX_LINKED = 5
+
+
+def _procedure(db: Database, code: str) -> Procedure:
+    procedure = get_procedure(db, code)
+    if procedure is None:
+        raise UserError(f"Không có thủ tục mã '{clean_text(code)}' trong danh mục.")
+    if not procedure.active:
+        raise UserError(f"Thủ tục {procedure.code} đã ngừng áp dụng: không tiếp nhận hồ sơ mới.")
+    return procedure
+
+
+def _note(text: str | None, what: str = "Ghi chú") -> str:
+    note = clean_text(text)
+    if len(note) > MAX_NOTE:
+        raise UserError(f"{what} quá dài ({len(note)} ký tự, tối đa {MAX_NOTE}).")
+    return note
+
+
+def _replay(at: datetime | None, now: datetime) -> dict:
+    """An explicitly given moment is recorded as given, flagged, with the real time of entry."""
+    return {"replayed": True, "entered_at": iso(now)} if at is not None else {}
+
+
+def preview_due(db: Database, procedure_code: str, received_at: datetime | None = None) -> datetime | None:
+    """The due moment a dossier received now (or at `received_at`) would get, before saving; None when
+    the procedure's processing time is unknown and the clerk must type one (shared/domain.md, "Time")."""
+    procedure = _procedure(db, procedure_code)
+    moment = local_naive(received_at) if received_at else now_local()
+    return load_calendar(db).due_at(moment, procedure.deadline_value, procedure.deadline_unit)
+
+
+def search_text(code: str, applicant: Applicant) -> str:
+    """What search-as-you-type matches: code, names, căn cước and phone, folded (models.text.fold)."""
+    return fold(" ".join(part for part in (code, applicant.name, applicant.organisation, applicant.cccd,
+                                           applicant.phone) if part))
+
+
+def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, channel: str = "truc_tiep",
+                    papers: Sequence[Paper] = (), sets: int = 1, note: str = "",
+                    received_at: datetime | None = None, due_at: datetime | None = None,
+                    linked: Sequence[str] = (), logbook: str = "", actor: str | None = None,
+                    now: datetime | None = None) -> Dossier:
+    """Receive a complete dossier (and its linked ones, liên thông) and return it with its group.
+
+    Codes follow models.dossier.DOSSIER_CODE_FORMAT with this PC's station number; the due moment is
+    the procedure's time on the unit's calendar from `received_at` (default now). When that time is
+    unknown `due_at` is required; a given `due_at` applies to every dossier of the group. A given
+    `received_at` is a replay: recorded as given, flagged in the event with the real time of entry.
+    """
+    now = local_naive(now) if now else now_local()
+    received = local_naive(received_at) if received_at else now
+    check_not_future(received, now, "Thời điểm tiếp nhận")
+    channel, sets, note = check_channel(channel), check_sets(sets), _note(note)
+    logbook = _note(logbook, "Số sổ theo dõi")
+    if not isinstance(applicant, Applicant) or not applicant.display_name:
+        raise UserError("Cần họ tên người nộp hồ sơ (hoặc tên tổ chức).")
+    codes = [clean_text(procedure_code)] + [clean_text(c) for c in linked if clean_text(c)]
+    if len(set(codes)) != len(codes):
+        raise UserError("Một thủ tục được ghi hai lần trong nhóm liên thông.")
+    if len(codes) > 1 + MAX_LINKED:
+        raise UserError(f"Một nhóm liên thông có tối đa {MAX_LINKED} thủ tục đi kèm.")
+    procedures = [_procedure(db, code) for code in codes]
+    explicit = local_naive(due_at) if due_at else None
+    if explicit is not None and explicit <= received:
+        raise UserError(f"Hạn trả ({explicit:%H:%M %d/%m/%Y}) phải sau thời điểm tiếp nhận "
+                        f"({received:%H:%M %d/%m/%Y}).")
+    calendar = load_calendar(db)
+    dues = []
+    for procedure in procedures:
+        due = explicit or calendar.due_at(received, procedure.deadline_value, procedure.deadline_unit)
+        if due is None:
+            raise UserError(f"Thủ tục {procedure.code} chưa có thời hạn giải quyết tính được "
+                            f"('{procedure.deadline_text or 'trống'}'): hãy nhập hạn trả kết quả.")
+        dues.append(due)
+    prefix = load_settings(db).effective_dossier_prefix
+    station = station_number(db)
+    group_id = str(uuid.uuid4())
+    papers = tuple(papers)
+    with db.atomic():
+        first = next_day_seq(db, received.date(), station)
+        if first + len(procedures) - 1 > MAX_DAILY_SEQUENCE:
+            dossier_code(prefix, received.date(), station, MAX_DAILY_SEQUENCE + 1)  # raises the message
+        made = []
+        for offset, (procedure, due) in enumerate(zip(procedures, dues, strict=True)):
+            code = dossier_code(prefix, received.date(), station, first + offset)
+            values = {
+                "uuid": str(uuid.uuid4()), "code": code, "group_id": group_id,
+                "code_day": received.date().isoformat(), "station": station, "day_seq": first + offset,
+                "procedure_code": procedure.code, "procedure_name": procedure.name, "field": procedure.field,
+                "deadline_text": procedure.deadline_text, "deadline_value": procedure.deadline_value,
+                "deadline_unit": procedure.deadline_unit, "channel": channel, "state": "tiep_nhan",
+                "applicant_name": applicant.name, "organisation": applicant.organisation,
+                "cccd": applicant.cccd, "dob": applicant.dob.isoformat() if applicant.dob else None,
+                "sex": applicant.sex, "phone": applicant.phone, "address": applicant.address,
+                "email": applicant.email, "sets": sets, "note": note, "logbook": logbook,
+                "received_at": iso(received), "due_at": iso(due),
+                "due_source": "clerk" if explicit else "law", "state_changed_at": iso(received),
+                "search_text": search_text(code, applicant), "created_at": iso(now), "updated_at": iso(now),
+            }
+            cursor = db.execute(f"INSERT INTO dossiers ({', '.join(values)}) "
+                                f"VALUES ({', '.join('?' for _ in values)})", list(values.values()))
+            for position, paper in enumerate(papers, start=1):
+                db.execute("INSERT INTO dossier_papers (dossier_id, position, name, kind, count) "
+                           "VALUES (?, ?, ?, ?, ?)", [cursor.lastrowid, position, paper.name, paper.kind,
+                                                      paper.count])
+            made.append(values)
+        group_codes = [v["code"] for v in made]
+        for values in made:
+            payload = {k: v for k, v in values.items() if k not in ("search_text", "created_at", "updated_at")}
+            payload.update(papers=[asdict(p) for p in papers], group_codes=group_codes, **_replay(received_at, now))
+            record_event(db, entity="dossier", entity_id=values["uuid"], action="receive", payload=payload,
+                         actor=actor, at=received.astimezone())
+    return get_dossier(db, group_codes[0])
+
+
+def move_dossier(db: Database, code: str, to_state: str, *, note: str = "", at: datetime | None = None,
+                 actor: str | None = None, now: datetime | None = None) -> Dossier:
+    """Move a dossier to `to_state` if shared/domain.md allows it (UserError naming both states if not).
+
+    Into cho_bo_sung / cho_nghia_vu_tai_chinh the clock pauses; back to dang_xu_ly it resumes and the
+    due moment moves by the working time waited (or restarts, DossierRules), recorded in the event.
+    Into co_ket_qua: finished_at and timeliness (trước hạn / đúng hạn / quá hạn) are stored.
+    """
+    now = local_naive(now) if now else now_local()
+    moment = local_naive(at) if at else now
+    note = _note(note)
+    check_not_future(moment, now, "Thời điểm chuyển trạng thái")
+    with db.atomic():
+        dossier = require_dossier(db, code)
+        target = clean_text(to_state)
+        check_move(dossier.state, target)
+        if moment < dossier.state_changed_at:
+            raise UserError(f"Thời điểm chuyển ({moment:%H:%M %d/%m/%Y}) trước lần chuyển trạng thái trước "
+                            f"của hồ sơ ({dossier.state_changed_at:%H:%M %d/%m/%Y}).")
+        changes: dict = {"state": target, "state_changed_at": iso(moment), "updated_at": iso(now)}
+        payload: dict = {"code": dossier.code, "from": dossier.state, "to": target, "note": note,
+                         **_replay(at, now)}
+        due = dossier.due_at
+        if target in PAUSING_STATES:
+            changes["paused_at"] = iso(moment)
+            if target == "cho_bo_sung":
+                changes["supplement_count"] = dossier.supplement_count + 1
+        elif dossier.state in PAUSING_STATES:
+            changes["paused_at"] = None
+            if target == "dang_xu_ly":
+                rules = load_dossier_rules(db)
+                resumed = resume_due(
+                    load_calendar(db), due_at=dossier.due_at, paused_at=dossier.paused_at or moment,
+                    resumed_at=moment, restart_value=dossier.deadline_value,
+                    restart_unit=dossier.deadline_unit if dossier.due_source == "law" else None,
+                    restart=rules.restart_full_time_on_resume and dossier.state == "cho_bo_sung")
+                due = resumed.due_at
+                changes["due_at"] = iso(due)
+                payload.update(due_before=iso(dossier.due_at), waited_hours=resumed.waited_hours,
+                               due_rule=resumed.rule)
+        if target == "co_ket_qua":
+            changes["finished_at"] = iso(moment)
+            changes["timeliness"] = timeliness(moment, due, extended=dossier.extension_count > 0)
+            payload["timeliness"] = changes["timeliness"]
+        if target == "da_tra":
+            changes["returned_at"] = iso(moment)
+        if target in FINAL_STATES:
+            changes["closed_at"] = iso(moment)
+        payload["due_at"] = iso(due)
+        _update(db, dossier, changes)
+        record_event(db, entity="dossier", entity_id=dossier.uuid, action="move", payload=payload,
+                     actor=actor, at=moment.astimezone())
+    return get_dossier(db, dossier.code)
+
+
+def extend_dossier(db: Database, code: str, *, reason: str, hours: float | None = None,
+                   days: float | None = None, at: datetime | None = None, actor: str | None = None,
+                   now: datetime | None = None) -> Dossier:
+    """Gia hạn: move the due moment by N working hours or days, with a reason (Mẫu 04 prints it).
+
+    Unlike a pause this is the unit's delay: the dossier still counts as late (shared/domain.md).
+    """
+    now = local_naive(now) if now else now_local()
+    moment = local_naive(at) if at else now
+    check_not_future(moment, now, "Thời điểm gia hạn")
+    reason = _note(reason, "Lý do gia hạn")
+    if not reason:
+        raise UserError("Cần ghi lý do gia hạn (in trên phiếu xin lỗi và hẹn lại ngày trả kết quả).")
+    with db.atomic():
+        dossier = require_dossier(db, code)
+        if dossier.state in FINAL_STATES or dossier.state == "co_ket_qua":
+            raise UserError(f"Hồ sơ {dossier.code} đang ở trạng thái '{dossier.state_label}': "
+                            "không gia hạn được.")
+        new_due = extended_due(load_calendar(db), dossier.due_at, hours=hours, days=days)
+        _update(db, dossier, {"due_at": iso(new_due), "extension_count": dossier.extension_count + 1,
+                              "updated_at": iso(now)})
+        payload = {"code": dossier.code, "due_before": iso(dossier.due_at), "due_at": iso(new_due),
+                   "hours": hours, "days": days, "reason": reason, **_replay(at, now)}
+        record_event(db, entity="dossier", entity_id=dossier.uuid, action="extend", payload=payload,
+                     actor=actor, at=moment.astimezone())
+    return get_dossier(db, dossier.code)
+
+
+def _update(db: Database, dossier: Dossier, changes: dict) -> None:
+    db.execute(f"UPDATE dossiers SET {', '.join(f'{name} = ?' for name in changes)} WHERE id = ?",
+               [*changes.values(), dossier.id])

@@ -1,0 +1,113 @@
+"""Who submits a dossier: a person (căn cước, date of birth, sex, phone…) or an organisation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from models.citizen_id import SEX_LABELS, normalise_sex, parse_ddmmyyyy, sex_of, validate_cccd
+from models.errors import UserError
+from models.text import clean_text
+
+# Vietnamese numbers have 10 digits starting with 0 (mobile 03/05/07/08/09, landline 02x since 2017).
+_PHONE_SECOND_DIGITS = "235789"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_NAME = 200
+MAX_ADDRESS = 500
+
+
+def normalise_phone(value: str | None) -> str:
+    """'+84 912 345 678' / '0912.345.678' -> '0912345678'; '' when not given; UserError otherwise."""
+    text = clean_text(value)
+    if not text:
+        return ""
+    digits = re.sub(r"[\s.\-()]", "", text)
+    if digits.startswith("+84"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("84") and len(digits) == 11:
+        digits = "0" + digits[2:]
+    if not (digits.isascii() and digits.isdigit()):
+        raise UserError(f"Số điện thoại chỉ gồm chữ số (có thể bắt đầu bằng +84): '{text}'.")
+    if len(digits) != 10 or not digits.startswith("0"):
+        raise UserError(f"Số điện thoại phải có 10 chữ số và bắt đầu bằng 0 (đang có {len(digits)} "
+                        f"chữ số: '{text}').")
+    if digits[1] not in _PHONE_SECOND_DIGITS:
+        raise UserError(f"Số điện thoại '{text}' không có đầu số Việt Nam (02x, 03, 05, 07, 08, 09).")
+    return digits
+
+
+def normalise_email(value: str | None) -> str:
+    text = clean_text(value)
+    if text and not _EMAIL.match(text):
+        raise UserError(f"Thư điện tử không hợp lệ: '{text}' (ví dụ ten@vidu.vn).")
+    return text.lower()
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """The person who submits (họ tên), or an organisation with the person who represents it."""
+
+    name: str = ""
+    organisation: str = ""
+    cccd: str = ""
+    dob: date | None = None
+    sex: str = ""  # 'nam' / 'nu' / ''
+    phone: str = ""
+    address: str = ""
+    email: str = ""
+
+    @property
+    def display_name(self) -> str:
+        """The organisation when there is one (the applicant on paper), else the person."""
+        return self.organisation or self.name
+
+    @property
+    def sex_label(self) -> str:
+        return SEX_LABELS.get(self.sex, "")
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["dob"] = self.dob.isoformat() if self.dob else None
+        return data
+
+
+def make_applicant(*, name: str | None = None, organisation: str | None = None, cccd: str | None = None,
+                   dob: date | str | None = None, sex: str | None = None, phone: str | None = None,
+                   address: str | None = None, email: str | None = None,
+                   today: date | None = None) -> Applicant:
+    """Clean and check what the clerk typed (or the card's QR gave); UserError for the first problem.
+
+    A name or an organisation is required. The căn cước number is checked against the date of birth
+    and sex when given (shared/domain.md); the sex is read from the number when not given.
+    """
+    name, organisation = clean_text(name), clean_text(organisation)
+    if not name and not organisation:
+        raise UserError("Cần họ tên người nộp hồ sơ (hoặc tên tổ chức).")
+    for text, what in ((name, "Họ tên"), (organisation, "Tên tổ chức")):
+        if len(text) > MAX_NAME:
+            raise UserError(f"{what} quá dài ({len(text)} ký tự, tối đa {MAX_NAME}).")
+    if isinstance(dob, str):
+        dob = parse_ddmmyyyy(dob, "Ngày sinh")
+    today = today or date.today()
+    if dob is not None and not date(1880, 1, 1) <= dob <= today:
+        raise UserError(f"Ngày sinh {dob:%d/%m/%Y} không hợp lý.")
+    sex = normalise_sex(sex)
+    number = ""
+    if clean_text(cccd):
+        number = validate_cccd(cccd or "", dob=dob, sex=sex, today=today)
+        sex = sex or sex_of(number)
+    address = clean_text(address)
+    if len(address) > MAX_ADDRESS:
+        raise UserError(f"Địa chỉ quá dài ({len(address)} ký tự, tối đa {MAX_ADDRESS}).")
+    return Applicant(name=name, organisation=organisation, cccd=number, dob=dob, sex=sex,
+                     phone=normalise_phone(phone), address=address, email=normalise_email(email))
+
+
+def applicant_from_dict(data: dict) -> Applicant:
+    """Rebuild a stored applicant (no re-validation: it was checked when received)."""
+    dob = data.get("dob")
+    return Applicant(name=data.get("name") or "", organisation=data.get("organisation") or "",
+                     cccd=data.get("cccd") or "", dob=date.fromisoformat(dob) if dob else None,
+                     sex=data.get("sex") or "", phone=data.get("phone") or "",
+                     address=data.get("address") or "", email=data.get("email") or "")

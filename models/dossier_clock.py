@@ -1,0 +1,96 @@
+"""A dossier's clock: due dates, pauses for supplements, extensions and timeliness (domain.md, "Time")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from models.calendar import WorkCalendar
+from models.errors import UserError
+
+# A moment typed for a replay may be a little ahead of this PC's clock without being an error.
+FUTURE_TOLERANCE = timedelta(minutes=5)
+
+
+def local_naive(moment: datetime) -> datetime:
+    """Dossier moments are naive local wall-clock time to the second; an offset is converted first."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone().replace(tzinfo=None)
+    return moment.replace(microsecond=0)
+
+
+def now_local() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def check_not_future(moment: datetime, now: datetime, what: str) -> None:
+    if moment > now + FUTURE_TOLERANCE:
+        raise UserError(f"{what} ({moment:%H:%M %d/%m/%Y}) ở tương lai so với đồng hồ máy này "
+                        f"({now:%H:%M %d/%m/%Y}).")
+
+
+def timeliness(finished_at: datetime, due_at: datetime, *, extended: bool = False) -> str:
+    """'truoc_han' before the due date's day, 'dung_han' on that day at or before the due moment,
+    'qua_han' later (shared/domain.md). An extended dossier (Mẫu 04) still counts as late."""
+    if extended or finished_at > due_at:
+        return "qua_han"
+    if finished_at.date() < due_at.date():
+        return "truoc_han"
+    return "dung_han"
+
+
+@dataclass(frozen=True)
+class Resume:
+    """The new due moment when the clock restarts after a pause, and why (recorded in the event)."""
+
+    due_at: datetime
+    waited_hours: float
+    rule: str  # 'shift' (moved by the waited working time) or 'restart' (full time again)
+
+
+def resume_due(calendar: WorkCalendar, *, due_at: datetime, paused_at: datetime, resumed_at: datetime,
+               restart_value: float | None = None, restart_unit: str | None = None,
+               restart: bool = False) -> Resume:
+    """The due moment after a pause (Nghị định 61/2018, Điều 18 as practised; shared/domain.md).
+
+    By default the time already used still counts: the due date moves later by the WORKING time the
+    dossier waited (calendar.working_time_between), counted on from the old due date in office hours.
+    With the unit's "restart the full time" rule and a known processing time, the full time counts
+    again from the resumption instead; a due date the clerk typed cannot restart, so it shifts.
+    """
+    waited = calendar.working_time_between(paused_at, resumed_at)
+    hours = round(waited.total_seconds() / 3600, 4)
+    if restart and restart_unit is not None:
+        new_due = calendar.due_at(resumed_at, restart_value, restart_unit)
+        if new_due is not None:
+            return Resume(due_at=new_due, waited_hours=hours, rule="restart")
+    if waited <= timedelta(0):
+        return Resume(due_at=due_at, waited_hours=0.0, rule="shift")
+    return Resume(due_at=calendar.add_working_hours(due_at, hours), waited_hours=hours, rule="shift")
+
+
+def extended_due(calendar: WorkCalendar, due_at: datetime, *, hours: float | None = None,
+                 days: float | None = None) -> datetime:
+    """Gia hạn: the due moment moved by N working hours or N working days (shared/domain.md)."""
+    if (hours is None) == (days is None):
+        raise UserError("Gia hạn cần đúng một trong hai: số giờ làm việc hoặc số ngày làm việc.")
+    amount = hours if hours is not None else days
+    if amount is None or not 0 < amount <= 365:
+        raise UserError("Thời gian gia hạn phải lớn hơn 0 (và không quá 365).")
+    # Days are counted as office hours (N x hours of a working day): the same clock time N working days
+    # later, and a due moment at closing time (17:00) stays at closing time instead of jumping a day.
+    working_hours = hours if hours is not None else days * calendar.hours_per_day
+    return calendar.add_working_hours(due_at, working_hours)
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """[00:00 of `day`, 00:00 of the next day)."""
+    start = datetime.combine(day, time(0, 0))
+    return start, start + timedelta(days=1)
+
+
+def week_bounds(day: date) -> tuple[datetime, datetime]:
+    """[Monday 00:00, next Monday 00:00) of the week holding `day`."""
+    monday = day - timedelta(days=day.weekday())
+    start = datetime.combine(monday, time(0, 0))
+    return start, start + timedelta(days=7)
