@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -120,6 +120,10 @@ class ImportDialog(QDialog):
         self.setWindowTitle(f"Nhập danh mục từ tệp {self.path.name}")
         self.resize(980, 600)
 
+        self._fit_rows = QTimer(self)  # wrapped names and reasons need taller rows once widths settle
+        self._fit_rows.setSingleShot(True)
+        self._fit_rows.setInterval(0)
+        self._fit_rows.timeout.connect(lambda: self.table.resizeRowsToContents())
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.model = PlanModel(self)
@@ -128,10 +132,12 @@ class ImportDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
+        self.table.setStyleSheet("QTableView::item { padding: 3px; }")
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.sectionResized.connect(lambda *_: self._fit_rows.start())
         for column, width in enumerate([60, 110, 380, 120]):
             self.table.setColumnWidth(column, width)
         self.replace_box = QCheckBox("Thay thế toàn bộ danh mục (thủ tục không có trong tệp sẽ ngừng áp dụng)")
@@ -139,6 +145,7 @@ class ImportDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.apply_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.apply_button.setText("Ghi vào danh mục")
+        self.apply_button.setMinimumWidth(self.apply_button.fontMetrics().horizontalAdvance("Ghi vào danh mục") + 32)
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(strings.CANCEL)
         buttons.accepted.connect(self.apply)
         buttons.rejected.connect(self.reject)
@@ -157,7 +164,7 @@ class ImportDialog(QDialog):
     def set_plan(self, plan: ImportPlan) -> None:
         self.plan = plan
         self.model.set_rows(list(plan.rows))
-        self.table.resizeRowsToContents()
+        self._fit_rows.start()
         self._update_state()
 
     def _update_state(self) -> None:

@@ -161,9 +161,10 @@ class PdfView(QWidget):
         self.placeholder = QLabel()
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setWordWrap(True)
-        self.placeholder.setStyleSheet("color: #5b6570; font-size: 15px; padding: 40px;")
+        self.placeholder.setStyleSheet("color: #1f3b57; font-size: 15px; padding: 40px;")
         self.pages = QWidget()
-        self.pages.setStyleSheet("background: #8a939c;")
+        self.pages.setObjectName("pdfPages")
+        self.pages.setStyleSheet("QWidget#pdfPages { background: #d5dbe1; }")
         self.pages_layout = QVBoxLayout(self.pages)
         self.pages_layout.setSpacing(_PAGE_GAP)
         self.pages_layout.setContentsMargins(_PAGE_GAP, _PAGE_GAP, _PAGE_GAP, _PAGE_GAP)
@@ -242,6 +243,8 @@ class PdfView(QWidget):
         self.page_label.setText(f"Trang {current}/{len(self.labels)}" if self.labels else "")
         self.previous_button.setEnabled(current > 1)
         self.next_button.setEnabled(0 < current < len(self.labels))
+        for widget in (self.previous_button, self.next_button, self.page_label):
+            widget.setVisible(bool(self.labels))
 
     def _rescale(self) -> None:
         """Pages wider than the view shrink to fit its width; narrower ones keep their size."""

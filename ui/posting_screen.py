@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QThreadPool
+from PySide6.QtCore import QStandardPaths, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
@@ -68,11 +68,14 @@ def parse_codes(text: str) -> list[str]:
 
 
 class PostingScreen(QWidget):
+    worker_finished = Signal()  # a preview or a print job ended (done, failed or cancelled)
+
     def __init__(self, context: AppContext):
         super().__init__()
         self.context = context
         self.preview: Preview | None = None
         self.stale = False
+        self.data_changed = False  # the catalog or the settings changed since the preview was made
         self.worker: Worker | None = None
         self.last_printed: int | None = None  # pages of the last print that succeeded
         self.pdf_view = PdfView()
@@ -100,14 +103,14 @@ class PostingScreen(QWidget):
         title.setObjectName("areaTitle")
         layout.addWidget(title)
         layout.addLayout(body, 1)
-        context.changed.connect(lambda _what: self.refresh())
+        context.changed.connect(self._context_changed)
         self.refresh()
         self._update_buttons()
 
     # ----- building
-    def _action(self, text: str, shortcut: str, slot) -> QAction:
+    def _action(self, text: str, shortcuts: list[str], slot) -> QAction:
         action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcuts([QKeySequence(shortcut) for shortcut in shortcuts])
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         action.triggered.connect(lambda _checked=False: slot())
         self.addAction(action)
@@ -145,9 +148,9 @@ class PostingScreen(QWidget):
         self.codes.setPlaceholderText("ví dụ: 1.001193, 1.000894")
         self.codes.textChanged.connect(self._mark_stale)
 
-        self.preview_action = self._action("Xem trước", "Ctrl+Return", self.start_preview)
-        self.save_action = self._action("Lưu PDF…", "Ctrl+S", self.choose_save_file)
-        self.print_action = self._action("In…", "Ctrl+P", self.print_preview)
+        self.preview_action = self._action("Xem trước", ["Ctrl+Return", "Ctrl+Enter"], self.start_preview)
+        self.save_action = self._action("Lưu PDF…", ["Ctrl+S"], self.choose_save_file)
+        self.print_action = self._action("In…", ["Ctrl+P"], self.print_preview)
         self.preview_button = QPushButton("Xem trước (Ctrl+Enter)")
         self.preview_button.setDefault(True)
         self.preview_button.clicked.connect(self.start_preview)
@@ -169,6 +172,10 @@ class PostingScreen(QWidget):
         return panel
 
     # ----- choices
+    def _context_changed(self, _what: str) -> None:
+        self.data_changed = self.preview is not None
+        self.refresh()
+
     def refresh(self) -> None:
         """Field list from the catalog, keeping what was ticked; an open preview is now out of date."""
         ticked = set(self.chosen_fields())
@@ -205,7 +212,7 @@ class PostingScreen(QWidget):
             self._mark_stale()
 
     def _mark_stale(self) -> None:
-        self.stale = self.preview is not None and self.preview.choice != self.choice()
+        self.stale = self.preview is not None and (self.data_changed or self.preview.choice != self.choice())
         self.stale_label.setText("Lựa chọn đã đổi: bấm \"Xem trước\" để cập nhật trước khi lưu hoặc in."
                                  if self.stale else "")
         self._update_buttons()
@@ -278,17 +285,20 @@ class PostingScreen(QWidget):
             self.status.setText("Đã hủy xem trước.")
         else:
             self.preview = result  # type: ignore[assignment]
+            self.data_changed = False
             self.pdf_view.set_images(self.preview.images)
             pages = len(self.preview.images)
             self.status.setText(f"{LAYOUT_NAMES[self.preview.choice.layout]}: {self.preview.procedures} thủ tục, "
                                 f"{pages} trang.")
         self._mark_stale()
+        self.worker_finished.emit()
 
     def _preview_failed(self, message: str) -> None:
         self._finish_work()
         self.status.setText("Chưa tạo được bản in.")
         self._mark_stale()
         ui.dialogs.show_error(self, message)
+        self.worker_finished.emit()
 
     # ----- saving and printing the previewed bytes
     def default_file_name(self) -> str:
@@ -336,8 +346,8 @@ class PostingScreen(QWidget):
             self._printing_done(pages, printer)
 
         def failed(message: str) -> None:
-            self._printing_done(None, printer)
             ui.dialogs.show_error(self, message)
+            self._printing_done(None, printer)
 
         self.notice.setText("")
         self.worker = run_with_progress(self, "Đang gửi bản in tới máy in…", job, done, failed)
@@ -353,3 +363,4 @@ class PostingScreen(QWidget):
             self.notice.setText(f"Đã gửi {pages} trang tới {where}.")
         else:
             self.notice.setText("Chưa in: việc in đã bị hủy hoặc gặp lỗi.")
+        self.worker_finished.emit()
