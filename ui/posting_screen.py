@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QThreadPool, Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
@@ -38,6 +38,7 @@ from printing.sheets import render_sheet
 from ui.app_context import AppContext
 from ui.pdf_view import PdfView, make_print_dialog, print_pdf, render_pages
 from ui.worker import Worker, run_with_progress
+from ui.worker import start as start_worker
 
 LAYOUT_NAMES = {"list": "Danh sách A4 có mã QR", "cards": "Thẻ QR cho nhà văn hóa thôn (6 thẻ/trang)"}
 _FILE_STEM = {"list": "niem-yet-danh-sach", "cards": "niem-yet-the-qr"}
@@ -262,7 +263,7 @@ class PostingScreen(QWidget):
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
         self._update_buttons()
-        QThreadPool.globalInstance().start(self.worker)
+        start_worker(self.worker)
         return self.worker
 
     def cancel_preview(self) -> None:

@@ -25,9 +25,15 @@ class _Signals(QObject):
     failed = Signal(str)
 
 
+# Workers still running: the Python object (and its signals) must outlive the call that started it,
+# or Qt may report to an object Python already collected and the callback never runs.
+_running: set[Worker] = set()
+
+
 class Worker(QRunnable):
     def __init__(self, job: Job):
         super().__init__()
+        self.setAutoDelete(False)
         self.job = job
         self.signals = _Signals()
         self._cancel = threading.Event()
@@ -78,5 +84,13 @@ def run_with_progress(parent: QWidget, label: str, job: Job,
     worker.signals.finished.connect(finish)
     worker.signals.failed.connect(fail)
     dialog.canceled.connect(worker.cancel)
-    QThreadPool.globalInstance().start(worker)
+    start(worker)
     return worker
+
+
+def start(worker: Worker) -> None:
+    """Run a worker in the global pool, keeping it alive until it has reported."""
+    _running.add(worker)
+    worker.signals.finished.connect(lambda _result: _running.discard(worker))
+    worker.signals.failed.connect(lambda _message: _running.discard(worker))
+    QThreadPool.globalInstance().start(worker)
