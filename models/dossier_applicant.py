@@ -10,30 +10,39 @@ from models.citizen_id import SEX_LABELS, normalise_sex, parse_ddmmyyyy, sex_of,
 from models.errors import UserError
 from models.text import clean_text
 
-# Vietnamese numbers have 10 digits starting with 0 (mobile 03/05/07/08/09, landline 02x since 2017).
-_PHONE_SECOND_DIGITS = "235789"
+# Vietnamese numbers since 2017-2018: mobiles have 10 digits starting 03/05/07/08/09, landlines 11
+# digits starting 02 (area code 02x/02xx, e.g. 024 3825 1234).
+_MOBILE_SECOND_DIGITS = "35789"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_NAME = 200
 MAX_ADDRESS = 500
 
 
 def normalise_phone(value: str | None) -> str:
-    """'+84 912 345 678' / '0912.345.678' -> '0912345678'; '' when not given; UserError otherwise."""
+    """'+84 912 345 678' / '0912.345.678' -> '0912345678' (mobile, 10 digits), '(024) 3825 1234' ->
+    '02438251234' (landline, 11 digits); '' when not given; UserError otherwise."""
     text = clean_text(value)
     if not text:
         return ""
     digits = re.sub(r"[\s.\-()]", "", text)
     if digits.startswith("+84"):
         digits = "0" + digits[3:]
-    elif digits.startswith("84") and len(digits) == 11:
+    elif digits.startswith("84") and len(digits) in (11, 12):
         digits = "0" + digits[2:]
     if not (digits.isascii() and digits.isdigit()):
         raise UserError(f"Số điện thoại chỉ gồm chữ số (có thể bắt đầu bằng +84): '{text}'.")
-    if len(digits) != 10 or not digits.startswith("0"):
-        raise UserError(f"Số điện thoại phải có 10 chữ số và bắt đầu bằng 0 (đang có {len(digits)} "
-                        f"chữ số: '{text}').")
-    if digits[1] not in _PHONE_SECOND_DIGITS:
+    if not digits.startswith("0"):
+        raise UserError(f"Số điện thoại phải bắt đầu bằng 0 hoặc +84: '{text}'.")
+    if len(digits) < 10:
+        raise UserError(f"Số điện thoại phải có 10 chữ số (di động) hoặc 11 (cố định), đang có {len(digits)}: "
+                        f"'{text}'.")
+    if digits.startswith("02"):
+        if len(digits) != 11:
+            raise UserError(f"Số điện thoại cố định phải có 11 chữ số (đang có {len(digits)}: '{text}').")
+    elif digits[1] not in _MOBILE_SECOND_DIGITS:
         raise UserError(f"Số điện thoại '{text}' không có đầu số Việt Nam (02x, 03, 05, 07, 08, 09).")
+    elif len(digits) != 10:
+        raise UserError(f"Số điện thoại di động phải có 10 chữ số (đang có {len(digits)}: '{text}').")
     return digits
 
 

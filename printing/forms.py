@@ -83,7 +83,7 @@ def _apology(dossier: Dossier, settings: UnitSettings) -> list[Flowable]:
     return [*intro(dossier),
             p(f"Thời gian hẹn trả kết quả: {moment_text(before)}."),
             p(f"Tuy nhiên đến nay, {para(settings.unit_name)} chưa trả kết quả giải quyết hồ sơ cho ông/bà "
-              f"đúng hẹn. Lý do: {_reason(event, 'reason')}"),
+              f"đúng hẹn. Lý do: {_reason(event, 'reason').rstrip('.')}."),
             p("Sự chậm trễ này đã gây phiền hà cho ông/bà. Chúng tôi xin lỗi ông/bà và hẹn trả kết quả vào "
               f"<b>{moment_text(after)}</b>."),
             p("Chúng tôi xin trân trọng cảm ơn sự hợp tác của ông/bà."),
