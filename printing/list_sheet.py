@@ -61,6 +61,9 @@ FRAME_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 # 33 modules) the symbol is 26 mm * 33/41 = 20.9 mm, so every code is at least 2 cm wide.
 QR_BOX = 26 * mm
 QR_PADDING = 1.5 * mm
+CELL_PADDING = 2.5
+# Tallest part of a name in one row (points): what is left of a page under the header rows, with room.
+NAME_PART_HEIGHT = 560
 
 COLUMN_TITLES = ("STT", "Tên thủ tục", "Mã", "Mức độ DVC", "Thời hạn giải quyết", "Phí, lệ phí", "Mã QR")
 _FIXED = {0: 9 * mm, 2: 22 * mm, 3: 18 * mm, 4: 24 * mm, 5: 22 * mm, 6: QR_BOX + 2 * QR_PADDING}
@@ -138,6 +141,19 @@ def _header(settings: UnitSettings, styles: _Styles, printed_on: date, count: in
     ]
 
 
+def _name_parts(name: str, styles: _Styles) -> list[Paragraph]:
+    """The name's paragraph, split at line breaks into parts no taller than NAME_PART_HEIGHT: a table
+    row cannot be split across pages, and a name of thousands of characters must still print whole."""
+    width = COLUMN_WIDTHS[1] - 2 * CELL_PADDING
+    parts = [Paragraph(para(name), styles.name)]
+    while parts[-1].wrap(width, PAGE_HEIGHT * 10)[1] > NAME_PART_HEIGHT:
+        pieces = parts[-1].split(width, NAME_PART_HEIGHT)
+        if len(pieces) < 2:
+            break
+        parts[-1:] = pieces
+    return parts
+
+
 def _table(procedures: Sequence[Procedure], settings: UnitSettings, styles: _Styles,
            qr_factory: QrFactory, on_row_drawn: Callable[[], None], on_row_built: Callable[[], None]
            ) -> Table:
@@ -146,8 +162,8 @@ def _table(procedures: Sequence[Procedure], settings: UnitSettings, styles: _Sty
         ("GRID", (0, 0), (-1, -1), 0.5, GRID),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LEFTPADDING", (-1, 1), (-1, -1), QR_PADDING),
@@ -164,9 +180,10 @@ def _table(procedures: Sequence[Procedure], settings: UnitSettings, styles: _Sty
                      ("NOSPLIT", (0, row), (-1, row + 1))]
         for procedure in members:
             number += 1
+            name_parts = _name_parts(procedure.name, styles)
             rows.append([
                 Paragraph(str(number), styles.number),
-                Paragraph(para(procedure.name), styles.name),
+                name_parts[0],
                 Paragraph(code_markup(procedure.code, styles.small_center, COLUMN_WIDTHS[2] - 5),
                           styles.small_center),
                 Paragraph(para(procedure.online_level_label), styles.small_center),
@@ -174,6 +191,8 @@ def _table(procedures: Sequence[Procedure], settings: UnitSettings, styles: _Sty
                 Paragraph(para(procedure.fees), styles.small),
                 qr_factory(procedure.qr_url(settings), QR_BOX, on_row_drawn),
             ])
+            for part in name_parts[1:]:  # a name longer than a page goes on in the rows below
+                rows.append(["", part] + [""] * (len(COLUMN_TITLES) - 2))
             on_row_built()
     table = Table(rows, colWidths=COLUMN_WIDTHS, repeatRows=1, splitByRow=1)
     table.setStyle(TableStyle(commands))

@@ -10,6 +10,7 @@ import pytest
 from printing_checks import (
     SETTINGS,
     TRICKY_NAMES,
+    long_name,
     make_catalog,
     overlaps,
     page_texts,
@@ -19,6 +20,7 @@ from printing_checks import (
     squash,
 )
 
+from models.catalog import Procedure
 from models.errors import UserError
 from models.text import clean_text
 from printing import PrintCancelled, render_list_sheet
@@ -164,6 +166,19 @@ def test_unwritable_outputs_raise_user_error(catalog, tmp_path, monkeypatch):
     with pytest.raises(UserError, match="Không ghi được tệp"):
         render_list_sheet(catalog[:2], SETTINGS, tmp_path / "dang-mo.pdf")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_name_longer_than_a_page_flows_on(tmp_path):
+    monster = Procedure("9.999", long_name(6000, 9), field="Hộ tịch")
+    short = Procedure("9.998", "Đăng ký khai sinh", field="Hộ tịch")
+    buffer = io.BytesIO()
+    pages = render_list_sheet([monster, short], SETTINGS, buffer)
+    assert pages >= 3
+    text = squash("".join(page_texts(buffer.getvalue())))
+    words = clean_text(monster.name).split(" ")
+    assert squash(" ".join(words[:50])) in text and squash(" ".join(words[-50:])) in text
+    assert {code.text for page in render_pages(buffer.getvalue()) for code in page.codes} == {
+        monster.qr_url(SETTINGS), short.qr_url(SETTINGS)}
 
 
 def test_empty_selection_is_a_user_error(tmp_path):
