@@ -1,0 +1,92 @@
+"""Commands of the hub (the unit's sync server): serve, enroll a device, import a USB file, status.
+
+The hub's web dependencies (requirements-hub.txt) are imported only when `hub serve` runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cli.context import Context
+from models.errors import UserError
+
+
+def register(subparsers, parents) -> None:
+    hub = subparsers.add_parser("hub", parents=parents, help="máy chủ đồng bộ của đơn vị (cần --data-dir)")
+    sub = hub.add_subparsers(dest="action", metavar="VIỆC")
+    serve = sub.add_parser("serve", parents=parents, help="chạy máy chủ đồng bộ")
+    serve.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8765, help="cổng (mặc định 8765)")
+    serve.set_defaults(handler=cmd_serve)
+    enroll = sub.add_parser("enroll", parents=parents, help="tạo mã đăng ký cho một máy của đơn vị")
+    enroll.add_argument("--unit-code", required=True, help="mã đơn vị, ví dụ 000.17.22.H56")
+    enroll.add_argument("--note", default="", help="ghi chú, ví dụ tên máy")
+    enroll.set_defaults(handler=cmd_enroll)
+    import_ = sub.add_parser("import", parents=parents, help="nhập tệp đồng bộ (USB) của một máy")
+    import_.add_argument("file", metavar="TỆP")
+    import_.set_defaults(handler=cmd_import)
+    status = sub.add_parser("status", parents=parents, help="số sự kiện, các máy đã đăng ký")
+    status.set_defaults(handler=cmd_status)
+
+
+def _hub_dir(context: Context) -> Path:
+    given = getattr(context.args, "data_dir", None)
+    if not given:
+        raise UserError("Lệnh hub cần --data-dir THƯ_MỤC (thư mục dữ liệu của máy chủ).")
+    return Path(given)
+
+
+def _store(context: Context):
+    from sync.hub.store import SqliteHubStore
+
+    return SqliteHubStore(_hub_dir(context))
+
+
+def cmd_serve(context: Context) -> int:
+    try:
+        from sync.hub.app import serve
+    except ImportError as error:
+        raise UserError(f"Thiếu thư viện của máy chủ ({error.name}): pip install -r requirements-hub.txt") from None
+    serve(str(_hub_dir(context)), context.args.host, context.args.port)
+    return 0
+
+
+def cmd_enroll(context: Context) -> int:
+    from models.text import clean_text
+
+    code = clean_text(context.args.unit_code)
+    if not code:
+        raise UserError("Mã đơn vị không được để trống.")
+    store = _store(context)
+    try:
+        token = store.create_token(code, clean_text(context.args.note))
+    finally:
+        store.close()
+    context.emit({"unit_code": code, "token": token}, token)
+    return 0
+
+
+def cmd_import(context: Context) -> int:
+    from sync.hub.usb_import import import_to_hub
+
+    store = _store(context)
+    try:
+        result = import_to_hub(store, _hub_dir(context), context.args.file)
+    finally:
+        store.close()
+    context.emit(result, f"Đã nhập {result['new']} sự kiện mới ({result['duplicates']} đã có) của máy "
+                         f"{result['device_id'][:8]}, đơn vị {result['unit_code']}.")
+    return 0
+
+
+def cmd_status(context: Context) -> int:
+    store = _store(context)
+    try:
+        data = store.stats()
+    finally:
+        store.close()
+    lines = [f"Sự kiện: {data['events']}"] + [
+        f"  {d['unit_code']}  máy {d['device_id'] or '(chưa gắn)'}  trạm {d['station'] or '-'}  "
+        f"{d['events']} sự kiện" + (f", thiếu {d['gaps']}" if d["gaps"] else "") for d in data["devices"]]
+    context.emit(data, "\n".join(lines))
+    return 0

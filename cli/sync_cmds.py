@@ -1,0 +1,125 @@
+"""Commands of the sync group: enroll, run, status, export/import by USB file, conflicts, refused events."""
+
+from __future__ import annotations
+
+from cli.context import Context
+from models.errors import UserError
+
+
+def register(subparsers, parents) -> None:
+    sync = subparsers.add_parser("sync", parents=parents, help="đồng bộ với máy chủ hoặc qua USB")
+    sub = sync.add_subparsers(dest="action", metavar="VIỆC")
+    enroll = sub.add_parser("enroll", parents=parents, help="đăng ký máy này với máy chủ (một lần)")
+    enroll.add_argument("--hub", required=True, metavar="URL", help="địa chỉ máy chủ, ví dụ http://192.168.1.10:8765")
+    enroll.add_argument("--token", required=True, metavar="MÃ", help="mã đăng ký do 'hub enroll' in ra")
+    enroll.set_defaults(handler=cmd_enroll)
+    run = sub.add_parser("run", parents=parents, help="đồng bộ ngay: gửi rồi nhận (mã thoát 0 khi đã gửi hết)")
+    run.add_argument("--attempts", type=int, default=5, help="số lần thử khi mất mạng (mặc định 5)")
+    run.set_defaults(handler=cmd_run)
+    status = sub.add_parser("status", parents=parents, help="số sự kiện chờ, lần đồng bộ cuối, lỗi cuối")
+    status.set_defaults(handler=cmd_status)
+    export = sub.add_parser("export", parents=parents, help="ghi các sự kiện chờ ra một tệp (USB)")
+    export.add_argument("--out", required=True, metavar="TỆP")
+    export.set_defaults(handler=cmd_export)
+    import_ = sub.add_parser("import", parents=parents, help="nhập tệp đồng bộ của máy khác cùng đơn vị")
+    import_.add_argument("file", metavar="TỆP")
+    import_.set_defaults(handler=cmd_import)
+    conflicts = sub.add_parser("conflicts", parents=parents, help="các xung đột đã gặp khi đồng bộ")
+    conflicts.set_defaults(handler=cmd_conflicts)
+    rejected = sub.add_parser("rejected", parents=parents, help="các sự kiện máy chủ từ chối")
+    rejected.add_argument("--retry", action="store_true", help="cho gửi lại các sự kiện này ở lần đồng bộ sau")
+    rejected.set_defaults(handler=cmd_rejected)
+
+
+def cmd_enroll(context: Context) -> int:
+    from sync.client import enroll
+
+    result = enroll(context.db, context.args.hub, context.args.token)
+    text = "\n".join([f"Đã đăng ký máy {result['device_id']} với máy chủ {result['hub']} "
+                      f"(đơn vị {result['unit_code']}).", *(f"Cảnh báo: {w}" for w in result["warnings"])])
+    context.emit(result, text)
+    return 0
+
+
+def cmd_run(context: Context) -> int:
+    from sync.client import RetryPolicy, run_sync
+
+    if context.args.attempts < 1:
+        raise UserError("Số lần thử phải từ 1 trở lên.")
+    report = run_sync(context.db, context.data_dir, policy=RetryPolicy(attempts=context.args.attempts))
+    lines = [f"Đã gửi {report.pushed} sự kiện ({report.duplicates} đã có trên máy chủ), "
+             f"nhận {report.pulled} sự kiện của máy khác.", f"Còn chờ đồng bộ: {report.pending}."]
+    if report.rejected:
+        lines.append(f"Máy chủ từ chối {report.rejected} sự kiện (xem: sync rejected).")
+    if report.conflicts:
+        lines.append(f"Có {report.conflicts} xung đột mới (xem: sync conflicts).")
+    if report.clock_warning:
+        lines.append(f"Cảnh báo: {report.clock_warning}")
+    if report.error:
+        lines.append(f"Lỗi: {report.error}")
+    context.emit(report.to_dict(), "\n".join(lines))
+    return 0 if report.all_acknowledged else 1
+
+
+def cmd_status(context: Context) -> int:
+    from sync.client import sync_status
+
+    data = sync_status(context.db)
+    text = "\n".join([
+        f"Máy: {data['device_id']}",
+        f"Máy chủ: {data['hub'] or 'chưa đăng ký'}" + (f" (đơn vị {data['unit_code']})" if data["unit_code"] else ""),
+        f"Chờ đồng bộ: {data['pending']}" + (f" (bị từ chối: {data['rejected']})" if data["rejected"] else ""),
+        f"Lần đồng bộ thành công cuối: {data['last_ok'] or 'chưa có'}",
+        f"Lỗi cuối: {data['last_error'] or 'không có'}",
+        f"Xung đột: {data['conflicts']}",
+        *([f"Cảnh báo: {data['clock_warning']}"] if data["clock_warning"] else []),
+    ])
+    context.emit(data, text)
+    return 0
+
+
+def cmd_export(context: Context) -> int:
+    from sync.usb_file import export_file
+
+    result = export_file(context.db, context.data_dir, context.args.out)
+    context.emit(result, f"Đã ghi {result['events']} sự kiện và {result['attachments']} tệp đính kèm vào "
+                         f"{result['file']}.")
+    return 0
+
+
+def cmd_import(context: Context) -> int:
+    from sync.lock import SyncLock
+    from sync.usb_file import import_file
+
+    with SyncLock(context.data_dir):
+        result = import_file(context.db, context.data_dir, context.args.file)
+    text = (f"Đã nhập {result['new']} sự kiện mới của máy {result['device_id'][:8]} "
+            f"({result['duplicates']} đã có)." if result["new"] else
+            f"Tệp không có gì mới ({result['duplicates']} sự kiện đã có).")
+    if result["conflicts"]:
+        text += f" Có {result['conflicts']} xung đột mới (xem: sync conflicts)."
+    context.emit(result, text)
+    return 0
+
+
+def cmd_conflicts(context: Context) -> int:
+    from sync.conflicts import list_conflicts
+
+    rows = list_conflicts(context.db)
+    text = "\n".join(f"{r['detected_at'][:16]}  {r['code'] or r['entity_id']}  {r['message']}" for r in rows)
+    context.emit(rows, text or "Chưa có xung đột nào.")
+    return 0
+
+
+def cmd_rejected(context: Context) -> int:
+    from sync.state import forget_rejections, rejected_events
+
+    if context.args.retry:
+        count = forget_rejections(context.db)
+        context.emit({"released": count}, f"{count} sự kiện sẽ được gửi lại ở lần đồng bộ sau.")
+        return 0
+    rows = rejected_events(context.db)
+    text = "\n".join(f"{r['rejected_at'][:16]}  {r['entity']} {r['action']}  ({r['status']}) {r['reason']}"
+                     for r in rows)
+    context.emit(rows, text or "Không có sự kiện nào bị từ chối.")
+    return 0

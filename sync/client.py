@@ -1,0 +1,260 @@
+"""One sync run: push this PC's pending events in batches, then pull the others' since the cursor.
+
+Network errors and 5xx are retried with exponential back-off and jitter; a 4xx is never resent: the events
+it names are marked refused (shown, not blocking the rest). Every acknowledged batch and every applied page
+is committed at once, so a run stopped anywhere (killed, cancelled, unplugged) resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from db.device import device_id, station_number
+from db.events import pending_count
+from db.settings_store import load_settings
+from models.errors import UserError
+from sync.conflicts import conflict_count
+from sync.lock import SyncLock
+from sync.projection import apply_remote_events
+from sync.state import (
+    load_state,
+    mark_acked,
+    mark_rejected,
+    now_iso,
+    pending_batch,
+    rejected_events,
+    save_state,
+    sendable_count,
+)
+from sync.tokens import token_id_of
+from sync.transport import HubError, HubRefused, Response, Transport
+from sync.wire import CLIENT_BATCH_EVENTS, PULL_PAGE_EVENTS
+
+CLOCK_TOLERANCE = timedelta(minutes=5)
+Progress = Callable[[int, int], None]
+
+
+class SyncCancelled(Exception):
+    """The clerk pressed Dừng: stop between two requests (what was acknowledged stays acknowledged)."""
+
+
+@dataclass
+class RetryPolicy:
+    attempts: int = 5
+    base: float = 0.5    # seconds before the first retry, doubled each time
+    cap: float = 30.0
+    rng: random.Random = field(default_factory=random.Random)
+    sleep: Callable[[float], None] = time.sleep
+
+    def delay(self, attempt: int) -> float:
+        """Exponential with jitter: half of base·2^attempt (capped) fixed, the other half random."""
+        ceiling = min(self.cap, self.base * 2 ** attempt)
+        return ceiling / 2 + self.rng.uniform(0, ceiling / 2)
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    pulled: int = 0
+    invalid: int = 0
+    conflicts: int = 0
+    retries: int = 0
+    pending: int = 0
+    error: str | None = None
+    stopped: bool = False
+    clock_warning: str | None = None
+
+    @property
+    def all_acknowledged(self) -> bool:
+        return self.error is None and not self.stopped and self.pending == 0
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "all_acknowledged": self.all_acknowledged}
+
+
+class _Run:
+    def __init__(self, db: Database, transport: Transport, policy: RetryPolicy, progress: Progress | None,
+                 cancelled: Callable[[], bool] | None, batch: int):
+        self.db, self.transport, self.policy, self.batch = db, transport, policy, batch
+        self.progress = progress or (lambda done, total: None)
+        self.cancelled = cancelled or (lambda: False)
+        self.report = SyncReport()
+
+    def _check(self) -> None:
+        if self.cancelled():
+            raise SyncCancelled
+
+    def call(self, method: str, path: str, body: dict | None = None) -> Response:
+        for attempt in range(self.policy.attempts):
+            self._check()
+            try:
+                response = self.transport.request(method, path, body)
+            except HubError as error:
+                if not error.retryable or attempt == self.policy.attempts - 1:
+                    raise
+                self.report.retries += 1
+                deadline = time.monotonic() + self.policy.delay(attempt)
+                while time.monotonic() < deadline:
+                    self._check()
+                    self.policy.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+                continue
+            self.report.clock_warning = clock_warning(response.server_time) or self.report.clock_warning
+            return response
+        raise AssertionError("unreachable")
+
+    def push(self) -> None:
+        me = device_id(self.db)
+        total = sendable_count(self.db)
+        done = 0
+        self.progress(0, total)
+        while events := pending_batch(self.db, self.batch):
+            uuids = {e["uuid"] for e in events}
+            try:
+                data = self.call("POST", "/v1/events", {"device_id": me, "events": events}).data
+            except HubRefused as error:
+                named = [r for r in error.rejected if r.get("uuid") in uuids]
+                if not named:
+                    raise
+                mark_rejected(self.db, named, error.status)  # the rest goes again in the next request
+                self.report.rejected += len(named)
+                continue
+            acked = [u for u in (data.get("accepted") or []) + (data.get("duplicates") or []) if u in uuids]
+            if not acked:
+                raise HubError("Máy chủ không xác nhận sự kiện nào của lô vừa gửi.")
+            mark_acked(self.db, acked)
+            self.report.pushed += len(data.get("accepted") or [])
+            self.report.duplicates += len(data.get("duplicates") or [])
+            done += len(acked)
+            self.progress(done, max(total, done))
+
+    def pull(self) -> None:
+        cursor = load_state(self.db).cursor
+        while True:
+            data = self.call("GET", f"/v1/events?after={cursor}&limit={PULL_PAGE_EVENTS}").data
+            events, following = data.get("events") or [], int(data.get("next", cursor))
+            result = apply_remote_events(self.db, events, cursor=following)
+            self.report.pulled += result.new
+            self.report.invalid += len(result.invalid)
+            self.report.conflicts += result.conflicts
+            cursor = following
+            if not data.get("more") or not events:
+                return
+
+
+def clock_warning(server_time: str | None, now: datetime | None = None) -> str | None:
+    """A plain warning when this PC's clock is far from the hub's (deadlines depend on it)."""
+    if not server_time:
+        return None
+    try:
+        server = datetime.fromisoformat(server_time)
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            server = parsedate_to_datetime(server_time)
+        except (TypeError, ValueError):
+            return None
+    local = now or datetime.now().astimezone()
+    skew = local - server
+    if abs(skew) <= CLOCK_TOLERANCE:
+        return None
+    minutes = round(abs(skew).total_seconds() / 60)
+    way = "nhanh" if skew > timedelta(0) else "chậm"
+    return (f"Đồng hồ máy này {way} {minutes} phút so với máy chủ: hãy chỉnh lại giờ máy "
+            "(hạn trả hồ sơ được tính theo đồng hồ máy).")
+
+
+def local_clock_warning(db: Database, now: datetime | None = None) -> str | None:
+    """Warn when this PC's clock is earlier than the newest event it holds."""
+    row = db.execute("SELECT max(at) FROM events").fetchone()
+    if not row or not row[0]:
+        return None
+    local = now or datetime.now().astimezone()
+    newest = datetime.fromisoformat(row[0])
+    if newest - local > CLOCK_TOLERANCE:
+        return (f"Đồng hồ máy này ({local:%H:%M %d/%m/%Y}) sớm hơn sự kiện mới nhất đã ghi "
+                f"({newest:%H:%M %d/%m/%Y}): hãy chỉnh lại giờ máy.")
+    return None
+
+
+def run_sync(db: Database, data_dir: Path | str, *, progress: Progress | None = None,
+             cancelled: Callable[[], bool] | None = None, policy: RetryPolicy | None = None,
+             batch: int = CLIENT_BATCH_EVENTS, transport: Transport | None = None) -> SyncReport:
+    """One full push then pull under the folder's sync lock; the outcome is stored for the status bar."""
+    state = load_state(db)
+    if not state.enrolled:
+        raise UserError("Máy này chưa đăng ký với máy chủ đồng bộ: hãy chạy 'sync enroll --hub URL --token MÃ'.")
+    with SyncLock(data_dir):
+        save_state(db, last_attempt=now_iso())
+        run = _Run(db, transport or Transport(state.hub_url, state.token), policy or RetryPolicy(),
+                   progress, cancelled, batch)
+        report = run.report
+        try:
+            run.push()
+            run.pull()
+        except SyncCancelled:
+            report.stopped = True
+        except HubError as error:
+            report.error = str(error)
+        finally:
+            run.transport.close()
+        report.pending = pending_count(db)
+        report.clock_warning = report.clock_warning or local_clock_warning(db)
+        if report.invalid and not report.error:
+            report.error = f"{report.invalid} sự kiện nhận từ máy chủ bị hỏng, không áp dụng."
+        if report.error:
+            save_state(db, last_error=report.error, failures=state.failures + 1, clock_warning=report.clock_warning)
+        elif not report.stopped:
+            save_state(db, last_ok=now_iso(), last_error=None, failures=0, clock_warning=report.clock_warning)
+    return report
+
+
+def enroll(db: Database, hub_url: str, token: str, *, transport: Transport | None = None) -> dict:
+    """Bind this PC to the hub with the token `hub enroll` printed: once (again with the same token is fine)."""
+    token = token.strip()
+    if token_id_of(token) is None:
+        raise UserError("Mã đăng ký không đúng dạng (mc1.xxxx.yyyy): hãy chép lại đúng mã máy chủ in ra.")
+    state = load_state(db)
+    if state.enrolled and state.token != token:
+        raise UserError(f"Máy này đã đăng ký với máy chủ {state.hub_url} bằng một mã khác.")
+    transport = transport or Transport(hub_url, token)
+    body = {"device_id": device_id(db), "station": station_number(db)}
+    try:
+        response = _Run(db, transport, RetryPolicy(attempts=3), None, None, 0).call("POST", "/v1/enroll", body)
+    except HubError as error:
+        raise UserError(f"Không đăng ký được: {error}") from None
+    finally:
+        transport.close()
+    data = response.data
+    save_state(db, hub_url=hub_url.strip().rstrip("/"), token=token, unit_code=data["unit_code"],
+               unit_key=data["unit_key"], enrolled_at=now_iso(), clock_warning=clock_warning(response.server_time))
+    warnings = []
+    local_code = load_settings(db).unit_code
+    if local_code and local_code != data["unit_code"]:
+        warnings.append(f"Mã đơn vị trong cài đặt ({local_code}) khác mã đơn vị trên máy chủ ({data['unit_code']}).")
+    if data.get("same_station"):
+        warnings.append(f"Số máy trạm {station_number(db)} đã có máy khác của đơn vị dùng: hãy đặt số khác "
+                        "(settings set --station N) để mã hồ sơ không trùng.")
+    if clock_warning(response.server_time):
+        warnings.append(clock_warning(response.server_time))
+    return {"device_id": device_id(db), "unit_code": data["unit_code"], "hub": hub_url, "warnings": warnings}
+
+
+def sync_status(db: Database) -> dict:
+    """What the status bar and `sync status` show, recomputed from the database."""
+    state = load_state(db)
+    return {"device_id": device_id(db), "enrolled": state.enrolled, "hub": state.hub_url,
+            "unit_code": state.unit_code, "pending": pending_count(db), "sendable": sendable_count(db),
+            "rejected": len(rejected_events(db)), "conflicts": conflict_count(db), "last_ok": state.last_ok,
+            "last_error": state.last_error, "last_attempt": state.last_attempt, "cursor": state.cursor,
+            "auto_minutes": state.auto_minutes,
+            "clock_warning": state.clock_warning or local_clock_warning(db)}

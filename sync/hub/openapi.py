@@ -1,0 +1,103 @@
+"""The hub's HTTP API described in OpenAPI 3.1 (served at /openapi.json; sync/README.md explains it)."""
+
+from __future__ import annotations
+
+from sync.wire import MAX_BATCH_EVENTS, MAX_BODY_BYTES, PULL_PAGE_EVENTS
+
+_ERROR = {"description": "Refused; nothing changed", "content": {"application/json": {"schema": {
+    "$ref": "#/components/schemas/Error"}}}}
+_AUTH = [{"deviceToken": []}]
+
+
+def _json(schema_ref: str, description: str = "OK") -> dict:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}}}
+
+
+EVENT_SCHEMA = {
+    "type": "object",
+    "required": ["uuid", "device_id", "seq", "actor", "at", "entity", "entity_id", "action", "payload",
+                 "prev_hash", "hash"],
+    "properties": {
+        "uuid": {"type": "string", "format": "uuid", "description": "made on the PC that recorded it"},
+        "device_id": {"type": "string", "maxLength": 64},
+        "seq": {"type": "integer", "minimum": 1, "description": "per-device sequence number"},
+        "actor": {"type": "string", "maxLength": 200},
+        "at": {"type": "string", "format": "date-time", "description": "ISO 8601 with offset"},
+        "entity": {"type": "string", "examples": ["dossier", "procedure", "settings", "calendar"]},
+        "entity_id": {"type": "string"},
+        "action": {"type": "string", "examples": ["receive", "move", "extend", "attach", "add", "update"]},
+        "payload": {"type": "object"},
+        "prev_hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+        "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$",
+                 "description": "sha256(prev_hash + canonical JSON of the fields above); checked by the hub"},
+        "server_seq": {"type": "integer", "description": "only in pulled events: the hub's order"},
+    },
+}
+
+SPEC = {
+    "openapi": "3.1.0",
+    "info": {"title": "MotCua hub", "version": "1",
+             "description": "Enrolled PCs of a unit push their events and pull the others'. A repeated event "
+                            "(same uuid, same hash) is accepted as a duplicate, so any batch may be resent. "
+                            "Errors are JSON with a Vietnamese message and change nothing."},
+    "components": {
+        "securitySchemes": {"deviceToken": {"type": "http", "scheme": "bearer",
+                                            "description": "the token printed by `hub enroll`"}},
+        "schemas": {
+            "Event": EVENT_SCHEMA,
+            "Error": {"type": "object", "required": ["error", "message"], "properties": {
+                "error": {"type": "string"}, "message": {"type": "string"},
+                "rejected": {"type": "array", "items": {"type": "object", "properties": {
+                    "uuid": {"type": "string"}, "reason": {"type": "string"}}}}}},
+            "PushRequest": {"type": "object", "required": ["device_id", "events"], "properties": {
+                "device_id": {"type": "string"},
+                "events": {"type": "array", "maxItems": MAX_BATCH_EVENTS, "items": {"$ref": "#/components/schemas/Event"}}}},
+            "PushResult": {"type": "object", "properties": {
+                "accepted": {"type": "array", "items": {"type": "string"}},
+                "duplicates": {"type": "array", "items": {"type": "string"}},
+                "server_time": {"type": "string", "format": "date-time"}}},
+            "PullResult": {"type": "object", "properties": {
+                "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
+                "next": {"type": "integer", "description": "the cursor to ask with next time"},
+                "more": {"type": "boolean"}, "server_time": {"type": "string", "format": "date-time"}}},
+            "EnrollRequest": {"type": "object", "required": ["device_id"], "properties": {
+                "device_id": {"type": "string"}, "station": {"type": ["integer", "null"], "minimum": 1, "maximum": 9}}},
+            "EnrollResult": {"type": "object", "properties": {
+                "device_id": {"type": "string"}, "unit_code": {"type": "string"},
+                "unit_key": {"type": "string", "description": "signs USB files the unit's PCs can check"},
+                "same_station": {"type": "array", "items": {"type": "string"}},
+                "server_time": {"type": "string", "format": "date-time"}}},
+            "Health": {"type": "object", "properties": {
+                "status": {"type": "string"}, "server_time": {"type": "string", "format": "date-time"},
+                "max_batch": {"type": "integer"}, "max_body_bytes": {"type": "integer"}}},
+        },
+    },
+    "paths": {
+        "/v1/health": {"get": {"summary": "Is the hub up; its clock", "responses": {"200": _json("Health")}}},
+        "/v1/enroll": {"post": {
+            "summary": "Bind a token to this PC (once; again from the same PC is fine)", "security": _AUTH,
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/EnrollRequest"}}}},
+            "responses": {"200": _json("EnrollResult"), "400": _ERROR, "401": _ERROR, "409": _ERROR}}},
+        "/v1/events": {
+            "post": {
+                "summary": "Push a batch of events (atomic: all stored or none)", "security": _AUTH,
+                "description": f"At most {MAX_BATCH_EVENTS} events and {MAX_BODY_BYTES} bytes. Events may come "
+                               "in any order and more than once.",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "$ref": "#/components/schemas/PushRequest"}}}},
+                "responses": {"200": _json("PushResult"), "400": _ERROR, "401": _ERROR, "403": _ERROR,
+                              "409": _ERROR, "413": _ERROR, "422": _ERROR}},
+            "get": {
+                "summary": "Pull the unit's events of other devices after a cursor", "security": _AUTH,
+                "parameters": [
+                    {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                                                "maximum": MAX_BATCH_EVENTS,
+                                                                "default": PULL_PAGE_EVENTS}}],
+                "responses": {"200": _json("PullResult"), "400": _ERROR, "401": _ERROR, "403": _ERROR}},
+        },
+        "/openapi.json": {"get": {"summary": "This description", "responses": {"200": {"description": "OK"}}}},
+    },
+}

@@ -1,0 +1,208 @@
+"""Rebuilding what a PC shows from the event log: one applier per entity, and the inbox for remote events.
+
+Every applier folds ALL events of one entity in the order (at, device_id, seq) and writes the result, so
+PCs that hold the same events show the same state whatever order the events arrived in (sync/README.md).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields
+
+from sqlite_utils import Database
+
+from db.catalog_store import _write as write_procedure
+from db.catalog_store import get_procedure
+from db.device import device_id
+from db.events import canonical_json, events_for
+from models.catalog import Procedure
+from models.catalog_plan import _DEADLINE_FIELDS
+from models.dossier_applicant import Applicant
+from sync.conflicts import Conflict, store_conflicts
+from sync.fold_dossier import FOLDED_COLUMNS, fold_dossier
+from sync.state import immediate, now_iso, save_state
+from sync.wire import problem
+
+Applier = Callable[[Database, str, list[dict]], int]  # (db, entity_id, sorted events) -> new conflicts
+
+
+def _apply_settings(db: Database, key: str, events: list[dict]) -> int:
+    """Last writer wins: the settings saved last in the sorted order are the unit's settings."""
+    value = json.dumps(events[-1]["payload"], ensure_ascii=False)
+    db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
+               "excluded.value WHERE settings.value != excluded.value", [key, value])
+    return 0
+
+
+def _apply_calendar(db: Database, day: str, events: list[dict]) -> int:
+    last = events[-1]
+    if last["action"] == "remove":
+        db.execute("DELETE FROM calendar_overrides WHERE day = ?", [day])
+    else:
+        p = last["payload"]
+        db.execute("INSERT INTO calendar_overrides(day, kind, note) VALUES (?, ?, ?) ON CONFLICT(day) DO UPDATE "
+                   "SET kind = excluded.kind, note = excluded.note", [day, p["kind"], p.get("note", "")])
+    return 0
+
+
+_PROCEDURE_FIELDS = {f.name for f in fields(Procedure)}
+
+
+def _apply_procedure(db: Database, code: str, events: list[dict]) -> int:
+    """The first 'add' makes the entry; later events change only the fields they name ('changes'), so
+    edits of different fields on two PCs both survive. A second 'add' with other values is a conflict
+    (kept out), except the bundled sample catalog every new PC loads, which never overrides."""
+    record: dict | None = None
+    conflicts: list[Conflict] = []
+    for event in events:
+        payload = event["payload"]
+        incoming = {k: v for k, v in payload.get("procedure", {}).items() if k in _PROCEDURE_FIELDS}
+        if not incoming:
+            continue
+        if record is None:
+            record = incoming
+        elif event["action"] == "add":
+            if incoming != record and "sample_catalog" not in str(payload.get("source", "")):
+                conflicts.append(Conflict(event["uuid"], "procedure_add", "skipped",
+                                          f"Máy {event['device_id'][:8]} thêm thủ tục {code} với nội dung khác "
+                                          "bản đã có: giữ bản thêm trước."))
+        else:
+            for name in payload.get("changes") or list(incoming):
+                for column in (_DEADLINE_FIELDS if name == "deadline" else (name,)):
+                    if column in incoming:
+                        record[column] = incoming[column]
+    if record is not None:
+        procedure = Procedure(**record)
+        if get_procedure(db, code) != procedure:
+            write_procedure(db, procedure)
+    return store_conflicts(db, "procedure", code, conflicts)
+
+
+def _apply_dossier(db: Database, uuid: str, events: list[dict]) -> int:
+    folded = fold_dossier(events)
+    conflicts = list(folded.conflicts)
+    values = folded.values
+    if values is not None:
+        row = db.execute(f"SELECT id, {', '.join(FOLDED_COLUMNS)} FROM dossiers WHERE uuid = ?", [uuid]).fetchone()
+        if row is None:
+            clash = db.execute("SELECT uuid FROM dossiers WHERE code = ? OR (code_day = ? AND station = ? AND "
+                               "day_seq = ?)", [values["code"], values["code_day"], values["station"],
+                                                values["day_seq"]]).fetchone()
+            if clash:
+                conflicts.append(Conflict(events[0]["uuid"], "duplicate_code", "skipped",
+                                          f"Mã hồ sơ {values['code']} đã dùng cho một hồ sơ khác (hai máy cùng số "
+                                          "máy trạm?): hồ sơ này chưa hiện trên máy này. Hãy đặt số máy trạm khác."))
+            else:
+                _insert_dossier(db, values, folded.papers)
+        else:
+            stored = dict(zip(FOLDED_COLUMNS, row[1:], strict=True))
+            changed = {k: v for k, v in values.items() if stored[k] != v}
+            if changed:
+                changed.update(search_text=_search_text(values), updated_at=_naive_now())
+                db.execute(f"UPDATE dossiers SET {', '.join(f'{k} = ?' for k in changed)} WHERE id = ?",
+                           [*changed.values(), row[0]])
+        _add_attachments(db, uuid, folded.attachments)
+    return store_conflicts(db, "dossier", uuid, conflicts)
+
+
+def _naive_now() -> str:
+    return now_iso()[:19]
+
+
+def _search_text(values: dict) -> str:
+    from db.dossier_store import search_text  # the dossier layer owns what search matches
+
+    applicant = Applicant(name=values["applicant_name"] or "", organisation=values["organisation"] or "",
+                          cccd=values["cccd"] or "", phone=values["phone"] or "")
+    return search_text(values["code"], applicant)
+
+
+def _insert_dossier(db: Database, values: dict, papers: list[dict]) -> None:
+    row = {**values, "search_text": _search_text(values), "created_at": _naive_now(), "updated_at": _naive_now()}
+    cursor = db.execute(f"INSERT INTO dossiers ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+                        list(row.values()))
+    db.conn.executemany("INSERT INTO dossier_papers (dossier_id, position, name, kind, count) VALUES (?, ?, ?, ?, ?)",
+                        [(cursor.lastrowid, i, p["name"], p["kind"], p["count"]) for i, p in enumerate(papers, 1)])
+
+
+def _add_attachments(db: Database, uuid: str, attachments: list[dict]) -> None:
+    """Attachment rows follow their events; the file itself comes with a USB file (or is fetched later)."""
+    if not attachments:
+        return
+    dossier_id = db.execute("SELECT id FROM dossiers WHERE uuid = ?", [uuid]).fetchone()[0]
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO dossier_attachments (uuid, dossier_id, sha256, ext, size, display_name, kind, "
+        "added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(a["uuid"], dossier_id, a["sha256"], a["ext"], a["size"], a["display_name"] or "", a["kind"] or "ho_so",
+          a["added_at"]) for a in attachments])
+
+
+APPLIERS: dict[str, Applier] = {
+    "settings": _apply_settings,
+    "calendar": _apply_calendar,
+    "procedure": _apply_procedure,
+    "dossier": _apply_dossier,
+}
+
+
+def rebuild(db: Database, entity: str, entity_id: str) -> int:
+    """Fold one entity's events into its row (inside the caller's transaction); new conflicts found."""
+    applier = APPLIERS.get(entity)
+    events = events_for(db, entity, entity_id)
+    if applier is None or not events:
+        return 0
+    return applier(db, entity_id, events)
+
+
+@dataclass
+class ApplyResult:
+    new: int = 0
+    duplicates: int = 0
+    invalid: list[dict] = field(default_factory=list)  # {"uuid", "reason"}
+    conflicts: int = 0
+
+
+_INSERT = ("INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, "
+           "hash, acked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+def apply_remote_events(db: Database, events: list[dict], *, cursor: int | None = None) -> ApplyResult:
+    """Store other devices' events (acknowledged: never pushed again by this PC) and rebuild what they
+    touch, in one transaction with the pull cursor, so a crash leaves either all of a page or none."""
+    result = ApplyResult()
+    touched: set[tuple[str, str]] = set()
+    me = device_id(db)
+    with immediate(db):
+        moment = now_iso()
+        for event in events:
+            reason = problem(event)
+            known = db.execute("SELECT hash FROM events WHERE uuid = ?", [event.get("uuid")]).fetchone() \
+                if reason is None else None
+            if known is not None:
+                if known[0] == event["hash"]:
+                    result.duplicates += 1
+                    continue
+                reason = "uuid đã có với nội dung khác"
+            elif reason is None and event["device_id"] == me:
+                reason = "sự kiện mang mã máy này nhưng máy này không có"
+            if reason is None:
+                try:
+                    db.execute(_INSERT, [*(event[k] for k in ("uuid", "device_id", "seq", "actor", "at", "entity",
+                                                              "entity_id", "action")),
+                                         canonical_json(event["payload"]), event["prev_hash"], event["hash"], moment])
+                except sqlite3.IntegrityError:
+                    reason = "số thứ tự của máy này đã dùng cho sự kiện khác"
+            if reason is not None:
+                result.invalid.append({"uuid": str(event.get("uuid") if isinstance(event, dict) else ""),
+                                       "reason": reason})
+                continue
+            result.new += 1
+            touched.add((event["entity"], event["entity_id"]))
+        order = list(APPLIERS)
+        for entity, entity_id in sorted(touched, key=lambda t: (order.index(t[0]) if t[0] in order else 99, t)):
+            result.conflicts += rebuild(db, entity, entity_id)
+        if cursor is not None:
+            save_state(db, cursor=cursor)
+    return result

@@ -1,0 +1,122 @@
+"""This PC's sync state (table `sync_state`, never synced): hub, token, pull cursor, last outcome."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from db.device import device_id
+from sync.wire import EVENT_COLUMNS, row_to_wire
+
+
+@dataclass(frozen=True)
+class SyncState:
+    hub_url: str = ""
+    token: str = ""
+    unit_code: str = ""
+    unit_key: str = ""           # shared by the unit's devices: signs USB files peers can check
+    enrolled_at: str | None = None
+    cursor: int = 0              # the hub's server sequence of the last event pulled and applied
+    last_ok: str | None = None
+    last_error: str | None = None
+    last_attempt: str | None = None
+    failures: int = 0            # failed runs in a row, for the automatic sync's back-off
+    auto_minutes: int = 0        # automatic sync every N minutes in the GUI; 0 = off
+    clock_warning: str | None = None
+
+    @property
+    def enrolled(self) -> bool:
+        return bool(self.hub_url and self.token)
+
+
+_NAMES = {f.name for f in fields(SyncState)}
+
+
+def now_iso() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def load_state(db: Database) -> SyncState:
+    values = {key: json.loads(value) for key, value in db.execute("SELECT key, value FROM sync_state")}
+    return SyncState(**{k: v for k, v in values.items() if k in _NAMES})
+
+
+def save_state(db: Database, **changes: object) -> SyncState:
+    """Store some fields (inside the caller's transaction if there is one)."""
+    unknown = set(changes) - _NAMES
+    if unknown:
+        raise KeyError(f"unknown sync state: {', '.join(sorted(unknown))}")
+    with db.atomic():
+        for key, value in changes.items():
+            db.execute("INSERT INTO sync_state(key, value) VALUES (?, ?) "
+                       "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       [key, json.dumps(value, ensure_ascii=False)])
+    return load_state(db)
+
+
+@contextlib.contextmanager
+def immediate(db: Database) -> Iterator[Database]:
+    """A write transaction that takes the write lock at once, so a concurrent writer (the GUI thread)
+    makes us wait on busy_timeout instead of failing on a stale snapshot."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        with db.atomic():  # a savepoint inside our transaction
+            yield db
+        db.conn.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+
+
+_PENDING = ("FROM events e WHERE e.acked_at IS NULL AND e.device_id = ? AND NOT EXISTS "
+            "(SELECT 1 FROM sync_rejected r WHERE r.event_uuid = e.uuid)")
+
+
+def pending_batch(db: Database, limit: int) -> list[dict]:
+    """This PC's oldest events still to push (refused ones excepted), in the order they were made."""
+    rows = db.execute(f"SELECT {', '.join('e.' + c.strip() for c in EVENT_COLUMNS.split(','))} "
+                      f"{_PENDING} ORDER BY e.seq LIMIT ?", [device_id(db), limit]).fetchall()
+    return [row_to_wire(row) for row in rows]
+
+
+def sendable_count(db: Database) -> int:
+    return db.execute(f"SELECT count(*) {_PENDING}", [device_id(db)]).fetchone()[0]
+
+
+def mark_acked(db: Database, uuids: list[str], at: str | None = None) -> None:
+    moment = at or now_iso()
+    with immediate(db):
+        db.conn.executemany("UPDATE events SET acked_at = ? WHERE uuid = ? AND acked_at IS NULL",
+                            [(moment, u) for u in uuids])
+
+
+def mark_rejected(db: Database, rejected: list[dict], status: int) -> None:
+    """Events the hub refused (4xx): kept, shown, and no longer sent until the clerk retries them."""
+    with immediate(db):
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO sync_rejected(event_uuid, status, reason, rejected_at) VALUES (?, ?, ?, ?)",
+            [(item["uuid"], status, str(item.get("reason", "")), now_iso()) for item in rejected])
+
+
+def rejected_events(db: Database) -> list[dict]:
+    rows = db.execute("SELECT r.event_uuid, r.status, r.reason, r.rejected_at, e.entity, e.entity_id, e.action "
+                      "FROM sync_rejected r LEFT JOIN events e ON e.uuid = r.event_uuid "
+                      "ORDER BY r.rejected_at").fetchall()
+    names = ("uuid", "status", "reason", "rejected_at", "entity", "entity_id", "action")
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def forget_rejections(db: Database) -> int:
+    """Let refused events be sent again (after the cause was fixed, e.g. the PC enrolled again)."""
+    with immediate(db):
+        return db.execute("DELETE FROM sync_rejected").rowcount
