@@ -117,9 +117,11 @@ def test_card_text_and_unit_header(printed):
     assert squash("Quét mã QR bằng camera điện thoại để xem chi tiết thủ tục và nộp hồ sơ trực tuyến") in first
 
 
-def test_render_to_stream_and_cancel(catalog, tmp_path):
+def test_render_to_stream_progress_and_cancel(catalog, tmp_path):
     buffer = io.BytesIO()
-    assert render_cards_sheet(catalog[:7], SETTINGS, buffer) == 2
+    calls: list[tuple[int, int]] = []
+    assert render_cards_sheet(catalog[:7], SETTINGS, buffer, progress=lambda *args: calls.append(args)) == 2
+    assert calls[-1] == (14, 14) and [done for done, _ in calls] == sorted(done for done, _ in calls)
     assert len(page_texts(buffer.getvalue())) == 2
     out = tmp_path / "the.pdf"
     with pytest.raises(PrintCancelled):
