@@ -36,10 +36,13 @@ def _hub_dir(context: Context) -> Path:
     return Path(given)
 
 
-def _store(context: Context):
-    from sync.hub.store import SqliteHubStore
+def _store(context: Context, *, create: bool = False):
+    from sync.hub.store import HUB_DATABASE, SqliteHubStore
 
-    return SqliteHubStore(_hub_dir(context))
+    folder = _hub_dir(context)
+    if not create and not (folder / HUB_DATABASE).is_file():
+        raise UserError(f"Thư mục {folder} chưa có dữ liệu máy chủ đồng bộ (tạo bằng 'hub enroll').")
+    return SqliteHubStore(folder)
 
 
 def cmd_serve(context: Context) -> int:
@@ -57,7 +60,7 @@ def cmd_enroll(context: Context) -> int:
     code = clean_text(context.args.unit_code)
     if not code:
         raise UserError("Mã đơn vị không được để trống.")
-    store = _store(context)
+    store = _store(context, create=True)
     try:
         token = store.create_token(code, clean_text(context.args.note))
     finally:

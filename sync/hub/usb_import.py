@@ -22,7 +22,11 @@ def import_to_hub(store: HubStore, data_dir: Path | str, path: Path | str) -> di
         raise UserError(f"Không nhập tệp {Path(path).name}: tệp ghi đơn vị {manifest.get('unit_code')}, "
                         f"mã đăng ký thuộc đơn vị {device.unit_code}. Không có gì bị thay đổi.")
     if device.device_id is None:
-        store.claim(device.token_id, manifest["device_id"], None)
+        try:
+            store.claim(device.token_id, str(manifest["device_id"]), None)
+        except StoreConflict as error:
+            raise UserError(f"Không nhập tệp {Path(path).name}: {error.rejected[0]['reason']}. "
+                            "Không có gì bị thay đổi.") from None
     elif device.device_id != manifest["device_id"]:
         raise UserError(f"Không nhập tệp {Path(path).name}: mã đăng ký đã gắn với máy khác. "
                         "Không có gì bị thay đổi.")
