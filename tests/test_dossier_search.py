@@ -106,3 +106,14 @@ def test_due_today_and_this_week(three) -> None:
     assert count_dossiers(db, overdue=True, now=datetime(2026, 3, 10, 9, 30)) == 2
     move_dossier(db, an.code, "cho_bo_sung", at=datetime(2026, 3, 3, 9, 0), now=NOW)
     assert count_dossiers(db, overdue=True, now=datetime(2026, 3, 10, 9, 30)) == 1  # paused: not overdue
+
+
+def test_common_terms_use_the_ordered_scan_with_the_same_results(three, monkeypatch) -> None:
+    db, (an, dao, org) = three
+    expected = {text: codes(list_dossiers(db, search=text, now=NOW)) for text in ("h00", "nguyen van", "0912")}
+    assert expected["h00"] == [org.code, dao.code, an.code]
+    monkeypatch.setattr(queries, "COMMON_MATCHES", 1)  # every FTS query now counts as common
+    assert queries._common(db, '"h00"')
+    for text, found in expected.items():
+        assert codes(list_dossiers(db, search=text, now=NOW)) == found
+        assert count_dossiers(db, search=text) == len(found)
