@@ -244,3 +244,12 @@ def extend_dossier(db: Database, code: str, *, reason: str, hours: float | None 
 def _update(db: Database, dossier: Dossier, changes: dict) -> None:
     db.execute(f"UPDATE dossiers SET {', '.join(f'{name} = ?' for name in changes)} WHERE id = ?",
                [*changes.values(), dossier.id])
+
+
+def record_printed(db: Database, code: str, form_kind: str, *, actor: str | None = None) -> None:
+    """Record that a form of the dossier was printed; call it only once printing succeeded (shared/
+    domain.md, "Lessons": the preview is the document printed, and 'printed' is never recorded early)."""
+    with db.atomic():
+        dossier = require_dossier(db, code)
+        record_event(db, entity="dossier", entity_id=dossier.uuid, action="print",
+                     payload={"code": dossier.code, "form": clean_text(form_kind)}, actor=actor)

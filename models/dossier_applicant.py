@@ -6,7 +6,14 @@ import re
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from models.citizen_id import SEX_LABELS, normalise_sex, parse_ddmmyyyy, sex_of, validate_cccd
+from models.citizen_id import (
+    SEX_LABELS,
+    CitizenCard,
+    normalise_sex,
+    parse_ddmmyyyy,
+    sex_of,
+    validate_cccd,
+)
 from models.errors import UserError
 from models.text import clean_text
 
@@ -111,6 +118,14 @@ def make_applicant(*, name: str | None = None, organisation: str | None = None, 
         raise UserError(f"Địa chỉ quá dài ({len(address)} ký tự, tối đa {MAX_ADDRESS}).")
     return Applicant(name=name, organisation=organisation, cccd=number, dob=dob, sex=sex,
                      phone=normalise_phone(phone), address=address, email=normalise_email(email))
+
+
+def applicant_from_card(card: CitizenCard, *, phone: str | None = None, email: str | None = None,
+                        today: date | None = None) -> Applicant:
+    """The applicant read from a chip card's QR (models.citizen_id.parse_cccd_qr), plus what the card
+    does not hold (phone, email); the card's permanent address is the address."""
+    return make_applicant(name=card.name, cccd=card.number, dob=card.dob, sex=card.sex, address=card.address,
+                          phone=phone, email=email, today=today)
 
 
 def applicant_from_dict(data: dict) -> Applicant:

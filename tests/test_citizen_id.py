@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from models.citizen_id import PROVINCE_CODES, parse_cccd_qr, validate_cccd
-from models.dossier_applicant import make_applicant, normalise_phone
+from models.dossier_applicant import applicant_from_card, make_applicant, normalise_phone
 from models.errors import UserError
 
 TODAY = date(2026, 3, 1)
@@ -129,3 +129,10 @@ def test_applicant_takes_sex_from_number_and_checks_everything() -> None:
         make_applicant(name="A", email="khong-hop-le", today=TODAY)
     with pytest.raises(UserError, match="Ngày sinh không hợp lệ"):
         make_applicant(name="A", dob="31/02/1990", today=TODAY)
+
+
+def test_applicant_from_scanned_card() -> None:
+    card = parse_cccd_qr(f"{WOMAN_2005}||Lê Thị Hoa|01072005|Nữ|Số 5, phường Bến Nghé|10102023", today=TODAY)
+    applicant = applicant_from_card(card, phone="0387654321", today=TODAY)
+    assert (applicant.name, applicant.cccd, applicant.dob, applicant.sex, applicant.address, applicant.phone) == (
+        "Lê Thị Hoa", WOMAN_2005, date(2005, 7, 1), "nu", "Số 5, phường Bến Nghé", "0387654321")

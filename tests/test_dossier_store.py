@@ -11,7 +11,7 @@ from db.calendar_store import set_override
 from db.data_folder import open_data_folder
 from db.device import set_station_number
 from db.dossier_queries import count_dossiers, get_dossier
-from db.dossier_store import preview_due, receive_dossier
+from db.dossier_store import preview_due, receive_dossier, record_printed
 from db.events import events_for
 from db.settings_store import update_settings
 from models.dossier import dossier_code, parse_paper
@@ -168,3 +168,12 @@ def test_nfd_name_stored_nfc(db) -> None:
     dossier = receive_dossier(db, procedure_code=TWO_DAYS, applicant=person, received_at=datetime(2026, 3, 2, 9),
                               now=NOW)
     assert dossier.applicant.name == unicodedata.normalize("NFC", "Đỗ Thị Đào")
+
+
+def test_printing_is_recorded_as_an_event(db) -> None:
+    dossier = receive(db)
+    record_printed(db, dossier.code, "tiep_nhan")
+    event = events_for(db, "dossier", dossier.uuid)[-1]
+    assert event["action"] == "print" and event["payload"] == {"code": dossier.code, "form": "tiep_nhan"}
+    with pytest.raises(UserError, match="Không có hồ sơ"):
+        record_printed(db, "KHONG-CO", "tiep_nhan")
