@@ -213,3 +213,69 @@ def sync(db: Database) -> None:
         )"""
     )
     db.execute("CREATE INDEX conflicts_entity ON conflicts(entity, entity_id)")
+
+
+@migrations(name="0004_ratings_reports")
+def ratings_reports(db: Database) -> None:
+    """Citizens' satisfaction ratings, and indexes that let a year's report read indexes only.
+
+    One rating per dossier (the latest; each change is an event of entity 'rating'), keyed by the
+    dossier's uuid so it syncs. The dossier's field is copied (it never changes after receipt) so the
+    report groups ratings without a join. No foreign key: a synced rating may arrive before its dossier.
+    The covering indexes hold every column the report counts (models/report_rules.py), so a year of a
+    million dossiers is read from indexes only: received in a period; resolved (finished_at) in a period;
+    and, for dossiers without a result, ended (closed_at) in a period or still open (closed_at NULL).
+    `report_attached` keeps, per dossier with attachments, which kinds it has (bit 1 input papers, bit 2
+    result) beside its finished_at and field, kept by triggers whoever writes (this PC or sync): the
+    digitised share of a year is then one index range instead of a lookup per resolved dossier.
+    """
+    db.execute(
+        """CREATE TABLE ratings (
+            dossier_uuid TEXT PRIMARY KEY,
+            dossier_code TEXT NOT NULL,
+            field TEXT NOT NULL DEFAULT '',
+            rating TEXT NOT NULL CHECK (rating IN ('hai_long', 'binh_thuong', 'khong_hai_long')),
+            comment TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,                             -- naive local ISO 8601, like dossier moments
+            actor TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX ratings_at ON ratings(at, field, rating)")
+    db.execute("CREATE INDEX dossiers_report_received ON dossiers(received_at, field, channel)")
+    db.execute("CREATE INDEX dossiers_report_finished ON dossiers(finished_at, field, timeliness, "
+               "supplement_count, received_at, due_at)")
+    db.execute("CREATE INDEX dossiers_report_unfinished ON dossiers(closed_at, field, state, received_at, due_at, "
+               "finished_at) WHERE finished_at IS NULL")  # finished_at (always NULL) makes it covering
+    db.execute(
+        """CREATE TABLE report_attached (
+            dossier_id INTEGER PRIMARY KEY,               -- dossiers.id (local)
+            finished_at TEXT,                             -- copied from dossiers by the triggers below
+            field TEXT NOT NULL DEFAULT '',
+            bits INTEGER NOT NULL DEFAULT 0               -- 1: an input paper (ho_so), 2: the result (ket_qua)
+        )"""
+    )
+    db.execute("CREATE INDEX report_attached_finished ON report_attached(finished_at, field, bits)")
+    bits = ("coalesce((SELECT max(kind = 'ho_so') + 2 * max(kind = 'ket_qua') FROM dossier_attachments "
+            "WHERE dossier_id = {0}), 0)")
+    db.execute(f"""INSERT INTO report_attached (dossier_id, finished_at, field, bits)
+        SELECT id, finished_at, field, {bits.format('dossiers.id')} FROM dossiers
+        WHERE id IN (SELECT dossier_id FROM dossier_attachments)""")
+    db.execute(f"""CREATE TRIGGER report_attached_insert AFTER INSERT ON dossier_attachments BEGIN
+        INSERT INTO report_attached (dossier_id, finished_at, field)
+            SELECT id, finished_at, field FROM dossiers WHERE id = new.dossier_id
+            ON CONFLICT (dossier_id) DO NOTHING;
+        UPDATE report_attached SET bits = {bits.format('new.dossier_id')} WHERE dossier_id = new.dossier_id; END""")
+    db.execute(f"""CREATE TRIGGER report_attached_delete AFTER DELETE ON dossier_attachments BEGIN
+        UPDATE report_attached SET bits = {bits.format('old.dossier_id')} WHERE dossier_id = old.dossier_id; END""")
+    db.execute(f"""CREATE TRIGGER report_attached_update AFTER UPDATE OF kind, dossier_id ON dossier_attachments
+        BEGIN
+        UPDATE report_attached SET bits = {bits.format('old.dossier_id')} WHERE dossier_id = old.dossier_id;
+        INSERT INTO report_attached (dossier_id, finished_at, field)
+            SELECT id, finished_at, field FROM dossiers WHERE id = new.dossier_id
+            ON CONFLICT (dossier_id) DO NOTHING;
+        UPDATE report_attached SET bits = {bits.format('new.dossier_id')} WHERE dossier_id = new.dossier_id; END""")
+    db.execute("""CREATE TRIGGER report_attached_dossier AFTER UPDATE OF finished_at, field ON dossiers BEGIN
+        UPDATE report_attached SET finished_at = new.finished_at, field = new.field WHERE dossier_id = new.id; END""")
+    db.execute("""CREATE TRIGGER report_attached_dossier_delete AFTER DELETE ON dossiers BEGIN
+        DELETE FROM report_attached WHERE dossier_id = old.id; END""")

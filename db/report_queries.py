@@ -1,0 +1,157 @@
+"""The SQL behind the reports: a period's counts aggregated in SQLite on covering indexes, never row by row.
+
+Each query mirrors a rule of models/report_rules.py (named beside it); tests/test_report_rules.py checks
+the SQL against those functions on every combination. Index use (db/migrations.py, 0004): received in a
+period reads dossiers_report_received; resolved in a period, dossiers_report_finished; ended without a
+result, or still open, dossiers_report_unfinished (partial: finished_at IS NULL, which every query on it
+states). A finished dossier (co_ket_qua reached) is in RESOLVED_STATES for good: co_ket_qua → da_tra only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from db.calendar_store import load_calendar
+from models.dossier import CLOCK_RUNNING_STATES, ONLINE_CHANNELS, iso
+from models.dossier_clock import local_naive, now_local
+from models.report import DueItem, Report
+from models.report_period import Period
+from models.report_rules import DUE_SOON_WORKING_DAYS, ENDED_WITHOUT_RESULT, MAX_SUPPLEMENTS_ON_TIME, Tally
+
+
+def _in(values) -> str:
+    return "(" + ", ".join(f"'{value}'" for value in values) + ")"
+
+
+# Literally the partial index dossiers_running_due's condition, so that index is used.
+_RUNNING = f"state IN {_in(CLOCK_RUNNING_STATES)}"
+# models.report_rules.result_class, for a row with finished_at.
+_CLASS = (f"CASE WHEN supplement_count > {MAX_SUPPLEMENTS_ON_TIME} THEN 'qua_han' "
+          "WHEN timeliness IS NOT NULL THEN timeliness WHEN finished_at > due_at THEN 'qua_han' "
+          "WHEN substr(finished_at, 1, 10) < substr(due_at, 1, 10) THEN 'truoc_han' ELSE 'dung_han' END")
+RECEIVED_SQL = f"""
+SELECT field, substr(received_at, 1, 7) AS month, count(*),
+       sum(channel IN {_in(ONLINE_CHANNELS)})                                   -- report_rules.is_online
+FROM dossiers INDEXED BY dossiers_report_received WHERE received_at >= :start AND received_at < :end
+GROUP BY field, month"""
+
+RESOLVED_SQL = f"""
+SELECT field, month, count(*), sum(cls = 'truoc_han'), sum(cls = 'dung_han'), sum(cls = 'qua_han'), sum(days)
+FROM (SELECT field, substr(finished_at, 1, 7) AS month, {_CLASS} AS cls,
+             julianday(finished_at) - julianday(received_at) AS days
+      FROM dossiers INDEXED BY dossiers_report_finished WHERE finished_at >= :start AND finished_at < :end)
+GROUP BY field, month"""
+
+# models.report_rules.is_digitised over resolved dossiers: report_attached's bits (1 input papers,
+# 2 result), kept by triggers (db/migrations.py, 0004).
+DIGITISED_SQL = """
+SELECT field, sum(bits & 1 = 1), sum(bits & 2 = 2), sum(bits = 3) FROM report_attached INDEXED BY report_attached_finished
+WHERE finished_at >= :start AND finished_at < :end GROUP BY field"""
+
+ENDED_SQL = """
+SELECT field, state, count(*) FROM dossiers INDEXED BY dossiers_report_unfinished
+WHERE finished_at IS NULL AND closed_at >= :start AND closed_at < :end GROUP BY field, state"""
+
+# In progress at :moment: received before it and neither resolved nor ended before it. Three index
+# ranges (open now; resolved at or after the moment; ended at or after it) rather than an OR.
+OPEN_SQL = (f"""
+SELECT field, count(*), sum(due_at < :moment AND {_RUNNING}) FROM dossiers INDEXED BY dossiers_report_unfinished
+WHERE finished_at IS NULL AND closed_at IS NULL AND received_at < :moment GROUP BY field""", """
+SELECT field, count(*), sum(due_at < :moment) FROM dossiers INDEXED BY dossiers_report_finished
+WHERE finished_at >= :moment AND received_at < :moment GROUP BY field""", """
+SELECT field, count(*), sum(due_at < :moment) FROM dossiers INDEXED BY dossiers_report_unfinished
+WHERE finished_at IS NULL AND closed_at >= :moment AND received_at < :moment GROUP BY field""")
+
+RATINGS_SQL = """
+SELECT field, rating, count(*) FROM ratings INDEXED BY ratings_at WHERE at >= :start AND at < :end GROUP BY field, rating"""
+
+_DUE_COLUMNS = "code, procedure_code, procedure_name, field, organisation, applicant_name, state, received_at, due_at"
+DUE_LIST_LIMIT = 500
+
+
+def _tally(groups: dict[str, Tally], name: str) -> Tally:
+    return groups.setdefault(name or "", Tally())
+
+
+def period_counts(db: Database, period: Period, moment: datetime) -> tuple[dict[str, Tally], dict, dict]:
+    """Per-field tallies, received per month and resolved per month, for `period`, in progress at `moment`."""
+    bounds = {"start": iso(period.begins), "end": iso(period.ends)}
+    groups: dict[str, Tally] = {}
+    received_by_month: dict[str, int] = {}
+    resolved_by_month: dict[str, int] = {}
+    for field, month, count, online in db.execute(RECEIVED_SQL, bounds).fetchall():
+        t = _tally(groups, field)
+        t.received += count
+        t.received_online += online or 0
+        received_by_month[month] = received_by_month.get(month, 0) + count
+    for row in db.execute(RESOLVED_SQL, bounds).fetchall():
+        field, month, resolved, early, on_time, late, days = row
+        t = _tally(groups, field)
+        t.resolved += resolved
+        t.early += early or 0
+        t.on_time += on_time or 0
+        t.late += late or 0
+        t.resolution_days += days or 0.0
+        resolved_by_month[month] = resolved_by_month.get(month, 0) + resolved
+    for field, inputs, results, both in db.execute(DIGITISED_SQL, bounds).fetchall():
+        t = _tally(groups, field)
+        t.inputs_digitised += inputs or 0
+        t.results_digitised += results or 0
+        t.digitised += both or 0
+    for field, state, count in db.execute(ENDED_SQL, bounds).fetchall():
+        if state in ENDED_WITHOUT_RESULT:
+            t = _tally(groups, field)
+            name = ENDED_WITHOUT_RESULT[state]
+            setattr(t, name, getattr(t, name) + count)
+    at = {"moment": iso(moment)}
+    for sql in OPEN_SQL:
+        for field, count, overdue in db.execute(sql, at).fetchall():
+            t = _tally(groups, field)
+            t.in_progress += count
+            t.overdue += overdue or 0
+    for field, rating, count in db.execute(RATINGS_SQL, bounds).fetchall():
+        t = _tally(groups, field)
+        name = f"rated_{rating}"
+        setattr(t, name, getattr(t, name) + count)
+    return groups, received_by_month, resolved_by_month
+
+
+def due_list(db: Database, now: datetime, until: datetime, limit: int = DUE_LIST_LIMIT) -> tuple[list[DueItem], int, int]:
+    """Running dossiers due before `until` (overdue first, by due moment), and how many are overdue at
+    `now` and due between `now` and `until` (the counts are exact even when the list is cut)."""
+    rows = db.execute(f"SELECT {_DUE_COLUMNS} FROM dossiers WHERE {_RUNNING} AND due_at < ? "
+                      "ORDER BY due_at, code LIMIT ?", [iso(until), limit]).fetchall()
+    items = [DueItem(code=r[0], procedure_code=r[1], procedure_name=r[2], field=r[3], applicant=r[4] or r[5],
+                     state=r[6], received_at=datetime.fromisoformat(r[7]), due_at=datetime.fromisoformat(r[8]),
+                     overdue=r[8] < iso(now)) for r in rows]
+    overdue, soon = db.execute(f"SELECT count(*) FILTER (WHERE due_at < :now), count(*) FILTER (WHERE due_at >= :now) "
+                               f"FROM dossiers WHERE {_RUNNING} AND due_at < :until",
+                               {"now": iso(now), "until": iso(until)}).fetchone()
+    return items, overdue or 0, soon or 0
+
+
+def catalog_counts(db: Database) -> tuple[int, int]:
+    """Active procedures, and those with their own link (the posting indicator)."""
+    row = db.execute("SELECT count(*), count(*) FILTER (WHERE own_url != '') FROM procedures WHERE active = 1"
+                     ).fetchone()
+    return row[0], row[1]
+
+
+def build_report(db: Database, period: Period, now: datetime | None = None, *,
+                 due_limit: int = DUE_LIST_LIMIT) -> Report:
+    """The period's report: what the dashboard shows and every export prints."""
+    now = local_naive(now) if now else now_local()
+    moment = period.moment(now)
+    groups, received_by_month, resolved_by_month = period_counts(db, period, moment)
+    total = Tally()
+    for tally in groups.values():
+        total.add(tally)
+    until = load_calendar(db).add_working_days(now, DUE_SOON_WORKING_DAYS)
+    items, overdue_now, due_soon = due_list(db, now, until, due_limit)
+    active, with_link = catalog_counts(db)
+    return Report(period=period, moment=moment, generated_at=now, total=total, by_field=groups,
+                  received_by_month=received_by_month, resolved_by_month=resolved_by_month, due=items,
+                  overdue_now=overdue_now, due_soon=due_soon, due_soon_until=until,
+                  procedures_active=active, procedures_with_link=with_link)
