@@ -1,0 +1,379 @@
+"""One dossier in full: data, papers, attachments, linked dossiers, timeline, and its allowed moves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+import ui.dialogs
+from db.attachments import ATTACHMENT_KINDS, attach_file
+from db.dossier_queries import find_dossier, get_dossier
+from models.dossier import CHANNELS, FINAL_STATES, MOVES, STATES, Dossier, state_label
+from models.dossier_clock import now_local
+from models.errors import UserError
+from ui.app_context import AppContext
+from ui.dossier_move_dialog import (
+    FORM_OF_MOVE,
+    ExtendDialog,
+    FormPreviewDialog,
+    MoveDialog,
+    available_forms,
+    form_ready,
+)
+from ui.dossier_table_model import urgency
+
+ACTIONS = {"receive": "Tiếp nhận hồ sơ", "move": "Chuyển trạng thái", "extend": "Gia hạn", "attach": "Đính kèm tệp"}
+_URGENCY_STYLE = {"overdue": "background: #fde2e1; color: #a4161a;", "soon": "background: #fff1cc; color: #8a5300;",
+                  "": "background: #e7eef6; color: #1f3b57;"}
+
+
+def local_moment(text: str | None) -> datetime | None:
+    """An event's ISO moment (with offset) as local wall-clock time."""
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
+
+
+def event_text(event: dict) -> tuple[str, str]:
+    """(what happened, note) of one timeline event, in Vietnamese."""
+    payload = event.get("payload", {})
+    action = event.get("action", "")
+    if action == "move":
+        what = f"{state_label(payload.get('from', ''))} → {state_label(payload.get('to', ''))}"
+        if payload.get("due_before") and payload.get("due_at") != payload.get("due_before"):
+            what += f" (hạn mới {local_moment(payload['due_at']):%H:%M %d/%m/%Y})"
+        return what, payload.get("note", "")
+    if action == "extend":
+        return f"Gia hạn đến {local_moment(payload.get('due_at')):%H:%M %d/%m/%Y}", payload.get("reason", "")
+    if action == "attach":
+        return f"Đính kèm '{payload.get('display_name', '')}'", ATTACHMENT_KINDS.get(payload.get("kind", ""), "")
+    if action == "receive":
+        return "Tiếp nhận hồ sơ", payload.get("note", "")
+    return ACTIONS.get(action, action), ""
+
+
+def _conflicts(context: AppContext, dossier: Dossier) -> list[dict]:
+    """Conflicts the sync layer met on this dossier (none when sync is not part of this build)."""
+    try:
+        from sync.conflicts import conflicts_for
+    except ImportError:
+        return []
+    return conflicts_for(context.db, "dossier", dossier.uuid)
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setWordWrap(True)
+    table.verticalHeader().hide()
+    table.setAlternatingRowColors(True)
+    return table
+
+
+class DossierDetail(QWidget):
+    """Shows one dossier (`show_code`); moves, extensions and attachments go through the layer."""
+
+    open_code = Signal(str)  # a linked dossier was chosen
+    form_opened = Signal(object)  # a FormPreviewDialog was opened (tests and the screen watch it)
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.dossier: Dossier | None = None
+        self.move_buttons: dict[str, QPushButton] = {}
+        self.code_label = QLabel()
+        self.code_label.setObjectName("areaTitle")
+        self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.state_label = QLabel()
+        self.state_label.setWordWrap(True)
+        self.moves_row = QHBoxLayout()
+        self.extend_button = QPushButton("Gia hạn…")
+        self.extend_button.clicked.connect(self.extend)
+        self.print_button = QToolButton()
+        self.print_button.setText("In phiếu")
+        self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.print_menu = QMenu(self)
+        self.print_button.setMenu(self.print_menu)
+        self.placeholder = QLabel("Chọn một hồ sơ trong danh sách (Enter hoặc nhấp đúp) để xem chi tiết.")
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.tabs = QTabWidget()
+        self.info = QFormLayout()
+        self.info.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        info_page = QWidget()
+        info_page.setLayout(self.info)
+        self.linked = QListWidget()
+        self.linked.itemActivated.connect(lambda item: self.open_code.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.papers = _table(["Giấy tờ", "Hình thức", "Số lượng"])
+        self.attachments = QListWidget()
+        self.attachments.itemActivated.connect(lambda _item: self.open_attachment())
+        self.attach_kind = QComboBox()
+        for key, label in ATTACHMENT_KINDS.items():
+            self.attach_kind.addItem(label, key)
+        self.add_file_button = QPushButton("Thêm tệp số hóa…")
+        self.add_file_button.clicked.connect(self.choose_attachment)
+        self.open_file_button = QPushButton("Mở tệp")
+        self.open_file_button.clicked.connect(self.open_attachment)
+        self.timeline = _table(["Thời điểm", "Người thực hiện", "Nội dung", "Ghi chú"])
+        self.tabs.addTab(info_page, "Thông tin")
+        self.tabs.addTab(self._papers_page(), "Giấy tờ, tệp")
+        self.tabs.addTab(self.timeline, "Lịch sử xử lý")
+
+        header = QHBoxLayout()
+        header.addWidget(self.code_label, 1)
+        actions = QHBoxLayout()
+        actions.addLayout(self.moves_row)
+        actions.addStretch(1)
+        actions.addWidget(self.extend_button)
+        actions.addWidget(self.print_button)
+        self.body = QWidget()
+        body = QVBoxLayout(self.body)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addLayout(header)
+        body.addWidget(self.state_label)
+        body.addLayout(actions)
+        body.addWidget(self.tabs, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.placeholder)
+        layout.addWidget(self.body)
+        self.body.hide()
+
+    def _papers_page(self) -> QWidget:
+        page = QWidget()
+        column = QVBoxLayout(page)
+        column.addWidget(QLabel("Giấy tờ đã nhận:"))
+        column.addWidget(self.papers, 1)
+        column.addWidget(QLabel("Bản số hóa (PDF, JPEG, PNG) — Enter hoặc nhấp đúp để mở:"))
+        column.addWidget(self.attachments, 1)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Loại:"))
+        row.addWidget(self.attach_kind)
+        row.addStretch(1)
+        row.addWidget(self.add_file_button)
+        row.addWidget(self.open_file_button)
+        column.addLayout(row)
+        return page
+
+    # ----- showing
+    def show_code(self, code: str) -> bool:
+        """Load and show dossier `code`; False (and nothing changes) when there is none."""
+        if find_dossier(self.context.db, code) is None:
+            return False
+        self.show_dossier(get_dossier(self.context.db, code))
+        return True
+
+    def reload(self) -> None:
+        if self.dossier is not None:
+            self.show_code(self.dossier.code)
+
+    def clear(self) -> None:
+        self.dossier = None
+        self.body.hide()
+        self.placeholder.show()
+
+    def show_dossier(self, dossier: Dossier) -> None:
+        self.dossier = dossier
+        now = now_local()
+        level = urgency(dossier, now)
+        self.code_label.setText(dossier.code)
+        due = f"hạn trả {dossier.due_at:%H:%M %d/%m/%Y}"
+        extra = {"overdue": " — ĐÃ QUÁ HẠN", "soon": " — sắp đến hạn"}.get(level, "")
+        if dossier.timeliness:
+            extra += f" — kết quả {dict(truoc_han='trước hạn', dung_han='đúng hạn', qua_han='quá hạn')[dossier.timeliness]}"
+        self.state_label.setText(f"{dossier.state_label} · {due}{extra}")
+        self.state_label.setStyleSheet(f"{_URGENCY_STYLE[level]} padding: 4px 8px; font-weight: bold;")
+        self._fill_moves(dossier)
+        self._fill_info(dossier)
+        self._fill_papers(dossier)
+        self._fill_timeline(dossier)
+        self.placeholder.hide()
+        self.body.show()
+
+    def _fill_moves(self, dossier: Dossier) -> None:
+        """Buttons for the allowed next states only (models.dossier.MOVES); none for a final state."""
+        for button in self.move_buttons.values():
+            self.moves_row.removeWidget(button)
+            button.deleteLater()
+        self.move_buttons = {}
+        for target in MOVES.get(dossier.state, ()):
+            button = QPushButton(f"→ {STATES[target]}")
+            button.setToolTip(f"Chuyển hồ sơ sang '{STATES[target]}'")
+            button.clicked.connect(lambda _checked=False, t=target: self.move(t))
+            self.moves_row.addWidget(button)
+            self.move_buttons[target] = button
+        self.extend_button.setVisible(dossier.state not in FINAL_STATES and dossier.state != "co_ket_qua")
+        self.print_menu.clear()
+        for kind, label in available_forms(self.context).items():
+            action = QAction(label, self.print_menu)
+            action.setEnabled(form_ready(dossier, kind))
+            action.triggered.connect(lambda _checked=False, k=kind: self.print_form(k))
+            self.print_menu.addAction(action)
+
+    def _fill_info(self, dossier: Dossier) -> None:
+        while self.info.rowCount():
+            self.info.removeRow(0)
+        person = dossier.applicant
+        rows = [("Thủ tục", f"{dossier.procedure_name} ({dossier.procedure_code})"), ("Lĩnh vực", dossier.field),
+                ("Tổ chức", person.organisation), ("Người nộp", person.name), ("Số căn cước", person.cccd),
+                ("Ngày sinh", f"{person.dob:%d/%m/%Y}" if person.dob else ""), ("Giới tính", person.sex_label),
+                ("Điện thoại", person.phone), ("Địa chỉ", person.address), ("Thư điện tử", person.email),
+                ("Kênh nộp", CHANNELS.get(dossier.channel, dossier.channel)),
+                ("Tiếp nhận lúc", f"{dossier.received_at:%H:%M %d/%m/%Y}"),
+                ("Hạn trả", f"{dossier.due_at:%H:%M %d/%m/%Y}" + (" (cán bộ nhập)" if dossier.due_source == "clerk"
+                                                                  else "")),
+                ("Thời hạn theo quy định", dossier.deadline_text), ("Số bộ hồ sơ", str(dossier.sets)),
+                ("Ghi chú", dossier.note)]
+        for label, value in rows:
+            if value:
+                text = QLabel(value)
+                text.setWordWrap(True)
+                text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                self.info.addRow(label + ":", text)
+        self.linked.clear()
+        for other in dossier.group:
+            item = QListWidgetItem(f"{other['code']} – {other['procedure_name']} ({state_label(other['state'])})")
+            item.setData(Qt.ItemDataRole.UserRole, other["code"])
+            self.linked.addItem(item)
+        if dossier.group:
+            self.linked.setFixedHeight(self.linked.sizeHintForRow(0) * min(len(dossier.group), 4) + 8)
+            self.info.addRow("Hồ sơ liên thông:", self.linked)
+
+    def _fill_papers(self, dossier: Dossier) -> None:
+        self.papers.setRowCount(len(dossier.papers))
+        for row, paper in enumerate(dossier.papers):
+            for column, text in enumerate((paper.name, paper.kind_label, str(paper.count))):
+                self.papers.setItem(row, column, QTableWidgetItem(text))
+        header = self.papers.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.attachments.clear()
+        for record in dossier.attachments:
+            kind = ATTACHMENT_KINDS.get(record["kind"], record["kind"])
+            added = local_moment(record["added_at"])
+            item = QListWidgetItem(f"{record['display_name']} — {kind}, {record['size'] / 1024:,.0f} KB, "
+                                   f"{added:%d/%m/%Y}".replace(",", "."))
+            item.setData(Qt.ItemDataRole.UserRole, record["path"])
+            self.attachments.addItem(item)
+        if dossier.attachments:
+            self.attachments.setCurrentRow(0)
+        self.open_file_button.setEnabled(bool(dossier.attachments))
+        self.tabs.setTabText(1, f"Giấy tờ, tệp ({len(dossier.papers)}/{len(dossier.attachments)})")
+
+    def _fill_timeline(self, dossier: Dossier) -> None:
+        rows = []
+        for event in dossier.events:
+            what, note = event_text(event)
+            rows.append((local_moment(event["at"]), event["actor"], what, note, ""))
+        for conflict in _conflicts(self.context, dossier):
+            rows.append((local_moment(conflict["detected_at"]), "Đồng bộ", "⚠ Xung đột khi đồng bộ",
+                         conflict["message"], conflict["message"]))
+        rows.sort(key=lambda r: r[0] or datetime.min)
+        self.timeline.setRowCount(len(rows))
+        for row, (at, actor, what, note, warning) in enumerate(rows):
+            cells = (f"{at:%H:%M %d/%m/%Y}" if at else "", actor, what, note)
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                if warning:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                self.timeline.setItem(row, column, item)
+        header = self.timeline.horizontalHeader()
+        for column in (0, 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.timeline.resizeRowsToContents()
+        self.tabs.setTabText(2, f"Lịch sử xử lý ({len(rows)})")
+
+    # ----- changes
+    def move(self, target: str) -> MoveDialog | None:
+        """Open the move dialog for an allowed target; a forbidden one is refused before any dialog."""
+        if self.dossier is None or target not in MOVES.get(self.dossier.state, ()):
+            return None
+        dialog = MoveDialog(self.context, self.dossier, target, self)
+        dialog.accepted.connect(lambda: self._after_change(dialog.moved, FORM_OF_MOVE.get(target)))
+        dialog.open()
+        return dialog
+
+    def extend(self) -> ExtendDialog | None:
+        if self.dossier is None:
+            return None
+        dialog = ExtendDialog(self.context, self.dossier, self)
+        dialog.accepted.connect(lambda: self._after_change(dialog.extended, "xin_loi"))
+        dialog.open()
+        return dialog
+
+    def _after_change(self, dossier: Dossier | None, form_kind: str | None) -> None:
+        if dossier is None:
+            return
+        self.show_code(dossier.code)
+        if form_kind and form_kind in available_forms(self.context):
+            self.print_form(form_kind)
+
+    def print_form(self, kind: str) -> FormPreviewDialog | None:
+        if self.dossier is None:
+            return None
+        dialog = FormPreviewDialog(self.context, self.dossier.code, kind, self)
+        dialog.open()
+        self.form_opened.emit(dialog)
+        return dialog
+
+    def choose_attachment(self) -> None:
+        if self.dossier is None:
+            return
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+        path, _filter = QFileDialog.getOpenFileName(self, "Chọn bản số hóa", folder,
+                                                    "Bản số hóa (*.pdf *.jpg *.jpeg *.png);;Tất cả tệp (*)")
+        if path:
+            self.add_attachment(Path(path))
+
+    def add_attachment(self, path: Path) -> bool:
+        if self.dossier is None:
+            return False
+        try:
+            attach_file(self.context.db, self.context.data_dir, self.dossier.code, path,
+                        kind=self.attach_kind.currentData())
+        except UserError as error:
+            ui.dialogs.show_error(self, str(error))
+            return False
+        self.context.changed.emit("dossier")
+        self.reload()
+        return True
+
+    def open_attachment(self) -> bool:
+        item = self.attachments.currentItem()
+        if item is None:
+            return False
+        path = self.context.data_dir / item.data(Qt.ItemDataRole.UserRole)
+        if not path.exists():
+            ui.dialogs.show_error(self, f"Không tìm thấy tệp {path.name} trong thư mục dữ liệu.")
+            return False
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))

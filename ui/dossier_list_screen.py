@@ -1,0 +1,332 @@
+"""The "Hồ sơ" area: filters and search-as-you-type over a lazy dossier table, with the detail beside it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.catalog_store import field_counts
+from db.dossier_queries import count_dossiers, find_dossier, list_dossiers
+from models.dossier import CHANNELS, STATES, Dossier
+from models.dossier_clock import now_local
+from models.text import clean_text
+from ui.app_context import AppContext
+from ui.dossier_detail import DossierDetail
+from ui.dossier_table_model import (
+    COL_CHANNEL,
+    COL_CODE,
+    COL_DUE,
+    COL_NAME,
+    COL_PROCEDURE,
+    COL_RECEIVED,
+    COL_STATE,
+    PAGE_SIZE,
+    DossierTableModel,
+)
+from ui.worker import Worker
+from ui.worker import start as start_worker
+
+SEARCH_DELAY_MS = 200  # typing pauses shorter than this do not query
+DEADLINES = {"": "Mọi thời hạn", "overdue": "Quá hạn", "due_today": "Đến hạn hôm nay",
+             "due_this_week": "Đến hạn tuần này"}
+_NO_DATE = QDate(2000, 1, 1)  # the date boxes' "not set" value, shown as "—"
+_WIDTHS = {COL_CODE: 210, COL_NAME: 190, COL_STATE: 170, COL_RECEIVED: 130, COL_DUE: 130, COL_CHANNEL: 130}
+
+
+def _date_box() -> QDateEdit:
+    box = QDateEdit()
+    box.setDisplayFormat("dd/MM/yyyy")
+    box.setCalendarPopup(True)
+    box.setMinimumDate(_NO_DATE)
+    box.setSpecialValueText("—")
+    box.setDate(_NO_DATE)
+    return box
+
+
+def _day(box: QDateEdit) -> date | None:
+    value = box.date()
+    return None if value == _NO_DATE else date(value.year(), value.month(), value.day())
+
+
+def _combo(items: dict[str, str]) -> QComboBox:
+    combo = QComboBox()
+    for key, label in items.items():
+        combo.addItem(label, key)
+    return combo
+
+
+class DossierListScreen(QWidget):
+    loaded = Signal()  # a new first page is shown (after a filter or search change)
+    counted = Signal(int)  # the number of dossiers matching is known
+
+    def __init__(self, context: AppContext):
+        super().__init__()
+        self.context = context
+        self.generation = 0  # bumped by every change of filters; older answers are dropped
+        self.page_worker: Worker | None = None
+        self.count_worker: Worker | None = None
+        self.count_wanted: tuple[int, dict] | None = None
+        self.total: int | None = None
+        layout = QVBoxLayout(self)
+        title = QLabel("Hồ sơ")
+        title.setObjectName("areaTitle")
+        layout.addWidget(title)
+        layout.addLayout(self._build_search())
+        layout.addLayout(self._build_filters())
+
+        self.model = DossierTableModel(parent=self)
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(False)
+        self.view.setWordWrap(False)
+        self.view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(COL_PROCEDURE, QHeaderView.ResizeMode.Stretch)
+        for column, width in _WIDTHS.items():
+            self.view.setColumnWidth(column, width)
+        self.detail = DossierDetail(context)
+        self.detail.open_code.connect(self.open_code)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        layout.addWidget(self.splitter, 1)
+
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _text: self.search_timer.start())
+        self.search.returnPressed.connect(self._search_entered)
+        self.view.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.view.activated.connect(lambda index: self._row_changed(index, QModelIndex()))
+        QShortcut(QKeySequence("Ctrl+F"), self, activated=self._focus_search)
+        QShortcut(QKeySequence("Escape"), self.search, activated=self.search.clear)
+        context.changed.connect(self._context_changed)
+        self._show_first_page()
+
+    # ----- building
+    def _build_search(self) -> QHBoxLayout:
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Tìm theo mã hồ sơ, họ tên, số căn cước, số điện thoại (gõ không dấu "
+                                       "cũng được); quét mã QR trên giấy hẹn rồi Enter để mở ngay")
+        self.search.setClearButtonEnabled(True)
+        self.count_label = QLabel()
+        self.count_label.setMinimumWidth(200)
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Tìm (Ctrl+F):"))
+        row.addWidget(self.search, 1)
+        row.addWidget(self.count_label)
+        return row
+
+    def _build_filters(self) -> QHBoxLayout:
+        self.state = _combo({"": "Mọi trạng thái", **STATES})
+        self.field = _combo({"": "Mọi lĩnh vực", **{f: f for f in field_counts(self.context.db) if f}})
+        self.channel = _combo({"": "Mọi kênh nộp", **CHANNELS})
+        self.deadline = _combo(DEADLINES)
+        self.received_from = _date_box()
+        self.received_to = _date_box()
+        self.clear_button = QPushButton("Bỏ lọc")
+        self.clear_button.clicked.connect(self.clear_filters)
+        for combo in (self.state, self.field, self.channel, self.deadline):
+            combo.currentIndexChanged.connect(lambda _i: self.reload())
+        for box in (self.received_from, self.received_to):
+            box.dateChanged.connect(lambda _d: self.reload())
+        row = QHBoxLayout()
+        for widget in (self.state, self.field, self.channel, self.deadline, QLabel("Nhận từ"),
+                       self.received_from, QLabel("đến"), self.received_to, self.clear_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        return row
+
+    # ----- filters
+    def filters(self) -> dict:
+        """The keyword arguments of list_dossiers/count_dossiers for what the clerk chose."""
+        deadline = self.deadline.currentData()
+        return {"state": self.state.currentData() or None, "field": self.field.currentData() or None,
+                "channel": self.channel.currentData() or None, "received_from": _day(self.received_from),
+                "received_to": _day(self.received_to), "overdue": deadline == "overdue",
+                "due_today": deadline == "due_today", "due_this_week": deadline == "due_this_week",
+                "search": clean_text(self.search.text()) or None}
+
+    def set_filter(self, name: str, key: str) -> None:
+        """Choose `key` in the filter box `name` ('state', 'field', 'channel' or 'deadline')."""
+        combo: QComboBox = getattr(self, name)
+        combo.setCurrentIndex(combo.findData(key))
+
+    def clear_filters(self) -> None:
+        for combo in (self.state, self.field, self.channel, self.deadline):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        for box in (self.received_from, self.received_to):
+            box.blockSignals(True)
+            box.setDate(_NO_DATE)
+            box.blockSignals(False)
+        self.reload()
+
+    def _loader(self, filters: dict, now: datetime):
+        """Further pages on the GUI thread's connection: one indexed page query each."""
+        db = self.context.db
+        return lambda offset, limit: list_dossiers(db, **filters, limit=limit, offset=offset, now=now)
+
+    # ----- loading
+    def _show_first_page(self) -> None:
+        """At opening: the newest page straight away (one cheap indexed query), the count in a worker."""
+        filters, now = self.filters(), now_local()
+        self.model.set_loader(self._loader(filters, now))
+        self.model.fetchMore(QModelIndex())
+        self._count(self.generation, filters, now)
+
+    def reload(self) -> Worker | None:
+        """Filters or search changed: fetch the first page off the GUI thread, then show it."""
+        self.search_timer.stop()
+        self.generation += 1
+        self.count_label.setText("Đang tìm…")
+        if self.page_worker is None:
+            return self._start_page()
+        return None  # the running query's answer is dropped and the newest filters are asked next
+
+    def _start_page(self) -> Worker:
+        generation, filters, now, context = self.generation, self.filters(), now_local(), self.context
+
+        def job(_progress, _cancelled) -> tuple[int, dict, datetime, list[Dossier]]:
+            db = context.open_worker_connection()
+            try:
+                return generation, filters, now, list_dossiers(db, **filters, limit=PAGE_SIZE, now=now)
+            finally:
+                db.close()
+
+        self.page_worker = Worker(job)
+        self.page_worker.signals.finished.connect(self._page_done)
+        self.page_worker.signals.failed.connect(self._page_failed)
+        start_worker(self.page_worker)
+        return self.page_worker
+
+    def _page_done(self, result: object) -> None:
+        self.page_worker = None
+        generation, filters, now, rows = result  # type: ignore[misc]
+        if generation != self.generation:
+            self._start_page()
+            return
+        current = self.current_code()
+        self.model.set_loader(self._loader(filters, now), rows)
+        self._select(current)
+        self._count(generation, filters, now)
+        self.loaded.emit()
+
+    def _page_failed(self, message: str) -> None:
+        self.page_worker = None
+        self.count_label.setText("Không tìm được")
+        self.count_label.setToolTip(message)
+
+    def _count(self, generation: int, filters: dict, now: datetime) -> None:
+        """Count the matches in a worker (a million rows take tens of ms); one count at a time."""
+        self.count_wanted = (generation, filters, now)
+        if self.count_worker is not None:
+            return
+        context = self.context
+
+        def job(_progress, _cancelled) -> tuple[int, int]:
+            db = context.open_worker_connection()
+            try:
+                return generation, count_dossiers(db, **filters, now=now)
+            finally:
+                db.close()
+
+        self.count_wanted = None
+        self.count_worker = Worker(job)
+        self.count_worker.signals.finished.connect(self._count_done)
+        self.count_worker.signals.failed.connect(lambda _message: self._count_done(None))
+        start_worker(self.count_worker)
+
+    def _count_done(self, result: object) -> None:
+        self.count_worker = None
+        if self.count_wanted is not None:
+            self._count(*self.count_wanted)
+            return
+        if result is None:
+            self.count_label.setText("")
+            return
+        generation, total = result  # type: ignore[misc]
+        if generation == self.generation:
+            self.total = total
+            self.count_label.setText(f"{total:,} hồ sơ".replace(",", "."))
+            self.counted.emit(total)
+
+    def busy(self) -> bool:
+        return self.page_worker is not None or self.count_worker is not None
+
+    # ----- choosing a dossier
+    def current_code(self) -> str | None:
+        dossier = self.model.dossier(self.view.currentIndex().row())
+        return dossier.code if dossier else None
+
+    def _select(self, code: str | None) -> None:
+        row = self.model.row_of(code) if code else -1
+        if row >= 0:
+            self.view.setCurrentIndex(self.model.index(row, 0))
+
+    def _row_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        dossier = self.model.dossier(current.row())
+        if dossier is not None and (self.detail.dossier is None or self.detail.dossier.code != dossier.code):
+            self.detail.show_code(dossier.code)
+
+    def open_code(self, code: str) -> bool:
+        """Show dossier `code` in the detail panel (and select its row if it is listed)."""
+        if not self.detail.show_code(code):
+            return False
+        self._select(code)
+        return True
+
+    def _search_entered(self) -> None:
+        """Enter in the search box: a scanned receipt code opens its dossier at once; else search now."""
+        text = clean_text(self.search.text())
+        if text and find_dossier(self.context.db, text) is not None:
+            self.open_code(text)
+            self.reload()  # the list shows that dossier too
+            return
+        self.reload()
+        self.view.setFocus()
+
+    def _focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _context_changed(self, what: str) -> None:
+        if what == "catalog":
+            current = self.field.currentData()
+            self.field.blockSignals(True)
+            self.field.clear()
+            for key, label in {"": "Mọi lĩnh vực", **{f: f for f in field_counts(self.context.db) if f}}.items():
+                self.field.addItem(label, key)
+            self.field.setCurrentIndex(max(self.field.findData(current), 0))
+            self.field.blockSignals(False)
+            return
+        current = self.current_code()
+        self.model.refresh_rows()
+        self._select(current)
+        self.detail.reload()
+        self._count(self.generation, self.filters(), now_local())

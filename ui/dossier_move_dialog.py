@@ -1,0 +1,326 @@
+"""Moving a dossier to an allowed next state or extending it, and previewing/printing its forms 01–05."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Signal
+from PySide6.QtGui import QImage, QKeySequence, QShortcut
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+import ui.dialogs
+from db.dossier_queries import get_dossier
+from db.dossier_rules import load_dossier_rules
+from db.dossier_store import extend_dossier, move_dossier
+from db.settings_store import load_settings
+from models.dossier import Dossier, state_label
+from models.dossier_forms import FORM_KINDS, form_set
+from models.errors import UserError
+from printing.output import PrintCancelled, write_output
+from ui import strings
+from ui.app_context import AppContext
+from ui.pdf_view import PdfView, make_print_dialog, print_pdf, render_pages
+from ui.worker import Worker, run_with_progress
+from ui.worker import start as start_worker
+
+# The form a move calls for (Thông tư 01/2018): 02 when papers are missing, 03 on refusal; the 2025 set
+# adds a notice when processing stops. Printed only when the set in force has that form.
+FORM_OF_MOVE = {"cho_bo_sung": "bo_sung", "tu_choi": "tu_choi", "dung_giai_quyet": "dung_giai_quyet"}
+# What the note means for each target; a note is required where a printed form carries it.
+NOTE_LABELS = {"cho_bo_sung": "Nội dung cần bổ sung, hoàn thiện (in trên Mẫu 02)",
+               "tu_choi": "Lý do từ chối (in trên Mẫu 03)",
+               "dung_giai_quyet": "Lý do dừng giải quyết",
+               "rut_ho_so": "Ghi chú (công dân rút hồ sơ)"}
+NOTE_REQUIRED = frozenset({"cho_bo_sung", "tu_choi", "dung_giai_quyet"})
+
+
+@dataclass(frozen=True)
+class RenderedForm:
+    code: str
+    kind: str
+    number: str
+    title: str
+    data: bytes
+    images: list[QImage]
+
+
+def render_dossier_form(context: AppContext, code: str, kind: str, dpi: float) -> RenderedForm:
+    """Build form `kind` of dossier `code` as PDF bytes and its page images (runs in a worker)."""
+    from printing.forms import render_form  # reportlab loads only when something is printed
+
+    db = context.open_worker_connection()
+    try:
+        dossier = get_dossier(db, code)
+        settings, rules = load_settings(db), load_dossier_rules(db)
+    finally:
+        db.close()
+    forms = form_set(rules.form_set)
+    buffer = io.BytesIO()
+    render_form(kind, dossier, settings, buffer, forms=forms, result_place=rules.result_place)
+    data = buffer.getvalue()
+    return RenderedForm(code, kind, forms.numbers[kind], forms.titles[kind].capitalize(), data,
+                        render_pages(data, dpi))
+
+
+def available_forms(context: AppContext) -> dict[str, str]:
+    """kind -> 'Mẫu 02 – Phiếu yêu cầu bổ sung…' for the set in force."""
+    forms = form_set(load_dossier_rules(context.db).form_set)
+    return {kind: f"Mẫu {number} – {FORM_KINDS[kind]}" for kind, number in forms.numbers.items()}
+
+
+class FormPreviewDialog(QDialog):
+    """The form as it will print; "In…" paints exactly these bytes (pdf_view), "Lưu PDF…" saves them."""
+
+    work_finished = Signal()  # rendering or printing ended (done, failed or cancelled)
+
+    def __init__(self, context: AppContext, code: str, kind: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.context = context
+        self.code = code
+        self.kind = kind
+        self.form: RenderedForm | None = None
+        self.worker: Worker | None = None
+        self.last_printed: int | None = None
+        self.setWindowTitle(f"{FORM_KINDS.get(kind, kind)} – {code}")
+        self.resize(820, 900)
+        self.view = PdfView()
+        self.view.show_message("Đang tạo bản in…")
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.print_button = QPushButton("In… (Ctrl+P)")
+        self.save_button = QPushButton("Lưu PDF… (Ctrl+S)")
+        close = QPushButton(strings.CLOSE)
+        self.print_button.clicked.connect(lambda: self.print_form())
+        self.save_button.clicked.connect(self.choose_save_file)
+        close.clicked.connect(self.reject)
+        QShortcut(QKeySequence("Ctrl+P"), self, activated=lambda: self.print_form())
+        QShortcut(QKeySequence("Ctrl+S"), self, activated=self.choose_save_file)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.notice, 1)
+        for button in (self.print_button, self.save_button, close):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(buttons)
+        self._update_buttons()
+        self.render()
+
+    def _update_buttons(self) -> None:
+        ready = self.form is not None and self.worker is None
+        self.print_button.setEnabled(ready)
+        self.save_button.setEnabled(ready)
+        if ready:
+            self.print_button.setDefault(True)
+            self.print_button.setFocus()
+
+    def render(self) -> None:
+        context, code, kind, dpi = self.context, self.code, self.kind, self.view.screen_dpi()
+        self.worker = Worker(lambda _progress, _cancelled: render_dossier_form(context, code, kind, dpi))
+        self.worker.signals.finished.connect(self._rendered)
+        self.worker.signals.failed.connect(self._render_failed)
+        start_worker(self.worker)
+
+    def _rendered(self, form: object) -> None:
+        self.worker = None
+        self.form = form  # type: ignore[assignment]
+        self.setWindowTitle(f"Mẫu {self.form.number} – {self.form.title} – {self.code}")
+        self.view.set_images(self.form.images)
+        self._update_buttons()
+        self.work_finished.emit()
+
+    def _render_failed(self, message: str) -> None:
+        self.worker = None
+        self.view.show_message(message)
+        self._update_buttons()
+        self.work_finished.emit()
+
+    def print_form(self, printer: QPrinter | None = None) -> Worker | None:
+        """Ask for a printer, then paint the previewed pages onto it in a worker."""
+        if self.form is None or self.worker is not None:
+            return None
+        printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = make_print_dialog(printer, len(self.form.images), self)
+        dialog.setWindowTitle(f"In Mẫu {self.form.number}")
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        data = self.form.data
+
+        def job(progress, cancelled) -> int | None:
+            try:
+                return print_pdf(data, printer, progress, cancelled)
+            except PrintCancelled:
+                return None
+
+        def done(pages: object) -> None:
+            self.worker = None
+            if isinstance(pages, int):
+                self.last_printed = pages
+                where = printer.outputFileName() or printer.printerName() or "máy in"
+                self.notice.setText(f"Đã gửi {pages} trang tới {where}.")
+            else:
+                self.notice.setText("Chưa in: việc in đã bị hủy.")
+            self._update_buttons()
+            self.work_finished.emit()
+
+        def failed(message: str) -> None:
+            self.worker = None
+            self.notice.setText("Chưa in.")
+            ui.dialogs.show_error(self, message)
+            self._update_buttons()
+            self.work_finished.emit()
+
+        self.worker = run_with_progress(self, "Đang gửi bản in tới máy in…", job, done, failed)
+        self._update_buttons()
+        return self.worker
+
+    def choose_save_file(self) -> None:
+        if self.form is None:
+            return
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        name = f"mau-{self.form.number}-{self.code}.pdf"
+        path, _filter = QFileDialog.getSaveFileName(self, "Lưu bản in", str(Path(folder) / name),
+                                                    "Tệp PDF (*.pdf)")
+        if path:
+            self.save_pdf(Path(path if path.lower().endswith(".pdf") else path + ".pdf"))
+
+    def save_pdf(self, path: Path) -> bool:
+        if self.form is None:
+            return False
+        try:
+            write_output(self.form.data, path)
+        except UserError as error:
+            ui.dialogs.show_error(self, str(error))
+            return False
+        self.notice.setText(f"Đã lưu {path}.")
+        return True
+
+    def done(self, result: int) -> None:  # Qt's name
+        if self.worker is not None:  # never close under a running print job
+            self.worker.cancel()
+            return
+        super().done(result)
+
+
+def _note_box() -> QPlainTextEdit:
+    box = QPlainTextEdit()
+    box.setTabChangesFocus(True)
+    box.setFixedHeight(box.fontMetrics().lineSpacing() * 4 + 14)
+    return box
+
+
+class _ActionDialog(QDialog):
+    """A small form with an error line and Đồng ý / Hủy; Ctrl+Enter accepts from the note."""
+
+    def __init__(self, title: str, parent: QWidget | None):
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(560)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #a4161a;")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(strings.OK)
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(strings.CANCEL)
+        self.buttons.accepted.connect(self.apply)
+        self.buttons.rejected.connect(self.reject)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.apply)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+
+class MoveDialog(_ActionDialog):
+    """Move `dossier` to `target` (one of its allowed next states) with a note; `moved` holds the result."""
+
+    def __init__(self, context: AppContext, dossier: Dossier, target: str, parent: QWidget | None = None):
+        super().__init__(f"Chuyển hồ sơ {dossier.code}", parent)
+        self.context = context
+        self.dossier = dossier
+        self.target = target
+        self.moved: Dossier | None = None
+        heading = QLabel(f"Từ <b>{dossier.state_label}</b> sang <b>{state_label(target)}</b>")
+        heading.setWordWrap(True)
+        self.note = _note_box()
+        label = NOTE_LABELS.get(target, "Ghi chú")
+        self.note.setPlaceholderText("Bắt buộc" if target in NOTE_REQUIRED else "Không bắt buộc")
+        self.form.addRow(heading)
+        self.form.addRow(label + ":", self.note)
+        self.form.addRow(QLabel("Ctrl+Enter để đồng ý."))
+
+    def apply(self) -> None:
+        note = self.note.toPlainText().strip()
+        if self.target in NOTE_REQUIRED and not note:
+            self.error.setText(f"Cần ghi {NOTE_LABELS[self.target].split(' (')[0].lower()}.")
+            self.note.setFocus()
+            return
+        try:
+            self.moved = move_dossier(self.context.db, self.dossier.code, self.target, note=note)
+        except UserError as error:
+            self.error.setText(str(error))
+            return
+        self.context.changed.emit("dossier")
+        self.accept()
+
+
+class ExtendDialog(_ActionDialog):
+    """Gia hạn: a number of working days and the reason, printed on Mẫu 04 (xin lỗi, hẹn lại)."""
+
+    def __init__(self, context: AppContext, dossier: Dossier, parent: QWidget | None = None):
+        super().__init__(f"Gia hạn hồ sơ {dossier.code}", parent)
+        self.context = context
+        self.dossier = dossier
+        self.extended: Dossier | None = None
+        self.days = QDoubleSpinBox()
+        self.days.setDecimals(1)
+        self.days.setRange(0.5, 365)
+        self.days.setValue(1)
+        self.days.setSuffix(" ngày làm việc")
+        self.reason = _note_box()
+        self.reason.setPlaceholderText("Bắt buộc: in trên phiếu xin lỗi và hẹn lại ngày trả kết quả")
+        current = QLabel(f"Hạn trả hiện tại: {dossier.due_at:%H:%M %d/%m/%Y}")
+        self.form.addRow(current)
+        self.form.addRow("Gia hạn thêm:", self.days)
+        self.form.addRow("Lý do chậm trễ:", self.reason)
+
+    def apply(self) -> None:
+        try:
+            self.extended = extend_dossier(self.context.db, self.dossier.code, days=self.days.value(),
+                                           reason=self.reason.toPlainText())
+        except UserError as error:
+            self.error.setText(str(error))
+            return
+        self.context.changed.emit("dossier")
+        self.accept()
+
+
+def form_ready(dossier: Dossier, kind: str) -> bool:
+    """Whether the timeline has what form `kind` prints (a refusal needs the refusal, 04 an extension)."""
+    actions = {(e["action"], e["payload"].get("to")) for e in dossier.events}
+    if kind == "xin_loi":
+        return any(action == "extend" for action, _to in actions)
+    if kind in ("bo_sung", "tu_choi", "dung_giai_quyet"):
+        target = {"bo_sung": "cho_bo_sung"}.get(kind, kind)
+        return ("move", target) in actions
+    return True
+
