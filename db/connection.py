@@ -76,6 +76,10 @@ def open_database(path: Path) -> Database:
         if pending and existed and _applied_names(conn):
             _backup_before_migrating(conn, path)
         migrations.apply(db)
+        # Keep the query planner's statistics fresh on big tables (a million dossiers); the limit makes
+        # ANALYZE sample instead of reading whole tables, so opening stays fast.
+        conn.execute("PRAGMA analysis_limit=400")
+        conn.execute("PRAGMA optimize")
     except BaseException:
         conn.close()
         raise
