@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from db.calendar_store import load_calendar
 from models.dossier import CLOCK_RUNNING_STATES, ONLINE_CHANNELS, iso
 from models.dossier_clock import local_naive, now_local
+from models.logbook import LogbookLine
 from models.report import DueItem, Report
 from models.report_period import Period
 from models.report_rules import DUE_SOON_WORKING_DAYS, ENDED_WITHOUT_RESULT, MAX_SUPPLEMENTS_ON_TIME, Tally
@@ -155,3 +156,23 @@ def build_report(db: Database, period: Period, now: datetime | None = None, *,
                   received_by_month=received_by_month, resolved_by_month=resolved_by_month, due=items,
                   overdue_now=overdue_now, due_soon=due_soon, due_soon_until=until,
                   procedures_active=active, procedures_with_link=with_link)
+
+
+_LOGBOOK_COLUMNS = ("code, procedure_code, procedure_name, field, sets, organisation, applicant_name, address, phone, "
+                    "state, received_at, due_at, finished_at, returned_at, timeliness, supplement_count, logbook")
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
+
+
+def logbook_lines(db: Database, period: Period) -> list[LogbookLine]:
+    """One line per dossier received in the period, in order of receipt (the logbook is a register)."""
+    rows = db.execute(f"SELECT {_LOGBOOK_COLUMNS} FROM dossiers WHERE received_at >= ? AND received_at < ? "
+                      "ORDER BY received_at, code", [iso(period.begins), iso(period.ends)]).fetchall()
+    return [LogbookLine(number=n, code=r[0], procedure_code=r[1], procedure_name=r[2], field=r[3], sets=r[4],
+                        applicant=r[5] or r[6], address=r[7], phone=r[8], state=r[9],
+                        received_at=datetime.fromisoformat(r[10]), due_at=datetime.fromisoformat(r[11]),
+                        finished_at=_moment(r[12]), returned_at=_moment(r[13]), timeliness=r[14],
+                        supplement_count=r[15], logbook=r[16])
+            for n, r in enumerate(rows, start=1)]

@@ -10,10 +10,50 @@ from models.dossier import iso, state_label
 from models.report_period import Period
 
 NO_FIELD = "(Chưa phân lĩnh vực)"
+REPORT_TITLE = "BÁO CÁO TÌNH HÌNH TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH"
+
+# (header, Tally attribute or rule function, kind): the per-field table every output shows, in order.
+FIELD_COLUMNS = (
+    ("Tiếp nhận", "received", "count"),
+    ("Trong đó trực tuyến", "received_online", "count"),
+    ("Tỷ lệ trực tuyến", rules.online_share, "share"),
+    ("Đã giải quyết", "resolved", "count"),
+    ("Trước hạn", "early", "count"),
+    ("Đúng hạn", "on_time", "count"),
+    ("Quá hạn", "late", "count"),
+    ("Tỷ lệ trước và đúng hạn", rules.on_time_share, "share"),
+    ("Đang giải quyết", "in_progress", "count"),
+    ("Trong đó quá hạn", "overdue", "count"),
+    ("Rút hồ sơ", "withdrawn", "count"),
+    ("Từ chối", "refused", "count"),
+    ("Dừng giải quyết", "stopped", "count"),
+    ("Tỷ lệ số hóa", rules.digitised_share, "share"),
+    ("Mức độ hài lòng", rules.satisfaction_rate, "share"),
+)
 
 
 def field_label(name: str) -> str:
     return name or NO_FIELD
+
+
+def column_value(tally: rules.Tally, source) -> int | float | None:
+    return source(tally) if callable(source) else getattr(tally, source)
+
+
+def format_value(value: float | None, kind: str) -> str:
+    """Vietnamese notation: counts 1.234, shares 12,3%, days 3,5; '—' where there is nothing to show."""
+    if value is None:
+        return "—"
+    if kind == "share":
+        return f"{value * 100:.1f}".replace(".", ",") + "%"
+    if kind == "days":
+        return f"{value:.1f}".replace(".", ",")
+    return f"{int(value):,}".replace(",", ".")
+
+
+def month_label(month: str) -> str:
+    """'2026-02' -> '02/2026'."""
+    return f"{month[5:]}/{month[:4]}"
 
 
 @dataclass(frozen=True)

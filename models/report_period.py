@@ -65,6 +65,11 @@ class Period:
     def span_text(self) -> str:
         return f"{self.start:%d/%m/%Y} – {self.end:%d/%m/%Y}"
 
+    @property
+    def title(self) -> str:
+        """The label with its dates: 'Tháng 04/2026 (01/04/2026 – 30/04/2026)'; a from–to period as is."""
+        return self.label if self.kind == "custom" else f"{self.label} ({self.span_text})"
+
     def months(self) -> list[str]:
         """'YYYY-MM' of every month the period touches, in order (the month charts' bars)."""
         out, year, month = [], self.start.year, self.start.month

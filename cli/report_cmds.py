@@ -1,0 +1,167 @@
+"""Commands of the reports: the period report (figures, XLSX, PDF), the logbook, and citizens' ratings."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from cli.context import Context, parse_day, parse_moment
+from db.dossier_rules import load_dossier_rules
+from db.ratings import get_rating, set_rating
+from db.report_exports import record_logbook_export
+from db.report_queries import build_report, logbook_lines
+from db.settings_store import load_settings
+from models.errors import UserError
+from models.logbook import LOGBOOK_NUMBERS
+from models.report import Report, field_label
+from models.report_period import PRESETS, Period, preset
+from models.report_rules import RATINGS
+
+
+def register(subparsers, parents) -> None:
+    report = subparsers.add_parser("report", parents=parents,
+                                   help="báo cáo tiếp nhận, giải quyết hồ sơ của một kỳ (số liệu, Excel, PDF)")
+    _period_options(report)
+    report.add_argument("--at", metavar="THỜI_ĐIỂM", help="tính tại thời điểm này (mặc định: bây giờ)")
+    report.add_argument("--xlsx", metavar="TỆP.xlsx", help="xuất báo cáo ra tệp Excel")
+    report.add_argument("--pdf", metavar="TỆP.pdf", help="xuất báo cáo ra tệp PDF")
+    report.set_defaults(handler=cmd_report)
+
+    logbook = subparsers.add_parser("logbook", parents=parents, help="sổ theo dõi hồ sơ (Mẫu 06) của một kỳ")
+    _period_options(logbook)
+    logbook.add_argument("--xlsx", metavar="TỆP.xlsx", help="xuất sổ ra tệp Excel")
+    logbook.add_argument("--pdf", metavar="TỆP.pdf", help="xuất sổ ra tệp PDF")
+    logbook.set_defaults(handler=cmd_logbook)
+
+    rating = subparsers.add_parser("rating", parents=parents, help="đánh giá mức độ hài lòng của người dân")
+    sub = rating.add_subparsers(dest="action", metavar="VIỆC")
+    set_ = sub.add_parser("set", parents=parents, help="ghi đánh giá khi trả kết quả")
+    set_.add_argument("code", metavar="MÃ_HỒ_SƠ")
+    set_.add_argument("--rating", required=True, choices=list(RATINGS), help="mức đánh giá")
+    set_.add_argument("--comment", default="", help="ý kiến của người dân (không bắt buộc)")
+    set_.add_argument("--at", metavar="THỜI_ĐIỂM", help="thời điểm đánh giá (nhập lại), mặc định bây giờ")
+    set_.set_defaults(handler=cmd_rating_set)
+    show = sub.add_parser("show", parents=parents, help="xem đánh giá của một hồ sơ")
+    show.add_argument("code", metavar="MÃ_HỒ_SƠ")
+    show.set_defaults(handler=cmd_rating_show)
+
+
+def _period_options(parser) -> None:
+    parser.add_argument("--from", dest="start", metavar="NGÀY", help="từ ngày (dd/mm/yyyy hoặc YYYY-MM-DD)")
+    parser.add_argument("--to", dest="end", metavar="NGÀY", help="đến ngày (tính cả ngày này)")
+    parser.add_argument("--period", choices=[k for k in PRESETS if k != "custom"],
+                        help="kỳ có sẵn chứa hôm nay: month, quarter, half_year, year (mặc định: month)")
+
+
+def period_from(args, today: date | None = None) -> Period:
+    """--from/--to (both), or a preset around today (default: this month)."""
+    if args.start or args.end:
+        if not (args.start and args.end) or args.period:
+            raise UserError("Cần cả --from và --to (hoặc chỉ --period).")
+        return Period(parse_day(args.start), parse_day(args.end))
+    return preset(args.period or "month", today or date.today())
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}".replace(".", ",") + "%"
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+def report_text(report: Report) -> str:
+    """A few lines for a clerk who runs the command without --json."""
+    data = report.to_dict()
+    lines = [report.period.title,
+             f"Tiếp nhận {_n(data['received'])} (trực tuyến {_pct(data['online_share'])}); "
+             f"đã giải quyết {_n(data['resolved'])}: trước hạn {_n(data['early'])}, đúng hạn {_n(data['on_time'])}, "
+             f"quá hạn {_n(data['late'])} (trước và đúng hạn {_pct(data['on_time_share'])})",
+             f"Đang giải quyết {_n(data['in_progress'])}, trong đó quá hạn {_n(data['overdue'])}; "
+             f"số hóa {_pct(data['digitised_share'])}; mức độ hài lòng {_pct(data['satisfaction_rate'])}"]
+    for name in report.field_names():
+        t = data["by_field"][name]
+        lines.append(f"  {field_label(name)}: tiếp nhận {_n(t['received'])}, giải quyết {_n(t['resolved'])}, "
+                     f"đúng hạn {_pct(t['on_time_share'])}")
+    return "\n".join(lines)
+
+
+def _check_suffix(path: str | None, suffix: str) -> Path | None:
+    if path is None:
+        return None
+    if Path(path).suffix.lower() != suffix:
+        raise UserError(f"Tệp phải có đuôi {suffix}: '{path}'.")
+    return Path(path)
+
+
+def cmd_report(context: Context) -> int:
+    args = context.args
+    period = period_from(args)
+    xlsx, pdf = _check_suffix(args.xlsx, ".xlsx"), _check_suffix(args.pdf, ".pdf")
+    report = build_report(context.db, period, parse_moment(args.at) if args.at else None)
+    settings = load_settings(context.db)
+    written = []
+    if xlsx:
+        from models.report_xlsx import export_report_xlsx
+
+        written.append(export_report_xlsx(report, settings, xlsx))
+    if pdf:
+        from printing.report_pdf import render_report_pdf  # reportlab only for the commands that print
+
+        render_report_pdf(report, settings, pdf)
+        written.append(pdf)
+    data = report.to_dict()
+    if written:
+        data["files"] = [str(path) for path in written]
+    text = report_text(report) + "".join(f"\nĐã ghi {path}." for path in written)
+    context.emit(data, text)
+    return 0
+
+
+def cmd_logbook(context: Context) -> int:
+    args = context.args
+    period = period_from(args)
+    xlsx, pdf = _check_suffix(args.xlsx, ".xlsx"), _check_suffix(args.pdf, ".pdf")
+    if not (xlsx or pdf):
+        raise UserError("Cần --xlsx TỆP.xlsx hoặc --pdf TỆP.pdf (hoặc cả hai).")
+    lines = logbook_lines(context.db, period)
+    settings = load_settings(context.db)
+    from models.dossier_forms import form_set
+
+    forms = form_set(load_dossier_rules(context.db).form_set)
+    number = LOGBOOK_NUMBERS.get(forms.key, "06")
+    period_text = period.title
+    written = []
+    if xlsx:
+        from models.report_xlsx import export_logbook_xlsx
+
+        written.append(export_logbook_xlsx(lines, settings, period_text, xlsx, form_number=number,
+                                           basis=forms.basis))
+    if pdf:
+        from printing.logbook_pdf import render_logbook_pdf
+
+        render_logbook_pdf(lines, settings, period_text, pdf, form_number=number, basis=forms.basis)
+        written.append(pdf)
+    record_logbook_export(context.db, period, len(lines), written)
+    data = {"period": period.to_dict(), "lines": len(lines), "files": [str(path) for path in written]}
+    context.emit(data, f"Sổ theo dõi hồ sơ {period_text}: {_n(len(lines))} hồ sơ. "
+                       + " ".join(f"Đã ghi {path}." for path in written))
+    return 0
+
+
+def cmd_rating_set(context: Context) -> int:
+    args = context.args
+    rating = set_rating(context.db, args.code, args.rating, args.comment,
+                        at=parse_moment(args.at) if args.at else None)
+    context.emit(rating.to_dict(), f"Đã ghi đánh giá '{rating.label}' cho hồ sơ {rating.dossier_code}.")
+    return 0
+
+
+def cmd_rating_show(context: Context) -> int:
+    rating = get_rating(context.db, context.args.code)
+    if rating is None:
+        context.emit({"code": context.args.code, "rating": None}, "Hồ sơ này chưa có đánh giá.")
+        return 0
+    context.emit(rating.to_dict(), f"{rating.dossier_code}: {rating.label} ({rating.at:%H:%M %d/%m/%Y})"
+                                   + (f" – {rating.comment}" if rating.comment else ""))
+    return 0

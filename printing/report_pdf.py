@@ -1,0 +1,165 @@
+"""The period report as PDF (A4 landscape): key figures, per field, charts, QĐ 766 indicators, due list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+
+from models import report_rules as rules
+from models.report import (
+    FIELD_COLUMNS,
+    REPORT_TITLE,
+    Report,
+    column_value,
+    field_label,
+    format_value,
+    month_label,
+)
+from models.report_chart import month_chart, on_time_bars
+from models.settings import UnitSettings
+from models.text import clean_text
+from printing.markup import para
+from printing.report_charts import month_drawing, share_drawing
+from printing.report_layout import (
+    BODY,
+    SECTION,
+    WIDTH,
+    build,
+    header,
+    ruled_table,
+    signatures,
+    widths,
+)
+
+CHART_HEIGHT = 70 * mm
+
+# The key figures printed first, as the dashboard's tiles show them: (label, source, kind).
+KEY_FIGURES = (
+    ("Tiếp nhận", "received", "count"),
+    ("Đã giải quyết", "resolved", "count"),
+    ("Trước và đúng hạn", rules.on_time_share, "share"),
+    ("Quá hạn (đã giải quyết)", "late", "count"),
+    ("Đang giải quyết", "in_progress", "count"),
+    ("Đang giải quyết quá hạn", "overdue", "count"),
+    ("Nộp trực tuyến", rules.online_share, "share"),
+    ("Số hóa", rules.digitised_share, "share"),
+    ("Mức độ hài lòng", rules.satisfaction_rate, "share"),
+)
+
+
+def _lines(report: Report) -> list[str]:
+    return [para(f"Kỳ báo cáo: {report.period.title}"),
+            "<i>" + para(f"Hồ sơ đang giải quyết và quá hạn tính đến {report.moment:%H:%M ngày %d/%m/%Y}; "
+                         f"lập lúc {report.generated_at:%H:%M ngày %d/%m/%Y}") + "</i>"]
+
+
+def _key_figures(report: Report) -> Table:
+    head = [label for label, _, _ in KEY_FIGURES]
+    row = [format_value(column_value(report.total, source), kind) for _, source, kind in KEY_FIGURES]
+    return ruled_table(head, [row], widths([1] * len(KEY_FIGURES)), right=range(len(row)))
+
+
+def _field_table(report: Report) -> Table:
+    head = ["STT", "Lĩnh vực"] + [title for title, _, _ in FIELD_COLUMNS]
+    rows = []
+    for number, name in enumerate(report.field_names(), start=1):
+        tally = report.by_field[name]
+        rows.append([str(number), field_label(name)]
+                    + [format_value(column_value(tally, src), kind) for _, src, kind in FIELD_COLUMNS])
+    rows.append(["", "Tổng cộng"] + [format_value(column_value(report.total, src), kind)
+                                     for _, src, kind in FIELD_COLUMNS])
+    return ruled_table(head, rows, widths([4, 14] + [6] * len(FIELD_COLUMNS)),
+                       right=range(2, 2 + len(FIELD_COLUMNS)), bold_last=True)
+
+
+def _charts(report: Report) -> Table:
+    half = WIDTH / 2 - 4 * mm
+    bars = on_time_bars(report)
+    height = max(CHART_HEIGHT, (len(bars) * 11 + 40) * 1.0)
+    table = Table([[month_drawing(month_chart(report), half, height), share_drawing(bars, half, height)]],
+                  colWidths=[WIDTH / 2] * 2)
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    return table
+
+
+def _indicators(report: Report) -> Table:
+    rows = []
+    for number, indicator in enumerate(report.indicators(), start=1):
+        kind = "days" if indicator.key == "average_days" else "share"
+        if indicator.computed:
+            value = format_value(indicator.value, kind) if indicator.value is not None else "Chưa có số liệu"
+        else:
+            value = "Không tính tại xã"
+        target = f"≥ {format_value(indicator.target, 'share')}" if indicator.target is not None else ""
+        rows.append([str(number), indicator.criterion, indicator.name, value, target, indicator.how])
+    return ruled_table(["STT", "Tiêu chí", "Chỉ số", "Giá trị", "Điểm tối đa khi", "Cách tính"], rows,
+                       widths([4, 14, 20, 9, 8, 52]), right=(3, 4))
+
+
+def _ratings(report: Report) -> Table:
+    t = report.total
+    head = list(rules.RATINGS.values()) + ["Tổng số đánh giá", "Tỷ lệ \"hài lòng\"", "Mức độ hài lòng (QĐ 766)"]
+    row = [format_value(getattr(t, f"rated_{key}"), "count") for key in rules.RATINGS]
+    row += [format_value(t.ratings, "count"), format_value(rules.satisfied_share(t), "share"),
+            format_value(rules.satisfaction_rate(t), "share")]
+    return ruled_table(head, [row], widths([1] * len(head)), right=range(len(row)))
+
+
+def _months(report: Report) -> Table:
+    rows = [[month_label(m), format_value(report.received_by_month.get(m, 0), "count"),
+             format_value(report.resolved_by_month.get(m, 0), "count")] for m in report.months]
+    table = ruled_table(["Tháng", "Tiếp nhận", "Đã giải quyết"], rows, [30 * mm, 30 * mm, 30 * mm], right=(1, 2))
+    table.hAlign = "LEFT"
+    return table
+
+
+def _due(report: Report) -> list[Flowable]:
+    until = f"{report.due_soon_until:%H:%M %d/%m/%Y}" if report.due_soon_until else ""
+    title = (f"V. HỒ SƠ QUÁ HẠN ({format_value(report.overdue_now, 'count')}) VÀ SẮP ĐẾN HẠN TRƯỚC {until} "
+             f"({format_value(report.due_soon, 'count')}), lúc {report.generated_at:%H:%M %d/%m/%Y}")
+    story: list[Flowable] = [CondPageBreak(40 * mm), Paragraph(para(title), SECTION)]
+    if not report.due:
+        return story + [Paragraph("Không có hồ sơ quá hạn hoặc sắp đến hạn.", BODY)]
+    rows = [[str(n), item.code, f"{item.procedure_name} ({item.procedure_code})", field_label(item.field),
+             f"{item.received_at:%d/%m/%Y %H:%M}", f"{item.due_at:%d/%m/%Y %H:%M}",
+             "Quá hạn" if item.overdue else "Sắp đến hạn"] for n, item in enumerate(report.due, start=1)]
+    story.append(ruled_table(["STT", "Mã hồ sơ", "Thủ tục", "Lĩnh vực", "Tiếp nhận", "Hạn trả", "Tình trạng"],
+                             rows, widths([4, 18, 40, 12, 11, 11, 9])))
+    shown = len(report.due)
+    if shown < report.overdue_now + report.due_soon:
+        story.append(Paragraph(para(f"(Chỉ in {shown} hồ sơ đến hạn sớm nhất.)"), BODY))
+    return story
+
+
+def report_story(report: Report, settings: UnitSettings) -> list[Flowable]:
+    story = header(settings, REPORT_TITLE, _lines(report))
+    story += [_key_figures(report), Paragraph("I. TIẾP NHẬN VÀ GIẢI QUYẾT THEO LĨNH VỰC", SECTION),
+              _field_table(report), Spacer(1, 4 * mm), KeepTogether([_charts(report)]),
+              CondPageBreak(50 * mm),
+              Paragraph("II. CHỈ SỐ THEO QUYẾT ĐỊNH 766/QĐ-TTG (tính từ dữ liệu của xã)", SECTION),
+              _indicators(report),
+              KeepTogether([Paragraph("III. ĐÁNH GIÁ CỦA NGƯỜI DÂN (ghi nhận trong kỳ)", SECTION), _ratings(report)]),
+              CondPageBreak(40 * mm), Paragraph("IV. HỒ SƠ TIẾP NHẬN VÀ GIẢI QUYẾT THEO THÁNG", SECTION),
+              _months(report)]
+    story += _due(report)
+    story += [Spacer(1, 6 * mm), KeepTogether([signatures(settings, report.generated_at)])]
+    return story
+
+
+def render_report_pdf(report: Report, settings: UnitSettings, out: Path | str | BinaryIO) -> int:
+    """Write the report's PDF to `out` (atomically for a path); returns the page count."""
+    footer = f"{clean_text(settings.unit_name)} — Báo cáo {report.period.title}"
+    _data, pages = build(report_story(report, settings), out, f"Báo cáo {report.period.label}", footer)
+    return pages
+
+
+def report_pdf_bytes(report: Report, settings: UnitSettings) -> bytes:
+    """The same document as bytes, for the dashboard's preview, save and print."""
+    import io
+
+    buffer = io.BytesIO()
+    render_report_pdf(report, settings, buffer)
+    return buffer.getvalue()
