@@ -47,11 +47,23 @@ def _posting_area(context: AppContext) -> QWidget:
     return PostingScreen(context)
 
 
+def _reception_area(context: AppContext) -> QWidget:
+    from ui.reception_screen import ReceptionScreen
+
+    return ReceptionScreen(context)
+
+
+def _dossiers_area(context: AppContext) -> QWidget:
+    from ui.dossier_list_screen import DossierListScreen
+
+    return DossierListScreen(context)
+
+
 def area_factories() -> dict[str, AreaFactory]:
     """Area key -> factory. Screens are imported lazily so start-up stays quick."""
     return {
-        "reception": _not_yet("Tiếp nhận hồ sơ"),
-        "dossiers": _not_yet("Hồ sơ"),
+        "reception": _reception_area,
+        "dossiers": _dossiers_area,
         "catalog": _catalog_area,
         "posting": _posting_area,
         "reports": _not_yet("Báo cáo"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, QUrl, Signal
@@ -12,6 +13,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -19,10 +22,10 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMenu,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -45,6 +48,11 @@ from ui.dossier_move_dialog import (
 from ui.dossier_table_model import urgency
 
 ACTIONS = {"receive": "Tiếp nhận hồ sơ", "move": "Chuyển trạng thái", "extend": "Gia hạn", "attach": "Đính kèm tệp"}
+MOVE_COLUMNS = 3
+# Button texts for the moves (the full state names are in the tooltips).
+SHORT_STATES = {"dang_xu_ly": "Đang xử lý", "cho_bo_sung": "Chờ bổ sung", "cho_nghia_vu_tai_chinh": "Chờ nộp phí",
+                "co_ket_qua": "Có kết quả", "da_tra": "Đã trả kết quả", "tu_choi": "Từ chối",
+                "rut_ho_so": "Rút hồ sơ", "dung_giai_quyet": "Dừng giải quyết"}
 _URGENCY_STYLE = {"overdue": "background: #fde2e1; color: #a4161a;", "soon": "background: #fff1cc; color: #8a5300;",
                   "": "background: #e7eef6; color: #1f3b57;"}
 
@@ -105,18 +113,19 @@ class DossierDetail(QWidget):
         super().__init__(parent)
         self.context = context
         self.dossier: Dossier | None = None
+        self.linked: QLabel | None = None
         self.move_buttons: dict[str, QPushButton] = {}
         self.code_label = QLabel()
         self.code_label.setObjectName("areaTitle")
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.state_label = QLabel()
         self.state_label.setWordWrap(True)
-        self.moves_row = QHBoxLayout()
+        self.moves_grid = QGridLayout()
+        self.moves_grid.setContentsMargins(0, 0, 0, 0)
+        self.moves_label = QLabel("Chuyển sang:")
         self.extend_button = QPushButton("Gia hạn…")
         self.extend_button.clicked.connect(self.extend)
-        self.print_button = QToolButton()
-        self.print_button.setText("In phiếu")
-        self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.print_button = QPushButton("In phiếu")
         self.print_menu = QMenu(self)
         self.print_button.setMenu(self.print_menu)
         self.placeholder = QLabel("Chọn một hồ sơ trong danh sách (Enter hoặc nhấp đúp) để xem chi tiết.")
@@ -126,10 +135,15 @@ class DossierDetail(QWidget):
         self.tabs = QTabWidget()
         self.info = QFormLayout()
         self.info.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        info_page = QWidget()
-        info_page.setLayout(self.info)
-        self.linked = QListWidget()
-        self.linked.itemActivated.connect(lambda item: self.open_code.emit(item.data(Qt.ItemDataRole.UserRole)))
+        self.info.setVerticalSpacing(6)
+        info_inner = QWidget()
+        info_column = QVBoxLayout(info_inner)
+        info_column.addLayout(self.info)
+        info_column.addStretch(1)
+        info_page = QScrollArea()
+        info_page.setWidgetResizable(True)
+        info_page.setFrameShape(QFrame.Shape.NoFrame)
+        info_page.setWidget(info_inner)
         self.papers = _table(["Giấy tờ", "Hình thức", "Số lượng"])
         self.attachments = QListWidget()
         self.attachments.itemActivated.connect(lambda _item: self.open_attachment())
@@ -147,11 +161,13 @@ class DossierDetail(QWidget):
 
         header = QHBoxLayout()
         header.addWidget(self.code_label, 1)
-        actions = QHBoxLayout()
-        actions.addLayout(self.moves_row)
-        actions.addStretch(1)
-        actions.addWidget(self.extend_button)
-        actions.addWidget(self.print_button)
+        actions = QVBoxLayout()
+        label_row = QHBoxLayout()
+        label_row.addWidget(self.moves_label, 1)
+        label_row.addWidget(self.extend_button)
+        label_row.addWidget(self.print_button)
+        actions.addLayout(label_row)
+        actions.addLayout(self.moves_grid)
         self.body = QWidget()
         body = QVBoxLayout(self.body)
         body.setContentsMargins(0, 0, 0, 0)
@@ -219,15 +235,16 @@ class DossierDetail(QWidget):
     def _fill_moves(self, dossier: Dossier) -> None:
         """Buttons for the allowed next states only (models.dossier.MOVES); none for a final state."""
         for button in self.move_buttons.values():
-            self.moves_row.removeWidget(button)
+            self.moves_grid.removeWidget(button)
             button.deleteLater()
         self.move_buttons = {}
-        for target in MOVES.get(dossier.state, ()):
-            button = QPushButton(f"→ {STATES[target]}")
+        for position, target in enumerate(MOVES.get(dossier.state, ())):
+            button = QPushButton(SHORT_STATES.get(target, STATES[target]))
             button.setToolTip(f"Chuyển hồ sơ sang '{STATES[target]}'")
             button.clicked.connect(lambda _checked=False, t=target: self.move(t))
-            self.moves_row.addWidget(button)
+            self.moves_grid.addWidget(button, position // MOVE_COLUMNS, position % MOVE_COLUMNS)
             self.move_buttons[target] = button
+        self.moves_label.setText("Chuyển sang:" if self.move_buttons else "Hồ sơ đã kết thúc: không chuyển tiếp.")
         self.extend_button.setVisible(dossier.state not in FINAL_STATES and dossier.state != "co_ket_qua")
         self.print_menu.clear()
         for kind, label in available_forms(self.context).items():
@@ -256,13 +273,13 @@ class DossierDetail(QWidget):
                 text.setWordWrap(True)
                 text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 self.info.addRow(label + ":", text)
-        self.linked.clear()
-        for other in dossier.group:
-            item = QListWidgetItem(f"{other['code']} – {other['procedure_name']} ({state_label(other['state'])})")
-            item.setData(Qt.ItemDataRole.UserRole, other["code"])
-            self.linked.addItem(item)
-        if dossier.group:
-            self.linked.setFixedHeight(self.linked.sizeHintForRow(0) * min(len(dossier.group), 4) + 8)
+        links = [f"<a href=\"{escape(g['code'])}\">{escape(g['code'])}</a> – {escape(g['procedure_name'])} "
+                 f"({escape(state_label(g['state']))})" for g in dossier.group]
+        if links:  # removeRow above deletes the row's widgets: a new label each time
+            self.linked = QLabel("<br>".join(links))
+            self.linked.setWordWrap(True)
+            self.linked.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+            self.linked.linkActivated.connect(self.open_code.emit)
             self.info.addRow("Hồ sơ liên thông:", self.linked)
 
     def _fill_papers(self, dossier: Dossier) -> None:

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -36,7 +35,6 @@ from ui.dossier_table_model import (
     COL_PROCEDURE,
     COL_RECEIVED,
     COL_STATE,
-    PAGE_SIZE,
     DossierTableModel,
 )
 from ui.worker import Worker
@@ -46,7 +44,8 @@ SEARCH_DELAY_MS = 200  # typing pauses shorter than this do not query
 DEADLINES = {"": "Mọi thời hạn", "overdue": "Quá hạn", "due_today": "Đến hạn hôm nay",
              "due_this_week": "Đến hạn tuần này"}
 _NO_DATE = QDate(2000, 1, 1)  # the date boxes' "not set" value, shown as "—"
-_WIDTHS = {COL_CODE: 210, COL_NAME: 190, COL_STATE: 170, COL_RECEIVED: 130, COL_DUE: 130, COL_CHANNEL: 130}
+_WIDTHS = {COL_CODE: 195, COL_NAME: 150, COL_STATE: 125, COL_DUE: 125, COL_PROCEDURE: 260, COL_RECEIVED: 125,
+           COL_CHANNEL: 130}
 
 
 def _date_box() -> QDateEdit:
@@ -66,6 +65,9 @@ def _day(box: QDateEdit) -> date | None:
 
 def _combo(items: dict[str, str]) -> QComboBox:
     combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(min(max(len(label) for label in items.values()), 11))
+    combo.view().setMinimumWidth(combo.fontMetrics().horizontalAdvance(max(items.values(), key=len)) + 40)
     for key, label in items.items():
         combo.addItem(label, key)
     return combo
@@ -101,9 +103,11 @@ class DossierListScreen(QWidget):
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         header = self.view.horizontalHeader()
-        header.setSectionResizeMode(COL_PROCEDURE, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         for column, width in _WIDTHS.items():
             self.view.setColumnWidth(column, width)
+        code_width = self.view.fontMetrics().horizontalAdvance("000.00.00.H00-000000-0000") + 20
+        self.view.setColumnWidth(COL_CODE, max(code_width, _WIDTHS[COL_CODE]))
         self.detail = DossierDetail(context)
         self.detail.open_code.connect(self.open_code)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -111,6 +115,8 @@ class DossierListScreen(QWidget):
         self.splitter.addWidget(self.detail)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([640, 420])
+        self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
 
         self.search_timer = QTimer(self)
@@ -129,8 +135,8 @@ class DossierListScreen(QWidget):
     # ----- building
     def _build_search(self) -> QHBoxLayout:
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Tìm theo mã hồ sơ, họ tên, số căn cước, số điện thoại (gõ không dấu "
-                                       "cũng được); quét mã QR trên giấy hẹn rồi Enter để mở ngay")
+        self.search.setPlaceholderText("Mã hồ sơ, họ tên, số căn cước, điện thoại (không dấu cũng được); "
+                                       "quét mã QR giấy hẹn rồi Enter")
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel()
         self.count_label.setMinimumWidth(200)
@@ -211,11 +217,12 @@ class DossierListScreen(QWidget):
 
     def _start_page(self) -> Worker:
         generation, filters, now, context = self.generation, self.filters(), now_local(), self.context
+        size = self.model.page_size
 
         def job(_progress, _cancelled) -> tuple[int, dict, datetime, list[Dossier]]:
             db = context.open_worker_connection()
             try:
-                return generation, filters, now, list_dossiers(db, **filters, limit=PAGE_SIZE, now=now)
+                return generation, filters, now, list_dossiers(db, **filters, limit=size, now=now)
             finally:
                 db.close()
 

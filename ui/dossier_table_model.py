@@ -11,8 +11,8 @@ from PySide6.QtGui import QBrush, QColor
 from models.dossier import CLOCK_RUNNING_STATES, Dossier
 from models.dossier_clock import now_local
 
-COL_CODE, COL_NAME, COL_PROCEDURE, COL_STATE, COL_RECEIVED, COL_DUE, COL_CHANNEL = range(7)
-HEADERS = ["Mã hồ sơ", "Người nộp", "Thủ tục", "Trạng thái", "Tiếp nhận", "Hạn trả", "Kênh nộp"]
+COL_CODE, COL_NAME, COL_STATE, COL_DUE, COL_PROCEDURE, COL_RECEIVED, COL_CHANNEL = range(7)
+HEADERS = ["Mã hồ sơ", "Người nộp", "Trạng thái", "Hạn trả", "Thủ tục", "Tiếp nhận", "Kênh nộp"]
 DOSSIER_ROLE = Qt.ItemDataRole.UserRole + 1  # the Dossier of a row
 PAGE_SIZE = 100  # rows per fetch: a few screenfuls, one cheap indexed query
 DUE_SOON = timedelta(hours=24)  # "sắp đến hạn": the clock runs and the due moment is within a day

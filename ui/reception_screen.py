@@ -1,0 +1,392 @@
+"""The "Tiếp nhận hồ sơ" area: procedure, applicant, papers and due date shown before saving; then the receipt."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from db.catalog_store import list_procedures
+from db.dossier_store import preview_due, receive_dossier
+from models.catalog import Procedure
+from models.dossier import CHANNELS, MAX_SETS, PAPER_KINDS, Dossier, Paper, make_paper
+from models.dossier_clock import now_local
+from models.errors import UserError
+from models.text import clean_text
+from ui.app_context import AppContext
+from ui.applicant_form import ERROR_STYLE, OK_STYLE, ApplicantForm
+from ui.dossier_move_dialog import FormPreviewDialog
+from ui.procedure_picker import ProcedurePicker, linked_offers
+
+PREVIEW_REFRESH_MS = 30_000  # the due date depends on the clock (cut-off at 15:00, closing time)
+WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
+DEFAULT_PAPERS = [("Tờ khai (đơn đề nghị) theo mẫu", "ban_chinh", 1), ("Giấy tờ tùy thân (căn cước)", "ban_sao", 1)]
+KIND_ROLE = Qt.ItemDataRole.UserRole
+
+
+def due_text(due: datetime) -> str:
+    return f"{due:%H:%M} {WEEKDAYS[due.weekday()]}, {due:%d/%m/%Y}"
+
+
+def parse_due(text: str) -> datetime | None:
+    """'25/11/2026 16:30' or '25/11/2026' (then at 17:00) typed by the clerk; None when empty."""
+    text = clean_text(text)
+    if not text:
+        return None
+    for fmt in ("%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y", "%d/%m/%Y"):
+        try:
+            moment = datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return moment if fmt != "%d/%m/%Y" else datetime.combine(moment.date(), time(17, 0))
+    raise UserError(f"Hạn trả '{text}' không hợp lệ (cần dd/mm/yyyy hoặc dd/mm/yyyy HH:MM).")
+
+
+class KindDelegate(QStyledItemDelegate):
+    """Original or copy, chosen from a list (models.dossier.PAPER_KINDS)."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802 - Qt's name
+                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+        combo = QComboBox(parent)
+        for key, label in PAPER_KINDS.items():
+            combo.addItem(label, key)
+        return combo
+
+    def setEditorData(self, editor: QWidget, index) -> None:  # noqa: N802 - Qt's name
+        editor.setCurrentIndex(max(editor.findData(index.data(KIND_ROLE)), 0))
+
+    def setModelData(self, editor: QWidget, model, index) -> None:  # noqa: N802 - Qt's name
+        model.setData(index, editor.currentData(), KIND_ROLE)
+        model.setData(index, editor.currentText(), Qt.ItemDataRole.DisplayRole)
+
+
+class PapersTable(QTableWidget):
+    """The papers received: name, original/copy, count; rows with no name are ignored."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(0, 3, parent)
+        self.setHorizontalHeaderLabels(["Tên giấy tờ", "Hình thức", "Số lượng"])
+        self.setItemDelegateForColumn(1, KindDelegate(self))
+        self.verticalHeader().hide()
+        self.setTabKeyNavigation(False)  # Tab leaves the table: the clerk edits cells with arrows and F2
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        self.setColumnWidth(1, 150)
+        self.setColumnWidth(2, 80)
+        self.reset_rows()
+
+    def add_row(self, name: str = "", kind: str = "ban_chinh", count: int = 1) -> int:
+        row = self.rowCount()
+        self.insertRow(row)
+        self.setItem(row, 0, QTableWidgetItem(name))
+        kind_item = QTableWidgetItem(PAPER_KINDS[kind])
+        kind_item.setData(KIND_ROLE, kind)
+        self.setItem(row, 1, kind_item)
+        count_item = QTableWidgetItem()
+        count_item.setData(Qt.ItemDataRole.EditRole, count)
+        self.setItem(row, 2, count_item)
+        return row
+
+    def remove_current(self) -> None:
+        if self.currentRow() >= 0:
+            self.removeRow(self.currentRow())
+
+    def reset_rows(self) -> None:
+        self.setRowCount(0)
+        for name, kind, count in DEFAULT_PAPERS:
+            self.add_row(name, kind, count)
+
+    def papers(self) -> list[Paper]:
+        """The checked papers (UserError naming the row for a bad one)."""
+        found = []
+        for row in range(self.rowCount()):
+            name = self.item(row, 0).text() if self.item(row, 0) else ""
+            if not clean_text(name):
+                continue
+            try:
+                found.append(make_paper(name, self.item(row, 1).data(KIND_ROLE) or "ban_chinh",
+                                        self.item(row, 2).data(Qt.ItemDataRole.EditRole) or 1))
+            except UserError as error:
+                raise UserError(f"Giấy tờ dòng {row + 1}: {error}") from None
+        return found
+
+
+class ReceptionScreen(QWidget):
+    saved = Signal(object)  # the Dossier just received
+
+    def __init__(self, context: AppContext):
+        super().__init__()
+        self.context = context
+        self.procedures: list[Procedure] = []
+        self.shown_dues: dict[str, datetime | None] = {}
+        self.last_saved: Dossier | None = None
+        self.receipt_dialog: FormPreviewDialog | None = None
+        self.linked_boxes: list[tuple[QCheckBox, Procedure]] = []
+        self.picker = ProcedurePicker()
+        self.picker.picked.connect(self._picked)
+        self.applicant = ApplicantForm()
+        self.channel = QComboBox()
+        for key, label in CHANNELS.items():
+            self.channel.addItem(label, key)
+        self.papers = PapersTable()
+        self.sets = QSpinBox()
+        self.sets.setRange(1, MAX_SETS)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("Enter ở ô này để lưu hồ sơ")
+        self.due_label = QLabel()
+        self.due_label.setWordWrap(True)
+        self.due_label.setStyleSheet("font-size: 15px; font-weight: bold; color: #1f3b57;")
+        self.manual_due = QLineEdit()
+        self.manual_due.setPlaceholderText("dd/mm/yyyy HH:MM")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.save_button = QPushButton("Lưu hồ sơ (Ctrl+S)")
+        self.save_button.clicked.connect(self.save)
+        self.print_button = QPushButton("In giấy tiếp nhận (Ctrl+P)")
+        self.print_button.setAutoDefault(True)  # Enter on it prints: the receipt is handed over every time
+        self.print_button.clicked.connect(lambda: self.print_receipt())
+        self.print_button.hide()
+        new_button = QPushButton("Nhập lại từ đầu")
+        new_button.clicked.connect(self.clear_form)
+
+        body = QHBoxLayout()
+        body.addLayout(self._left_column(), 11)
+        body.addLayout(self._right_column(new_button), 9)
+        layout = QVBoxLayout(self)
+        title = QLabel("Tiếp nhận hồ sơ")
+        title.setObjectName("areaTitle")
+        layout.addWidget(title)
+        layout.addLayout(body, 1)
+
+        for edit in (self.applicant.name, self.applicant.dob, self.applicant.phone, self.applicant.address,
+                     self.applicant.email, self.applicant.organisation, self.manual_due):
+            edit.returnPressed.connect(self.focusNextChild)
+        self.applicant.advance.connect(self.focusNextChild)
+        order = [self.picker.edit, *self.applicant.focus_order(), self.channel, self.papers, self.sets, self.note,
+                 self.manual_due, self.save_button]
+        for first, second in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        self.note.returnPressed.connect(self.save)
+        self._shortcut("Ctrl+S", self.save)
+        self._shortcut("Ctrl+P", lambda: self.print_receipt())
+        self._shortcut("F2", self.applicant.scan.setFocus)
+        self._shortcut("Ctrl+Insert", lambda: self.papers.add_row())
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(PREVIEW_REFRESH_MS)
+        self.refresh_timer.timeout.connect(self.update_due_preview)
+        self.refresh_timer.start()
+        context.changed.connect(self._context_changed)
+        self.reload_catalog()
+        self.update_due_preview()
+
+    # ----- building
+    def _shortcut(self, keys: str, slot) -> None:
+        shortcut = QShortcut(QKeySequence(keys), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+
+    def _left_column(self) -> QVBoxLayout:
+        procedure_box = QGroupBox("1. Thủ tục (gõ tên hoặc mã, Enter để chọn)")
+        column = QVBoxLayout(procedure_box)
+        column.addWidget(self.picker)
+        self.linked_box = QGroupBox("Liên thông: tiếp nhận cùng lúc các thủ tục")
+        self.linked_layout = QVBoxLayout(self.linked_box)
+        self.linked_box.hide()
+        column.addWidget(self.linked_box)
+        applicant_box = QGroupBox("2. Người nộp hồ sơ")
+        QVBoxLayout(applicant_box).addWidget(self.applicant)
+        left = QVBoxLayout()
+        left.addWidget(procedure_box)
+        left.addWidget(applicant_box)
+        left.addStretch(1)
+        return left
+
+    def _right_column(self, new_button: QPushButton) -> QVBoxLayout:
+        box = QGroupBox("3. Hồ sơ nhận")
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Kênh nộp:", self.channel)
+        add = QPushButton("Thêm dòng (Ctrl+Insert)")
+        add.clicked.connect(lambda: self.papers.add_row())
+        remove = QPushButton("Xóa dòng")
+        remove.clicked.connect(self.papers.remove_current)
+        buttons = QHBoxLayout()
+        buttons.addWidget(add)
+        buttons.addWidget(remove)
+        buttons.addStretch(1)
+        form.addRow(QLabel("Giấy tờ đã nhận (F2 hoặc nhấp đúp để sửa ô):"))
+        form.addRow(self.papers)
+        form.addRow(buttons)
+        form.addRow("Số bộ hồ sơ:", self.sets)
+        form.addRow("Ghi chú:", self.note)
+        self.manual_row = QLabel("Hạn trả (nhập tay):")
+        form.addRow(self.manual_row, self.manual_due)
+        due_box = QGroupBox("4. Hạn trả kết quả")
+        due_layout = QVBoxLayout(due_box)
+        due_layout.addWidget(self.due_label)
+        actions = QHBoxLayout()
+        actions.addWidget(self.save_button)
+        actions.addWidget(new_button)
+        actions.addStretch(1)
+        due_layout.addLayout(actions)
+        due_layout.addWidget(self.message)
+        due_layout.addWidget(self.print_button)
+        right = QVBoxLayout()
+        right.addWidget(box, 1)
+        right.addWidget(due_box)
+        return right
+
+    # ----- catalog and procedure
+    def reload_catalog(self) -> None:
+        self.procedures = list_procedures(self.context.db)
+        self.picker.set_procedures(self.procedures)
+
+    def _context_changed(self, what: str) -> None:
+        if what in ("catalog", "settings", "refresh"):
+            self.reload_catalog()
+            self.update_due_preview()
+
+    def _picked(self, procedure: Procedure | None) -> None:
+        for box, _procedure in self.linked_boxes:
+            self.linked_layout.removeWidget(box)
+            box.deleteLater()
+        self.linked_boxes = []
+        offers = linked_offers(procedure, self.procedures) if procedure else []
+        for other in offers:
+            box = QCheckBox(f"{other.code} – {other.name}")
+            box.setToolTip(other.name)
+            box.toggled.connect(lambda _on: self.update_due_preview())
+            self.linked_layout.addWidget(box)
+            self.linked_boxes.append((box, other))
+        self.linked_box.setVisible(bool(offers))
+        self.update_due_preview()
+
+    def linked_codes(self) -> list[str]:
+        return [procedure.code for box, procedure in self.linked_boxes if box.isChecked()]
+
+    def set_linked(self, code: str, on: bool = True) -> None:
+        for box, procedure in self.linked_boxes:
+            if procedure.code == code:
+                box.setChecked(on)
+
+    # ----- due date before saving
+    def compute_dues(self, now: datetime) -> dict[str, datetime | None]:
+        procedure = self.picker.procedure
+        if procedure is None:
+            return {}
+        return {code: preview_due(self.context.db, code, now) for code in [procedure.code, *self.linked_codes()]}
+
+    def update_due_preview(self, now: datetime | None = None) -> None:
+        """Show the due moment(s) a dossier saved now would get (db.dossier_store.preview_due)."""
+        procedure = self.picker.procedure
+        try:
+            self.shown_dues = self.compute_dues(now or now_local())
+        except UserError as error:
+            self.shown_dues = {}
+            self.due_label.setText(str(error))
+            return
+        unknown = any(due is None for due in self.shown_dues.values())
+        self.manual_row.setVisible(unknown)
+        self.manual_due.setVisible(unknown)
+        if procedure is None:
+            self.due_label.setText("Chọn thủ tục để xem hạn trả kết quả.")
+            return
+        lines = []
+        for code, due in self.shown_dues.items():
+            name = "" if code == procedure.code else f" (liên thông {code})"
+            lines.append(f"Hạn trả{name}: {due_text(due)}" if due else
+                         f"Thủ tục {code} chưa có thời hạn tính được: nhập hạn trả bằng tay.")
+        self.due_label.setText("\n".join(lines))
+
+    def shown_due(self) -> datetime | None:
+        procedure = self.picker.procedure
+        return self.shown_dues.get(procedure.code) if procedure else None
+
+    # ----- saving
+    def _say(self, text: str, ok: bool = False) -> None:
+        self.message.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+        self.message.setText(text)
+
+    def save(self) -> Dossier | None:
+        """Check everything, confirm the due date shown is still right, receive, then offer the receipt."""
+        procedure = self.picker.procedure
+        if procedure is None:
+            self._say("Chưa chọn thủ tục: gõ tên hoặc mã thủ tục rồi Enter.")
+            self.picker.edit.setFocus()
+            return None
+        applicant = self.applicant.applicant()
+        if applicant is None:
+            self._say("Thông tin người nộp chưa đúng: xem dòng báo đỏ dưới ô nhập.")
+            return None
+        try:
+            papers = self.papers.papers()
+            manual = parse_due(self.manual_due.text()) if self.manual_due.isVisible() else None
+            now = now_local()
+            dues = self.compute_dues(now)
+            if dues != self.shown_dues:  # the clock crossed a cut-off: the citizen must hear the new date
+                self.update_due_preview(now)
+                self._say("Hạn trả vừa thay đổi theo giờ hiện tại. Báo lại hạn mới cho công dân rồi lưu lần nữa.")
+                return None
+            if any(due is None for due in dues.values()) and manual is None:
+                self.manual_due.setFocus()
+                raise UserError("Cần nhập hạn trả kết quả (thủ tục chưa có thời hạn tính được).")
+            dossier = receive_dossier(self.context.db, procedure_code=procedure.code, applicant=applicant,
+                                      channel=self.channel.currentData(), papers=papers, sets=self.sets.value(),
+                                      note=self.note.text(), due_at=manual, linked=self.linked_codes(), now=now)
+        except UserError as error:
+            self._say(str(error))
+            return None
+        self.last_saved = dossier
+        self.context.changed.emit("dossier")
+        self.clear_form()
+        codes = ", ".join([dossier.code] + [g["code"] for g in dossier.group])
+        self._say(f"Đã tiếp nhận hồ sơ {codes}. Hạn trả: {due_text(dossier.due_at)}.", ok=True)
+        self.print_button.show()
+        self.print_button.setFocus()
+        self.saved.emit(dossier)
+        return dossier
+
+    def clear_form(self) -> None:
+        """Ready for the next citizen: everything empty, the receipt of the last one still printable."""
+        self.picker.clear()
+        self.applicant.clear()
+        self.channel.setCurrentIndex(0)
+        self.papers.reset_rows()
+        self.sets.setValue(1)
+        self.note.clear()
+        self.manual_due.clear()
+        self.message.clear()
+        self.print_button.hide()
+        self.picker.edit.setFocus()
+
+    def print_receipt(self) -> FormPreviewDialog | None:
+        """Mẫu 01 of the dossier just saved: the preview, then "In…" prints exactly those pages."""
+        if self.last_saved is None:
+            return None
+        self.receipt_dialog = FormPreviewDialog(self.context, self.last_saved.code, "tiep_nhan", self)
+        self.receipt_dialog.finished.connect(lambda _result: self.picker.edit.setFocus())
+        self.receipt_dialog.open()
+        return self.receipt_dialog
