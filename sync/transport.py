@@ -6,8 +6,10 @@ with back-off, HubRefused (4xx) never (shared/domain.md, "Lessons").
 
 from __future__ import annotations
 
+import errno
 import http.client
 import json
+import socket
 import urllib.parse
 from dataclasses import dataclass, field
 
@@ -40,6 +42,19 @@ class HubRefused(HubError):
     def __init__(self, status: int, code: str, message: str, rejected: list[dict] | None = None):
         super().__init__(message)
         self.status, self.code, self.rejected = status, code, rejected or []
+
+
+def _plain(error: Exception) -> str:
+    """The cause in words a clerk can act on (the technical text stays out of the status bar)."""
+    if isinstance(error, ConnectionRefusedError):
+        return "máy chủ chưa chạy hoặc sai địa chỉ, cổng"
+    if isinstance(error, TimeoutError):
+        return "máy chủ không trả lời kịp"
+    if isinstance(error, socket.gaierror):
+        return "không tìm thấy máy chủ theo địa chỉ này"
+    if isinstance(error, OSError) and error.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH):
+        return "máy này chưa có mạng hoặc không tới được máy chủ"
+    return "mất kết nối giữa chừng, sẽ thử lại"
 
 
 @dataclass
@@ -95,7 +110,7 @@ class Transport:
                 self.close()
                 # A kept-alive connection the hub closed while idle: one fresh try (the hub is idempotent).
                 if not (reused and attempt == 1 and not isinstance(error, TimeoutError)):
-                    raise HubUnreachable(f"Không kết nối được máy chủ {self.base_url}: {error}") from None
+                    raise HubUnreachable(f"Không kết nối được máy chủ {self.base_url}: {_plain(error)}.") from None
         try:
             parsed = json.loads(raw) if raw else {}
         except ValueError:

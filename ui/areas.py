@@ -59,6 +59,12 @@ def _dossiers_area(context: AppContext) -> QWidget:
     return DossierListScreen(context)
 
 
+def _sync_area(context: AppContext) -> QWidget:
+    from ui.sync_screen import SyncScreen
+
+    return SyncScreen(context)
+
+
 def area_factories() -> dict[str, AreaFactory]:
     """Area key -> factory. Screens are imported lazily so start-up stays quick."""
     return {
@@ -67,6 +73,6 @@ def area_factories() -> dict[str, AreaFactory]:
         "catalog": _catalog_area,
         "posting": _posting_area,
         "reports": _not_yet("Báo cáo"),
-        "sync": _not_yet("Đồng bộ"),
+        "sync": _sync_area,
         "settings": _settings_area,
     }

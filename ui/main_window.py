@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.events import pending_count
 from models.app_info import VERSION
 from ui import strings
 from ui.app_context import AppContext
@@ -127,12 +126,20 @@ class MainWindow(QMainWindow):
         self.sync_label = QLabel()
         self.statusBar().addWidget(self.unit_label, 1)
         self.statusBar().addPermanentWidget(self.sync_label)
+        from ui.sync_controller import controller_for
+
+        controller_for(self.context).changed.connect(self.refresh_status)  # progress and outcome of a sync
         self.refresh_status()
 
     def refresh_status(self) -> None:
         settings = self.context.settings()
         self.unit_label.setText(f"{settings.unit_name} · Mã đơn vị {settings.unit_code}")
-        self.sync_label.setText(f"{strings.pending_text(pending_count(self.context.db))} · {strings.SYNC_NEVER}")
+        from ui.sync_controller import controller_for, status_line
+
+        controller = controller_for(self.context)
+        text, tip = status_line(controller.status(), controller.running, controller.last_progress)
+        self.sync_label.setText(text)
+        self.sync_label.setToolTip(tip)
 
     # ----- remembering size and position
     def _restore_window(self) -> None:

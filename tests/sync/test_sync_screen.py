@@ -1,0 +1,120 @@
+"""The Đồng bộ screen and the status bar indicator, driven with real widgets against a real hub process."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sync_helpers import receive
+
+import ui.dialogs
+from db.events import pending_count
+
+
+@pytest.fixture
+def context(tmp_path, qapp):
+    from ui.app import create_application, open_context
+
+    create_application()
+    ctx = open_context(tmp_path / "gui")
+    yield ctx
+    ctx.db.close()
+
+
+@pytest.fixture
+def boxes(monkeypatch):
+    shown: list[str] = []
+    monkeypatch.setattr(ui.dialogs, "show_error", lambda parent, message, title="": shown.append(message))
+    monkeypatch.setattr(ui.dialogs, "show_info", lambda parent, title, message: shown.append(message))
+    return shown
+
+
+def _enrolled_screen(qtbot, context, hub, boxes):
+    from ui.sync_screen import SyncScreen
+
+    screen = SyncScreen(context)
+    qtbot.addWidget(screen)
+    assert screen.hub_label.text() == "Chưa đăng ký" and not screen.sync_button.isEnabled()
+    screen.hub_edit.setText(hub.url)
+    screen.token_edit.setText(hub.token())
+    worker = screen.enroll()
+    qtbot.waitUntil(lambda: bool(boxes), timeout=10_000)
+    assert "đã đăng ký" in boxes[-1] and worker is not None
+    assert screen.enroll_box.isHidden() and screen.sync_button.isEnabled()
+    return screen
+
+
+def test_enroll_then_sync_now_in_a_worker(qtbot, context, hub, boxes):
+    from ui.sync_screen import SyncStatusWidget
+
+    screen = _enrolled_screen(qtbot, context, hub, boxes)
+    indicator = SyncStatusWidget(context)
+    qtbot.addWidget(indicator)
+    receive(context.db)
+    context.changed.emit("dossier")              # as the reception screen does after a write
+    pending = pending_count(context.db)
+    assert indicator.label.text().startswith(f"Chờ đồng bộ: {pending}")
+    began = time.monotonic()
+    assert screen.sync_now()
+    assert time.monotonic() - began < 0.5        # the GUI thread does not wait for the network
+    assert screen.stop_button.isEnabled() and not screen.sync_button.isEnabled()
+    qtbot.waitUntil(lambda: not screen.controller.running, timeout=20_000)
+    assert pending_count(context.db) == 0 and len(hub.events()) == pending
+    assert screen.pending_label.text() == "0" and screen.last_ok_label.text() != "chưa có"
+    assert screen.error_label.text() == "không có"
+    assert indicator.label.text().startswith("Chờ đồng bộ: 0 · Đồng bộ lúc")
+
+
+def test_a_sync_can_be_stopped_and_the_error_is_plain(qtbot, context, hub, boxes):
+    screen = _enrolled_screen(qtbot, context, hub, boxes)
+    hub.kill()                                   # every request now fails and is retried with back-off
+    assert screen.sync_now()
+    qtbot.wait(300)
+    screen.stop_button.click()
+    qtbot.waitUntil(lambda: not screen.controller.running, timeout=10_000)
+    assert screen.error_label.text() == "Đã dừng đồng bộ."
+    assert screen.sync_now()
+    qtbot.waitUntil(lambda: not screen.controller.running, timeout=30_000)
+    assert "Không kết nối được máy chủ" in screen.error_label.text()
+    assert "Errno" not in screen.error_label.text()
+    from ui.sync_controller import status_line
+
+    text, tip = status_line(screen.controller.status())
+    assert "Lỗi: Không kết nối được" in text and "Lỗi cuối" in tip
+
+
+def test_auto_sync_minutes_are_kept(qtbot, context, hub, boxes):
+    from sync.state import load_state
+    from ui.sync_controller import controller_for
+
+    screen = _enrolled_screen(qtbot, context, hub, boxes)
+    screen.auto_spin.setValue(15)
+    screen.auto_spin.editingFinished.emit()
+    assert load_state(context.db).auto_minutes == 15
+    controller = controller_for(context)
+    assert controller.timer.isActive() and controller.timer.interval() == 15 * 60_000
+    controller.set_auto_minutes(0)
+    assert not controller.timer.isActive() and screen.auto_spin.value() == 0
+
+
+def test_usb_export_and_import_and_conflicts_are_listed(qtbot, context, hub, boxes, tmp_path, clients):
+    from sync.client import enroll
+
+    screen = _enrolled_screen(qtbot, context, hub, boxes)
+    other = clients("other", 2)
+    enroll(other.db, hub.url, hub.token())
+    receive(other.db, name="Hoàng Văn Em")
+    from sync.usb_file import export_file
+
+    path = tmp_path / "other.motcua"
+    export_file(other.db, other.data_dir, path)
+    screen.import_from(str(path))
+    qtbot.waitUntil(lambda: "Đã nhập" in screen.usb_label.text(), timeout=10_000)
+    assert context.db.execute("SELECT count(*) FROM dossiers").fetchone()[0] == 1
+    out = tmp_path / "mine.motcua"
+    screen.export_to(str(out))
+    qtbot.waitUntil(lambda: "Đã ghi" in screen.usb_label.text(), timeout=10_000)
+    assert out.is_file()
+    screen.import_from(str(tmp_path / "missing.motcua"))
+    qtbot.waitUntil(lambda: len(boxes) > 1, timeout=10_000)
+    assert "Không tìm thấy tệp" in boxes[-1]

@@ -1,0 +1,163 @@
+"""One sync controller per window: runs sync in a worker thread, can stop it, and syncs every N minutes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from sync.client import SyncReport, enroll, run_sync, sync_status
+from sync.state import load_state, save_state
+from ui import strings
+from ui.app_context import AppContext
+from ui.worker import Worker
+from ui.worker import start as start_worker
+
+MAX_AUTO_MINUTES = 24 * 60
+
+
+def _when(iso_text: str | None) -> str:
+    if not iso_text:
+        return ""
+    moment = datetime.fromisoformat(iso_text).astimezone()
+    return f"{moment:%H:%M %d/%m/%Y}"
+
+
+def status_line(status: dict, running: bool = False, progress: tuple[int, int] | None = None) -> tuple[str, str]:
+    """(text, tooltip) for the status bar: 'Chờ đồng bộ: N · Đồng bộ lúc … · Lỗi …', in plain Vietnamese."""
+    parts = [strings.pending_text(status["pending"])]
+    if running:
+        done, total = progress or (0, 0)
+        parts.append(f"Đang đồng bộ {done}/{total}…" if total else "Đang đồng bộ…")
+    elif not status["enrolled"]:
+        parts.append("Chưa đăng ký máy chủ")
+    elif status["last_error"] and (not status["last_ok"] or status["last_attempt"] > status["last_ok"]):
+        error = status["last_error"]
+        parts.append(f"Lỗi: {error if len(error) <= 70 else error[:69] + '…'}")
+    elif status["last_ok"]:
+        parts.append(f"Đồng bộ lúc {_when(status['last_ok'])}")
+    else:
+        parts.append(strings.SYNC_NEVER)
+    if status["conflicts"]:
+        parts.append(f"Xung đột: {status['conflicts']}")
+    tips = [f"Lần thành công cuối: {_when(status['last_ok']) or 'chưa có'}"]
+    if status["last_error"]:
+        tips.append(f"Lỗi cuối: {status['last_error']}")
+    if status["clock_warning"]:
+        tips.append(status["clock_warning"])
+    return " · ".join(parts), "\n".join(tips)
+
+
+class SyncController(QObject):
+    """Shared by the Đồng bộ screen and the status bar (get it with `controller_for(context)`)."""
+
+    changed = Signal()
+    progress = Signal(int, int)
+    running_changed = Signal(bool)
+
+    def __init__(self, context: AppContext):
+        super().__init__(context)
+        self.context = context
+        self.worker: Worker | None = None
+        self.last_progress: tuple[int, int] = (0, 0)
+        self.last_message = ""  # why the last run could not start or finish, in words
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.start)
+        self._arm(load_state(context.db).auto_minutes)
+
+    @property
+    def running(self) -> bool:
+        return self.worker is not None
+
+    def status(self) -> dict:
+        return sync_status(self.context.db)
+
+    def start(self) -> bool:
+        """Begin one push and pull off the GUI thread; False when one is already running or not enrolled."""
+        if self.running or not load_state(self.context.db).enrolled:
+            return False
+        data_dir = Path(self.context.data_dir)
+        open_connection = self.context.open_worker_connection
+
+        def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> SyncReport:
+            db = open_connection()  # SQLite connections stay in the thread that made them
+            try:
+                return run_sync(db, data_dir, progress=progress, cancelled=cancelled)
+            finally:
+                db.close()
+
+        self.worker = Worker(job)
+        self.worker.signals.progress.connect(self._on_progress)
+        self.worker.signals.finished.connect(self._on_finished)
+        self.worker.signals.failed.connect(self._on_failed)
+        self.last_progress = (0, 0)
+        start_worker(self.worker)
+        self.running_changed.emit(True)
+        self.changed.emit()
+        return True
+
+    def stop(self) -> None:
+        """Ask the run to stop between two requests; acknowledged batches stay acknowledged."""
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.last_progress = (done, total)
+        self.progress.emit(done, total)
+        self.changed.emit()
+
+    def _finish(self) -> None:
+        self.worker = None
+        self.running_changed.emit(False)
+        self.changed.emit()
+        self.context.changed.emit("sync")
+
+    def _on_finished(self, report: SyncReport) -> None:
+        self.last_message = "Đã dừng đồng bộ." if report.stopped else (report.error or "")
+        self._finish()
+        if report.pulled:
+            for what in ("dossier", "catalog", "settings"):
+                self.context.changed.emit(what)
+
+    def _on_failed(self, message: str) -> None:
+        self.last_message = message
+        self._finish()
+
+    def _arm(self, minutes: int) -> None:
+        self.timer.stop()
+        if minutes > 0:
+            self.timer.start(minutes * 60_000)
+
+    def set_auto_minutes(self, minutes: int) -> None:
+        minutes = max(0, min(MAX_AUTO_MINUTES, int(minutes)))
+        save_state(self.context.db, auto_minutes=minutes)
+        self._arm(minutes)
+        self.changed.emit()
+
+    def enroll(self, hub_url: str, token: str, on_done: Callable[[dict], None],
+               on_error: Callable[[str], None]) -> Worker:
+        """Enroll off the GUI thread (it is a network call)."""
+        open_connection = self.context.open_worker_connection
+
+        def job(_progress, _cancelled) -> dict:
+            db = open_connection()
+            try:
+                return enroll(db, hub_url, token)
+            finally:
+                db.close()
+
+        worker = Worker(job)
+        worker.signals.finished.connect(lambda result: (self.changed.emit(), on_done(result)))
+        worker.signals.failed.connect(on_error)
+        start_worker(worker)
+        return worker
+
+
+def controller_for(context: AppContext) -> SyncController:
+    controller = getattr(context, "_sync_controller", None)
+    if controller is None:
+        controller = SyncController(context)
+        context._sync_controller = controller
+    return controller
