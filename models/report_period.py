@@ -78,6 +78,16 @@ class Period:
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         return out
 
+    def month_slices(self) -> list[tuple[str, datetime, datetime]]:
+        """('YYYY-MM', from, to) for each month the period touches, cut to the period's bounds."""
+        slices = []
+        for month in self.months():
+            year, number = int(month[:4]), int(month[5:])
+            first = datetime(year, number, 1)
+            after = datetime(year + 1, 1, 1) if number == 12 else datetime(year, number + 1, 1)
+            slices.append((month, max(first, self.begins), min(after, self.ends)))
+        return slices
+
     def to_dict(self) -> dict:
         return {"from": self.start.isoformat(), "to": self.end.isoformat(), "kind": self.kind,
                 "label": self.label}
