@@ -139,11 +139,20 @@ def _add_attachments(db: Database, uuid: str, attachments: list[dict]) -> None:
           a["added_at"]) for a in attachments])
 
 
+def _apply_rating(db: Database, dossier_uuid: str, events: list[dict]) -> int:
+    from db.ratings import apply_rating_events  # the ratings layer owns its fold (last rating wins)
+
+    return apply_rating_events(db, dossier_uuid, events)
+
+
+# In this order when one page touches several (a dossier's procedure before the dossier, and so on).
+# Entities without an applier (e.g. 'report': exports, audit only) are kept in the log and not folded.
 APPLIERS: dict[str, Applier] = {
     "settings": _apply_settings,
     "calendar": _apply_calendar,
     "procedure": _apply_procedure,
     "dossier": _apply_dossier,
+    "rating": _apply_rating,
 }
 
 

@@ -187,3 +187,19 @@ def test_settings_calendar_and_catalog_follow_the_sorted_order(clients):
         assert not procedure.active and not procedure.essential  # both edits survive
     assert load_settings(a.db) == load_settings(b.db)
     assert list_conflicts(a.db) == []  # two PCs loading the bundled sample is no conflict
+
+
+def test_ratings_and_prints_travel_and_exports_stay_audit_only(clients):
+    from db.dossier_store import record_printed
+    from db.ratings import get_rating, set_rating
+
+    a, b = clients("a", 1), clients("b", 2)
+    dossier = receive(a.db)
+    move(a.db, dossier.code, "tu_choi", BASE + timedelta(hours=1))
+    set_rating(a.db, dossier.code, "khong_hai_long", "Chờ lâu", at=BASE + timedelta(hours=2),
+               now=BASE + timedelta(hours=3))
+    record_printed(a.db, dossier.code, "mau_03")
+    result = apply_remote_events(b.db, local_events(a.db))
+    assert result.invalid == [] and dossier_rows(b.db) == dossier_rows(a.db)
+    assert get_rating(b.db, dossier.code).rating == "khong_hai_long"
+    assert get_rating(b.db, dossier.code).comment == "Chờ lâu"
