@@ -36,21 +36,27 @@ def _hub_dir(context: Context) -> Path:
     return Path(given)
 
 
-def _store(context: Context, *, create: bool = False):
-    from sync.hub.store import HUB_DATABASE, SqliteHubStore
+def _hub_module(name: str):
+    """A module of the hub, which the desktop bundle leaves out (pyinstaller.spec)."""
+    import importlib
 
+    try:
+        return importlib.import_module(f"sync.hub.{name}")
+    except ImportError as error:
+        raise UserError(f"Bản cài này không có máy chủ đồng bộ (thiếu {error.name}): hãy chạy máy chủ từ mã "
+                        "nguồn, sau khi cài: pip install -r requirements-hub.txt") from None
+
+
+def _store(context: Context, *, create: bool = False):
+    module = _hub_module("store")
     folder = _hub_dir(context)
-    if not create and not (folder / HUB_DATABASE).is_file():
+    if not create and not (folder / module.HUB_DATABASE).is_file():
         raise UserError(f"Thư mục {folder} chưa có dữ liệu máy chủ đồng bộ (tạo bằng 'hub enroll').")
-    return SqliteHubStore(folder)
+    return module.SqliteHubStore(folder)
 
 
 def cmd_serve(context: Context) -> int:
-    try:
-        from sync.hub.app import serve
-    except ImportError as error:
-        raise UserError(f"Thiếu thư viện của máy chủ ({error.name}): pip install -r requirements-hub.txt") from None
-    serve(str(_hub_dir(context)), context.args.host, context.args.port)
+    _hub_module("app").serve(str(_hub_dir(context)), context.args.host, context.args.port)
     return 0
 
 
@@ -70,11 +76,9 @@ def cmd_enroll(context: Context) -> int:
 
 
 def cmd_import(context: Context) -> int:
-    from sync.hub.usb_import import import_to_hub
-
     store = _store(context)
     try:
-        result = import_to_hub(store, _hub_dir(context), context.args.file)
+        result = _hub_module("usb_import").import_to_hub(store, _hub_dir(context), context.args.file)
     finally:
         store.close()
     context.emit(result, f"Đã nhập {result['new']} sự kiện mới ({result['duplicates']} đã có) của máy "

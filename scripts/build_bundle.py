@@ -290,7 +290,8 @@ def runtime_closure() -> set[str]:
 
 def app_imports() -> dict[str, set[str]]:
     """Top-level modules imported by main.py and the app's packages -> the files importing them."""
-    files = [ROOT / "main.py"] + [path for package in LOCAL_PACKAGES for path in (ROOT / package).rglob("*.py")]
+    files = [ROOT / "main.py"] + [path for package in LOCAL_PACKAGES for path in (ROOT / package).rglob("*.py")
+                                  if "sync/hub" not in path.relative_to(ROOT).as_posix()]  # the hub: a server
     found: dict[str, set[str]] = {}
     for path in files:
         try:

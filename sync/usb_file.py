@@ -13,6 +13,7 @@ import json
 import os
 import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,7 +113,8 @@ def read_file(path: Path | str) -> UsbFile:
         raise
     except FileNotFoundError:
         raise UserError(f"Không tìm thấy tệp {path}.") from None
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, KeyError, TypeError, OSError, EOFError) as error:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, KeyError, TypeError, OSError,
+            EOFError) as error:
         raise _refuse(path, f"tệp hỏng hoặc không phải tệp đồng bộ MotCua ({error}).") from None
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
         raise _refuse(path, "đây không phải tệp đồng bộ MotCua (hoặc của phiên bản khác).")

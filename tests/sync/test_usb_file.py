@@ -123,6 +123,37 @@ def test_the_hub_imports_a_file_once_and_the_pc_later_syncs_without_doubles(pair
     assert len(hub.events()) == pending
 
 
+def test_any_damaged_byte_is_refused_or_harmless(pair, tmp_path):
+    """Flip bytes at seeded random places: each file is refused whole, or (a byte no check covers, such as
+    a zip header's timestamp) reads back exactly the same events, files and manifest."""
+    import random
+
+    from sync.state import load_state
+    from sync.usb_file import check_mac, read_file
+
+    a, _b = pair
+    out = tmp_path / "f.motcua"
+    export_file(a.db, a.data_dir, out)
+    good = read_file(out)
+    data = out.read_bytes()
+    key = load_state(a.db).unit_key
+    refused = 0
+    for position in random.Random(5).sample(range(len(data)), 60):
+        damaged = bytearray(data)
+        damaged[position] ^= 0x5A
+        path = tmp_path / "d.motcua"
+        path.write_bytes(bytes(damaged))
+        try:
+            usb = read_file(path)
+            check_mac(usb, "hmac_unit", key, path)
+        except UserError as error:
+            assert "Không nhập tệp" in str(error)
+            refused += 1
+            continue
+        assert (usb.manifest, usb.events, usb.attachments) == (good.manifest, good.events, good.attachments)
+    assert refused >= 40
+
+
 def test_a_pc_that_is_not_enrolled_cannot_sign_or_check(clients, tmp_path):
     a = clients("a", 1)
     with pytest.raises(UserError, match="chưa đăng ký"):
