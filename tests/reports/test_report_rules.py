@@ -1,0 +1,157 @@
+"""The rules of models/report_rules.py, periods, and the SQL of db/report_queries.py against those rules."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from db.attachments import attach_file
+from db.dossier_store import receive_dossier
+from db.report_queries import build_report, period_counts
+from models import report_rules as rules
+from models.dossier import CHANNELS
+from models.dossier_applicant import make_applicant
+from models.errors import UserError
+from models.report_chart import month_chart, nice_ticks
+from models.report_period import Period, preset
+
+NOW = datetime(2026, 4, 20, 12, 0)
+APPLICANT = make_applicant(name="Lê Văn Bình", today=date(2026, 1, 1))
+
+
+def test_result_class_follows_domain_and_766() -> None:
+    due = datetime(2026, 2, 24, 10, 0)
+    assert rules.result_class("truoc_han", 0) == "truoc_han"
+    assert rules.result_class("dung_han", 1) == "dung_han"  # one supplement request is allowed
+    assert rules.result_class("truoc_han", 2) == "qua_han"  # more than one is late (QĐ 766)
+    assert rules.result_class(None, 0, datetime(2026, 2, 23, 16, 0), due) == "truoc_han"
+    assert rules.result_class(None, 0, due, due) == "dung_han"
+    assert rules.result_class(None, 0, due + timedelta(minutes=1), due) == "qua_han"
+
+
+def test_online_digitised_and_ratings() -> None:
+    assert [c for c in CHANNELS if rules.is_online(c)] == ["truc_tuyen", "ho_tro_truc_tuyen"]
+    assert rules.is_digitised(True, True) and not rules.is_digitised(True, False)
+    assert not rules.is_digitised(False, True)
+    assert rules.check_rating("Hài lòng") == "hai_long" and rules.check_rating("khong hai long") == "khong_hai_long"
+    with pytest.raises(UserError, match="Mức đánh giá không hợp lệ"):
+        rules.check_rating("tốt")
+
+
+def test_shares_and_satisfaction() -> None:
+    t = rules.Tally(received=10, received_online=4, resolved=8, early=2, on_time=4, late=2, digitised=6,
+                    rated_hai_long=3, rated_binh_thuong=1, rated_khong_hai_long=1, resolution_days=20)
+    assert rules.online_share(t) == 0.4 and rules.on_time_share(t) == 0.75 and rules.late_share(t) == 0.25
+    assert rules.digitised_share(t) == 0.75 and rules.average_days(t) == 2.5
+    assert rules.satisfaction_rate(t) == pytest.approx(1 - 0.25 - 1 / 8)
+    assert rules.satisfied_share(t) == pytest.approx(3 / 5)
+    empty = rules.Tally()
+    assert rules.on_time_share(empty) is None and rules.satisfaction_rate(empty) is None
+    assert rules.satisfied_share(empty) is None and rules.online_share(empty) is None
+    worst = rules.Tally(resolved=2, late=2, rated_khong_hai_long=2)
+    assert rules.satisfaction_rate(worst) == 0.0  # never below zero
+
+
+def test_presets_and_labels() -> None:
+    today = date(2026, 5, 17)
+    assert preset("month", today) == Period(date(2026, 5, 1), date(2026, 5, 31), "month")
+    assert preset("quarter", today) == Period(date(2026, 4, 1), date(2026, 6, 30), "quarter")
+    assert preset("half_year", date(2026, 8, 1)) == Period(date(2026, 7, 1), date(2026, 12, 31), "half_year")
+    assert preset("year", today) == Period(date(2026, 1, 1), date(2026, 12, 31), "year")
+    assert preset("quarter", today).label == "Quý II/2026"
+    assert preset("half_year", today).label == "6 tháng đầu năm 2026"
+    assert preset("month", date(2024, 2, 10)).end == date(2024, 2, 29)
+    custom = Period(date(2026, 1, 15), date(2026, 3, 2))
+    assert custom.title == "Từ 15/01/2026 đến 02/03/2026"
+    assert custom.months() == ["2026-01", "2026-02", "2026-03"]
+    assert custom.month_slices()[0] == ("2026-01", datetime(2026, 1, 15), datetime(2026, 2, 1))
+    assert custom.month_slices()[-1] == ("2026-03", datetime(2026, 3, 1), datetime(2026, 3, 3))
+    assert custom.moment(datetime(2026, 2, 1)) == datetime(2026, 2, 1)
+    assert custom.moment(NOW) == datetime(2026, 3, 3)
+    with pytest.raises(UserError, match="trước ngày đầu kỳ"):
+        Period(date(2026, 2, 1), date(2026, 1, 1))
+    with pytest.raises(UserError, match="Kỳ báo cáo không hợp lệ"):
+        preset("week", today)
+
+
+def test_chart_ticks() -> None:
+    assert nice_ticks(0) == [0, 1]
+    assert nice_ticks(7) == [0, 2, 4, 6, 8]
+    assert nice_ticks(16_500)[-1] >= 16_500 and len(nice_ticks(16_500)) <= 7
+
+
+def _dossier(db, received: datetime, channel: str = "truc_tiep"):
+    return receive_dossier(db, procedure_code="1.004884", applicant=APPLICANT, channel=channel,
+                           received_at=received, now=NOW)
+
+
+def test_sql_classifies_exactly_as_result_class(db) -> None:
+    """Every combination of stored verdict, supplement count and finish against due, through the SQL."""
+    due = datetime(2026, 3, 10, 10, 0)
+    finishes = [due - timedelta(days=1), due - timedelta(hours=1), due, due + timedelta(hours=1),
+                due + timedelta(days=1)]
+    combos = list(itertools.product([None, "truoc_han", "dung_han", "qua_han"], [0, 1, 2], finishes))
+    wanted = {"truoc_han": 0, "dung_han": 0, "qua_han": 0}
+    for stored, supplements, finished in combos:
+        dossier = _dossier(db, datetime(2026, 3, 2, 8, 0))
+        db.execute("UPDATE dossiers SET state = 'co_ket_qua', finished_at = ?, due_at = ?, timeliness = ?, "
+                   "supplement_count = ? WHERE id = ?", [finished.isoformat(), due.isoformat(), stored,
+                                                        supplements, dossier.id])
+        wanted[rules.result_class(stored, supplements, finished, due)] += 1
+    db.conn.commit()
+    groups, _, resolved_by_month = period_counts(db, Period(date(2026, 3, 1), date(2026, 3, 31)), NOW)
+    t = groups["Hộ tịch"]
+    assert (t.early, t.on_time, t.late) == (wanted["truoc_han"], wanted["dung_han"], wanted["qua_han"])
+    assert t.resolved == len(combos) == resolved_by_month["2026-03"]
+
+
+def test_sql_counts_online_as_is_online(db) -> None:
+    for index, channel in enumerate(CHANNELS):
+        for _ in range(index + 1):
+            _dossier(db, datetime(2026, 3, 2, 8, 0), channel)
+    t = build_report(db, Period(date(2026, 3, 1), date(2026, 3, 31)), now=NOW).total
+    assert t.received == sum(range(1, len(CHANNELS) + 1))
+    assert t.received_online == sum(i + 1 for i, c in enumerate(CHANNELS) if rules.is_online(c))
+
+
+def test_digitised_kept_by_triggers_whoever_writes(db, data_dir, tmp_path) -> None:
+    """report_attached follows attachments and finished_at, also when rows are written directly (sync)."""
+    made = []
+    for kinds in [(), ("ho_so",), ("ket_qua",), ("ho_so", "ket_qua"), ("ho_so", "ho_so", "ket_qua")]:
+        dossier = _dossier(db, datetime(2026, 3, 2, 8, 0))
+        for number, kind in enumerate(kinds):
+            path = tmp_path / f"{dossier.id}-{number}.pdf"
+            path.write_bytes(b"%PDF-1.4 " + path.name.encode())
+            attach_file(db, data_dir, dossier.code, path, kind=kind, now=NOW)
+        made.append((dossier, kinds))
+    db.execute("UPDATE dossiers SET state = 'co_ket_qua', finished_at = '2026-03-05T10:00:00', "
+               "timeliness = 'truoc_han'")  # as sync's projection writes a finished dossier
+    db.conn.commit()
+    march = Period(date(2026, 3, 1), date(2026, 3, 31))
+
+    def totals():
+        t = build_report(db, march, now=NOW).total
+        return t.inputs_digitised, t.results_digitised, t.digitised
+
+    wanted = [sum("ho_so" in k for _, k in made), sum("ket_qua" in k for _, k in made),
+              sum(rules.is_digitised("ho_so" in k, "ket_qua" in k) for _, k in made)]
+    assert totals() == tuple(wanted) == (3, 3, 2)
+    last = made[-1][0]
+    db.execute("DELETE FROM dossier_attachments WHERE dossier_id = ? AND kind = 'ket_qua'", [last.id])
+    assert totals() == (3, 2, 1)
+    db.execute("UPDATE dossier_attachments SET kind = 'ket_qua' WHERE dossier_id = ?", [made[1][0].id])
+    assert totals() == (2, 3, 1)
+    db.execute("UPDATE dossiers SET finished_at = '2026-04-02T10:00:00' WHERE id = ?", [made[3][0].id])
+    assert totals() == (1, 2, 0)
+    db.conn.rollback()
+
+
+def test_fields_without_anything_are_left_out(db) -> None:
+    _dossier(db, datetime(2026, 1, 5, 8, 0))
+    report = build_report(db, Period(date(2026, 3, 1), date(2026, 3, 31)), now=datetime(2026, 1, 6, 8, 0))
+    assert report.total.received == 0 and report.total.in_progress == 1  # received before, still open
+    assert list(report.by_field) == ["Hộ tịch"]
+    chart = month_chart(report)
+    assert chart.labels == ["T3"] and chart.series == ([0], [0])
