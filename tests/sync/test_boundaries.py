@@ -1,0 +1,34 @@
+"""The desktop program never needs the hub's web stack: Starlette and uvicorn are imported in sync/hub only."""
+
+from __future__ import annotations
+
+import ast
+
+from sync_helpers import ROOT
+
+SERVER_ONLY = {"starlette", "uvicorn", "anyio", "h11"}
+
+
+def test_only_the_hub_imports_the_web_stack():
+    offenders = []
+    files = [ROOT / "main.py"] + [path for package in ("cli", "db", "models", "ui", "printing", "sync")
+                                  for path in (ROOT / package).rglob("*.py")]
+    for path in files:
+        relative = path.relative_to(ROOT).as_posix()
+        if relative.startswith("sync/hub/"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+            offenders += [f"{relative}: {name}" for name in names if name.split(".")[0] in SERVER_ONLY
+                          or name.startswith("sync.hub")]
+    assert offenders == []
+
+
+def test_requirements_keep_the_hub_apart():
+    runtime = (ROOT / "requirements.txt").read_text(encoding="utf-8").lower()
+    hub = (ROOT / "requirements-hub.txt").read_text(encoding="utf-8").lower()
+    dev = (ROOT / "requirements-dev.txt").read_text(encoding="utf-8")
+    assert "starlette==" in hub and "uvicorn==" in hub
+    assert "starlette" not in runtime and "uvicorn" not in runtime
+    assert "-r requirements-hub.txt" in dev
