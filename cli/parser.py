@@ -8,12 +8,23 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from cli import catalog_cmds, dossier_cmds, foundation_cmds, hub_cmds, report_cmds, sheet_cmds, sync_cmds
+from cli import (
+    audit_cmds,
+    backup_cmds,
+    catalog_cmds,
+    dossier_cmds,
+    foundation_cmds,
+    hub_cmds,
+    report_cmds,
+    sheet_cmds,
+    sync_cmds,
+)
 from cli.context import Context, fail
 from models.errors import UserError
 
 # Each module has register(subparsers); its commands set `handler` (Context -> int exit code).
-COMMAND_MODULES = [foundation_cmds, catalog_cmds, sheet_cmds, dossier_cmds, sync_cmds, hub_cmds, report_cmds]
+COMMAND_MODULES = [foundation_cmds, catalog_cmds, sheet_cmds, dossier_cmds, sync_cmds, hub_cmds, report_cmds,
+                   backup_cmds, audit_cmds]
 
 _ARGPARSE_MESSAGES = [
     (r"the following arguments are required: (.*)", "thiếu tham số bắt buộc: {0}"),

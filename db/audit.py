@@ -1,0 +1,306 @@
+"""The audit trail: verifying each device's hash chain of events, and reading events for the audit screen."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from db.device import device_id
+from db.events import GENESIS_HASH, canonical_json, event_hash, record_event
+from models.errors import UserError
+
+_COLUMNS = "id, uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, hash"
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    """The first place a device's chain does not hold: which event, and what is wrong (Vietnamese)."""
+
+    device_id: str
+    seq: int
+    uuid: str
+    kind: str  # 'gap', 'hash', 'link', 'payload', 'start', 'truncated'
+    message: str
+
+
+@dataclass
+class DeviceChain:
+    device_id: str
+    local: bool
+    events: int = 0
+    last_seq: int = 0
+    broken: BrokenLink | None = None
+
+
+@dataclass
+class AuditReport:
+    devices: list[DeviceChain] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(chain.broken is None for chain in self.devices)
+
+    @property
+    def first_broken(self) -> BrokenLink | None:
+        return next((chain.broken for chain in self.devices if chain.broken), None)
+
+    @property
+    def events(self) -> int:
+        return sum(chain.events for chain in self.devices)
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "events": self.events, "devices": [asdict(chain) for chain in self.devices]}
+
+
+def _fields(row: tuple) -> dict:
+    """The fields db.events.record_event hashes, rebuilt from a stored row exactly as it built them."""
+    _id, uuid, device, seq, actor, at, entity, entity_id, action, payload = row[:10]
+    return {"uuid": uuid, "device_id": device, "seq": seq, "actor": actor, "at": at, "entity": entity,
+            "entity_id": entity_id, "action": action, "payload": json.loads(payload)}
+
+
+def _check_row(device: str, row: tuple, expected_seq: int, previous_hash: str) -> BrokenLink | None:
+    uuid, seq, prev_hash, stored_hash = row[1], row[3], row[10], row[11]
+    if seq != expected_seq:
+        if expected_seq == 1:
+            return BrokenLink(device, 1, uuid, "start", f"thiếu các sự kiện đầu chuỗi (số 1 đến {seq - 1}): "
+                              f"sự kiện đầu tiên còn lại là số {seq}")
+        return BrokenLink(device, expected_seq, uuid, "gap", f"thiếu sự kiện số {expected_seq}"
+                          + (f" đến {seq - 1}" if seq - 1 > expected_seq else "")
+                          + f" (bị xóa, hoặc chưa nhận qua đồng bộ); sự kiện kế tiếp còn lại là số {seq}")
+    try:
+        fields = _fields(row)
+    except (ValueError, TypeError):
+        return BrokenLink(device, seq, uuid, "payload", "nội dung (payload) không còn là JSON hợp lệ: đã bị sửa")
+    if event_hash(prev_hash, fields) != stored_hash:
+        return BrokenLink(device, seq, uuid, "hash", "nội dung sự kiện đã bị sửa (mã băm tính lại không khớp)")
+    if prev_hash != previous_hash:
+        return BrokenLink(device, seq, uuid, "link", f"mã băm trước (prev_hash) không khớp sự kiện số {seq - 1}: "
+                          "một trong hai sự kiện đã bị sửa hoặc thay")
+    return None
+
+
+def verify_chain(db: Database, anchors: dict[str, list] | None = None) -> AuditReport:
+    """Walk each device's events by seq and check every link; events synced from other devices too.
+
+    Each row's hash is recomputed from its fields, each prev_hash must equal the previous event's hash
+    (GENESIS_HASH for seq 1) and seq must run without gaps, so an edited row shows as a bad hash and a
+    removed one as a gap. A chain cannot show events cut from its end: `anchors` (device -> [seq, hash]
+    known from a later backup) close that hole.
+    """
+    me = device_id(db)
+    chains: dict[str, DeviceChain] = {}
+    expected: dict[str, tuple[int, str]] = {}
+    for row in db.execute(f"SELECT {_COLUMNS} FROM events ORDER BY device_id, seq"):
+        device = row[2]
+        chain = chains.get(device)
+        if chain is None:
+            chain = chains[device] = DeviceChain(device, device == me)
+            expected[device] = (1, GENESIS_HASH)
+        chain.events += 1
+        chain.last_seq = row[3]
+        if chain.broken is None:
+            seq, previous = expected[device]
+            chain.broken = _check_row(device, row, seq, previous)
+            expected[device] = (row[3] + 1, row[11])
+    for device, (seq, digest) in (anchors or {}).items():
+        chain = chains.setdefault(device, DeviceChain(device, device == me))
+        if chain.broken is not None:
+            continue
+        if chain.last_seq < seq:
+            chain.broken = BrokenLink(device, chain.last_seq + 1, "", "truncated",
+                                      f"thiếu các sự kiện cuối chuỗi: bản sao lưu gần nhất có đến số {seq}, "
+                                      f"dữ liệu chỉ còn đến số {chain.last_seq}")
+        else:
+            row = db.execute("SELECT uuid, hash FROM events WHERE device_id = ? AND seq = ?", [device, seq]).fetchone()
+            if row is not None and row[1] != digest:
+                chain.broken = BrokenLink(device, seq, row[0], "hash",
+                                          "sự kiện khác với bản sao lưu gần nhất (chuỗi đã bị viết lại)")
+    ordered = sorted(chains.values(), key=lambda c: (not c.local, c.device_id))
+    return AuditReport(ordered)
+
+
+def describe(link: BrokenLink) -> str:
+    """One line naming the first broken link, as `audit verify` prints it."""
+    where = f"máy {link.device_id}, sự kiện số {link.seq}" + (f" (uuid {link.uuid})" if link.uuid else "")
+    return f"Chuỗi nhật ký bị phá vỡ tại {where}: {link.message}."
+
+
+# ----- reading events for the audit screen and exports
+
+@dataclass(frozen=True)
+class EventFilter:
+    """What the audit screen filters on; empty fields do not filter. `since`/`until` are days (inclusive)."""
+
+    actor: str = ""
+    dossier: str = ""      # a dossier code or uuid (or any entity id)
+    action: str = ""
+    entity: str = ""
+    since: str = ""        # YYYY-MM-DD
+    until: str = ""        # YYYY-MM-DD
+
+
+def _where(f: EventFilter) -> tuple[str, list]:
+    clauses, params = [], []
+    if f.actor:
+        clauses.append("e.actor = ?")
+        params.append(f.actor)
+    if f.dossier:
+        clauses.append("(e.entity_id = ? OR e.entity_id IN (SELECT uuid FROM dossiers WHERE code = ?))")
+        params += [f.dossier.strip(), f.dossier.strip()]
+    if f.action:
+        clauses.append("e.action = ?")
+        params.append(f.action)
+    if f.entity:
+        clauses.append("e.entity = ?")
+        params.append(f.entity)
+    if f.since:
+        clauses.append("e.at >= ?")
+        params.append(f.since)
+    if f.until:
+        clauses.append("e.at < date(?, '+1 day')")  # `at` is ISO text: the whole last day counts
+        params.append(f.until)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+_KEYS = ("id", "at", "actor", "device_id", "seq", "entity", "entity_id", "action", "payload", "dossier_code")
+
+
+def _select(where: str) -> str:
+    # Newest recorded first, by rowid: millions of events page without a sort (events has no index on
+    # `at`); events synced in later may sit above older local ones, their `at` column says when.
+    return (f"SELECT e.id, e.at, e.actor, e.device_id, e.seq, e.entity, e.entity_id, e.action, e.payload, "
+            f"(SELECT code FROM dossiers d WHERE d.uuid = e.entity_id) FROM events e{where} ORDER BY e.id DESC")
+
+
+def _event(row: tuple) -> dict:
+    event = dict(zip(_KEYS, row, strict=True))
+    try:
+        event["payload"] = json.loads(event["payload"])
+    except ValueError:
+        pass  # shown as stored: `audit verify` reports it
+    return event
+
+
+def list_events(db: Database, f: EventFilter = EventFilter(), *, limit: int = 200, offset: int = 0) -> list[dict]:
+    """A page of events, newest first, with the dossier's code when the event concerns a dossier."""
+    where, params = _where(f)
+    return [_event(row) for row in db.execute(_select(where) + " LIMIT ? OFFSET ?", [*params, limit, offset])]
+
+
+def iter_events(db: Database, f: EventFilter = EventFilter()) -> Iterator[dict]:
+    where, params = _where(f)
+    for row in db.execute(_select(where), params):
+        yield _event(row)
+
+
+def count_events(db: Database, f: EventFilter = EventFilter()) -> int:
+    where, params = _where(f)
+    return db.execute(f"SELECT count(*) FROM events e{where}", params).fetchone()[0]
+
+
+def distinct_values(db: Database, column: str) -> list[str]:
+    """The actors, actions or entities present, for the filter lists."""
+    if column not in ("actor", "action", "entity"):
+        raise ValueError(column)
+    return [row[0] for row in db.execute(f"SELECT DISTINCT {column} FROM events ORDER BY {column}")]
+
+
+# ----- export
+
+EXPORT_HEADERS = ["Thời điểm", "Người thực hiện", "Máy", "Số thứ tự", "Đối tượng", "Mã đối tượng", "Mã hồ sơ",
+                  "Thao tác", "Nội dung"]
+
+
+def format_moment(at: str) -> str:
+    """ISO 8601 -> 'dd/mm/yyyy HH:MM:SS' as clerks read it; unparsable text is shown as stored."""
+    try:
+        return datetime.fromisoformat(at).strftime("%d/%m/%Y %H:%M:%S")
+    except (TypeError, ValueError):
+        return str(at)
+
+
+def export_cells(event: dict) -> list:
+    payload = event["payload"]
+    text = canonical_json(payload) if isinstance(payload, dict) else str(payload)
+    return [format_moment(event["at"]), event["actor"], event["device_id"], event["seq"], event["entity"],
+            event["entity_id"], event["dossier_code"] or "", event["action"], text]
+
+
+def _safe_csv(value: object) -> object:
+    """A cell Excel would run as a formula (=, +, -, @) is prefixed with ' so it stays text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _write_csv(events: Iterable[dict], target: Path) -> int:
+    count = 0
+    # UTF-8 with a BOM: without it Excel on Vietnamese Windows reads the file as Windows-1258.
+    with open(target, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(EXPORT_HEADERS)
+        for event in events:
+            writer.writerow([_safe_csv(cell) for cell in export_cells(event)])
+            count += 1
+    return count
+
+
+def _write_xlsx(events: Iterable[dict], target: Path) -> int:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)  # rows stream to disk: a year of events fits in memory
+    sheet = workbook.create_sheet("Nhật ký thao tác")
+    for index, width in enumerate((20, 18, 38, 10, 12, 38, 26, 12, 80)):
+        sheet.column_dimensions[chr(ord("A") + index)].width = width
+    header = []
+    for text in EXPORT_HEADERS:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    sheet.append(header)
+    count = 0
+    for event in events:
+        row = []
+        for value in export_cells(event):
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text stays text: a name starting with "=" is not a formula
+            row.append(cell)
+        sheet.append(row)
+        count += 1
+    workbook.save(target)
+    return count
+
+
+def export_events(db: Database, path: Path | str, f: EventFilter = EventFilter(), *, actor: str | None = None) -> int:
+    """Write the filtered events to .csv or .xlsx (through a temporary file) and record who exported them:
+    payloads carry applicants' personal data (shared/domain.md, "People"). Returns the number of rows."""
+    path = Path(path)
+    writers = {".csv": _write_csv, ".xlsx": _write_xlsx}
+    writer = writers.get(path.suffix.lower())
+    if writer is None:
+        raise UserError(f"Chỉ xuất được ra tệp .csv hoặc .xlsx, không phải '{path.name}'.")
+    if not path.parent.is_dir():
+        raise UserError(f"Không có thư mục {path.parent}.")
+    temporary = path.with_name(f".{path.name}.tmp{path.suffix}")
+    try:
+        count = writer(iter_events(db, f), temporary)
+        os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise UserError(f"Không ghi được {path.name}: {error.strerror or error}.") from None
+    filters = {key: value for key, value in asdict(f).items() if value}
+    with db.atomic():
+        record_event(db, entity="audit", entity_id="export", action="export", actor=actor,
+                     payload={"file": path.name, "rows": count, "filters": filters})
+    return count

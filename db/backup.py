@@ -1,0 +1,332 @@
+"""Making backups: SQLite's online backup API, verified, optionally encrypted, mirrored to a second folder, rotated."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from db.backup_crypto import BackupKey, decrypt_stream, derive_key, write_encrypted
+from db.backup_files import (
+    ENCRYPTED_SUFFIX,
+    BackupInfo,
+    applied_migrations,
+    backup_name,
+    chain_heads,
+    change_marker,
+    copy_file_atomic,
+    db_unit_code,
+    fsync_dir,
+    fsync_file,
+    integrity_problem,
+    list_backups,
+    manifest_path,
+    remove_quietly,
+    sha256_file,
+    table_counts,
+)
+from db.backup_rotation import stamps_to_keep
+from db.connection import database_path
+from db.data_folder import BACKUPS_DIR
+from models.app_info import VERSION
+from models.errors import UserError
+
+SECOND_FOLDER_KEY = "backup_second_folder"  # `local` keys: this PC's choices, never synced
+KEY_KEY = "backup_key"
+AUTO_INTERVAL = timedelta(hours=24)
+
+
+@dataclass
+class BackupResult:
+    path: Path
+    manifest: dict
+    copies: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+
+# ----- this PC's backup settings (table `local`)
+
+def _local(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM local WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def _put_local(db_path: Path, key: str, value: str | None) -> None:
+    conn = sqlite3.connect(db_path, timeout=15)
+    try:
+        with conn:
+            if value is None:
+                conn.execute("DELETE FROM local WHERE key = ?", [key])
+            else:
+                conn.execute("INSERT INTO local(key, value) VALUES (?, ?) "
+                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+    finally:
+        conn.close()
+
+
+def second_folder(data_dir: Path) -> Path | None:
+    conn = sqlite3.connect(database_path(data_dir), timeout=15)
+    try:
+        value = _local(conn, SECOND_FOLDER_KEY)
+    finally:
+        conn.close()
+    return Path(value) if value else None
+
+
+def set_second_folder(data_dir: Path, folder: Path | str | None) -> None:
+    """Where every backup is also copied (a USB stick); None turns the copy off."""
+    _put_local(database_path(data_dir), SECOND_FOLDER_KEY, str(folder) if folder else None)
+
+
+def stored_key(data_dir: Path) -> BackupKey | None:
+    conn = sqlite3.connect(database_path(data_dir), timeout=15)
+    try:
+        value = _local(conn, KEY_KEY)
+    finally:
+        conn.close()
+    return BackupKey.from_json(value) if value else None
+
+
+def set_backup_password(data_dir: Path, password: str | None) -> BackupKey | None:
+    """Turn password protection on (automatic backups are then encrypted) or off (None).
+
+    Only the scrypt-derived key is kept, in `local`: the PC can encrypt without asking, a stick holding
+    the backups is useless without the password, and the password itself is never stored.
+    """
+    key = derive_key(password) if password else None
+    _put_local(database_path(data_dir), KEY_KEY, key.to_json() if key else None)
+    return key
+
+
+# ----- writing one backup
+
+def _disk_error(folder: Path, error: BaseException) -> UserError:
+    text = str(error)
+    if getattr(error, "errno", None) == errno.ENOSPC or ("disk" in text and "full" in text):
+        return UserError(f"Ổ đĩa đầy: không tạo được bản sao lưu trong {folder}. Không để lại tệp dở dang nào; "
+                         "hãy giải phóng chỗ trống rồi sao lưu lại.")
+    return UserError(f"Không ghi được bản sao lưu vào {folder}: {getattr(error, 'strerror', None) or text}. "
+                     "Không để lại tệp dở dang nào.")
+
+
+def _copy_database(source: sqlite3.Connection, target: Path) -> None:
+    """SQLite's online backup API: one step, inside the caller's read transaction, so the copy is the
+    snapshot that transaction sees while other connections keep writing (WAL)."""
+    conn = sqlite3.connect(target)
+    try:
+        source.backup(conn)
+        conn.execute("PRAGMA journal_mode=DELETE")  # the backup is one self-contained file
+    finally:
+        conn.close()
+    fsync_file(target)
+
+
+def _snapshot_copy(db_path: Path, target: Path) -> dict:
+    """Copy the database to `target` and verify it against counts read in the very same snapshot."""
+    source = sqlite3.connect(db_path, timeout=15, isolation_level=None)
+    try:
+        source.execute("BEGIN")
+        counts = table_counts(source)  # the first read fixes the snapshot the backup will copy
+        facts = {"counts": counts, "marker": change_marker(source), "heads": chain_heads(source),
+                 "migrations": applied_migrations(source), "unit_code": db_unit_code(source),
+                 "device_id": _local(source, "device_id"), "station": _local(source, "station_number")}
+        _copy_database(source, target)
+        source.execute("COMMIT")
+    finally:
+        source.close()
+    check = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        problem = integrity_problem(check)
+        copied = table_counts(check) if problem is None else None
+    finally:
+        check.close()
+    if problem is not None:
+        raise UserError(f"Cơ sở dữ liệu hiện tại bị hỏng ({problem}): không tạo bản sao lưu, "
+                        "để không đè mất các bản tốt. Hãy khôi phục từ bản sao lưu tốt gần nhất.")
+    if copied != counts:
+        raise UserError("Bản sao lưu vừa tạo có số dòng khác cơ sở dữ liệu: đã hủy bản này.")
+    return facts
+
+
+def _encrypt(plain: Path, target: Path, key: BackupKey, manifest: dict) -> None:
+    with open(plain, "rb") as source, open(target, "wb") as out:
+        write_encrypted(source, out, key, manifest)
+        out.flush()
+        os.fsync(out.fileno())
+    digest = hashlib.sha256()
+    with open(target, "rb") as handle:  # read back: what is on disk must decrypt to the same image
+        decrypt_stream(handle, digest.update, stored=key)
+    if digest.hexdigest() != manifest["sha256"]:
+        raise UserError("Bản sao lưu có mật khẩu vừa ghi không giải mã lại đúng: đã hủy bản này.")
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    """`name`, or name-2, name-3… when two backups fall in the same second."""
+    stem, dot, suffix = name.partition(".motcua-backup") if name.endswith(ENCRYPTED_SUFFIX) else \
+        name.rpartition(".")
+    candidate, number = folder / name, 2
+    while candidate.exists() or manifest_path(candidate).exists():
+        candidate, number = folder / f"{stem}-{number}{dot}{suffix}", number + 1
+    return candidate
+
+
+def _write_backup(data_dir: Path, folder: Path, *, key: BackupKey | None, reason: str,
+                  now: datetime) -> tuple[Path, dict]:
+    """Write one verified backup into `folder` through temporary files; nothing half-written survives."""
+    db_path = database_path(data_dir)
+    work = Path(data_dir) / BACKUPS_DIR  # the plain image never lands on a stick when encryption is on
+    work.mkdir(parents=True, exist_ok=True)
+    plain = work / f".dang-sao-luu-{os.getpid()}-{now:%Y%m%d%H%M%S%f}.tmp"
+    final = target = sidecar = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        facts = _snapshot_copy(db_path, plain)
+        final = _free_name(folder, backup_name(facts["unit_code"] or "don-vi", now, key is not None))
+        manifest = {"format": "motcua-backup", "version": 1, "app_version": VERSION, **facts,
+                    "created_at": now.astimezone().isoformat(timespec="seconds"), "reason": reason,
+                    "sha256": sha256_file(plain), "size": plain.stat().st_size, "encrypted": key is not None}
+        target = final.with_name(f".{final.name}.tmp")
+        if key is not None:
+            _encrypt(plain, target, key, manifest)
+        else:
+            sidecar = manifest_path(final)
+            sidecar_tmp = sidecar.with_name(f".{sidecar.name}.tmp")
+            sidecar_tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+            fsync_file(sidecar_tmp)
+            os.replace(sidecar_tmp, sidecar)  # the manifest first: a file without one is never ours
+            os.replace(plain, target)
+        os.replace(target, final)
+        fsync_dir(folder)
+        return final, manifest
+    except UserError:
+        remove_quietly(plain, *(p for p in (target, sidecar) if p is not None))
+        raise
+    except (OSError, sqlite3.Error) as error:
+        remove_quietly(plain, *(p for p in (target, sidecar) if p is not None))
+        if sidecar is not None:
+            remove_quietly(sidecar.with_name(f".{sidecar.name}.tmp"))
+        raise _disk_error(folder, error) from None
+    finally:
+        remove_quietly(plain)
+
+
+def rotate(folder: Path, unit_code: str | None) -> list[Path]:
+    """Delete this unit's backups rotation does not keep (7 daily, 4 weekly, 12 monthly); the removed."""
+    backups = list_backups(folder, unit_code)
+    keep = stamps_to_keep(info.created_at for info in backups)
+    removed = []
+    for info in backups:
+        if info.created_at in keep:
+            continue
+        try:
+            info.path.unlink()
+            manifest_path(info.path).unlink(missing_ok=True)
+            removed.append(info.path)
+        except OSError:
+            pass  # a locked file is rotated next time
+    return removed
+
+
+def create_backup(data_dir: Path, *, to: Path | None = None, password: str | None = None, reason: str = "thu_cong",
+                  now: datetime | None = None, rotate_old: bool = True) -> BackupResult:
+    """Back up the data folder's database now; raises UserError (and leaves no file) if it fails.
+
+    Without `to`: into data_dir/backups, copied to the second folder if one is set, both rotated.
+    With `to`: into that folder only, not rotated (a one-off copy). A password encrypts this backup;
+    without one, this PC's stored key does (when protection is on).
+    """
+    data_dir = Path(data_dir)
+    if not database_path(data_dir).exists():
+        raise UserError(f"Chưa có dữ liệu để sao lưu trong {data_dir}.")
+    now = now or datetime.now()
+    key = derive_key(password) if password else stored_key(data_dir)
+    folder = Path(to) if to else data_dir / BACKUPS_DIR
+    path, manifest = _write_backup(data_dir, folder, key=key, reason=reason, now=now)
+    result = BackupResult(path, manifest)
+    if to is None:
+        mirror = second_folder(data_dir)
+        if mirror is not None and (not mirror.is_dir() or mirror.resolve() != folder.resolve()):
+            _mirror(result, mirror)
+        if rotate_old:
+            for place in [folder] + [copy.parent for copy in result.copies]:
+                result.removed += rotate(place, manifest["unit_code"])
+    return result
+
+
+def _mirror(result: BackupResult, folder: Path) -> None:
+    """Copy to the second folder and read the copy back; a missing or full stick is a warning, not a failure."""
+    if not folder.is_dir():
+        result.warnings.append(f"Không thấy thư mục sao lưu thứ hai {folder} (USB chưa cắm?): chưa chép sang.")
+        return
+    target = folder / result.path.name
+    try:
+        sidecar = manifest_path(result.path)
+        if sidecar.exists():
+            copy_file_atomic(sidecar, manifest_path(target))
+        copy_file_atomic(result.path, target)
+        if sha256_file(target) != sha256_file(result.path):
+            remove_quietly(target, manifest_path(target))
+            result.warnings.append(f"Bản chép sang {folder} đọc lại không khớp: đã xóa bản chép đó.")
+            return
+    except OSError as error:
+        remove_quietly(manifest_path(target))
+        result.warnings.append(str(_disk_error(folder, error)))
+        return
+    result.copies.append(target)
+
+
+def latest_backup(data_dir: Path) -> BackupInfo | None:
+    backups = [info for info in list_backups(Path(data_dir) / BACKUPS_DIR) if info.manifest]
+    return backups[0] if backups else None
+
+
+def current_marker(data_dir: Path) -> dict:
+    conn = sqlite3.connect(database_path(data_dir), timeout=15)
+    try:
+        return change_marker(conn)
+    finally:
+        conn.close()
+
+
+def maybe_backup(data_dir: Path, reason: str, *, now: datetime | None = None,
+                 on_done: Callable[[BackupResult], None] | None = None) -> BackupResult | None:
+    """The automatic backup: only when something changed since the last one, and (except at exit)
+    at most once a day. `reason` is 'exit', 'start' or 'daily'. Raises UserError when writing fails."""
+    data_dir = Path(data_dir)
+    if not database_path(data_dir).exists():
+        return None
+    now = now or datetime.now()
+    last = latest_backup(data_dir)
+    if last is not None:
+        if last.manifest.get("marker") == current_marker(data_dir):
+            return None
+        if reason != "exit" and now - last.created_at < AUTO_INTERVAL:
+            return None
+    result = create_backup(data_dir, reason=reason, now=now)
+    if on_done is not None:
+        on_done(result)
+    return result
+
+
+def all_backups(data_dir: Path) -> list[BackupInfo]:
+    """Backups in the data folder and in the second folder, newest first (for the list and for recovery)."""
+    data_dir = Path(data_dir)
+    found = list_backups(data_dir / BACKUPS_DIR)
+    try:
+        mirror = second_folder(data_dir)
+    except sqlite3.Error:  # a damaged database: its settings may be unreadable
+        mirror = None
+    if mirror is not None and mirror.is_dir() and mirror.resolve() != (data_dir / BACKUPS_DIR).resolve():
+        found += list_backups(mirror)
+    return sorted(found, key=lambda info: (info.created_at, info.path.name), reverse=True)
+
+
+def is_encrypted_name(path: Path) -> bool:
+    return Path(path).suffix == ENCRYPTED_SUFFIX
