@@ -92,6 +92,19 @@ def _conflicts(context: AppContext, dossier: Dossier) -> list[dict]:
     return conflicts_for(context.db, "dossier", dossier.uuid)
 
 
+def scrolled(screen: QWidget) -> QWidget:
+    """A page inside `screen` that scrolls when the window is smaller than the page can be."""
+    page = QWidget()
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(page)
+    outer = QVBoxLayout(screen)
+    outer.setContentsMargins(0, 0, 0, 0)
+    outer.addWidget(area)
+    return page
+
+
 def _table(headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)

@@ -26,7 +26,7 @@ from models.dossier import CHANNELS, STATES, Dossier
 from models.dossier_clock import now_local
 from models.text import clean_text
 from ui.app_context import AppContext
-from ui.dossier_detail import DossierDetail
+from ui.dossier_detail import DossierDetail, scrolled
 from ui.dossier_table_model import (
     COL_CHANNEL,
     COL_CODE,
@@ -85,7 +85,7 @@ class DossierListScreen(QWidget):
         self.count_worker: Worker | None = None
         self.count_wanted: tuple[int, dict] | None = None
         self.total: int | None = None
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(scrolled(self))
         title = QLabel("Hồ sơ")
         title.setObjectName("areaTitle")
         layout.addWidget(title)

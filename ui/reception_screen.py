@@ -35,6 +35,7 @@ from models.errors import UserError
 from models.text import clean_text
 from ui.app_context import AppContext
 from ui.applicant_form import ERROR_STYLE, OK_STYLE, ApplicantForm
+from ui.dossier_detail import scrolled
 from ui.dossier_move_dialog import FormPreviewDialog
 from ui.procedure_picker import ProcedurePicker, linked_offers
 
@@ -175,7 +176,7 @@ class ReceptionScreen(QWidget):
         body = QHBoxLayout()
         body.addLayout(self._left_column(), 11)
         body.addLayout(self._right_column(new_button), 9)
-        layout = QVBoxLayout(self)
+        layout = QVBoxLayout(scrolled(self))
         title = QLabel("Tiếp nhận hồ sơ")
         title.setObjectName("areaTitle")
         layout.addWidget(title)
