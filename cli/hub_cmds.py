@@ -1,7 +1,6 @@
-"""Commands of the hub (the unit's sync server): serve, enroll a device, import a USB file, status.
+"""Commands of the hub (the unit's sync server): serve, enroll a device, import a USB file, status."""
 
-The hub's web dependencies (requirements-hub.txt) are imported only when `hub serve` runs.
-"""
+# The hub's modules are imported only when a hub command runs (the desktop bundle leaves them out).
 
 from __future__ import annotations
 

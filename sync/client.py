@@ -1,9 +1,8 @@
-"""One sync run: push this PC's pending events in batches, then pull the others' since the cursor.
+"""One sync run (push pending events in batches, then pull since the cursor), enrollment and status."""
 
-Network errors and 5xx are retried with exponential back-off and jitter; a 4xx is never resent: the events
-it names are marked refused (shown, not blocking the rest). Every acknowledged batch and every applied page
-is committed at once, so a run stopped anywhere (killed, cancelled, unplugged) resumes where it stopped.
-"""
+# Network errors and 5xx are retried with exponential back-off and jitter; a 4xx is never resent: the events
+# it names are marked refused (shown, not blocking the rest). Every acknowledged batch and every applied page
+# is committed at once, so a run stopped anywhere (killed, cancelled, unplugged) resumes where it stopped.
 
 from __future__ import annotations
 

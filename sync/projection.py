@@ -1,8 +1,7 @@
-"""Rebuilding what a PC shows from the event log: one applier per entity, and the inbox for remote events.
+"""Rebuilding what a PC shows from the event log: one applier per entity, and the inbox for remote events."""
 
-Every applier folds ALL events of one entity in the order (at, device_id, seq) and writes the result, so
-PCs that hold the same events show the same state whatever order the events arrived in (sync/README.md).
-"""
+# Every applier folds ALL events of one entity in the order (at, device_id, seq) and writes the result, so
+# PCs that hold the same events show the same state whatever order the events arrived in (sync/README.md).
 
 from __future__ import annotations
 

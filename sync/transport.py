@@ -1,8 +1,7 @@
-"""Talking to the hub over HTTP with the standard library only (the desktop bundle ships no web client).
+"""Talking to the hub over HTTP with the standard library only (the desktop bundle ships no web client)."""
 
-Errors are sorted the way the retry rule needs them: HubUnreachable and HubServerError may be retried
-with back-off, HubRefused (4xx) never (shared/domain.md, "Lessons").
-"""
+# Errors are sorted the way the retry rule needs them: HubUnreachable and HubServerError may be retried
+# with back-off, HubRefused (4xx) never (shared/domain.md, "Lessons").
 
 from __future__ import annotations
 

@@ -1,9 +1,8 @@
-"""The USB stick route: pending events (and their attachment files) in one signed, checksummed zip file.
+"""The USB stick route: pending events (and their attachment files) in one signed, checksummed zip file."""
 
-manifest.json names the unit, device and token id, the SHA-256 of events.json and of each attachment, and
-two HMACs of itself: one with the device's key (the hub checks it) and one with the unit's key (any PC of
-the unit checks it). A file that fails any check is refused whole; importing it twice is a no-op.
-"""
+# manifest.json names the unit, device and token id, the SHA-256 of events.json and of each attachment, and
+# two HMACs of itself: one with the device's key (the hub checks it) and one with the unit's key (any PC of
+# the unit checks it). A file that fails any check is refused whole; importing it twice is a no-op.
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The "Đồng bộ" area: state of the queue, Đồng bộ ngay / Dừng, automatic sync, enrollment, USB files,
-conflicts; plus SyncStatusWidget, the status bar's sync indicator."""
+"""The "Đồng bộ" area (queue, Đồng bộ ngay/Dừng, auto-sync, enrollment, USB, conflicts) and SyncStatusWidget."""
 
 from __future__ import annotations
 

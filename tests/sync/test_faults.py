@@ -1,5 +1,4 @@
-"""Faults: the hub SIGKILLed at seeded random moments of a push, the client killed mid-sync, a response lost
-after the hub committed, batches duplicated and reordered. After recovery nothing is lost or doubled."""
+"""Faults (hub SIGKILLed mid-push, client killed mid-sync, lost responses, replays): nothing lost or doubled."""
 
 from __future__ import annotations
 
