@@ -16,6 +16,7 @@ from db.backup_crypto import BackupKey, decrypt_stream, derive_key, write_encryp
 from db.backup_files import (
     ENCRYPTED_SUFFIX,
     BackupInfo,
+    DamagedDatabaseError,
     applied_migrations,
     backup_name,
     chain_heads,
@@ -116,6 +117,11 @@ def _disk_error(folder: Path, error: BaseException) -> UserError:
                      "Không để lại tệp dở dang nào.")
 
 
+def _damaged(problem: object) -> DamagedDatabaseError:
+    return DamagedDatabaseError(f"Cơ sở dữ liệu hiện tại bị hỏng ({problem}): không tạo bản sao lưu, để không "
+                                "đè mất các bản tốt. Hãy khôi phục từ bản sao lưu tốt gần nhất.")
+
+
 def _copy_database(source: sqlite3.Connection, target: Path) -> None:
     """SQLite's online backup API: one step, inside the caller's read transaction, so the copy is the
     snapshot that transaction sees while other connections keep writing (WAL)."""
@@ -148,8 +154,7 @@ def _snapshot_copy(db_path: Path, target: Path) -> dict:
     finally:
         check.close()
     if problem is not None:
-        raise UserError(f"Cơ sở dữ liệu hiện tại bị hỏng ({problem}): không tạo bản sao lưu, "
-                        "để không đè mất các bản tốt. Hãy khôi phục từ bản sao lưu tốt gần nhất.")
+        raise _damaged(problem)
     if copied != counts:
         raise UserError("Bản sao lưu vừa tạo có số dòng khác cơ sở dữ liệu: đã hủy bản này.")
     return facts
@@ -212,6 +217,8 @@ def _write_backup(data_dir: Path, folder: Path, *, key: BackupKey | None, reason
         remove_quietly(plain, *(p for p in (target, sidecar) if p is not None))
         if sidecar is not None:
             remove_quietly(sidecar.with_name(f".{sidecar.name}.tmp"))
+        if isinstance(error, sqlite3.DatabaseError) and not isinstance(error, sqlite3.OperationalError):
+            raise _damaged(error) from None
         raise _disk_error(folder, error) from None
     finally:
         remove_quietly(plain)
@@ -246,7 +253,12 @@ def create_backup(data_dir: Path, *, to: Path | None = None, password: str | Non
     if not database_path(data_dir).exists():
         raise UserError(f"Chưa có dữ liệu để sao lưu trong {data_dir}.")
     now = now or datetime.now()
-    key = derive_key(password) if password else stored_key(data_dir)
+    try:
+        key = derive_key(password) if password else stored_key(data_dir)
+    except sqlite3.OperationalError:
+        raise
+    except sqlite3.DatabaseError as error:
+        raise _damaged(error) from None
     folder = Path(to) if to else data_dir / BACKUPS_DIR
     path, manifest = _write_backup(data_dir, folder, key=key, reason=reason, now=now)
     result = BackupResult(path, manifest)
@@ -305,7 +317,13 @@ def maybe_backup(data_dir: Path, reason: str, *, now: datetime | None = None,
     now = now or datetime.now()
     last = latest_backup(data_dir)
     if last is not None:
-        if last.manifest.get("marker") == current_marker(data_dir):
+        try:
+            marker = current_marker(data_dir)
+        except sqlite3.OperationalError:
+            raise
+        except sqlite3.DatabaseError as error:
+            raise _damaged(error) from None
+        if last.manifest.get("marker") == marker:
             return None
         if reason != "exit" and now - last.created_at < AUTO_INTERVAL:
             return None
