@@ -29,7 +29,8 @@ DEFAULT_PASSWORD_ENV = "MOTCUA_BACKUP_PASSWORD"
 def register(subparsers, parents) -> None:
     backup = subparsers.add_parser("backup", parents=parents, help="sao lưu, khôi phục, kiểm tra cơ sở dữ liệu")
     sub = backup.add_subparsers(dest="action", metavar="VIỆC")
-    create = sub.add_parser("create", parents=parents, help="sao lưu ngay (kiểm tra bản vừa tạo)")
+    # No abbreviations: `--password SECRET` must be refused, not read as --password-env.
+    create = sub.add_parser("create", parents=parents, allow_abbrev=False, help="sao lưu ngay (kiểm tra bản vừa tạo)")
     create.add_argument("--to", metavar="THƯ_MỤC", help="ghi vào thư mục này (ví dụ USB) thay vì backups/")
     create.add_argument("--encrypt", action="store_true", help="đặt mật khẩu cho bản này (hỏi nếu chưa có biến)")
     _password_option(create)
@@ -38,13 +39,13 @@ def register(subparsers, parents) -> None:
     listing.set_defaults(handler=cmd_list)
     for name, text, handler in (("restore", "khôi phục từ một bản sao lưu (kiểm tra trước)", cmd_restore),
                                 ("verify", "kiểm tra một bản sao lưu, không thay đổi gì", cmd_verify)):
-        command = sub.add_parser(name, parents=parents, help=text)
+        command = sub.add_parser(name, parents=parents, allow_abbrev=False, help=text)
         command.add_argument("file", metavar="TỆP")
         _password_option(command)
         command.set_defaults(handler=handler)
     check = sub.add_parser("check", parents=parents, help="kiểm tra nhanh cơ sở dữ liệu (không ghi gì)")
     check.set_defaults(handler=cmd_check)
-    settings = sub.add_parser("settings", parents=parents, help="thư mục thứ hai, mật khẩu sao lưu của máy này")
+    settings = sub.add_parser("settings", parents=parents, allow_abbrev=False, help="thư mục thứ hai, mật khẩu sao lưu của máy này")
     settings.add_argument("--second-folder", metavar="THƯ_MỤC", help="chép mỗi bản sao lưu sang thư mục này (USB)")
     settings.add_argument("--no-second-folder", action="store_true", help="thôi chép sang thư mục thứ hai")
     settings.add_argument("--set-password", action="store_true",
@@ -79,7 +80,8 @@ def _size(size: int) -> str:
 
 def cmd_create(context: Context) -> int:
     check_database(database_path(context.data_dir))
-    password = _password(context, required=context.args.encrypt)
+    explicit = context.args.password_env != DEFAULT_PASSWORD_ENV  # a named variable that is unset is an error
+    password = _password(context, required=context.args.encrypt or explicit)
     result = create_backup(context.data_dir, to=Path(context.args.to) if context.args.to else None,
                            password=password)
     data = {"file": result.path, "copies": result.copies, "removed": result.removed,
