@@ -167,7 +167,8 @@ class DossierDetail(QWidget):
         self.add_file_button.clicked.connect(self.choose_attachment)
         self.open_file_button = QPushButton("Mở tệp")
         self.open_file_button.clicked.connect(self.open_attachment)
-        self.timeline = _table(["Thời điểm", "Người thực hiện", "Nội dung", "Ghi chú"])
+        self.timeline = _table(["Thời điểm, người thực hiện", "Nội dung, ghi chú"])
+        self.timeline_rows: list[tuple] = []  # (moment, actor, what, note) as shown
         self.tabs.addTab(info_page, "Thông tin")
         self.tabs.addTab(self._papers_page(), "Giấy tờ, tệp")
         self.tabs.addTab(self.timeline, "Lịch sử xử lý")
@@ -318,17 +319,19 @@ class DossierDetail(QWidget):
         self.tabs.setTabText(1, f"Giấy tờ, tệp ({len(dossier.papers)}/{len(dossier.attachments)})")
 
     def _fill_timeline(self, dossier: Dossier) -> None:
+        """Who did what when, with its note; conflicts the sync layer recorded are marked in red."""
         rows = []
         for event in dossier.events:
             what, note = event_text(event)
-            rows.append((local_moment(event["at"]), event["actor"], what, note, ""))
+            rows.append((local_moment(event["at"]), event["actor"], what, note, False))
         for conflict in _conflicts(self.context, dossier):
             rows.append((local_moment(conflict["detected_at"]), "Đồng bộ", "⚠ Xung đột khi đồng bộ",
-                         conflict["message"], conflict["message"]))
+                         conflict["message"], True))
         rows.sort(key=lambda r: r[0] or datetime.min)
+        self.timeline_rows = [row[:4] for row in rows]
         self.timeline.setRowCount(len(rows))
         for row, (at, actor, what, note, warning) in enumerate(rows):
-            cells = (f"{at:%H:%M %d/%m/%Y}" if at else "", actor, what, note)
+            cells = (f"{at:%H:%M %d/%m/%Y}\n{actor}" if at else actor, f"{what}\n{note}" if note else what)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -336,10 +339,8 @@ class DossierDetail(QWidget):
                     item.setForeground(Qt.GlobalColor.darkRed)
                 self.timeline.setItem(row, column, item)
         header = self.timeline.horizontalHeader()
-        for column in (0, 1):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.timeline.resizeRowsToContents()
         self.tabs.setTabText(2, f"Lịch sử xử lý ({len(rows)})")
 

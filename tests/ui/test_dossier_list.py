@@ -192,8 +192,9 @@ def test_a_move_through_the_detail_changes_the_state_and_adds_a_timeline_row(qtb
     stored = get_dossier(context.db, target.code)
     assert stored.state == "cho_bo_sung"
     assert detail.timeline.rowCount() == before + 1
-    assert "Chờ công dân bổ sung" in detail.timeline.item(before, 2).text()
-    assert detail.timeline.item(before, 3).text() == "Bổ sung bản sao giấy khai sinh"
+    _at, _actor, what, note = detail.timeline_rows[before]
+    assert "Chờ công dân bổ sung" in what and note == "Bổ sung bản sao giấy khai sinh"
+    assert "Bổ sung bản sao giấy khai sinh" in detail.timeline.item(before, 1).text()
     assert set(detail.move_buttons) == set(MOVES["cho_bo_sung"])
     row = screen.model.row_of(target.code)
     assert screen.model.dossier(row).state == "cho_bo_sung"  # the list refreshed from `changed`
@@ -234,7 +235,8 @@ def test_extension_moves_the_due_date_and_offers_the_apology(qtbot, screen, cont
     stored = get_dossier(context.db, target.code)
     assert stored.extension_count == 1 and stored.due_at > target.due_at
     assert [f.kind for f in forms] == ["xin_loi"]
-    assert "Gia hạn" in screen.detail.timeline.item(screen.detail.timeline.rowCount() - 1, 2).text()
+    assert screen.detail.timeline_rows[-1][2].startswith("Gia hạn đến")
+    assert screen.detail.timeline_rows[-1][3] == "Chờ xác minh của cơ quan khác"
     qtbot.waitUntil(lambda: forms[0].form is not None or forms[0].worker is None, timeout=RENDER_TIMEOUT)
     forms[0].reject()
 
