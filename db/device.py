@@ -19,13 +19,24 @@ def _put(db: Database, key: str, value: str) -> None:
                [key, value])
 
 
+_DEVICE_ID_ATTRIBUTE = "_motcua_device_id"
+
+
 def device_id(db: Database) -> str:
-    """This PC's id, made once (a UUID) the first time it is asked for."""
+    """This PC's id, made once (a UUID) the first time it is asked for.
+
+    Remembered on the connection: every recorded event asks for it, and it never changes while a
+    database is open.
+    """
+    value = getattr(db, _DEVICE_ID_ATTRIBUTE, None)
+    if value is not None:
+        return value
     value = _get(db, "device_id")
     if value is None:
         value = str(uuid.uuid4())
         with db.atomic():
             _put(db, "device_id", value)
+    setattr(db, _DEVICE_ID_ATTRIBUTE, value)
     return value
 
 

@@ -6,6 +6,7 @@ of the previous event of its device, so a row edited behind the app's back break
 
 from __future__ import annotations
 
+import functools
 import getpass
 import hashlib
 import json
@@ -20,8 +21,9 @@ from db.device import device_id
 GENESIS_HASH = "0" * 64
 
 
+@functools.cache
 def current_actor() -> str:
-    """Who is acting; the OS user name until clerks' accounts exist."""
+    """Who is acting; the OS user name until clerks' accounts exist (asked once: it is a system call)."""
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name on some service accounts
@@ -33,7 +35,21 @@ def canonical_json(value: object) -> str:
 
 
 def event_hash(prev_hash: str, fields: dict) -> str:
+    """The chain link: sha256 of the previous hash and the event's fields as canonical JSON."""
     return hashlib.sha256((prev_hash + canonical_json(fields)).encode("utf-8")).hexdigest()
+
+
+def _fields_json(event: Event, payload_json: str) -> str:
+    """canonical_json of the event's fields, reusing the payload's JSON instead of encoding it again.
+
+    Keys in sorted order, exactly as canonical_json would write them (tests/test_events.py checks it);
+    recording happens on every write, so it must stay cheap.
+    """
+    dump = canonical_json
+    return (f'{{"action":{dump(event.action)},"actor":{dump(event.actor)},"at":{dump(event.at)},'
+            f'"device_id":{dump(event.device_id)},"entity":{dump(event.entity)},'
+            f'"entity_id":{dump(event.entity_id)},"payload":{payload_json},"seq":{event.seq},'
+            f'"uuid":{dump(event.uuid)}}}')
 
 
 @dataclass(frozen=True)
@@ -62,16 +78,14 @@ def record_event(db: Database, *, entity: str, entity_id: str, action: str, payl
     moment = (at or datetime.now().astimezone()).isoformat(timespec="seconds")
     event = Event(str(uuid.uuid4()), device, seq, actor or current_actor(), moment,
                   entity, entity_id, action, payload)
-    fields = {
-        "uuid": event.uuid, "device_id": device, "seq": seq, "actor": event.actor, "at": moment,
-        "entity": entity, "entity_id": entity_id, "action": action, "payload": payload,
-    }
+    payload_json = canonical_json(payload)
+    link = hashlib.sha256((prev_hash + _fields_json(event, payload_json)).encode("utf-8")).hexdigest()
     db.execute(
         """INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload,
                                prev_hash, hash)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
         [event.uuid, device, seq, event.actor, moment, entity, entity_id, action,
-         canonical_json(payload), prev_hash, event_hash(prev_hash, fields)],
+         payload_json, prev_hash, link],
     )
     return event
 

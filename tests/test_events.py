@@ -46,3 +46,14 @@ def test_a_rolled_back_change_leaves_no_event(db):
 
 def test_canonical_json_is_stable_and_keeps_vietnamese():
     assert canonical_json({"b": 1, "a": "Đ"}) == '{"a":"Đ","b":1}'
+
+
+def test_fast_field_encoding_matches_canonical_json(db):
+    """record_event builds the hashed JSON by hand; it must equal canonical_json of the same fields."""
+    from db.events import Event, _fields_json
+
+    payload = {"tên": "Nguyễn \"Văn\" <An>", "n": 3, "list": [1, {"b": 2, "a": None}]}
+    event = Event("u-1", "d-1", 7, "chị Hà", "2026-02-13T10:00:00+07:00", "dossier", "x\\y", "move", payload)
+    fields = {"uuid": "u-1", "device_id": "d-1", "seq": 7, "actor": "chị Hà", "at": "2026-02-13T10:00:00+07:00",
+              "entity": "dossier", "entity_id": "x\\y", "action": "move", "payload": payload}
+    assert _fields_json(event, canonical_json(payload)) == canonical_json(fields)
