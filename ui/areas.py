@@ -59,6 +59,12 @@ def _dossiers_area(context: AppContext) -> QWidget:
     return DossierListScreen(context)
 
 
+def _reports_area(context: AppContext) -> QWidget:
+    from ui.dashboard_screen import DashboardScreen
+
+    return DashboardScreen(context)
+
+
 def _sync_area(context: AppContext) -> QWidget:
     from ui.sync_screen import SyncScreen
 
@@ -72,7 +78,7 @@ def area_factories() -> dict[str, AreaFactory]:
         "dossiers": _dossiers_area,
         "catalog": _catalog_area,
         "posting": _posting_area,
-        "reports": _not_yet("Báo cáo"),
+        "reports": _reports_area,
         "sync": _sync_area,
         "settings": _settings_area,
     }

@@ -1,0 +1,430 @@
+"""The "Báo cáo" area: a period's figures at a glance, charts, what is due, QĐ 766, and one-click exports."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QStandardPaths, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+import ui.dialogs
+from db.dossier_rules import load_dossier_rules
+from db.report_exports import record_logbook_export
+from db.report_queries import build_report, logbook_lines
+from db.settings_store import load_settings
+from models import report_rules as rules
+from models.dossier_clock import now_local
+from models.dossier_forms import form_set
+from models.logbook import LOGBOOK_NUMBERS
+from models.report import Report, format_value
+from models.report_chart import month_chart, on_time_bars
+from models.report_period import PRESETS, Period, preset
+from models.settings import UnitSettings
+from ui.app_context import AppContext
+from ui.charts import MonthChartWidget, ShareChartWidget
+from ui.report_tables import due_model, due_rows, field_model, field_rows, indicator_model, indicator_rows
+from ui.worker import Worker, run_with_progress
+from ui.worker import start as start_worker
+
+# (figure key, title, kind): the tiles, in the order a leader reads them.
+TILES = (
+    ("received", "Tiếp nhận", "count"),
+    ("resolved", "Đã giải quyết", "count"),
+    ("on_time_share", "Trước và đúng hạn", "share"),
+    ("late", "Giải quyết quá hạn", "count"),
+    ("in_progress", "Đang giải quyết", "count"),
+    ("overdue", "Đang quá hạn", "count"),
+    ("online_share", "Nộp trực tuyến", "share"),
+    ("digitised_share", "Số hóa", "share"),
+    ("satisfaction_rate", "Mức độ hài lòng", "share"),
+)
+TILE_STYLE = """
+QFrame#tile { background: #f5f8fb; border: 1px solid #d0d7de; border-radius: 6px; }
+QLabel#tileTitle { color: #44546a; font-size: 13px; }
+QLabel#tileValue { color: #1f3b57; font-size: 26px; font-weight: bold; }
+QLabel#tileValue[alert="true"] { color: #b42318; }
+QLabel#tileNote { color: #5b6b7c; font-size: 12px; }
+"""
+
+
+@dataclass(frozen=True)
+class Computed:
+    report: Report
+    settings: UnitSettings
+
+
+def _notes(report: Report) -> dict[str, str]:
+    """The small line under each tile: what the figure is made of."""
+    t, n = report.total, lambda value: format_value(value, "count")
+    return {
+        "received": f"trực tuyến {n(t.received_online)}",
+        "resolved": f"trước hạn {n(t.early)} · đúng hạn {n(t.on_time)}",
+        "on_time_share": f"{n(t.early + t.on_time)}/{n(t.resolved)} hồ sơ",
+        "late": f"rút {n(t.withdrawn)} · từ chối {n(t.refused)} · dừng {n(t.stopped)}",
+        "in_progress": f"tính đến {report.moment:%H:%M %d/%m/%Y}",
+        "overdue": f"hiện tại quá hạn {n(report.overdue_now)}",
+        "online_share": f"{n(t.received_online)}/{n(t.received)} hồ sơ tiếp nhận",
+        "digitised_share": f"{n(t.digitised)}/{n(t.resolved)} hồ sơ có kết quả",
+        "satisfaction_rate": f"hài lòng {format_value(rules.satisfied_share(t), 'share')} của {n(t.ratings)} đánh giá",
+    }
+
+
+def _fit_height(view: QTableView, max_rows: int = 14) -> None:
+    """Tall enough for its rows (up to `max_rows`), so the page scrolls rather than the table."""
+    view.resizeRowsToContents()
+    rows = sum(view.rowHeight(row) for row in range(min(view.model().rowCount(), max_rows)))
+    extra = view.horizontalHeader().sizeHint().height() + view.horizontalScrollBar().sizeHint().height()
+    view.setFixedHeight(rows + extra + 2 * view.frameWidth() + 4)
+
+
+def _table(model) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setWordWrap(False)
+    return view
+
+
+class DashboardScreen(QWidget):
+    report_ready = Signal()  # figures shown (or the work failed): tests wait on it
+    export_done = Signal(str)  # the path written
+
+    def __init__(self, context: AppContext, clock: Callable[[], datetime] = now_local):
+        super().__init__()
+        self.context = context
+        self.clock = clock
+        self.report: Report | None = None
+        self.settings: UnitSettings | None = None
+        self.worker: Worker | None = None
+        self.pending = False
+        self.setStyleSheet(TILE_STYLE)
+        title = QLabel("Báo cáo tình hình tiếp nhận và giải quyết hồ sơ")
+        title.setObjectName("areaTitle")
+        self.status = QLabel("Chọn kỳ báo cáo rồi bấm \"Xem số liệu\".")
+        self.status.setWordWrap(True)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.addLayout(self._build_tiles())
+        charts = QHBoxLayout()
+        self.month_chart, self.share_chart = MonthChartWidget(), ShareChartWidget()
+        charts.addWidget(self.month_chart, 1)
+        charts.addWidget(self.share_chart, 1)
+        column.addLayout(charts)
+        self.field_model, self.due_model, self.indicator_model = field_model(), due_model(), indicator_model()
+        self.field_table, self.due_table = _table(self.field_model), _table(self.due_model)
+        self.indicator_table = _table(self.indicator_model)
+        self.indicator_table.setWordWrap(True)
+        self.due_title = QLabel()
+        for heading, table, height in (("Theo lĩnh vực", self.field_table, 170), (None, self.due_table, 220),
+                                       ("Chỉ số theo Quyết định 766/QĐ-TTg (tính từ dữ liệu của xã)",
+                                        self.indicator_table, 330)):
+            label = self.due_title if heading is None else QLabel(heading)
+            label.setStyleSheet("font-weight: bold; color: #1f3b57; padding-top: 6px;")
+            table.setFixedHeight(height)
+            column.addWidget(label)
+            column.addWidget(table)
+        column.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addLayout(self._build_period_row())
+        layout.addLayout(self._build_button_row())
+        layout.addWidget(self.status)
+        layout.addWidget(scroll, 1)
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setSingleShot(True)
+        self.refresh_timer.setInterval(400)
+        self.refresh_timer.timeout.connect(self.refresh)
+        context.changed.connect(self._context_changed)
+        self.set_preset("month")
+        self._update_buttons()
+
+    # ----- building
+    def _build_period_row(self) -> QHBoxLayout:
+        self.preset_box = QComboBox()
+        for key, text in PRESETS.items():
+            self.preset_box.addItem(text, key)
+        self.start_edit, self.end_edit = QDateEdit(), QDateEdit()
+        for edit in (self.start_edit, self.end_edit):
+            edit.setDisplayFormat("dd/MM/yyyy")
+            edit.setCalendarPopup(True)
+            edit.dateChanged.connect(self._dates_edited)
+        self.preset_box.currentIndexChanged.connect(self._preset_chosen)
+        self.refresh_button = QPushButton("Xem số liệu")
+        self.refresh_button.setDefault(True)
+        self.refresh_button.clicked.connect(self.refresh)
+        row = QHBoxLayout()
+        for widget in (QLabel("Kỳ báo cáo:"), self.preset_box, QLabel("Từ ngày"), self.start_edit,
+                       QLabel("đến ngày"), self.end_edit, self.refresh_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        return row
+
+    def _build_button_row(self) -> QHBoxLayout:
+        self.xlsx_button = QPushButton("Xuất Excel…")
+        self.pdf_button = QPushButton("Xuất PDF…")
+        self.print_button = QPushButton("Xem bản in, in…")
+        self.logbook_xlsx_button = QPushButton("Sổ theo dõi hồ sơ (Excel)…")
+        self.logbook_pdf_button = QPushButton("Sổ theo dõi hồ sơ (PDF)…")
+        self.xlsx_button.clicked.connect(lambda: self.choose_export("xlsx"))
+        self.pdf_button.clicked.connect(lambda: self.choose_export("pdf"))
+        self.print_button.clicked.connect(self.open_print_preview)
+        self.logbook_xlsx_button.clicked.connect(lambda: self.choose_logbook("xlsx"))
+        self.logbook_pdf_button.clicked.connect(lambda: self.choose_logbook("pdf"))
+        row = QHBoxLayout()
+        for button in (self.xlsx_button, self.pdf_button, self.print_button, self.logbook_xlsx_button,
+                       self.logbook_pdf_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        return row
+
+    def _build_tiles(self) -> QGridLayout:
+        grid = QGridLayout()
+        self.tiles: dict[str, tuple[QLabel, QLabel]] = {}
+        for index, (key, text, _kind) in enumerate(TILES):
+            frame = QFrame()
+            frame.setObjectName("tile")
+            box = QVBoxLayout(frame)
+            name, value, note = QLabel(text), QLabel("—"), QLabel("")
+            name.setObjectName("tileTitle")
+            value.setObjectName("tileValue")
+            note.setObjectName("tileNote")
+            note.setWordWrap(True)
+            for label in (name, value, note):
+                box.addWidget(label)
+            grid.addWidget(frame, index // 5, index % 5)
+            self.tiles[key] = (value, note)
+        return grid
+
+    # ----- the period
+    def set_preset(self, kind: str) -> None:
+        self.preset_box.setCurrentIndex(self.preset_box.findData(kind))
+        self._preset_chosen()
+
+    def set_dates(self, start: date, end: date) -> None:
+        """A from–to period (the combo box shows "Từ ngày – đến ngày")."""
+        self.start_edit.setDate(QDate(start.year, start.month, start.day))
+        self.end_edit.setDate(QDate(end.year, end.month, end.day))
+
+    def _preset_chosen(self, _index: int = 0) -> None:
+        kind = self.preset_box.currentData()
+        if kind == "custom":
+            return
+        period = preset(kind, self.clock().date())
+        for edit in (self.start_edit, self.end_edit):
+            edit.blockSignals(True)
+        self.set_dates(period.start, period.end)
+        for edit in (self.start_edit, self.end_edit):
+            edit.blockSignals(False)
+
+    def _dates_edited(self, _date: QDate) -> None:
+        self.preset_box.blockSignals(True)
+        self.preset_box.setCurrentIndex(self.preset_box.findData("custom"))
+        self.preset_box.blockSignals(False)
+
+    def period(self) -> Period:
+        start, end = self.start_edit.date().toPython(), self.end_edit.date().toPython()
+        return Period(start, end, self.preset_box.currentData())
+
+    # ----- computing in a worker
+    def _context_changed(self, what: str) -> None:
+        if self.report is not None and what in ("dossier", "rating", "settings", "catalog", "sync"):
+            self.refresh_timer.start()
+
+    def refresh(self) -> Worker | None:
+        if self.worker is not None:
+            self.pending = True
+            return None
+        try:
+            period = self.period()
+        except Exception as error:  # noqa: BLE001 - a UserError from the dates, shown plainly
+            self.status.setText(str(error))
+            return None
+        now, context = self.clock(), self.context
+
+        def job(_progress, _cancelled) -> Computed:
+            db = context.open_worker_connection()
+            try:
+                return Computed(build_report(db, period, now), load_settings(db))
+            finally:
+                db.close()
+
+        self.worker = Worker(job)
+        self.worker.signals.finished.connect(self._shown)
+        self.worker.signals.failed.connect(self._failed)
+        self.status.setText(f"Đang tính số liệu {period.title}…")
+        self._update_buttons()
+        start_worker(self.worker)
+        return self.worker
+
+    def _shown(self, result: object) -> None:
+        self.worker = None
+        assert isinstance(result, Computed)
+        self.report, self.settings = result.report, result.settings
+        self.show_report(result.report)
+        self._update_buttons()
+        self.report_ready.emit()
+        if self.pending:
+            self.pending = False
+            self.refresh()
+
+    def _failed(self, message: str) -> None:
+        self.worker = None
+        self.status.setText("Chưa tính được số liệu.")
+        self._update_buttons()
+        ui.dialogs.show_error(self, message)
+        self.report_ready.emit()
+
+    def show_report(self, report: Report) -> None:
+        figures = rules.figures(report.total)
+        notes = _notes(report)
+        for key, _text, kind in TILES:
+            value, note = self.tiles[key]
+            value.setText(format_value(figures[key], kind))
+            alert = (key == "overdue" and figures[key] > 0) or (key == "on_time_share" and figures[key] is not None
+                                                                and figures[key] < 0.9)
+            value.setProperty("alert", "true" if alert else "false")
+            value.style().unpolish(value)
+            value.style().polish(value)
+            note.setText(notes[key])
+        self.month_chart.set_chart(month_chart(report))
+        self.share_chart.set_bars(on_time_bars(report))
+        self.field_model.set_rows(field_rows(report))
+        self.due_model.set_rows(due_rows(report))
+        self.indicator_model.set_rows(indicator_rows(report))
+        for table in (self.field_table, self.due_table, self.indicator_table):
+            _fit_height(table, 20 if table is self.indicator_table else 14)
+        until = f"{report.due_soon_until:%H:%M %d/%m/%Y}" if report.due_soon_until else ""
+        self.due_title.setText(f"Hồ sơ quá hạn ({format_value(report.overdue_now, 'count')}) và sắp đến hạn "
+                               f"trước {until} ({format_value(report.due_soon, 'count')})")
+        self.status.setText(f"{report.period.title}. Số liệu lúc {report.generated_at:%H:%M %d/%m/%Y}.")
+
+    def _update_buttons(self) -> None:
+        ready = self.report is not None and self.worker is None
+        for button in (self.xlsx_button, self.pdf_button, self.print_button):
+            button.setEnabled(ready)
+        for button in (self.logbook_xlsx_button, self.logbook_pdf_button, self.refresh_button):
+            button.setEnabled(self.worker is None)
+
+    # ----- exports
+    def _ask_path(self, title: str, name: str, suffix: str) -> Path | None:
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        kinds = {"xlsx": "Tệp Excel (*.xlsx)", "pdf": "Tệp PDF (*.pdf)"}
+        path, _filter = QFileDialog.getSaveFileName(self, title, str(Path(folder) / f"{name}.{suffix}"), kinds[suffix])
+        if not path:
+            return None
+        return Path(path) if path.lower().endswith("." + suffix) else Path(f"{path}.{suffix}")
+
+    def _file_stem(self, what: str) -> str:
+        period = self.report.period if self.report else self.period()
+        return f"{what}-{period.start:%d-%m-%Y}-den-{period.end:%d-%m-%Y}"
+
+    def _run(self, label: str, job, on_done) -> None:
+        def failed(message: str) -> None:
+            ui.dialogs.show_error(self, message)
+
+        run_with_progress(self, label, job, on_done, failed, cancellable=False)
+
+    def choose_export(self, suffix: str) -> None:
+        if self.report is None:
+            return
+        path = self._ask_path("Xuất báo cáo", self._file_stem("bao-cao"), suffix)
+        if path is not None:
+            self.export_report(path)
+
+    def export_report(self, path: Path) -> None:
+        report, settings = self.report, self.settings
+
+        def job(_progress, _cancelled) -> Path:
+            if path.suffix.lower() == ".xlsx":
+                from models.report_xlsx import export_report_xlsx
+
+                return export_report_xlsx(report, settings, path)
+            from printing.report_pdf import render_report_pdf
+
+            render_report_pdf(report, settings, path)
+            return path
+
+        self._run("Đang xuất báo cáo…", job, self._exported)
+
+    def _exported(self, path: object) -> None:
+        self.status.setText(f"Đã lưu {path}.")
+        self.export_done.emit(str(path))
+
+    def choose_logbook(self, suffix: str) -> None:
+        path = self._ask_path("Xuất sổ theo dõi hồ sơ", self._file_stem("so-theo-doi-ho-so"), suffix)
+        if path is not None:
+            self.export_logbook(path)
+
+    def export_logbook(self, path: Path) -> None:
+        period, context = self.period(), self.context
+
+        def job(_progress, _cancelled) -> Path:
+            db = context.open_worker_connection()
+            try:
+                lines, settings = logbook_lines(db, period), load_settings(db)
+                forms = form_set(load_dossier_rules(db).form_set)
+                number = LOGBOOK_NUMBERS.get(forms.key, "06")
+                if path.suffix.lower() == ".xlsx":
+                    from models.report_xlsx import export_logbook_xlsx
+
+                    export_logbook_xlsx(lines, settings, period.title, path, form_number=number, basis=forms.basis)
+                else:
+                    from printing.logbook_pdf import render_logbook_pdf
+
+                    render_logbook_pdf(lines, settings, period.title, path, form_number=number, basis=forms.basis)
+                record_logbook_export(db, period, len(lines), [path])
+            finally:
+                db.close()
+            return path
+
+        self._run("Đang xuất sổ theo dõi hồ sơ…", job, self._exported)
+
+    def open_print_preview(self) -> None:
+        """The report's PDF, rendered in a worker, shown in a dialog that saves and prints those bytes."""
+        if self.report is None:
+            return
+        report, settings, dpi = self.report, self.settings, self.logicalDpiX() * self.devicePixelRatioF()
+
+        def job(_progress, _cancelled):
+            from printing.report_pdf import render_report_pdf
+            from ui.pdf_view import render_pages
+
+            buffer = io.BytesIO()
+            render_report_pdf(report, settings, buffer)
+            return buffer.getvalue(), render_pages(buffer.getvalue(), dpi)
+
+        def show(result: object) -> None:
+            from ui.report_print_dialog import ReportPrintDialog
+
+            data, images = result  # type: ignore[misc]
+            self.print_dialog = ReportPrintDialog(self, f"Báo cáo {report.period.label}", data, images,
+                                                  self._file_stem("bao-cao") + ".pdf")
+            self.print_dialog.show()
+
+        self._run("Đang tạo bản in…", job, show)
