@@ -13,7 +13,7 @@ from db.report_queries import build_report, logbook_lines
 from db.settings_store import load_settings
 from models.errors import UserError
 from models.logbook import LOGBOOK_NUMBERS
-from models.report import Report, field_label
+from models.report import Report, field_label, format_value
 from models.report_period import PRESETS, Period, preset
 from models.report_rules import RATINGS
 
@@ -63,11 +63,11 @@ def period_from(args, today: date | None = None) -> Period:
 
 
 def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f}".replace(".", ",") + "%"
+    return format_value(value, "share")
 
 
 def _n(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return format_value(value, "count")
 
 
 def report_text(report: Report) -> str:

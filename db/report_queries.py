@@ -1,11 +1,10 @@
-"""The SQL behind the reports: a period's counts aggregated in SQLite on covering indexes, never row by row.
+"""The SQL behind the reports: a period's counts aggregated in SQLite on covering indexes, never row by row."""
 
-Each query mirrors a rule of models/report_rules.py (named beside it); tests/test_report_rules.py checks
-the SQL against those functions on every combination. Index use (db/migrations.py, 0004): received in a
-period reads dossiers_report_received; resolved in a period, dossiers_report_finished; ended without a
-result, or still open, dossiers_report_unfinished (partial: finished_at IS NULL, which every query on it
-states). A finished dossier (co_ket_qua reached) is in RESOLVED_STATES for good: co_ket_qua → da_tra only.
-"""
+# Each query mirrors a rule of models/report_rules.py (named beside it); tests/reports/test_report_rules.py
+# checks the SQL against those functions on every combination. Indexes (db/migrations.py, 0004): received
+# in a period reads dossiers_report_received; resolved in a period, dossiers_report_finished; ended
+# without a result, or still open, dossiers_report_unfinished (partial: finished_at IS NULL, which every
+# query on it states). A finished dossier (co_ket_qua reached) stays resolved: co_ket_qua → da_tra only.
 
 from __future__ import annotations
 

@@ -1,26 +1,10 @@
-"""What the figures a commune is judged by mean: one documented rule per figure (shared/domain.md, QĐ 766).
+"""What the figures a commune is judged by mean: one documented rule per figure (shared/domain.md, QĐ 766)."""
 
-The dashboard, the command line and the exports read their figures from these functions only, so they
-cannot disagree. db/report_queries.py counts in SQL exactly what `Tally` holds; the per-dossier rules
-below (`result_class`, `is_online`, `is_digitised`) are what its SQL mirrors, and a test checks the two
-against each other. Shares are fractions 0–1, None when there is nothing to divide by.
-
-Membership in a period [start 00:00, end + 1 day 00:00):
-- received: received_at in the period, whatever happened next (withdrawn and refused included).
-- resolved (đã giải quyết): the result was ready (co_ket_qua reached, `finished_at`) in the period,
-  wherever the dossier was received: a report counts the work the unit finished in its period
-  (as the national one-stop reports do: "đã giải quyết trong kỳ").
-- refused (tu_choi), withdrawn (rut_ho_so), stopped (dung_giai_quyet): ended without a result, counted
-  in the period where they ended (closed_at); they are neither resolved nor in progress, and stay out of
-  the on-time, late and digitised shares (no result to be timely or digitise).
-- in progress (đang giải quyết): received before the report moment and not yet resolved or ended then;
-  paused dossiers (chờ bổ sung, chờ nghĩa vụ tài chính) count. The report moment is the end of the
-  period, or now when the period is not over.
-- overdue (quá hạn): in progress at the report moment with its due moment passed and its clock running
-  (a paused dossier is never overdue; models.dossier.Dossier.is_overdue). For a moment in the past the
-  dossier's present due moment is used (pauses that ended later have already moved it).
-- ratings: counted by the moment they were recorded (a rating comes when the result is returned).
-"""
+# The dashboard, the command line and the exports read their figures from these functions only, so they
+# cannot disagree. db/report_queries.py counts in SQL exactly what `Tally` holds (its docstring says which
+# dossiers each count takes); the per-dossier rules below (result_class, is_online, is_digitised) are
+# what that SQL mirrors, and tests/reports/test_report_rules.py checks the two against each other.
+# Shares are fractions 0–1, None when there is nothing to divide by.
 
 from __future__ import annotations
 
@@ -93,7 +77,24 @@ def check_rating(value: str) -> str:
 
 @dataclass
 class Tally:
-    """Counts of one group over a period, as db/report_queries.py aggregates them (see module doc)."""
+    """Counts of one group (a field, or the total) over a period [first day 00:00, day after the last).
+
+    - received: received_at in the period, whatever happened next (withdrawn and refused included).
+    - resolved (đã giải quyết): the result was ready (co_ket_qua reached, finished_at) in the period,
+      wherever the dossier was received: a report counts the work the unit finished in its period, as
+      one-stop reports do ("đã giải quyết trong kỳ"); early / on_time / late split it (result_class).
+    - refused (tu_choi), withdrawn (rut_ho_so), stopped (dung_giai_quyet): ended without a result,
+      counted in the period they ended (closed_at); neither resolved nor in progress, and out of the
+      on-time, late and digitised shares (there is no result to be timely or to digitise).
+    - in_progress (đang giải quyết): received before the report moment and not resolved or ended then;
+      paused dossiers (chờ bổ sung, chờ nghĩa vụ tài chính) count. The report moment is the end of the
+      period, or now while the period is not over (models.report_period.Period.moment).
+    - overdue: in progress at the report moment, due moment passed, clock running (a paused dossier is
+      never overdue: models.dossier.Dossier.is_overdue). For a past moment the dossier's present due
+      moment is used; a pause that ended later has already moved it past that moment.
+    - *_digitised: resolved in the period with input papers / the result / both attached (is_digitised).
+    - rated_*: ratings recorded in the period (a rating is given when the result is returned).
+    """
 
     received: int = 0
     received_online: int = 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,20 +26,17 @@ from PySide6.QtWidgets import (
 )
 
 import ui.dialogs
-from db.dossier_rules import load_dossier_rules
-from db.report_exports import record_logbook_export
-from db.report_queries import build_report, logbook_lines
+from db.report_queries import build_report
 from db.settings_store import load_settings
 from models import report_rules as rules
 from models.dossier_clock import now_local
-from models.dossier_forms import form_set
-from models.logbook import LOGBOOK_NUMBERS
 from models.report import Report, format_value
 from models.report_chart import month_chart, on_time_bars
 from models.report_period import PRESETS, Period, preset
 from models.settings import UnitSettings
 from ui.app_context import AppContext
 from ui.charts import MonthChartWidget, ShareChartWidget
+from ui.dashboard_jobs import logbook_job, preview_job, report_job
 from ui.report_tables import due_model, due_rows, field_model, field_rows, indicator_model, indicator_rows
 from ui.worker import Worker, run_with_progress
 from ui.worker import start as start_worker
@@ -358,19 +354,7 @@ class DashboardScreen(QWidget):
             self.export_report(path)
 
     def export_report(self, path: Path) -> None:
-        report, settings = self.report, self.settings
-
-        def job(_progress, _cancelled) -> Path:
-            if path.suffix.lower() == ".xlsx":
-                from models.report_xlsx import export_report_xlsx
-
-                return export_report_xlsx(report, settings, path)
-            from printing.report_pdf import render_report_pdf
-
-            render_report_pdf(report, settings, path)
-            return path
-
-        self._run("Đang xuất báo cáo…", job, self._exported)
+        self._run("Đang xuất báo cáo…", report_job(self.report, self.settings, path), self._exported)
 
     def _exported(self, path: object) -> None:
         self.status.setText(f"Đã lưu {path}.")
@@ -382,42 +366,14 @@ class DashboardScreen(QWidget):
             self.export_logbook(path)
 
     def export_logbook(self, path: Path) -> None:
-        period, context = self.period(), self.context
-
-        def job(_progress, _cancelled) -> Path:
-            db = context.open_worker_connection()
-            try:
-                lines, settings = logbook_lines(db, period), load_settings(db)
-                forms = form_set(load_dossier_rules(db).form_set)
-                number = LOGBOOK_NUMBERS.get(forms.key, "06")
-                if path.suffix.lower() == ".xlsx":
-                    from models.report_xlsx import export_logbook_xlsx
-
-                    export_logbook_xlsx(lines, settings, period.title, path, form_number=number, basis=forms.basis)
-                else:
-                    from printing.logbook_pdf import render_logbook_pdf
-
-                    render_logbook_pdf(lines, settings, period.title, path, form_number=number, basis=forms.basis)
-                record_logbook_export(db, period, len(lines), [path])
-            finally:
-                db.close()
-            return path
-
-        self._run("Đang xuất sổ theo dõi hồ sơ…", job, self._exported)
+        self._run("Đang xuất sổ theo dõi hồ sơ…", logbook_job(self.context, self.period(), path), self._exported)
 
     def open_print_preview(self) -> None:
         """The report's PDF, rendered in a worker, shown in a dialog that saves and prints those bytes."""
         if self.report is None:
             return
-        report, settings, dpi = self.report, self.settings, self.logicalDpiX() * self.devicePixelRatioF()
-
-        def job(_progress, _cancelled):
-            from printing.report_pdf import render_report_pdf
-            from ui.pdf_view import render_pages
-
-            buffer = io.BytesIO()
-            render_report_pdf(report, settings, buffer)
-            return buffer.getvalue(), render_pages(buffer.getvalue(), dpi)
+        report = self.report
+        job = preview_job(report, self.settings, self.logicalDpiX() * self.devicePixelRatioF())
 
         def show(result: object) -> None:
             from ui.report_print_dialog import ReportPrintDialog

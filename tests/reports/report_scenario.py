@@ -1,12 +1,11 @@
-"""Dossiers around Tết 2026 built through the dossier layer, with the answers worked out by hand.
+"""Dossiers around Tết 2026 built through the dossier layer, with the answers worked out by hand."""
 
-Tết 2026 is off from Mon 16/02 to Fri 20/02 (weekends 14–15/02 and 21–22/02), so 13/02 + 1 working day
-is 23/02. Office hours 07:30–11:30, 13:30–17:00 (7.5 h a day). Every due moment below was counted by
-hand on that calendar and is checked against what the dossier layer stored; the verdicts (early / on
-time / late) are written by hand from shared/domain.md and QĐ 766 (more than one supplement request,
-or an extension, makes a dossier late). The expected figures are counted from these facts alone, never
-with models/report_rules.py.
-"""
+# Tết 2026 is off from Mon 16/02 to Fri 20/02 (weekends 14–15/02 and 21–22/02), so 13/02 + 1 working day
+# is 23/02. Office hours 07:30–11:30, 13:30–17:00 (7.5 h a day). Every due moment below was counted by
+# hand on that calendar and is checked against what the dossier layer stored; the verdicts (early / on
+# time / late) are written by hand from shared/domain.md and QĐ 766 (more than one supplement request,
+# or an extension, makes a dossier late). The expected figures are counted from these facts alone, never
+# with models/report_rules.py.
 
 from __future__ import annotations
 
