@@ -75,5 +75,6 @@ def _bar(label: str, tally: rules.Tally) -> ShareBar:
     share = rules.on_time_share(tally)
     if share is None:
         return ShareBar(label, None, "chưa có hồ sơ giải quyết", False)
-    text = f"{format_value(share, 'share')} ({tally.early + tally.on_time}/{tally.resolved})"
+    count = format_value(tally.early + tally.on_time, "count")
+    text = f"{format_value(share, 'share')} ({count}/{format_value(tally.resolved, 'count')})"
     return ShareBar(label, share, text, share < ON_TIME_WARNING)

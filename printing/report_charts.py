@@ -50,7 +50,9 @@ def month_drawing(chart: MonthChart, width: float, height: float) -> Drawing:
     groups = max(len(chart.labels), 1)
     slot = plot_w / groups
     bar = min(slot * 0.38, 18)
-    show_values = slot >= 2 * stringWidth("8.888", FONT, VALUE_SIZE) * 0.55
+    widest = max((stringWidth(format_value(v, "count"), FONT, VALUE_SIZE) for v in chart.series[0] + chart.series[1]),
+                 default=0)
+    show_values = widest <= slot / 2 - 1  # each value over its own bar, never over the neighbour's
     for index, label in enumerate(chart.labels):
         centre = left + slot * (index + 0.5)
         for series, (values, colour) in enumerate(zip(chart.series, SERIES_COLOURS, strict=True)):
@@ -61,8 +63,7 @@ def month_drawing(chart: MonthChart, width: float, height: float) -> Drawing:
                              strokeWidth=0.3))
             if show_values and value:
                 drawing.add(String(x + bar / 2, bottom + h + 1.5, format_value(value, "count"), fontName=FONT,
-                                   fontSize=VALUE_SIZE - (1 if groups > 8 else 0), textAnchor="middle",
-                                   fillColor=TEXT))
+                                   fontSize=VALUE_SIZE, textAnchor="middle", fillColor=TEXT))
         drawing.add(String(centre, bottom - 10, label, fontName=FONT, fontSize=LABEL_SIZE, textAnchor="middle",
                            fillColor=TEXT))
     if chart.caption:
@@ -84,7 +85,7 @@ def share_drawing(bars: list[ShareBar], width: float, height: float) -> Drawing:
     drawing = Drawing(width, height)
     _title(drawing, TITLE_ON_TIME, width, height)
     label_w = min(max((stringWidth(b.label, FONT, LABEL_SIZE) for b in bars), default=40) + 6, width * 0.3)
-    value_w = stringWidth("100,0% (8.888/8.888)", FONT, VALUE_SIZE) + 6
+    value_w = max((stringWidth(b.text, FONT, VALUE_SIZE) for b in bars), default=40) + 6
     left, right, bottom, top = label_w, value_w, 16.0, height - TITLE_SIZE - 10
     plot_w, plot_h = width - left - right, top - bottom
     for tick in range(0, 101, 20):

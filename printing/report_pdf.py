@@ -34,7 +34,8 @@ from printing.report_layout import (
     widths,
 )
 
-CHART_HEIGHT = 70 * mm
+CHART_HEIGHT = 62 * mm
+DUE_ROWS = 100  # the printed list stops here; the screen and the Excel file hold up to 500
 
 # The key figures printed first, as the dashboard's tiles show them: (label, source, kind).
 KEY_FIGURES = (
@@ -71,8 +72,8 @@ def _field_table(report: Report) -> Table:
                     + [format_value(column_value(tally, src), kind) for _, src, kind in FIELD_COLUMNS])
     rows.append(["", "Tổng cộng"] + [format_value(column_value(report.total, src), kind)
                                      for _, src, kind in FIELD_COLUMNS])
-    return ruled_table(head, rows, widths([4, 14] + [6] * len(FIELD_COLUMNS)),
-                       right=range(2, 2 + len(FIELD_COLUMNS)), bold_last=True)
+    parts = [4, 12] + [6 if kind == "share" else 7 for _, _, kind in FIELD_COLUMNS]  # 7: '199.683' in bold
+    return ruled_table(head, rows, widths(parts), right=range(2, 2 + len(FIELD_COLUMNS)), bold_last=True)
 
 
 def _charts(report: Report) -> Table:
@@ -125,10 +126,10 @@ def _due(report: Report) -> list[Flowable]:
         return story + [Paragraph("Không có hồ sơ quá hạn hoặc sắp đến hạn.", BODY)]
     rows = [[str(n), item.code, f"{item.procedure_name} ({item.procedure_code})", field_label(item.field),
              f"{item.received_at:%d/%m/%Y %H:%M}", f"{item.due_at:%d/%m/%Y %H:%M}",
-             "Quá hạn" if item.overdue else "Sắp đến hạn"] for n, item in enumerate(report.due, start=1)]
+             "Quá hạn" if item.overdue else "Sắp đến hạn"] for n, item in enumerate(report.due[:DUE_ROWS], start=1)]
     story.append(ruled_table(["STT", "Mã hồ sơ", "Thủ tục", "Lĩnh vực", "Tiếp nhận", "Hạn trả", "Tình trạng"],
                              rows, widths([4, 18, 40, 12, 11, 11, 9])))
-    shown = len(report.due)
+    shown = min(len(report.due), DUE_ROWS)
     if shown < report.overdue_now + report.due_soon:
         story.append(Paragraph(para(f"(Chỉ in {shown} hồ sơ đến hạn sớm nhất.)"), BODY))
     return story

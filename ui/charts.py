@@ -119,7 +119,8 @@ class MonthChartWidget(_Chart):
         groups = len(chart.labels)
         slot = plot_w / groups
         bar = min(slot * 0.38, 28)
-        show_values = slot >= 2 * metrics.horizontalAdvance("8.888") * 0.6
+        widest = max(metrics.horizontalAdvance(format_value(v, "count")) for v in chart.series[0] + chart.series[1])
+        show_values = widest <= slot / 2 - 1  # each value over its own bar, never over the neighbour's
         for index, text in enumerate(chart.labels):
             centre = left + slot * (index + 0.5)
             for series, (values, colour) in enumerate(zip(chart.series, SERIES_COLOURS, strict=True)):
@@ -165,7 +166,7 @@ class ShareChartWidget(_Chart):
         label, small = self._font(9), self._font(8)
         metrics, small_metrics = QFontMetricsF(label), QFontMetricsF(small)
         label_w = min(max(metrics.horizontalAdvance(b.label) for b in self.bars) + 10, rect.width() * 0.32)
-        value_w = small_metrics.horizontalAdvance("100,0% (8.888/8.888)") + 8
+        value_w = max(small_metrics.horizontalAdvance(b.text) for b in self.bars) + 8
         left, right = rect.left() + label_w, rect.right() - value_w
         bottom = rect.bottom() - small_metrics.height() - 4
         plot_w, plot_h = right - left, bottom - top
