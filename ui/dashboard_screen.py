@@ -80,13 +80,15 @@ def _notes(report: Report) -> dict[str, str]:
         "overdue": f"hiện tại quá hạn {n(report.overdue_now)}",
         "online_share": f"{n(t.received_online)}/{n(t.received)} hồ sơ tiếp nhận",
         "digitised_share": f"{n(t.digitised)}/{n(t.resolved)} hồ sơ có kết quả",
-        "satisfaction_rate": f"hài lòng {format_value(rules.satisfied_share(t), 'share')} của {n(t.ratings)} đánh giá",
+        "satisfaction_rate": (f"hài lòng {format_value(rules.satisfied_share(t), 'share')} của {n(t.ratings)} "
+                              "đánh giá") if t.ratings else "chưa có đánh giá nào trong kỳ",
     }
 
 
 def _fit_height(view: QTableView, max_rows: int = 14) -> None:
     """Tall enough for its rows (up to `max_rows`), so the page scrolls rather than the table."""
-    view.resizeRowsToContents()
+    if view.wordWrap():  # only the indicator table wraps; the others keep one line per row (500 dossiers)
+        view.resizeRowsToContents()
     rows = sum(view.rowHeight(row) for row in range(min(view.model().rowCount(), max_rows)))
     extra = view.horizontalHeader().sizeHint().height() + view.horizontalScrollBar().sizeHint().height()
     view.setFixedHeight(rows + extra + 2 * view.frameWidth() + 4)
@@ -99,6 +101,7 @@ def _table(model) -> QTableView:
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().hide()
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setResizeContentsPrecision(60)  # widths from the first rows, not all 500
     view.horizontalHeader().setStretchLastSection(True)
     view.setWordWrap(False)
     return view
@@ -211,6 +214,7 @@ class DashboardScreen(QWidget):
             value.setObjectName("tileValue")
             note.setObjectName("tileNote")
             note.setWordWrap(True)
+            note.setMinimumHeight(2 * note.fontMetrics().lineSpacing() + 2)  # two lines for long counts
             for label in (name, value, note):
                 box.addWidget(label)
             grid.addWidget(frame, index // 5, index % 5)
