@@ -7,7 +7,6 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -15,7 +14,9 @@ from pathlib import Path
 from db.backup_crypto import BackupKey, decrypt_stream, derive_key, write_encrypted
 from db.backup_files import (
     ENCRYPTED_SUFFIX,
+    BackupBusy,
     BackupInfo,
+    BackupLock,
     DamagedDatabaseError,
     applied_migrations,
     backup_name,
@@ -29,6 +30,7 @@ from db.backup_files import (
     list_backups,
     manifest_path,
     remove_quietly,
+    remove_stale,
     sha256_file,
     table_counts,
 )
@@ -260,15 +262,18 @@ def create_backup(data_dir: Path, *, to: Path | None = None, password: str | Non
     except sqlite3.DatabaseError as error:
         raise _damaged(error) from None
     folder = Path(to) if to else data_dir / BACKUPS_DIR
-    path, manifest = _write_backup(data_dir, folder, key=key, reason=reason, now=now)
-    result = BackupResult(path, manifest)
-    if to is None:
-        mirror = second_folder(data_dir)
-        if mirror is not None and (not mirror.is_dir() or mirror.resolve() != folder.resolve()):
-            _mirror(result, mirror)
-        if rotate_old:
-            for place in [folder] + [copy.parent for copy in result.copies]:
-                result.removed += rotate(place, manifest["unit_code"])
+    with BackupLock(data_dir):
+        for place in {folder, data_dir / BACKUPS_DIR}:
+            remove_stale(place, ".*.tmp")
+        path, manifest = _write_backup(data_dir, folder, key=key, reason=reason, now=now)
+        result = BackupResult(path, manifest)
+        if to is None:
+            mirror = second_folder(data_dir)
+            if mirror is not None and (not mirror.is_dir() or mirror.resolve() != folder.resolve()):
+                _mirror(result, mirror)
+            if rotate_old:
+                for place in [folder] + [copy.parent for copy in result.copies]:
+                    result.removed += rotate(place, manifest["unit_code"])
     return result
 
 
@@ -307,10 +312,10 @@ def current_marker(data_dir: Path) -> dict:
         conn.close()
 
 
-def maybe_backup(data_dir: Path, reason: str, *, now: datetime | None = None,
-                 on_done: Callable[[BackupResult], None] | None = None) -> BackupResult | None:
+def maybe_backup(data_dir: Path, reason: str, *, now: datetime | None = None) -> BackupResult | None:
     """The automatic backup: only when something changed since the last one, and (except at exit)
-    at most once a day. `reason` is 'exit', 'start' or 'daily'. Raises UserError when writing fails."""
+    at most once a day; skipped while another backup runs. `reason` is 'exit', 'start' or 'daily'.
+    Returns None when skipped; raises UserError when writing fails (disk full, damaged database)."""
     data_dir = Path(data_dir)
     if not database_path(data_dir).exists():
         return None
@@ -327,10 +332,10 @@ def maybe_backup(data_dir: Path, reason: str, *, now: datetime | None = None,
             return None
         if reason != "exit" and now - last.created_at < AUTO_INTERVAL:
             return None
-    result = create_backup(data_dir, reason=reason, now=now)
-    if on_done is not None:
-        on_done(result)
-    return result
+    try:
+        return create_backup(data_dir, reason=reason, now=now)
+    except BackupBusy:
+        return None
 
 
 def all_backups(data_dir: Path) -> list[BackupInfo]:

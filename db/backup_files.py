@@ -10,7 +10,7 @@ import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from db.backup_crypto import BackupKey, BackupRejected, decrypt_stream, is_encrypted, read_header
@@ -27,6 +27,8 @@ _BLOCK = 1 << 20
 
 class DamagedDatabaseError(UserError):
     """The database file fails SQLite's own check; nothing may write to it before a decision is made."""
+
+    summary = "Cơ sở dữ liệu bị hỏng"  # the first sentence alone, for a dialog that goes on by itself
 
 
 def unit_slug(unit_code: str) -> str:
@@ -77,9 +79,11 @@ def check_database(path: Path) -> None:
     except sqlite3.DatabaseError as error:
         problem = str(error)
     if problem is not None:
-        raise DamagedDatabaseError(
+        error = DamagedDatabaseError(
             f"Cơ sở dữ liệu {path.name} bị hỏng ({problem}). MotCua không ghi gì vào tệp này; "
             "hãy khôi phục từ bản sao lưu tốt gần nhất (python main.py backup list, backup restore TỆP).")
+        error.summary = f"Cơ sở dữ liệu {path} bị hỏng ({problem})"
+        raise error
 
 
 def integrity_problem(conn: sqlite3.Connection) -> str | None:
@@ -306,3 +310,58 @@ def copy_file_atomic(source: Path, target: Path) -> None:
     except BaseException:
         remove_quietly(temporary)
         raise
+
+
+class BackupBusy(UserError):
+    pass
+
+
+class BackupLock:
+    """`with BackupLock(data_dir):` one backup at a time per data folder (GUI timer, exit, command line):
+    two writers in the same second would otherwise pair one's manifest with the other's file."""
+
+    def __init__(self, data_dir: Path):
+        self.path = Path(data_dir) / "backup.lock"
+        self._file = None
+
+    def __enter__(self) -> BackupLock:
+        self._file = open(self.path, "a+b")  # noqa: SIM115 - held until __exit__
+        try:
+            if os.name == "nt":
+                import msvcrt
+
+                self._file.seek(0)
+                msvcrt.locking(self._file.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._file.close()
+            self._file = None
+            raise BackupBusy("Đang có một bản sao lưu khác được tạo trên thư mục dữ liệu này: hãy thử lại sau.") from None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file is None:
+            return
+        try:
+            if os.name == "nt":
+                import msvcrt
+
+                self._file.seek(0)
+                msvcrt.locking(self._file.fileno(), msvcrt.LK_UNLCK, 1)
+        finally:
+            self._file.close()
+            self._file = None
+
+
+def remove_stale(folder: Path, pattern: str, older_than: timedelta = timedelta(hours=12)) -> None:
+    """Temporary files a crash left behind (old enough that no running backup or restore owns them)."""
+    limit = datetime.now().timestamp() - older_than.total_seconds()
+    for path in Path(folder).glob(pattern):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except OSError:
+            pass

@@ -37,6 +37,7 @@ from db.backup_files import (
     fsync_dir,
     fsync_file,
     remove_quietly,
+    remove_stale,
     verified_copy,
 )
 from db.connection import database_path
@@ -139,8 +140,7 @@ def restore_backup(data_dir: Path, backup: Path, *, password: str | None = None,
         raise UserError(f"Không thấy tệp sao lưu {backup}.")
     path = database_path(data_dir)
     (data_dir / BACKUPS_DIR).mkdir(parents=True, exist_ok=True)
-    for stray in data_dir.glob(".khoi-phuc-*.tmp"):
-        remove_quietly(stray)
+    remove_stale(data_dir, ".khoi-phuc-*.tmp")
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     temporary = data_dir / f".khoi-phuc-{stamp}.tmp"
     expected = current_unit(data_dir) if check_unit else None

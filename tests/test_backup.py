@@ -238,3 +238,23 @@ def test_a_damaged_database_is_not_backed_up_over_good_backups(folder: Path) -> 
     with pytest.raises(UserError, match="bị hỏng"):
         create_backup(folder, now=datetime(2026, 3, 2, 17))
     assert [info.path for info in list_backups(folder / "backups")] == [good.path]
+
+
+def test_one_backup_at_a_time_and_stale_temporaries_are_swept(folder: Path) -> None:
+    from db.backup_files import BackupBusy, BackupLock
+
+    stale = folder / "backups" / ".dang-sao-luu-1-x.tmp"
+    stale.parent.mkdir(exist_ok=True)
+    stale.write_bytes(b"left by a power cut")
+    fresh = folder / "backups" / ".dang-sao-luu-2-y.tmp"
+    fresh.write_bytes(b"another backup still writing")
+    old = datetime(2026, 1, 1).timestamp()
+    import os
+
+    os.utime(stale, (old, old))
+    with BackupLock(folder):
+        with pytest.raises(BackupBusy):
+            create_backup(folder)
+        assert maybe_backup(folder, "exit") is None
+    create_backup(folder)
+    assert not stale.exists() and fresh.exists()

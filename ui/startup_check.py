@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -57,8 +58,10 @@ def check_or_recover(data_dir: Path, parent: QWidget | None = None) -> bool:
     try:
         check_database(database_path(data_dir))
         return True
+    except sqlite3.OperationalError:
+        return True  # busy or locked is not damage: opening the folder says what is wrong
     except DamagedDatabaseError as error:
-        problem = str(error).split(". ")[0]
+        problem = error.summary
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
         found = _find_backup(data_dir, parent)
