@@ -280,3 +280,27 @@ def ratings_reports(db: Database) -> None:
         UPDATE report_attached SET finished_at = new.finished_at, field = new.field WHERE dossier_id = new.id; END""")
     db.execute("""CREATE TRIGGER report_attached_dossier_delete AFTER DELETE ON dossiers BEGIN
         DELETE FROM report_attached WHERE dossier_id = old.id; END""")
+
+
+@migrations(name="0005_accounts")
+def accounts(db: Database) -> None:
+    """Clerks' accounts, local to this PC's database (never synced: each PC signs in its own people).
+
+    Passwords only as 'scrypt$n$r$p$salt$hash' (db/accounts.py); `locked_until` is a naive local ISO
+    moment after 5 wrong tries in a row. Each change is also an event of entity 'account' (without the
+    hash), so the audit trail shows who made or changed which account.
+    """
+    db.execute(
+        """CREATE TABLE users (
+            username TEXT PRIMARY KEY COLLATE NOCASE,
+            full_name TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL CHECK (role IN ('clerk', 'officer', 'leader', 'admin')),
+            password_hash TEXT NOT NULL,
+            failed_attempts INTEGER NOT NULL DEFAULT 0,
+            locked_until TEXT,
+            active INTEGER NOT NULL DEFAULT 1,
+            must_change_password INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        )"""
+    )
