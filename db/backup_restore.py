@@ -19,6 +19,7 @@ The steps, and what a crash (power cut) between them leaves:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -187,10 +188,14 @@ def _after_restore(data_dir: Path, backup: Path, manifest: dict, aside: Path | N
     """Step 5: open (migrating an older backup) and record who restored what, in the restored database."""
     from db.data_folder import open_data_folder
     from db.events import record_event
+    from models.session import current_user, system_work
 
+    # The restore at start-up comes before anyone signs in: then it is recorded as MotCua's own work
+    # (the OS user), never lost; a signed-in clerk's restore names the clerk.
+    context = system_work() if actor is None and current_user() is None else contextlib.nullcontext()
     db = open_data_folder(data_dir)
     try:
-        with db.atomic():
+        with context, db.atomic():
             db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
                        "excluded.value", [RESTORED_KEY, datetime.now().astimezone().isoformat(timespec="seconds")])
             for key, value in kept_settings:

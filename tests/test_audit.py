@@ -166,7 +166,7 @@ def test_export_csv_and_xlsx_and_the_export_is_recorded(db, tmp_path: Path) -> N
     from openpyxl import load_workbook
 
     xlsx = tmp_path / "nhat-ky.xlsx"
-    assert export_events(db, xlsx, EventFilter(entity="test")) == 3
+    assert export_events(db, xlsx, EventFilter(entity="test"), actor="an") == 3
     sheet = load_workbook(xlsx).active
     assert sheet.max_row == 4 and sheet.cell(2, 2).data_type == "s"
     assert not list(tmp_path.glob(".*.tmp*"))

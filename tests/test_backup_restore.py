@@ -115,7 +115,7 @@ def test_a_truncated_backup_without_its_manifest_is_refused_too(folder: Path, tm
 def test_a_backup_from_another_unit_is_refused(folder: Path, tmp_path: Path) -> None:
     other = tmp_path / "xa-khac"
     db = open_data_folder(other)
-    update_settings(db, {"unit_code": "000.17.23.H56", "unit_name": "UBND xã Khác"})
+    update_settings(db, {"unit_code": "000.17.23.H56", "unit_name": "UBND xã Khác"}, actor="an")
     db.close()
     theirs = create_backup(other)
     before = _bytes(folder)

@@ -61,7 +61,7 @@ def test_back_up_now_lists_the_new_backup(qtbot, unit, answers, errors) -> None:
 
 def test_restore_asks_first_then_replaces_the_data(qtbot, unit, answers, errors) -> None:
     create_backup(unit.data_dir)
-    update_settings(unit.db, {"unit_name": "UBND xã Sau"})
+    update_settings(unit.db, {"unit_name": "UBND xã Sau"}, actor="an")
     changes = []
     unit.changed.connect(changes.append)
     dialog = BackupDialog(unit)
@@ -79,7 +79,7 @@ def test_restore_asks_first_then_replaces_the_data(qtbot, unit, answers, errors)
 
 def test_restore_of_an_encrypted_backup_asks_for_the_password(qtbot, unit, answers, errors) -> None:
     create_backup(unit.data_dir, password="mật khẩu")
-    update_settings(unit.db, {"unit_name": "UBND xã Sau"})
+    update_settings(unit.db, {"unit_name": "UBND xã Sau"}, actor="an")
     dialog = BackupDialog(unit)
     qtbot.addWidget(dialog)
     dialog.table.selectRow(0)
@@ -92,7 +92,7 @@ def test_a_refused_restore_keeps_the_data_and_the_connection(qtbot, unit, answer
     saved = create_backup(unit.data_dir)
     with open(saved.path, "r+b") as handle:
         handle.truncate(saved.path.stat().st_size // 2)
-    update_settings(unit.db, {"unit_name": "UBND xã Sau"})
+    update_settings(unit.db, {"unit_name": "UBND xã Sau"}, actor="an")
     dialog = BackupDialog(unit)
     qtbot.addWidget(dialog)
     dialog.table.selectRow(0)
@@ -136,7 +136,7 @@ def _damage(path: Path) -> bytes:
 def damaged(unit):
     """A data folder whose database was damaged after a good backup; the GUI's connection closed."""
     create_backup(unit.data_dir, now=datetime(2026, 3, 1, 17))
-    update_settings(unit.db, {"unit_name": "UBND xã Sau"})
+    update_settings(unit.db, {"unit_name": "UBND xã Sau"}, actor="an")
     unit.db.close()
     path = unit.data_dir / "motcua.sqlite3"
     yield path, _damage(path)
