@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import tempfile
 from datetime import datetime
@@ -25,7 +26,9 @@ MOMENT = "dd/mm/yyyy hh:mm"
 _FORMATS = {"count": COUNT, "share": SHARE, "days": DAYS}
 
 
-def _styles():
+@functools.cache
+def _styles() -> dict:
+    """Made once: a new Font/Border per cell would make openpyxl compare thousands of styles."""
     from openpyxl.styles import Alignment, Border, Font, Side
 
     thin = Side(style="thin", color="606060")

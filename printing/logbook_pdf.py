@@ -11,21 +11,23 @@ from reportlab.platypus import Paragraph
 from models.logbook import COLUMNS, LOGBOOK_TITLE, LogbookLine
 from models.settings import UnitSettings
 from models.text import clean_text
-from printing.layout import style
 from printing.markup import para
-from printing.report_layout import BODY, CELL, build, header, ruled_table, widths
+from printing.report_layout import BODY, build, header, ruled_table, widths
 
-MOMENT_CELL = style("logbook-moment", 7.5, leading=9.5)
+CHUNK = 40
+# Columns of fixed shape (number, code, sets, moments, blanks) as plain strings; names and addresses wrap.
+PLAIN = tuple(index for index, (key, _, _) in enumerate(COLUMNS)
+              if key in ("number", "code", "sets", "received", "due", "sent", "back", "returned", "signature"))
 
 
-def _cell(key: str, value: object) -> str | Paragraph:
+def _cell(key: str, value: object) -> str:
     """A moment as its date over its time, so a narrow column never breaks inside '24/02/2026'; a code
     broken after the unit's part ('000.17.22.H56-' / '210531-0001') rather than anywhere."""
     if isinstance(value, datetime):
-        return Paragraph(f"{value:%d/%m/%Y}<br/>{value:%H:%M}", MOMENT_CELL)
+        return f"{value:%d/%m/%Y}\n{value:%H:%M}"
     if key == "code" and isinstance(value, str) and value.count("-") >= 2:
-        unit, rest = value.rsplit("-", 2)[0], "-".join(value.rsplit("-", 2)[1:])
-        return Paragraph(f"{para(unit)}-<br/>{para(rest)}", CELL)
+        unit, day, number = value.rsplit("-", 2)
+        return f"{unit}-\n{day}-{number}"
     return "" if value is None else str(value)
 
 
@@ -41,10 +43,12 @@ def render_logbook_pdf(lines: list[LogbookLine], settings: UnitSettings, period_
                                              para(f"{count} hồ sơ; in lúc {printed:%H:%M ngày %d/%m/%Y}")],
                    form_line)
     rows = [[_cell(key, cells[key]) for key, _, _ in COLUMNS] for cells in (line.cells() for line in lines)]
-    if rows:
-        story.append(ruled_table([head for _, head, _ in COLUMNS], rows, widths([w for _, _, w in COLUMNS]),
-                                 right=(0, 3)))
-    else:
+    head, parts = [head for _, head, _ in COLUMNS], widths([w for _, _, w in COLUMNS])
+    # Tables of CHUNK rows: reportlab measures a table again each time it splits it across pages, so
+    # one table of a month's 17,000 rows takes minutes; chunks keep the work proportional to the rows.
+    for first in range(0, len(rows), CHUNK):
+        story.append(ruled_table(head, rows[first:first + CHUNK], parts, right=(0, 3), plain=PLAIN))
+    if not rows:
         story.append(Paragraph("Không có hồ sơ nào tiếp nhận trong kỳ.", BODY))
     footer = f"{clean_text(settings.unit_name)} — Sổ theo dõi hồ sơ — {period_text}"
     _data, pages = build(story, out, f"Sổ theo dõi hồ sơ {period_text}", footer)
