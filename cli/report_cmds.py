@@ -96,9 +96,10 @@ def _check_suffix(path: str | None, suffix: str) -> Path | None:
 
 def cmd_report(context: Context) -> int:
     args = context.args
-    period = period_from(args)
+    at = parse_moment(args.at) if args.at else None
+    period = period_from(args, at.date() if at else None)  # a preset holds the --at day, not today
     xlsx, pdf = _check_suffix(args.xlsx, ".xlsx"), _check_suffix(args.pdf, ".pdf")
-    report = build_report(context.db, period, parse_moment(args.at) if args.at else None)
+    report = build_report(context.db, period, at)
     settings = load_settings(context.db)
     written = []
     if xlsx:

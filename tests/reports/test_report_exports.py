@@ -141,6 +141,9 @@ def test_report_text_and_presets(scenario, data_dir, cli) -> None:
     result = cli("--data-dir", str(data_dir), "report", "--period", "year")
     assert result.returncode == 0, result.stderr
     assert f"Năm {datetime.now().year}" in result.stdout and "Tiếp nhận" in result.stdout
+    quarter = run(cli, data_dir, "report", "--period", "quarter", "--at", NOW.isoformat())
+    assert quarter["period"] == {"from": "2026-01-01", "to": "2026-03-31", "kind": "quarter", "label": "Quý I/2026"}
+    assert quarter["received"] == 16 and quarter["moment"] == NOW.isoformat()
 
 
 def test_report_pdf_without_any_dossier(db, tmp_path) -> None:
