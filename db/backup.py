@@ -22,6 +22,7 @@ from db.backup_files import (
     backup_name,
     chain_heads,
     change_marker,
+    connect_readonly,
     copy_file_atomic,
     db_unit_code,
     fsync_dir,
@@ -74,12 +75,24 @@ def _put_local(db_path: Path, key: str, value: str | None) -> None:
         conn.close()
 
 
-def second_folder(data_dir: Path) -> Path | None:
-    conn = sqlite3.connect(database_path(data_dir), timeout=15)
+def _read_local(data_dir: Path, key: str) -> str | None:
+    """A `local` value, read-only: asking must not create a database where there is none."""
+    path = database_path(data_dir)
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    conn = connect_readonly(path)
     try:
-        value = _local(conn, SECOND_FOLDER_KEY)
+        return _local(conn, key)
+    except sqlite3.OperationalError as error:
+        if "no such table" in str(error):
+            return None
+        raise
     finally:
         conn.close()
+
+
+def second_folder(data_dir: Path) -> Path | None:
+    value = _read_local(data_dir, SECOND_FOLDER_KEY)
     return Path(value) if value else None
 
 
@@ -89,11 +102,7 @@ def set_second_folder(data_dir: Path, folder: Path | str | None) -> None:
 
 
 def stored_key(data_dir: Path) -> BackupKey | None:
-    conn = sqlite3.connect(database_path(data_dir), timeout=15)
-    try:
-        value = _local(conn, KEY_KEY)
-    finally:
-        conn.close()
+    value = _read_local(data_dir, KEY_KEY)
     return BackupKey.from_json(value) if value else None
 
 
