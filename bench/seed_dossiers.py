@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from db.calendar_store import load_calendar  # noqa: E402
 from db.catalog_store import list_procedures  # noqa: E402
-from db.connection import database_path  # noqa: E402
+from db.connection import database_path, open_database  # noqa: E402
 from db.data_folder import mark_first_run_done, open_data_folder  # noqa: E402
 from db.dossier_store import search_text  # noqa: E402
 from db.settings_store import load_settings  # noqa: E402
@@ -275,12 +275,23 @@ def seed(folder: Path, n: int, rng_seed: int = 2026, quiet: bool = False) -> dic
     return {"n": n, "seconds": seconds, "bytes": size, "folder": folder}
 
 
+def upgrade(folder: Path) -> None:
+    """Apply schema steps added since the cache was made, as the app would, without keeping the
+    1 GB backup copy the app makes before a pending step (this cache can always be seeded again)."""
+    backups = folder / "backups"
+    before = set(backups.glob("*")) if backups.exists() else set()
+    open_database(database_path(folder)).close()
+    for made in set(backups.glob("*")) - before:
+        made.unlink()
+
+
 def ensure_seeded(n: int, folder: Path | None = None, force: bool = False, quiet: bool = False) -> Path:
     """The seeded data folder for `n` dossiers, built only when the cache does not hold it yet."""
     folder = folder or CACHE / f"dossiers-{n}"
     if not force and seeded_count(folder) == n:
         if not quiet:
             print(f"Dùng lại dữ liệu đã tạo: {folder} ({n:,} hồ sơ).")
+        upgrade(folder)
         return folder
     folder.parent.mkdir(parents=True, exist_ok=True)
     if not quiet:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from collections.abc import Callable
 from datetime import date, datetime
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
@@ -19,10 +22,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlite_utils import Database
 
 from db.catalog_store import field_counts
 from db.dossier_queries import count_dossiers, find_dossier, list_dossiers
-from models.dossier import CHANNELS, STATES, Dossier
+from models.dossier import CHANNELS, STATES
 from models.dossier_clock import now_local
 from models.text import clean_text
 from ui.app_context import AppContext
@@ -46,6 +50,37 @@ DEADLINES = {"": "Mọi thời hạn", "overdue": "Quá hạn", "due_today": "Đ
 _NO_DATE = QDate(2000, 1, 1)  # the date boxes' "not set" value, shown as "—"
 _WIDTHS = {COL_CODE: 195, COL_NAME: 150, COL_STATE: 125, COL_DUE: 125, COL_PROCEDURE: 260, COL_RECEIVED: 125,
            COL_CHANNEL: 130}
+
+
+class Query:
+    """A read in a worker on its own connection; `interrupt()` (from the GUI thread) stops it early and
+    the job then answers None, so a slow search the clerk has typed past never delays the next one."""
+
+    def __init__(self, context: AppContext, read: Callable[[Database], object]):
+        self.context = context
+        self.read = read
+        self.lock = threading.Lock()
+        self.connection: sqlite3.Connection | None = None
+
+    def __call__(self, _progress, _cancelled) -> object:
+        db = self.context.open_worker_connection()
+        with self.lock:
+            self.connection = db.conn
+        try:
+            return self.read(db)
+        except sqlite3.OperationalError as error:
+            if "interrupt" in str(error):
+                return None
+            raise
+        finally:
+            with self.lock:
+                self.connection = None
+            db.close()
+
+    def interrupt(self) -> None:
+        with self.lock:
+            if self.connection is not None:
+                self.connection.interrupt()
 
 
 def _date_box() -> QDateEdit:
@@ -83,7 +118,9 @@ class DossierListScreen(QWidget):
         self.generation = 0  # bumped by every change of filters; older answers are dropped
         self.page_worker: Worker | None = None
         self.count_worker: Worker | None = None
-        self.count_wanted: tuple[int, dict] | None = None
+        self.count_wanted: tuple[int, dict, datetime] | None = None
+        self.page_query: Query | None = None
+        self.count_query: Query | None = None
         self.total: int | None = None
         layout = QVBoxLayout(scrolled(self))
         title = QLabel("Hồ sơ")
@@ -213,20 +250,15 @@ class DossierListScreen(QWidget):
         self.count_label.setText("Đang tìm…")
         if self.page_worker is None:
             return self._start_page()
-        return None  # the running query's answer is dropped and the newest filters are asked next
+        self.page_query.interrupt()  # its answer would be dropped anyway: the newest filters are asked next
+        return None
 
     def _start_page(self) -> Worker:
         generation, filters, now, context = self.generation, self.filters(), now_local(), self.context
         size = self.model.page_size
-
-        def job(_progress, _cancelled) -> tuple[int, dict, datetime, list[Dossier]]:
-            db = context.open_worker_connection()
-            try:
-                return generation, filters, now, list_dossiers(db, **filters, limit=size, now=now)
-            finally:
-                db.close()
-
-        self.page_worker = Worker(job)
+        self.page_query = Query(context, lambda db: (generation, filters, now,
+                                                      list_dossiers(db, **filters, limit=size, now=now)))
+        self.page_worker = Worker(self.page_query)
         self.page_worker.signals.finished.connect(self._page_done)
         self.page_worker.signals.failed.connect(self._page_failed)
         start_worker(self.page_worker)
@@ -234,10 +266,10 @@ class DossierListScreen(QWidget):
 
     def _page_done(self, result: object) -> None:
         self.page_worker = None
-        generation, filters, now, rows = result  # type: ignore[misc]
-        if generation != self.generation:
+        if result is None or result[0] != self.generation:  # interrupted or outdated: ask again
             self._start_page()
             return
+        generation, filters, now, rows = result
         current = self.current_code()
         self.model.set_loader(self._loader(filters, now), rows)
         self._select(current)
@@ -253,18 +285,11 @@ class DossierListScreen(QWidget):
         """Count the matches in a worker (a million rows take tens of ms); one count at a time."""
         self.count_wanted = (generation, filters, now)
         if self.count_worker is not None:
+            self.count_query.interrupt()
             return
-        context = self.context
-
-        def job(_progress, _cancelled) -> tuple[int, int]:
-            db = context.open_worker_connection()
-            try:
-                return generation, count_dossiers(db, **filters, now=now)
-            finally:
-                db.close()
-
         self.count_wanted = None
-        self.count_worker = Worker(job)
+        self.count_query = Query(self.context, lambda db: (generation, count_dossiers(db, **filters, now=now)))
+        self.count_worker = Worker(self.count_query)
         self.count_worker.signals.finished.connect(self._count_done)
         self.count_worker.signals.failed.connect(lambda _message: self._count_done(None))
         start_worker(self.count_worker)

@@ -270,3 +270,33 @@ def test_attachments_are_added_and_opened(screen, context, dossiers, monkeypatch
     detail.open_file_button.click()
     assert len(opened) == 1 and opened[0].isLocalFile() and opened[0].toLocalFile().endswith(".png")
 
+
+
+def test_a_query_typed_past_is_interrupted(qtbot, context):
+    import threading
+    import time
+
+    from ui.dossier_list_screen import Query
+
+    endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+    query = Query(context, lambda db: db.execute(endless).fetchone())
+    answer: list = []
+    thread = threading.Thread(target=lambda: answer.append(query(None, None)))
+    thread.start()
+    qtbot.waitUntil(lambda: query.connection is not None)
+    time.sleep(0.05)
+    started = time.perf_counter()
+    query.interrupt()
+    thread.join(timeout=5)
+    assert not thread.is_alive() and answer == [None]  # stopped, and says so with None
+    assert time.perf_counter() - started < 1
+
+
+def test_only_the_newest_search_is_shown(qtbot, screen):
+    screen.search.setText("nguyen")
+    screen.reload()
+    screen.search.setText("dao")
+    with qtbot.waitSignal(screen.loaded, timeout=5000):
+        screen.reload()
+    qtbot.waitUntil(lambda: not screen.busy())
+    assert {d.applicant.name.split(" ")[0] for d in shown(screen)} == {"Đỗ"}
