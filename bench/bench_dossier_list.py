@@ -35,7 +35,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.seed_dossiers import ensure_seeded  # noqa: E402
+from bench.seed_dossiers import BENCH_USER, ensure_seeded  # noqa: E402
 from db.connection import database_path  # noqa: E402
 from db.dossier_queries import count_dossiers, list_dossiers, search_terms  # noqa: E402
 from models.dossier_clock import now_local  # noqa: E402
@@ -264,6 +264,9 @@ def main() -> int:
     parser.add_argument("--bare-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     guard_singletons()
+    from models.session import sign_in
+
+    sign_in(BENCH_USER)  # as the app would act after the clerk signed in
     if args.memory_child:
         return memory_child(args.memory_child)
     if args.bare_child:
