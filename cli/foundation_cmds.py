@@ -83,6 +83,14 @@ def _settings_output(context: Context) -> dict:
 
 
 def cmd_init(context: Context) -> int:
+    from cli.account_cmds import make_first_admin, sign_in_command
+    from models.session import sign_in
+
+    admin = make_first_admin(context)  # MOTCUA_ADMIN_USER (default admin), password from the environment or asked
+    if admin is not None:
+        sign_in(admin)
+    else:  # accounts exist already: only someone allowed to change the settings may init again
+        sign_in_command(context)
     settings = update_settings(context.db, _setting_changes(context))
     if context.args.station is not None:
         set_station_number(context.db, context.args.station)

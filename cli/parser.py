@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cli import (
+    account_cmds,
     audit_cmds,
     backup_cmds,
     catalog_cmds,
@@ -21,10 +22,11 @@ from cli import (
 )
 from cli.context import Context, fail
 from models.errors import UserError
+from models.session import sign_out
 
 # Each module has register(subparsers); its commands set `handler` (Context -> int exit code).
 COMMAND_MODULES = [foundation_cmds, catalog_cmds, sheet_cmds, dossier_cmds, sync_cmds, hub_cmds, report_cmds,
-                   backup_cmds, audit_cmds]
+                   backup_cmds, audit_cmds, account_cmds]
 
 _ARGPARSE_MESSAGES = [
     (r"the following arguments are required: (.*)", "thiếu tham số bắt buộc: {0}"),
@@ -101,6 +103,8 @@ def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> in
         return 2
     context = Context(args=args, data_dir_factory=default_data_dir, as_json=bool(args.json))
     try:
+        if account_cmds.needs_sign_in(args) and not account_cmds.recovering_damaged_database(context):
+            account_cmds.sign_in_command(context)  # the data layer checks this person's role (models.session)
         return int(handler(context) or 0)
     except UserError as error:
         return fail(str(error))
@@ -112,3 +116,4 @@ def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> in
         raise
     finally:
         context.close()
+        sign_out()

@@ -20,6 +20,8 @@ from db.events import record_event
 from models.dossier import iso
 from models.dossier_clock import local_naive, now_local
 from models.errors import UserError
+from models.roles import ATTACH
+from models.session import require
 from models.text import clean_text
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -93,6 +95,7 @@ def attach_file(db: Database, data_dir: Path, dossier_code: str, source_path: st
     from the hash only, so no input name (e.g. '../../x') can lead a write outside the data folder.
     Attaching the same content twice to a dossier is refused.
     """
+    require(ATTACH, "đính kèm bản số hóa vào hồ sơ")
     if kind not in ATTACHMENT_KINDS:
         raise UserError(f"Loại tệp đính kèm không hợp lệ: '{kind}' (chọn: {', '.join(ATTACHMENT_KINDS)}).")
     source = Path(source_path)

@@ -15,6 +15,8 @@ from sqlite_utils import Database
 from db.device import device_id
 from db.events import GENESIS_HASH, canonical_json, event_hash, record_event
 from models.errors import UserError
+from models.roles import AUDIT, EXPORT_PERSONAL, VIEW_FULL_ID, mask_cccd
+from models.session import can, require
 
 _COLUMNS = "id, uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, hash"
 
@@ -186,22 +188,28 @@ def _event(row: tuple) -> dict:
         event["payload"] = json.loads(event["payload"])
     except ValueError:
         pass  # shown as stored: `audit verify` reports it
+    else:
+        if isinstance(event["payload"], dict) and event["payload"].get("cccd") and not can(VIEW_FULL_ID):
+            event["payload"]["cccd"] = mask_cccd(str(event["payload"]["cccd"]))  # as lists show it
     return event
 
 
 def list_events(db: Database, f: EventFilter = EventFilter(), *, limit: int = 200, offset: int = 0) -> list[dict]:
     """A page of events, newest first, with the dossier's code when the event concerns a dossier."""
+    require(AUDIT, "xem nhật ký thao tác")
     where, params = _where(f)
     return [_event(row) for row in db.execute(_select(where) + " LIMIT ? OFFSET ?", [*params, limit, offset])]
 
 
 def iter_events(db: Database, f: EventFilter = EventFilter()) -> Iterator[dict]:
+    require(AUDIT, "xem nhật ký thao tác")
     where, params = _where(f)
     for row in db.execute(_select(where), params):
         yield _event(row)
 
 
 def count_events(db: Database, f: EventFilter = EventFilter()) -> int:
+    require(AUDIT, "xem nhật ký thao tác")
     where, params = _where(f)
     return db.execute(f"SELECT count(*) FROM events e{where}", params).fetchone()[0]
 
@@ -285,6 +293,8 @@ def _write_xlsx(events: Iterable[dict], target: Path) -> int:
 def export_events(db: Database, path: Path | str, f: EventFilter = EventFilter(), *, actor: str | None = None) -> int:
     """Write the filtered events to .csv or .xlsx (through a temporary file) and record who exported them:
     payloads carry applicants' personal data (shared/domain.md, "People"). Returns the number of rows."""
+    require(AUDIT, "xuất nhật ký thao tác")
+    require(EXPORT_PERSONAL, "xuất nhật ký thao tác (có dữ liệu cá nhân)")
     path = Path(path)
     writers = {".csv": _write_csv, ".xlsx": _write_xlsx}
     writer = writers.get(path.suffix.lower())

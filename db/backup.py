@@ -40,6 +40,8 @@ from db.connection import database_path
 from db.data_folder import BACKUPS_DIR
 from models.app_info import VERSION
 from models.errors import UserError
+from models.roles import BACKUP
+from models.session import require, system_work
 
 SECOND_FOLDER_KEY = "backup_second_folder"  # `local` keys: this PC's choices, never synced
 KEY_KEY = "backup_key"
@@ -98,6 +100,7 @@ def second_folder(data_dir: Path) -> Path | None:
 
 def set_second_folder(data_dir: Path, folder: Path | str | None) -> None:
     """Where every backup is also copied (a USB stick); None turns the copy off."""
+    require(BACKUP, "đổi thư mục sao lưu thứ hai")
     _put_local(database_path(data_dir), SECOND_FOLDER_KEY, str(folder) if folder else None)
 
 
@@ -112,6 +115,7 @@ def set_backup_password(data_dir: Path, password: str | None) -> BackupKey | Non
     Only the scrypt-derived key is kept, in `local`: the PC can encrypt without asking, a stick holding
     the backups is useless without the password, and the password itself is never stored.
     """
+    require(BACKUP, "đặt mật khẩu sao lưu")
     key = derive_key(password) if password else None
     _put_local(database_path(data_dir), KEY_KEY, key.to_json() if key else None)
     return key
@@ -258,8 +262,10 @@ def create_backup(data_dir: Path, *, to: Path | None = None, password: str | Non
 
     Without `to`: into data_dir/backups, copied to the second folder if one is set, both rotated.
     With `to`: into that folder only, not rotated (a one-off copy). A password encrypts this backup;
-    without one, this PC's stored key does (when protection is on).
+    without one, this PC's stored key does (when protection is on). A backup holds every citizen's
+    data: BACKUP (the automatic one, maybe_backup, is MotCua's own work).
     """
+    require(BACKUP, "sao lưu dữ liệu")
     data_dir = Path(data_dir)
     if not database_path(data_dir).exists():
         raise UserError(f"Chưa có dữ liệu để sao lưu trong {data_dir}.")
@@ -342,7 +348,8 @@ def maybe_backup(data_dir: Path, reason: str, *, now: datetime | None = None) ->
         if reason != "exit" and now - last.created_at < AUTO_INTERVAL:
             return None
     try:
-        return create_backup(data_dir, reason=reason, now=now)
+        with system_work():  # whoever is signed in (or nobody, at start): MotCua backs up by itself
+            return create_backup(data_dir, reason=reason, now=now)
     except BackupBusy:
         return None
 

@@ -136,6 +136,7 @@ def restore_backup(data_dir: Path, backup: Path, *, password: str | None = None,
     changed nothing. `check_unit=False` is for recovery from a damaged database.
     """
     data_dir, backup = Path(data_dir), Path(backup)
+    _check_may_restore(data_dir)
     step = on_step or (lambda _text: None)
     if not backup.is_file():
         raise UserError(f"Không thấy tệp sao lưu {backup}.")
@@ -168,6 +169,17 @@ def restore_backup(data_dir: Path, backup: Path, *, password: str | None = None,
         remove_quietly(temporary)
     _after_restore(data_dir, backup, manifest, aside, actor, kept_settings)
     return RestoreResult(backup, manifest, aside)
+
+
+def _check_may_restore(data_dir: Path) -> None:
+    """RESTORE (admin), unless the database is damaged or absent: then nobody can sign in against it and
+    restoring a good backup is the way out (the start-up check offers it before sign-in). Whoever can
+    damage the file can already replace it, so this opens nothing new; the restore is recorded."""
+    from models.roles import RESTORE
+    from models.session import require
+
+    if database_state(data_dir) is None and database_path(data_dir).exists():
+        require(RESTORE, "khôi phục dữ liệu từ bản sao lưu")
 
 
 def _backup_settings(path: Path) -> list[tuple[str, str]]:

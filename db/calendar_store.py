@@ -8,6 +8,8 @@ from sqlite_utils import Database
 
 from db.events import record_event
 from models.errors import UserError
+from models.roles import EDIT_SETTINGS
+from models.session import require
 from models.text import clean_text
 
 OVERRIDE_KINDS = {"off": "Nghỉ", "work": "Làm việc (làm bù)"}
@@ -19,6 +21,7 @@ def list_overrides(db: Database) -> list[dict]:
 
 
 def set_override(db: Database, day: date, kind: str, note: str = "", actor: str | None = None) -> None:
+    require(EDIT_SETTINGS, "sửa lịch làm việc của đơn vị")
     if kind not in OVERRIDE_KINDS:
         raise UserError("Loại ngày phải là 'off' (nghỉ) hoặc 'work' (làm việc bù).")
     note = clean_text(note)
@@ -33,6 +36,7 @@ def set_override(db: Database, day: date, kind: str, note: str = "", actor: str 
 
 
 def remove_override(db: Database, day: date, actor: str | None = None) -> bool:
+    require(EDIT_SETTINGS, "sửa lịch làm việc của đơn vị")
     with db.atomic():
         cursor = db.execute("DELETE FROM calendar_overrides WHERE day = ?", [day.isoformat()])
         if cursor.rowcount == 0:

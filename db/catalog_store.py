@@ -15,6 +15,8 @@ from models.catalog_plan import ADDED, RETIRED, ImportPlan, changed_fields, make
 from models.deadline_text import check_deadline, parse_deadline
 from models.errors import UserError
 from models.resources import resource_path
+from models.roles import EDIT_CATALOG
+from models.session import require, system_work
 from models.text import clean_text, fold
 
 SAMPLE_CATALOG = "sample_catalog.csv"
@@ -138,6 +140,7 @@ def normalise_procedure(procedure: Procedure) -> Procedure:
 
 def save_procedure(db: Database, procedure: Procedure, actor: str | None = None) -> Procedure:
     """Add a procedure or edit the one with the same code; no write and no event when nothing changed."""
+    require(EDIT_CATALOG, "sửa danh mục thủ tục")
     procedure = normalise_procedure(procedure)
     with db.atomic():
         before = get_procedure(db, procedure.code)
@@ -147,6 +150,7 @@ def save_procedure(db: Database, procedure: Procedure, actor: str | None = None)
 
 def _update(db: Database, code: str, actor: str | None, action: str, **changes: object) -> bool:
     """Change some fields of an existing procedure; False when they already had these values."""
+    require(EDIT_CATALOG, "sửa danh mục thủ tục")
     with db.atomic():
         before = require_procedure(db, code)
         return _store(db, before, replace(before, **changes), action=action, actor=actor)
@@ -170,6 +174,7 @@ def set_deadline(db: Database, code: str, value: float | None, unit: str | None,
                  actor: str | None = None) -> Procedure:
     """The clerk sets the processing time the text did not give (kept across re-imports, see
     models.catalog_plan.merge_from_file); `unit=None` drops the clerk's value and parses the text again."""
+    require(EDIT_CATALOG, "sửa danh mục thủ tục")
     with db.atomic():
         before = require_procedure(db, code)
         if unit is None:
@@ -194,6 +199,7 @@ def apply_import(db: Database, plan: ImportPlan, actor: str | None = None, *,
     Refuses (changing nothing) when rows were rejected, unless `skip_bad`, and when the catalog
     changed since the plan was made; returns the plan's counts.
     """
+    require(EDIT_CATALOG, "nhập danh mục thủ tục")
     rejected = plan.rejected
     if rejected and not skip_bad:
         lines = ", ".join(str(row.row_number) for row in rejected[:10]) + ("…" if len(rejected) > 10 else "")
@@ -213,5 +219,6 @@ def apply_import(db: Database, plan: ImportPlan, actor: str | None = None, *,
 def load_sample_catalog(db: Database) -> ImportPlan:
     """Load the bundled sample (resources/sample_catalog.csv) through the ordinary import."""
     plan = plan_import(db, resource_path(SAMPLE_CATALOG))
-    apply_import(db, plan, actor="motcua")
+    with system_work():  # MotCua's own first-run work, not a person's
+        apply_import(db, plan, actor="motcua")
     return plan

@@ -46,6 +46,10 @@ def station_number(db: Database) -> int:
 
 
 def set_station_number(db: Database, number: int) -> None:
+    from models.roles import EDIT_SETTINGS
+    from models.session import require
+
+    require(EDIT_SETTINGS, "đổi số máy trạm")
     if not isinstance(number, int) or not 1 <= number <= 9:
         raise UserError("Số máy trạm phải là một chữ số từ 1 đến 9.")
     with db.atomic():

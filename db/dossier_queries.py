@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date, datetime
 
 from sqlite_utils import Database
@@ -12,6 +13,8 @@ from models.dossier import CLOCK_RUNNING_STATES, Dossier, Paper, check_channel, 
 from models.dossier_applicant import Applicant
 from models.dossier_clock import day_bounds, now_local, week_bounds
 from models.errors import UserError
+from models.roles import VIEW_DOSSIERS, VIEW_FULL_ID, mask_cccd
+from models.session import can, require
 from models.text import clean_text, fold
 
 _COLUMNS = ("id", "uuid", "code", "group_id", "procedure_code", "procedure_name", "field", "deadline_text",
@@ -80,11 +83,28 @@ def group_of(db: Database, dossier: Dossier) -> tuple[dict, ...]:
 
 
 def get_dossier(db: Database, code: str) -> Dossier:
-    """The dossier with its papers, timeline (events of entity 'dossier'), attachments and group."""
+    """The dossier with its papers, timeline (events of entity 'dossier'), attachments and group.
+
+    As the signed-in user may see it: the căn cước number masked without VIEW_FULL_ID (see shown).
+    """
+    require(VIEW_DOSSIERS, "xem hồ sơ")
     dossier = require_dossier(db, code)
-    return Dossier(**{**dossier.__dict__, "papers": papers_of(db, dossier.id),
-                      "events": tuple(events_for(db, "dossier", dossier.uuid)),
-                      "attachments": attachments_of(db, dossier.id), "group": group_of(db, dossier)})
+    return shown(Dossier(**{**dossier.__dict__, "papers": papers_of(db, dossier.id),
+                            "events": tuple(events_for(db, "dossier", dossier.uuid)),
+                            "attachments": attachments_of(db, dossier.id), "group": group_of(db, dossier)}))
+
+
+def shown(dossier: Dossier) -> Dossier:
+    """The dossier as the signed-in user may see it: without VIEW_FULL_ID the căn cước number is masked
+    (models.roles.mask_cccd), in the applicant and in the timeline's receive events alike. Search still
+    matches the whole number: it reads the stored search_text, never these objects."""
+    if can(VIEW_FULL_ID) or not dossier.applicant.cccd:
+        return dossier
+    events = tuple({**e, "payload": {**e["payload"], "cccd": mask_cccd(e["payload"]["cccd"])}}
+                   if isinstance(e.get("payload"), dict) and e["payload"].get("cccd") else e
+                   for e in dossier.events)
+    return replace(dossier, applicant=replace(dossier.applicant, cccd=mask_cccd(dossier.applicant.cccd)),
+                   events=events)
 
 
 def has_fts(db: Database) -> bool:
@@ -174,6 +194,7 @@ def list_dossiers(db: Database, *, state: str | None = None, states: list[str] |
     or organisation name, căn cước number or phone. Overdue, due today and due this week (Monday to
     Sunday) are derived from due_at for dossiers whose clock runs (tiep_nhan, dang_xu_ly), never stored.
     """
+    require(VIEW_DOSSIERS, "xem danh sách hồ sơ")
     if not 0 < limit <= MAX_LIMIT or offset < 0:
         raise UserError(f"Số dòng mỗi trang phải từ 1 đến {MAX_LIMIT}.")
     where, params = _where(db, state=state, states=states, field=field, channel=channel,
@@ -181,7 +202,10 @@ def list_dossiers(db: Database, *, state: str | None = None, states: list[str] |
                            due_today=due_today, due_this_week=due_this_week, search=search,
                            now=now or now_local(), for_page=True)
     sql = f"{_SELECT}{where} ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?"
-    return [row_to_dossier(row) for row in db.execute(sql, [*params, limit, offset]).fetchall()]
+    rows = db.execute(sql, [*params, limit, offset]).fetchall()
+    if can(VIEW_FULL_ID):
+        return [row_to_dossier(row) for row in rows]
+    return [shown(row_to_dossier(row)) for row in rows]
 
 
 def count_dossiers(db: Database, *, state: str | None = None, states: list[str] | None = None,
@@ -189,6 +213,7 @@ def count_dossiers(db: Database, *, state: str | None = None, states: list[str] 
                    received_to: date | None = None, overdue: bool = False, due_today: bool = False,
                    due_this_week: bool = False, search: str | None = None, now: datetime | None = None) -> int:
     """How many dossiers list_dossiers would page through with the same filters."""
+    require(VIEW_DOSSIERS, "xem danh sách hồ sơ")
     where, params = _where(db, state=state, states=states, field=field, channel=channel,
                            received_from=received_from, received_to=received_to, overdue=overdue,
                            due_today=due_today, due_this_week=due_this_week, search=search,

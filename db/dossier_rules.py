@@ -43,6 +43,10 @@ def load_dossier_rules(db: Database) -> DossierRules:
 
 def save_dossier_rules(db: Database, rules: DossierRules, actor: str | None = None) -> DossierRules:
     """Validate and store with its event, in one transaction."""
+    from models.roles import EDIT_SETTINGS
+    from models.session import require
+
+    require(EDIT_SETTINGS, "sửa quy tắc hồ sơ của đơn vị")
     rules = DossierRules(restart_full_time_on_resume=bool(rules.restart_full_time_on_resume),
                          form_set=clean_text(rules.form_set), result_place=clean_text(rules.result_place))
     rules.validate()

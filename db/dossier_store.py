@@ -26,8 +26,10 @@ from models.dossier import (
     check_channel,
     check_move,
     check_sets,
+    check_state,
     dossier_code,
     iso,
+    state_label,
 )
 from models.dossier_applicant import Applicant
 from models.dossier_clock import (
@@ -39,6 +41,8 @@ from models.dossier_clock import (
     timeliness,
 )
 from models.errors import UserError
+from models.roles import PRINT_FORMS, PROCESS, RECEIVE, move_permission
+from models.session import require
 from models.text import clean_text, fold
 
 MAX_NOTE = 2000
@@ -92,6 +96,7 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
     unknown `due_at` is required; a given `due_at` applies to every dossier of the group. A given
     `received_at` is a replay: recorded as given, flagged in the event with the real time of entry.
     """
+    require(RECEIVE, "tiếp nhận hồ sơ")
     now = local_naive(now) if now else now_local()
     received = local_naive(received_at) if received_at else now
     check_not_future(received, now, "Thời điểm tiếp nhận")
@@ -166,13 +171,14 @@ def move_dossier(db: Database, code: str, to_state: str, *, note: str = "", at: 
     due moment moves by the working time waited (or restarts, DossierRules), recorded in the event.
     Into co_ket_qua: finished_at and timeliness (trước hạn / đúng hạn / quá hạn) are stored.
     """
+    target = check_state(to_state)
+    require(move_permission(target), f"chuyển hồ sơ sang '{state_label(target)}'")
     now = local_naive(now) if now else now_local()
     moment = local_naive(at) if at else now
     note = _note(note)
     check_not_future(moment, now, "Thời điểm chuyển trạng thái")
     with db.atomic():
         dossier = require_dossier(db, code)
-        target = clean_text(to_state)
         check_move(dossier.state, target)
         if moment < dossier.state_changed_at:
             raise UserError(f"Thời điểm chuyển ({moment:%H:%M %d/%m/%Y}) trước lần chuyển trạng thái trước "
@@ -220,6 +226,7 @@ def extend_dossier(db: Database, code: str, *, reason: str, hours: float | None 
 
     Unlike a pause this is the unit's delay: the dossier still counts as late (shared/domain.md).
     """
+    require(PROCESS, "gia hạn hồ sơ")
     now = local_naive(now) if now else now_local()
     moment = local_naive(at) if at else now
     check_not_future(moment, now, "Thời điểm gia hạn")
@@ -249,6 +256,7 @@ def _update(db: Database, dossier: Dossier, changes: dict) -> None:
 def record_printed(db: Database, code: str, form_kind: str, *, actor: str | None = None) -> None:
     """Record that a form of the dossier was printed; call it only once printing succeeded (shared/
     domain.md, "Lessons": the preview is the document printed, and 'printed' is never recorded early)."""
+    require(PRINT_FORMS, "in giấy tờ của hồ sơ")
     with db.atomic():
         dossier = require_dossier(db, code)
         record_event(db, entity="dossier", entity_id=dossier.uuid, action="print",

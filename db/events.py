@@ -17,17 +17,27 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from db.device import device_id
+from models.session import SYSTEM, current_user, require_signed_in
 
 GENESIS_HASH = "0" * 64
 
 
 @functools.cache
 def current_actor() -> str:
-    """Who is acting; the OS user name until clerks' accounts exist (asked once: it is a system call)."""
+    """The OS user name: the actor of system work only (models.session.system_work), asked once."""
     try:
         return getpass.getuser()
     except Exception:  # noqa: BLE001 - no user name on some service accounts
         return "khong-ro"
+
+
+def acting_username() -> str:
+    """The actor of an event recorded now: the signed-in user's name (models.session), or the OS user
+    for work explicitly marked as MotCua's own; refuses when nobody is signed in."""
+    user = current_user()
+    if user is SYSTEM:
+        return current_actor()
+    return require_signed_in("ghi thao tác").username
 
 
 def canonical_json(value: object) -> str:
@@ -67,7 +77,10 @@ class Event:
 
 def record_event(db: Database, *, entity: str, entity_id: str, action: str, payload: dict,
                  actor: str | None = None, at: datetime | None = None) -> Event:
-    """Append an event; must run inside the caller's transaction (`with db.atomic():`)."""
+    """Append an event; must run inside the caller's transaction (`with db.atomic():`).
+
+    The actor defaults to the signed-in user (acting_username); app code never passes one.
+    """
     if not db.conn.in_transaction:
         raise RuntimeError("record_event must run inside the transaction of the change it records")
     device = device_id(db)
@@ -76,7 +89,7 @@ def record_event(db: Database, *, entity: str, entity_id: str, action: str, payl
     ).fetchone()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
     moment = (at or datetime.now().astimezone()).isoformat(timespec="seconds")
-    event = Event(str(uuid.uuid4()), device, seq, actor or current_actor(), moment,
+    event = Event(str(uuid.uuid4()), device, seq, actor or acting_username(), moment,
                   entity, entity_id, action, payload)
     payload_json = canonical_json(payload)
     link = hashlib.sha256((prev_hash + _fields_json(event, payload_json)).encode("utf-8")).hexdigest()

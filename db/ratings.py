@@ -8,11 +8,13 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from db.dossier_queries import require_dossier
-from db.events import current_actor, record_event
+from db.events import acting_username, record_event
 from models.dossier import iso, state_label
 from models.dossier_clock import check_not_future, local_naive, now_local
 from models.errors import UserError
 from models.report_rules import MAX_RATING_COMMENT, RATINGS, check_rating
+from models.roles import RATE
+from models.session import require
 from models.text import clean_text
 
 # A rating judges a service that was delivered: the result is ready or returned, or the dossier ended.
@@ -60,6 +62,7 @@ def set_rating(db: Database, code: str, rating: str, comment: str = "", *, at: d
     Only once the service was delivered (RATABLE_STATES): a rating of work still under way would be a
     guess. A corrected rating replaces the earlier one; the events keep both.
     """
+    require(RATE, "ghi đánh giá của người dân")
     now = local_naive(now) if now else now_local()
     moment = local_naive(at) if at else now
     check_not_future(moment, now, "Thời điểm đánh giá")
@@ -67,7 +70,7 @@ def set_rating(db: Database, code: str, rating: str, comment: str = "", *, at: d
     comment = clean_text(comment)
     if len(comment) > MAX_RATING_COMMENT:
         raise UserError(f"Ý kiến quá dài ({len(comment)} ký tự, tối đa {MAX_RATING_COMMENT}).")
-    actor = actor or current_actor()
+    actor = actor or acting_username()
     with db.atomic():
         dossier = require_dossier(db, code)
         if dossier.state not in RATABLE_STATES:

@@ -19,6 +19,8 @@ from models.logbook import LogbookLine
 from models.report import DueItem, Report
 from models.report_period import Period
 from models.report_rules import DUE_SOON_WORKING_DAYS, ENDED_WITHOUT_RESULT, MAX_SUPPLEMENTS_ON_TIME, Tally
+from models.roles import EXPORT_PERSONAL, VIEW_REPORTS
+from models.session import require
 
 
 def _in(values) -> str:
@@ -156,7 +158,8 @@ def catalog_counts(db: Database) -> tuple[int, int]:
 
 def build_report(db: Database, period: Period, now: datetime | None = None, *,
                  due_limit: int = DUE_LIST_LIMIT) -> Report:
-    """The period's report: what the dashboard shows and every export prints."""
+    """The period's report: what the dashboard shows and every export prints (figures: VIEW_REPORTS)."""
+    require(VIEW_REPORTS, "xem báo cáo")
     now = local_naive(now) if now else now_local()
     moment = period.moment(now)
     groups, received_by_month, resolved_by_month = period_counts(db, period, moment)
@@ -181,7 +184,11 @@ def _moment(text: str | None) -> datetime | None:
 
 
 def logbook_lines(db: Database, period: Period) -> list[LogbookLine]:
-    """One line per dossier received in the period, in order of receipt (the logbook is a register)."""
+    """One line per dossier received in the period, in order of receipt (the logbook is a register).
+
+    It names applicants with their addresses and phones: EXPORT_PERSONAL (the export is recorded, see
+    db.report_exports)."""
+    require(EXPORT_PERSONAL, "xuất sổ theo dõi hồ sơ (có dữ liệu cá nhân)")
     rows = db.execute(f"SELECT {_LOGBOOK_COLUMNS} FROM dossiers WHERE received_at >= ? AND received_at < ? "
                       "ORDER BY received_at, code", [iso(period.begins), iso(period.ends)]).fetchall()
     return [LogbookLine(number=n, code=r[0], procedure_code=r[1], procedure_name=r[2], field=r[3], sets=r[4],

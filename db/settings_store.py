@@ -7,6 +7,8 @@ import json
 from sqlite_utils import Database
 
 from db.events import record_event
+from models.roles import EDIT_SETTINGS
+from models.session import require
 from models.settings import UnitSettings
 
 _UNIT_KEY = "unit"
@@ -25,6 +27,7 @@ def has_settings(db: Database) -> bool:
 
 def save_settings(db: Database, settings: UnitSettings, actor: str | None = None) -> UnitSettings:
     """Validate and store; raises UserError (and changes nothing) on an invalid value."""
+    require(EDIT_SETTINGS, "sửa cài đặt đơn vị")
     settings.validate()
     data = settings.to_dict()
     with db.atomic():

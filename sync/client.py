@@ -19,6 +19,8 @@ from db.device import device_id, station_number
 from db.events import pending_count
 from db.settings_store import load_settings
 from models.errors import UserError
+from models.roles import EDIT_SETTINGS, SYNC
+from models.session import require
 from sync.conflicts import conflict_count
 from sync.lock import SyncLock
 from sync.projection import apply_remote_events
@@ -189,6 +191,7 @@ def run_sync(db: Database, data_dir: Path | str, *, progress: Progress | None = 
              cancelled: Callable[[], bool] | None = None, policy: RetryPolicy | None = None,
              batch: int = CLIENT_BATCH_EVENTS, transport: Transport | None = None) -> SyncReport:
     """One full push then pull under the folder's sync lock; the outcome is stored for the status bar."""
+    require(SYNC, "đồng bộ")
     state = load_state(db)
     if not state.enrolled:
         raise UserError("Máy này chưa đăng ký với máy chủ đồng bộ: hãy chạy 'sync enroll --hub URL --token MÃ'.")
@@ -219,6 +222,7 @@ def run_sync(db: Database, data_dir: Path | str, *, progress: Progress | None = 
 
 def enroll(db: Database, hub_url: str, token: str, *, transport: Transport | None = None) -> dict:
     """Bind this PC to the hub with the token `hub enroll` printed: once (again with the same token is fine)."""
+    require(EDIT_SETTINGS, "đăng ký máy này với máy chủ đồng bộ")
     token = token.strip()
     if token_id_of(token) is None:
         raise UserError("Mã đăng ký không đúng dạng (mc1.xxxx.yyyy): hãy chép lại đúng mã máy chủ in ra.")

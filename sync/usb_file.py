@@ -22,6 +22,8 @@ from db.attachments import attachment_path
 from db.device import device_id
 from db.events import canonical_json
 from models.errors import UserError
+from models.roles import SYNC
+from models.session import require
 from sync.projection import apply_remote_events
 from sync.state import immediate, load_state, now_iso
 from sync.tokens import same, sign, token_id_of, usb_key
@@ -46,6 +48,7 @@ def _signed_part(manifest: dict) -> bytes:
 
 def export_file(db: Database, data_dir: Path | str, out: Path | str) -> dict:
     """Write this PC's pending events to `out` (atomically: a half-written file never has the name)."""
+    require(SYNC, "ghi tệp đồng bộ")
     state = load_state(db)
     if not state.enrolled or not state.unit_key:
         raise UserError("Máy này chưa đăng ký với máy chủ: chưa có khóa để ký tệp đồng bộ (sync enroll).")
@@ -163,6 +166,7 @@ def store_blobs(data_dir: Path, blobs: dict[str, tuple[str, bytes]]) -> int:
 
 def import_file(db: Database, data_dir: Path | str, path: Path | str) -> dict:
     """Apply another PC's file of the same unit: all of it or, on any problem, nothing."""
+    require(SYNC, "nhập tệp đồng bộ")
     state = load_state(db)
     if not state.enrolled or not state.unit_key:
         raise UserError("Máy này chưa đăng ký với máy chủ nên chưa kiểm tra được chữ ký tệp (sync enroll).")
