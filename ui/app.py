@@ -40,6 +40,10 @@ def open_context(data_dir: Path) -> AppContext:
 def run(data_dir: Path | None, default_data_dir: Callable[[], Path]) -> int:
     app = create_application()
     folder = data_dir or default_data_dir()
+    from ui.startup_check import check_or_recover
+
+    if not check_or_recover(folder):  # a damaged database: say so, offer the latest good backup
+        return 1
     try:
         context = open_context(folder)
     except UserError as error:
@@ -52,4 +56,7 @@ def run(data_dir: Path | None, default_data_dir: Callable[[], Path]) -> int:
         mark_first_run_done(context.db)
     window = MainWindow(context)
     window.show()
+    from ui.backup_dialog import start_automatic_backups
+
+    window.backup_timer = start_automatic_backups(context, window)  # at most daily, only when changed
     return app.exec()

@@ -85,6 +85,12 @@ class MainWindow(QMainWindow):
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.triggered.connect(self.open_settings)
         file_menu.addAction(self.settings_action)
+        backup_action = QAction("Sao lưu và &khôi phục…", self)
+        backup_action.triggered.connect(self.open_backups)
+        file_menu.addAction(backup_action)
+        audit_action = QAction("&Nhật ký thao tác…", self)
+        audit_action.triggered.connect(self.open_audit)
+        file_menu.addAction(audit_action)
         file_menu.addSeparator()
         quit_action = QAction("&Thoát", self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
@@ -114,6 +120,22 @@ class MainWindow(QMainWindow):
         from ui.settings_dialog import SettingsDialog
 
         SettingsDialog(self.context, self).exec()
+
+    def open_backups(self) -> None:
+        from ui.backup_dialog import BackupDialog
+
+        BackupDialog(self.context, self).exec()
+
+    def open_audit(self) -> None:
+        """The audit trail in its own window, so the clerk keeps the area they were working in."""
+        from ui.audit_screen import AuditScreen
+
+        screen = AuditScreen(self.context)
+        screen.setParent(self, screen.windowFlags() | Qt.WindowType.Window)
+        screen.setWindowTitle("Nhật ký thao tác")
+        screen.resize(1000, 600)
+        screen.show()
+        self.audit_window = screen
 
     def show_about(self) -> None:
         show_info(self, "Giới thiệu MotCua",
@@ -154,6 +176,9 @@ class MainWindow(QMainWindow):
         self.show_area(area if area in self.area_keys else self.area_keys[0])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        from ui.backup_dialog import backup_at_exit
+
+        backup_at_exit(self.context, self)  # only if data changed since the last backup
         stored = self.context.ui_settings()
         stored.setValue(_GEOMETRY_KEY, self.saveGeometry())
         stored.setValue(_STATE_KEY, self.saveState())

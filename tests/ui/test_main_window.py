@@ -68,3 +68,29 @@ def test_window_remembers_size_position_and_area(qtbot, context):
     again.show()
     assert (again.size().width(), again.size().height()) == (700, 520)
     assert again.current_area() == "catalog"
+
+
+def test_closing_the_window_backs_up_changed_data(qtbot, context):
+    from db.backup import all_backups
+
+    update_settings(context.db, {"unit_name": "UBND xã Sao Lưu"})
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.show()
+    before = len(all_backups(context.data_dir))
+    window.close()
+    assert len(all_backups(context.data_dir)) == before + 1
+
+
+def test_audit_and_backup_windows_open_from_the_menu(qtbot, context, monkeypatch):
+    import ui.backup_dialog
+
+    opened = []
+    monkeypatch.setattr(ui.backup_dialog.BackupDialog, "exec", lambda self: opened.append(self) or 0)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    window.open_backups()
+    assert len(opened) == 1
+    window.open_audit()
+    assert window.audit_window.isVisible()
+    assert window.audit_window.windowTitle() == "Nhật ký thao tác"
