@@ -48,6 +48,7 @@ from ui.dossier_move_dialog import (
 from ui.dossier_table_model import urgency
 
 ACTIONS = {"receive": "Tiếp nhận hồ sơ", "move": "Chuyển trạng thái", "extend": "Gia hạn", "attach": "Đính kèm tệp"}
+PLACEHOLDER = "Chọn một hồ sơ trong danh sách (mũi tên lên/xuống, Enter hoặc nhấp đúp) để xem chi tiết."
 MOVE_COLUMNS = 3
 # Button texts for the moves (the full state names are in the tooltips).
 SHORT_STATES = {"dang_xu_ly": "Đang xử lý", "cho_bo_sung": "Chờ bổ sung", "cho_nghia_vu_tai_chinh": "Chờ nộp phí",
@@ -141,7 +142,7 @@ class DossierDetail(QWidget):
         self.print_button = QPushButton("In phiếu")
         self.print_menu = QMenu(self)
         self.print_button.setMenu(self.print_menu)
-        self.placeholder = QLabel("Chọn một hồ sơ trong danh sách (Enter hoặc nhấp đúp) để xem chi tiết.")
+        self.placeholder = QLabel(PLACEHOLDER)
         self.placeholder.setWordWrap(True)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -214,10 +215,19 @@ class DossierDetail(QWidget):
     # ----- showing
     def show_code(self, code: str) -> bool:
         """Load and show dossier `code`; False (and nothing changes) when there is none."""
-        if find_dossier(self.context.db, code) is None:
+        try:
+            if find_dossier(self.context.db, code) is None:
+                return False
+            self.show_dossier(get_dossier(self.context.db, code))
+        except UserError as error:  # e.g. the signed-in role may not read dossiers
+            self.say(str(error))
             return False
-        self.show_dossier(get_dossier(self.context.db, code))
         return True
+
+    def say(self, message: str) -> None:
+        """A sentence in place of the dossier (why nothing can be shown)."""
+        self.clear()
+        self.placeholder.setText(message)
 
     def reload(self) -> None:
         if self.dossier is not None:
@@ -226,6 +236,7 @@ class DossierDetail(QWidget):
     def clear(self) -> None:
         self.dossier = None
         self.body.hide()
+        self.placeholder.setText(PLACEHOLDER)
         self.placeholder.show()
 
     def show_dossier(self, dossier: Dossier) -> None:

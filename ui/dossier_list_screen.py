@@ -28,6 +28,7 @@ from db.catalog_store import field_counts
 from db.dossier_queries import count_dossiers, find_dossier, list_dossiers
 from models.dossier import CHANNELS, STATES
 from models.dossier_clock import now_local
+from models.errors import UserError
 from models.text import clean_text
 from ui.app_context import AppContext
 from ui.dossier_detail import DossierDetail, scrolled
@@ -233,7 +234,15 @@ class DossierListScreen(QWidget):
     def _loader(self, filters: dict, now: datetime):
         """Further pages on the GUI thread's connection: one indexed page query each."""
         db = self.context.db
-        return lambda offset, limit: list_dossiers(db, **filters, limit=limit, offset=offset, now=now)
+
+        def page(offset: int, limit: int) -> list:
+            try:
+                return list_dossiers(db, **filters, limit=limit, offset=offset, now=now)
+            except UserError as error:  # e.g. nobody signed in, or a role without the list
+                self._page_failed(str(error))
+                return []
+
+        return page
 
     # ----- loading
     def _show_first_page(self) -> None:
@@ -280,6 +289,7 @@ class DossierListScreen(QWidget):
         self.page_worker = None
         self.count_label.setText("Không tìm được")
         self.count_label.setToolTip(message)
+        self.detail.say(message)
 
     def _count(self, generation: int, filters: dict, now: datetime) -> None:
         """Count the matches in a worker (a million rows take tens of ms); one count at a time."""
@@ -336,7 +346,12 @@ class DossierListScreen(QWidget):
     def _search_entered(self) -> None:
         """Enter in the search box: a scanned receipt code opens its dossier at once; else search now."""
         text = clean_text(self.search.text())
-        if text and find_dossier(self.context.db, text) is not None:
+        try:
+            found = bool(text) and find_dossier(self.context.db, text) is not None
+        except UserError as error:
+            self.detail.say(str(error))
+            return
+        if found:
             self.open_code(text)
             self.reload()  # the list shows that dossier too
             return

@@ -300,3 +300,19 @@ def test_only_the_newest_search_is_shown(qtbot, screen):
         screen.reload()
     qtbot.waitUntil(lambda: not screen.busy())
     assert {d.applicant.name.split(" ")[0] for d in shown(screen)} == {"Đỗ"}
+
+
+def test_a_refused_read_is_said_not_raised(qtbot, screen, dossiers, monkeypatch):
+    import ui.dossier_detail
+    import ui.dossier_list_screen
+    from models.errors import UserError
+
+    def refuse(*_args, **_kwargs):
+        raise UserError("Chưa đăng nhập: không được xem danh sách hồ sơ.")
+
+    monkeypatch.setattr(ui.dossier_list_screen, "list_dossiers", refuse)
+    monkeypatch.setattr(ui.dossier_detail, "find_dossier", refuse)
+    screen.model.refresh_rows()
+    assert screen.model.rowCount() == 0 and screen.count_label.text() == "Không tìm được"
+    assert not screen.open_code(dossiers[0].code)
+    assert "Chưa đăng nhập" in screen.detail.placeholder.text()
