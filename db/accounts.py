@@ -20,7 +20,7 @@ from db.events import record_event
 from models.dossier import iso
 from models.dossier_clock import local_naive, now_local
 from models.errors import UserError
-from models.roles import MANAGE_ACCOUNTS, check_role, role_label
+from models.roles import EDIT_SETTINGS, MANAGE_ACCOUNTS, check_role, role_label
 from models.session import User, acting_as, require, require_signed_in
 from models.text import clean_text
 
@@ -315,3 +315,29 @@ def must_change_password(db: Database, username: str) -> bool:
     row = db.execute("SELECT must_change_password FROM users WHERE username = ?", [clean_text(username).lower()]
                      ).fetchone()
     return bool(row and row[0])
+
+
+# ----- locking the screen: this PC's choice (table `local`, never synced)
+
+IDLE_LOCK_KEY = "idle_lock_minutes"
+DEFAULT_IDLE_LOCK_MINUTES = 10
+MAX_IDLE_LOCK_MINUTES = 240
+
+
+def idle_lock_minutes(db: Database) -> int:
+    """After how many idle minutes the window locks (default 10)."""
+    row = db.execute("SELECT value FROM local WHERE key = ?", [IDLE_LOCK_KEY]).fetchone()
+    try:
+        return int(row[0]) if row else DEFAULT_IDLE_LOCK_MINUTES
+    except ValueError:
+        return DEFAULT_IDLE_LOCK_MINUTES
+
+
+def set_idle_lock_minutes(db: Database, minutes: int) -> int:
+    require(EDIT_SETTINGS, "đổi thời gian tự khóa màn hình")
+    if not isinstance(minutes, int) or not 1 <= minutes <= MAX_IDLE_LOCK_MINUTES:
+        raise UserError(f"Thời gian tự khóa màn hình phải từ 1 đến {MAX_IDLE_LOCK_MINUTES} phút.")
+    with db.atomic():
+        db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                   [IDLE_LOCK_KEY, str(minutes)])
+    return minutes

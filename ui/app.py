@@ -13,6 +13,8 @@ from db.data_folder import first_run_pending, mark_first_run_done, open_data_fol
 from models.app_info import APP_NAME, ORGANIZATION_NAME
 from models.errors import UserError
 from models.resources import resource_path
+from models.roles import EDIT_SETTINGS
+from models.session import can
 from ui.app_context import AppContext
 from ui.dialogs import show_error
 from ui.main_window import MainWindow
@@ -49,14 +51,21 @@ def run(data_dir: Path | None, default_data_dir: Callable[[], Path]) -> int:
     except UserError as error:
         show_error(None, str(error), "Không mở được dữ liệu")
         return 1
-    if first_run_pending(context.db):
+    from ui.login_dialog import ask_sign_in
+
+    if ask_sign_in(context) is None:  # the first run makes the admin account; later runs sign in
+        return 0
+    if first_run_pending(context.db) and can(EDIT_SETTINGS):
         from ui.settings_dialog import SettingsDialog
 
         SettingsDialog(context, None, first_run=True).exec()
         mark_first_run_done(context.db)
-    window = MainWindow(context)
-    window.show()
     from ui.backup_dialog import start_automatic_backups
 
-    window.backup_timer = start_automatic_backups(context, window)  # at most daily, only when changed
-    return app.exec()
+    while True:  # signing out closes the window and asks who signs in next
+        window = MainWindow(context)
+        window.show()
+        window.backup_timer = start_automatic_backups(context, window)  # at most daily, only when changed
+        code = app.exec()
+        if not window.signed_out or ask_sign_in(context) is None:
+            return code

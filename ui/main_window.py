@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from models.app_info import VERSION
+from models.roles import AUDIT, BACKUP, EDIT_SETTINGS, MANAGE_ACCOUNTS, RECEIVE, VIEW_DOSSIERS, VIEW_REPORTS
+from models.session import can, current_user, sign_out
 from ui import strings
 from ui.app_context import AppContext
 from ui.areas import area_factories
@@ -52,8 +54,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.navigation.currentRowChanged.connect(self._show_row)
 
+        self.signed_out = False
         self._build_menus()
         self._build_status_bar()
+        self._apply_role()
+        from ui.idle_lock import IdleLock
+
+        self.idle_lock = IdleLock(self, context)  # locks after the idle minutes (db.accounts), Ctrl+L at once
+        self.idle_lock.sign_out_requested.connect(self.sign_out)
         context.changed.connect(lambda _what: self.refresh_status())
         self._restore_window()
 
@@ -63,7 +71,10 @@ class MainWindow(QMainWindow):
             self.show_area(self.area_keys[row])
 
     def show_area(self, key: str) -> QWidget:
-        """Show an area, building its screen the first time it is visited."""
+        """Show an area, building its screen the first time it is visited (the first allowed one instead
+        when the signed-in role does not see `key`)."""
+        if hasattr(self, "area_actions") and not self.area_allowed(key):
+            key = next(k for k in self.area_keys if self.area_allowed(k))
         widget = self.area_widgets.get(key)
         if widget is None:
             widget = self.factories[key](self.context)
@@ -85,10 +96,10 @@ class MainWindow(QMainWindow):
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.triggered.connect(self.open_settings)
         file_menu.addAction(self.settings_action)
-        backup_action = QAction("Sao lưu và &khôi phục…", self)
+        backup_action = self.backup_action = QAction("Sao lưu và &khôi phục…", self)
         backup_action.triggered.connect(self.open_backups)
         file_menu.addAction(backup_action)
-        audit_action = QAction("&Nhật ký thao tác…", self)
+        audit_action = self.audit_action = QAction("&Nhật ký thao tác…", self)
         audit_action.triggered.connect(self.open_audit)
         file_menu.addAction(audit_action)
         file_menu.addSeparator()
@@ -110,11 +121,61 @@ class MainWindow(QMainWindow):
         refresh.triggered.connect(lambda: self.context.changed.emit("refresh"))
         view_menu.addAction(refresh)
 
+        self._build_account_menu()
+
         help_menu = self.menuBar().addMenu("Trợ &giúp")
         about = QAction("&Giới thiệu MotCua", self)
         about.setShortcut(QKeySequence("F1"))
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
+
+    def _build_account_menu(self) -> None:
+        menu = self.menuBar().addMenu("Tài &khoản")
+        self.change_password_action = QAction("Đổi &mật khẩu…", self)
+        self.change_password_action.triggered.connect(self.change_password)
+        self.accounts_action = QAction("&Quản lý tài khoản…", self)
+        self.accounts_action.triggered.connect(self.open_accounts)
+        self.lock_action = QAction("&Khóa màn hình", self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
+        self.lock_action.triggered.connect(lambda: self.idle_lock.lock())
+        self.sign_out_action = QAction("Đăng &xuất", self)
+        self.sign_out_action.triggered.connect(self.sign_out)
+        for action in (self.change_password_action, self.accounts_action, self.lock_action, self.sign_out_action):
+            menu.addAction(action)
+
+    # Areas and menu entries a role without the permission does not see (the data layer refuses anyway).
+    AREA_PERMISSIONS = {"reception": RECEIVE, "reports": VIEW_REPORTS}
+
+    def _apply_role(self) -> None:
+        for row, key in enumerate(self.area_keys):
+            allowed = can(self.AREA_PERMISSIONS.get(key, VIEW_DOSSIERS))
+            self.navigation.setRowHidden(row, not allowed)
+            self.area_actions[key].setVisible(allowed)
+            self.area_actions[key].setEnabled(allowed)
+        for action, permission in ((self.settings_action, EDIT_SETTINGS), (self.backup_action, BACKUP),
+                                   (self.audit_action, AUDIT), (self.accounts_action, MANAGE_ACCOUNTS)):
+            action.setVisible(can(permission))
+            action.setEnabled(can(permission))
+
+    def area_allowed(self, key: str) -> bool:
+        return not self.navigation.isRowHidden(self.area_keys.index(key))
+
+    def change_password(self) -> None:
+        from ui.change_password_dialog import ChangePasswordDialog
+
+        if ChangePasswordDialog(self.context, self).exec():
+            show_info(self, "Đổi mật khẩu", "Đã đổi mật khẩu.")
+
+    def open_accounts(self) -> None:
+        from ui.accounts_dialog import AccountsDialog
+
+        AccountsDialog(self.context, self).exec()
+
+    def sign_out(self) -> None:
+        """Close the window and forget who was signed in; ui.app asks who signs in next."""
+        self.signed_out = True
+        sign_out()
+        self.close()
 
     def open_settings(self) -> None:
         from ui.settings_dialog import SettingsDialog
@@ -145,7 +206,10 @@ class MainWindow(QMainWindow):
     # ----- status bar
     def _build_status_bar(self) -> None:
         self.unit_label = QLabel()
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
         self.sync_label = QLabel()
+        self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addWidget(self.unit_label, 1)
         self.statusBar().addPermanentWidget(self.sync_label)
         from ui.sync_controller import controller_for
@@ -156,6 +220,8 @@ class MainWindow(QMainWindow):
     def refresh_status(self) -> None:
         settings = self.context.settings()
         self.unit_label.setText(f"{settings.unit_name} · Mã đơn vị {settings.unit_code}")
+        user = current_user()
+        self.user_label.setText(f"Người dùng: {user.display}" if user else "Chưa đăng nhập")
         from ui.sync_controller import controller_for, status_line
 
         controller = controller_for(self.context)
@@ -178,6 +244,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         from ui.backup_dialog import backup_at_exit
 
+        self.idle_lock.stop()
         backup_at_exit(self.context, self)  # only if data changed since the last backup
         stored = self.context.ui_settings()
         stored.setValue(_GEOMETRY_KEY, self.saveGeometry())
