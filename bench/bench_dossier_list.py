@@ -48,22 +48,6 @@ PAGE = 100  # ui.dossier_table_model.PAGE_SIZE
 COMMON = ["ngu", "nguyen", "nguyen van", "tran thi", "le van", "pham", "hoang", "vo thi", "dang", "bui"]
 
 
-def guard_singletons() -> None:
-    """Work around a PySide6 6.12.0 refcount bug for this benchmark's processes.
-
-    On Python 3.11, every call of a void Qt method (setText, processEvents…) drops one reference to
-    None and every SignalInstance.emit() one to True: the wrappers return them without a new
-    reference, as if they were immortal (they are only from Python 3.12). After some tens of thousands
-    of calls the process aborts ("none_dealloc"/"bool_dealloc"); this benchmark makes that many. A huge
-    reference count makes them as good as immortal here. Reported to the lead: the app itself needs a
-    fix (Python >= 3.12, another PySide6 build, or this same guard at start-up).
-    """
-    import ctypes
-
-    for singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-
-
 def ms(seconds: float) -> float:
     return seconds * 1000
 
@@ -263,7 +247,6 @@ def main() -> int:
     parser.add_argument("--memory-child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--bare-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    guard_singletons()
     from models.session import sign_in
 
     sign_in(BENCH_USER)  # as the app would act after the clerk signed in
