@@ -88,7 +88,3 @@ class LogbookLine:
         return {key: value.isoformat(timespec="seconds") if isinstance(value, datetime) else value
                 for key, value in values.items()}
 
-
-def moment_text(moment: datetime | None) -> str:
-    """'24/02/2026 10:00' (dd/mm/yyyy as clerks write it), or ''."""
-    return f"{moment:%d/%m/%Y %H:%M}" if moment else ""

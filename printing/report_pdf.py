@@ -156,11 +156,3 @@ def render_report_pdf(report: Report, settings: UnitSettings, out: Path | str | 
     _data, pages = build(report_story(report, settings), out, f"Báo cáo {report.period.label}", footer)
     return pages
 
-
-def report_pdf_bytes(report: Report, settings: UnitSettings) -> bytes:
-    """The same document as bytes, for the dashboard's preview, save and print."""
-    import io
-
-    buffer = io.BytesIO()
-    render_report_pdf(report, settings, buffer)
-    return buffer.getvalue()
