@@ -376,6 +376,10 @@ class DossierDetail(QWidget):
     def _after_change(self, dossier: Dossier | None, form_kind: str | None) -> None:
         if dossier is None:
             return
+        if dossier.state == "da_tra":  # the citizen is at the counter: ask how satisfied they are
+            from ui import rating_dialog
+
+            rating_dialog.ask_rating(self, self.context, dossier.code)
         self.show_code(dossier.code)
         if form_kind and form_kind in available_forms(self.context):
             self.print_form(form_kind)

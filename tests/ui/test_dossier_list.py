@@ -316,3 +316,19 @@ def test_a_refused_read_is_said_not_raised(qtbot, screen, dossiers, monkeypatch)
     assert screen.model.rowCount() == 0 and screen.count_label.text() == "Không tìm được"
     assert not screen.open_code(dossiers[0].code)
     assert "Chưa đăng nhập" in screen.detail.placeholder.text()
+
+
+def test_returning_a_result_asks_the_citizen_for_a_rating(qtbot, screen, context, dossiers, monkeypatch):
+    import ui.rating_dialog
+
+    target = dossiers[12]  # dang_xu_ly
+    move_dossier(context.db, target.code, "co_ket_qua")
+    asked: list[str] = []
+    monkeypatch.setattr(ui.rating_dialog, "ask_rating",
+                        lambda parent, ctx, code: asked.append(code) or "hai_long")
+    assert screen.open_code(target.code)
+    screen.detail.move_buttons["da_tra"].click()
+    dialog = screen.detail.findChild(MoveDialog)
+    dialog.buttons.accepted.emit()
+    assert get_dossier(context.db, target.code).state == "da_tra"
+    assert asked == [target.code]
