@@ -339,6 +339,9 @@ def _clean_env(**extra: str) -> dict[str, str]:
     No PYTHONIOENCODING either: main.py itself must make the output UTF-8, as on a clerk's PC."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
     env.update(QT_QPA_PLATFORM="offscreen")
+    # The smoke tests' throwaway data folders: the first command makes the admin account, as `init` would.
+    for key in ("MOTCUA_USER", "MOTCUA_PASSWORD", "MOTCUA_ADMIN_PASSWORD"):
+        env.setdefault(key, "admin" if key == "MOTCUA_USER" else "kiem-thu-ban-dong-goi")
     env.update(extra)
     return env
 

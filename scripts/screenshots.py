@@ -35,6 +35,10 @@ def main() -> int:
     OUT.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         context = open_context(Path(folder) / "du-lieu")
+        from db.accounts import ensure_admin
+        from models.session import sign_in
+
+        sign_in(ensure_admin(context.db, "admin", "mat-khau-mau", "Quản trị mẫu").user)  # as after signing in
         update_settings(context.db, {"unit_name": "UBND xã Mẫu (dữ liệu mẫu)", "province": "Tỉnh Mẫu"})
         mark_first_run_done(context.db)
         window = MainWindow(context)

@@ -258,3 +258,22 @@ def test_events_name_the_signed_in_user(db) -> None:
     sign_in(User("dung", "Lê Dũng", "admin"))
     update_settings(db, {"unit_name": "UBND xã Dũng"})
     assert events_for(db, "settings", "unit")[-1]["actor"] == "dung"
+
+
+def test_account_events_travel_with_the_log_but_accounts_stay_on_their_pc(db, tmp_path) -> None:
+    from db.data_folder import open_data_folder
+    from db.device import device_id
+    from sync.projection import apply_remote_events
+    from sync.wire import EVENT_COLUMNS, row_to_wire
+
+    _user(db, "an", "clerk")
+    rows = db.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE device_id = ? AND entity = 'account'",
+                      [device_id(db)]).fetchall()
+    other = open_data_folder(tmp_path / "may-khac")
+    try:
+        result = apply_remote_events(other, [row_to_wire(row) for row in rows])
+        assert result.new == 1 and not result.invalid
+        assert [e["action"] for e in events_for(other, "account", "an")] == ["create"]
+        assert other.execute("SELECT count(*) FROM users").fetchone()[0] == 0
+    finally:
+        other.close()
