@@ -17,6 +17,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from datetime import datetime, timedelta  # noqa: E402
+
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from db.data_folder import mark_first_run_done  # noqa: E402
@@ -30,6 +32,60 @@ SHOTS = [("reception", "01-tiep-nhan"), ("dossiers", "02-ho-so"), ("catalog", "0
          ("settings", "07-cai-dat")]
 
 
+# Sample people for the screenshots (invented names, labelled as samples like the rest of the data).
+SAMPLE_PEOPLE = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Phạm Thị Dung", "Đỗ Minh Đức",
+                 "Hoàng Thị Hà", "Vũ Quang Huy", "Bùi Thị Lan", "Đặng Văn Long", "Ngô Thị Mai"]
+SAMPLE_PROCEDURES = ["1.001193", "1.000894", "2.000815", "1.004222", "1.004194", "2.001019", "1.004873"]
+
+
+def seed_sample_dossiers(db) -> None:
+    """About forty dossiers over the last three months in every state, so the screens show real rows."""
+    from db.dossier_store import move_dossier, receive_dossier
+    from models.dossier_applicant import make_applicant
+
+    today = datetime.now().replace(hour=9, minute=0, second=0, microsecond=0)
+    paths = [[], ["dang_xu_ly"], ["dang_xu_ly", "co_ket_qua"], ["dang_xu_ly", "co_ket_qua", "da_tra"],
+             ["cho_bo_sung"], ["dang_xu_ly", "co_ket_qua", "da_tra"], ["rut_ho_so"]]
+    for index in range(42):
+        received = today - timedelta(days=90 - index * 2, hours=index % 3)
+        while received.weekday() >= 5:
+            received -= timedelta(days=1)
+        person = make_applicant(name=SAMPLE_PEOPLE[index % len(SAMPLE_PEOPLE)],
+                                phone=f"09{index:08d}", address="Thôn Mẫu, xã Mẫu")
+        dossier = receive_dossier(db, procedure_code=SAMPLE_PROCEDURES[index % len(SAMPLE_PROCEDURES)],
+                                  applicant=person, channel=["truc_tiep", "truc_tuyen"][index % 2],
+                                  received_at=received)
+        for step, state in enumerate(paths[index % len(paths)], start=1):
+            move_dossier(db, dossier.code, state, at=min(received + timedelta(hours=4 * step), today),
+                         note="Dữ liệu mẫu")
+
+
+def prepare_area(window, area: str) -> None:
+    """Put each screen in the state a clerk would see it in: a dossier open, a sheet previewed."""
+    widget = window.area_widgets[area]
+    if area == "dossiers":
+        wait_until(lambda: not widget.busy())
+        code = widget.model.dossier(0).code
+        widget.open_code(code)
+    elif area == "reports":
+        widget.set_preset("quarter")
+        widget.refresh()
+        wait_until(lambda: widget.worker is None and widget.report is not None)
+    elif area == "posting":
+        worker = widget.start_preview()
+        if worker is not None:
+            wait_until(lambda: widget.preview is not None)
+
+
+def wait_until(condition, seconds: float = 60) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.02)
+
+
 def main() -> int:
     app = create_application()
     OUT.mkdir(exist_ok=True)
@@ -41,11 +97,14 @@ def main() -> int:
         sign_in(ensure_admin(context.db, "admin", "mat-khau-mau", "Quản trị mẫu").user)  # as after signing in
         update_settings(context.db, {"unit_name": "UBND xã Mẫu (dữ liệu mẫu)", "province": "Tỉnh Mẫu"})
         mark_first_run_done(context.db)
+        seed_sample_dossiers(context.db)
         window = MainWindow(context)
         window.resize(1280, 800)
         window.show()
         for area, name in SHOTS:
             window.show_area(area)
+            QApplication.processEvents()
+            prepare_area(window, area)
             QApplication.processEvents()
             path = OUT / f"{name}.png"
             window.grab().save(str(path))

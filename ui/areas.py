@@ -60,9 +60,15 @@ def _dossiers_area(context: AppContext) -> QWidget:
 
 
 def _reports_area(context: AppContext) -> QWidget:
+    from PySide6.QtCore import QTimer
+
     from ui.dashboard_screen import DashboardScreen
 
-    return DashboardScreen(context)
+    screen = DashboardScreen(context)
+    # A leader sees where the unit stands at a glance: this month's figures load (in a worker) as soon
+    # as the area is first opened, without a click.
+    QTimer.singleShot(0, screen.refresh)
+    return screen
 
 
 def _sync_area(context: AppContext) -> QWidget:
