@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from db.backup_crypto import BackupKey, BackupRejected, decrypt_stream, is_encrypted, read_header
+from db.folder_lock import FolderLock
 from db.migrations import MIGRATION_SET, migrations
 from models.errors import UserError
 
@@ -316,44 +317,13 @@ class BackupBusy(UserError):
     pass
 
 
-class BackupLock:
+class BackupLock(FolderLock):
     """`with BackupLock(data_dir):` one backup at a time per data folder (GUI timer, exit, command line):
     two writers in the same second would otherwise pair one's manifest with the other's file."""
 
-    def __init__(self, data_dir: Path):
-        self.path = Path(data_dir) / "backup.lock"
-        self._file = None
-
-    def __enter__(self) -> BackupLock:
-        self._file = open(self.path, "a+b")  # noqa: SIM115 - held until __exit__
-        try:
-            if os.name == "nt":
-                import msvcrt
-
-                self._file.seek(0)
-                msvcrt.locking(self._file.fileno(), msvcrt.LK_NBLCK, 1)
-            else:
-                import fcntl
-
-                fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            self._file.close()
-            self._file = None
-            raise BackupBusy("Đang có một bản sao lưu khác được tạo trên thư mục dữ liệu này: hãy thử lại sau.") from None
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._file is None:
-            return
-        try:
-            if os.name == "nt":
-                import msvcrt
-
-                self._file.seek(0)
-                msvcrt.locking(self._file.fileno(), msvcrt.LK_UNLCK, 1)
-        finally:
-            self._file.close()
-            self._file = None
+    FILE_NAME = "backup.lock"
+    BUSY = BackupBusy
+    MESSAGE = "Đang có một bản sao lưu khác được tạo trên thư mục dữ liệu này: hãy thử lại sau."
 
 
 def remove_stale(folder: Path, pattern: str, older_than: timedelta = timedelta(hours=12)) -> None:
