@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -15,6 +14,7 @@ from sqlite_utils import Database
 from db.device import device_id
 from db.events import GENESIS_HASH, canonical_json, event_hash, record_event
 from models.errors import UserError
+from models.files import write_through_temp
 from models.roles import AUDIT, EXPORT_PERSONAL, VIEW_FULL_ID, mask_cccd
 from models.session import can, require
 
@@ -300,15 +300,7 @@ def export_events(db: Database, path: Path | str, f: EventFilter = EventFilter()
     writer = writers.get(path.suffix.lower())
     if writer is None:
         raise UserError(f"Chỉ xuất được ra tệp .csv hoặc .xlsx, không phải '{path.name}'.")
-    if not path.parent.is_dir():
-        raise UserError(f"Không có thư mục {path.parent}.")
-    temporary = path.with_name(f".{path.name}.tmp{path.suffix}")
-    try:
-        count = writer(iter_events(db, f), temporary)
-        os.replace(temporary, path)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise UserError(f"Không ghi được {path.name}: {error.strerror or error}.") from None
+    count = write_through_temp(path, lambda temporary: writer(iter_events(db, f), temporary))
     filters = {key: value for key, value in asdict(f).items() if value}
     with db.atomic():
         record_event(db, entity="audit", entity_id="export", action="export", actor=actor,

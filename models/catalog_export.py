@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from models.catalog import Procedure
 from models.catalog_import import HEADERS
 from models.errors import UserError
+from models.files import write_through_temp
 
 # (column key, header, width in characters): the importer's first header of each key.
 COLUMNS = [
@@ -77,18 +76,6 @@ def export_catalog(procedures: Iterable[Procedure], path: Path | str) -> Path:
     writer = writers.get(path.suffix.lower())
     if writer is None:
         raise UserError(f"Chỉ xuất được ra tệp .xlsx hoặc .csv, không phải '{path.name}'.")
-    if not path.parent.is_dir():
-        raise UserError(f"Thư mục {path.parent} không tồn tại.")
-    handle, temporary = tempfile.mkstemp(prefix=".motcua-", suffix=path.suffix, dir=path.parent)
-    os.close(handle)
-    try:
-        writer(list(procedures), Path(temporary))
-        os.replace(temporary, path)
-    except PermissionError:
-        raise UserError(f"Không ghi được {path.name}: tệp đang mở trong Excel hoặc không có quyền ghi.") from None
-    except OSError as error:
-        raise UserError(f"Không ghi được {path.name}: {error.strerror or error}.") from None
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+    rows = list(procedures)
+    write_through_temp(path, lambda temporary: writer(rows, temporary))
     return path

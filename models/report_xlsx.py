@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import functools
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from models import report_rules as rules
 from models.errors import UserError
+from models.files import write_through_temp
 from models.logbook import COLUMNS as LOGBOOK_COLUMNS
 from models.logbook import LOGBOOK_TITLE, MOMENT_KEYS, LogbookLine
 from models.report import FIELD_COLUMNS, REPORT_TITLE, Report, column_value, field_label, month_label
@@ -194,20 +193,7 @@ def _save(workbook, path: Path | str) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise UserError(f"Tệp Excel phải có đuôi .xlsx: '{path.name}'.")
-    if not path.parent.is_dir():
-        raise UserError(f"Thư mục {path.parent} không tồn tại.")
-    handle, temporary = tempfile.mkstemp(prefix=".motcua-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, path)
-    except PermissionError:
-        raise UserError(f"Không ghi được {path.name}: tệp đang mở trong Excel hoặc không có quyền ghi.") from None
-    except OSError as error:
-        raise UserError(f"Không ghi được {path.name}: {error.strerror or error}.") from None
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+    write_through_temp(path, workbook.save)
     return path
 
 
