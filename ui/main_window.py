@@ -208,13 +208,14 @@ class MainWindow(QMainWindow):
         self.unit_label = QLabel()
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
-        self.sync_label = QLabel()
+        from ui.sync_screen import SyncStatusWidget
+
+        # Pending count, last success or error, and "Đồng bộ ngay"; it refreshes itself on every change.
+        self.sync_status = SyncStatusWidget(self.context)
+        self.sync_label = self.sync_status.label
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addWidget(self.unit_label, 1)
-        self.statusBar().addPermanentWidget(self.sync_label)
-        from ui.sync_controller import controller_for
-
-        controller_for(self.context).changed.connect(self.refresh_status)  # progress and outcome of a sync
+        self.statusBar().addPermanentWidget(self.sync_status)
         self.refresh_status()
 
     def refresh_status(self) -> None:
@@ -222,12 +223,6 @@ class MainWindow(QMainWindow):
         self.unit_label.setText(f"{settings.unit_name} · Mã đơn vị {settings.unit_code}")
         user = current_user()
         self.user_label.setText(f"Người dùng: {user.display}" if user else "Chưa đăng nhập")
-        from ui.sync_controller import controller_for, status_line
-
-        controller = controller_for(self.context)
-        text, tip = status_line(controller.status(), controller.running, controller.last_progress)
-        self.sync_label.setText(text)
-        self.sync_label.setToolTip(tip)
 
     # ----- remembering size and position
     def _restore_window(self) -> None:

@@ -94,3 +94,10 @@ def test_audit_and_backup_windows_open_from_the_menu(qtbot, context, monkeypatch
     window.open_audit()
     assert window.audit_window.isVisible()
     assert window.audit_window.windowTitle() == "Nhật ký thao tác"
+
+
+def test_status_bar_has_a_sync_now_button_enabled_once_enrolled(qtbot, context):
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    assert window.sync_status.button.text() == "Đồng bộ ngay"
+    assert not window.sync_status.button.isEnabled()  # no hub enrolled yet: nothing to sync with
