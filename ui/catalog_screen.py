@@ -32,6 +32,8 @@ from models.catalog import Procedure
 from models.catalog_export import export_catalog
 from models.catalog_plan import ImportPlan
 from models.errors import UserError
+from models.roles import EDIT_CATALOG
+from models.session import can
 from ui.app_context import AppContext
 from ui.catalog_model import (
     COL_CODE,
@@ -142,10 +144,20 @@ class CatalogScreen(QWidget):
                                               "Xuất danh mục đang áp dụng ra tệp CSV")
         toolbar = QToolBar()
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (self.add_action, self.edit_action, self.retire_action, self.essential_action):
-            toolbar.addAction(action)
-        toolbar.addSeparator()
-        for action in (self.import_action, self.export_xlsx_action, self.export_csv_action):
+        # Only roles that may change the catalog see the edit actions (the data layer refuses the others
+        # anyway); everyone may read, search and export it.
+        self.may_edit = can(EDIT_CATALOG)
+        if self.may_edit:
+            for action in (self.add_action, self.edit_action, self.retire_action, self.essential_action):
+                toolbar.addAction(action)
+            toolbar.addSeparator()
+            toolbar.addAction(self.import_action)
+        else:
+            for action in (self.add_action, self.edit_action, self.retire_action, self.essential_action,
+                           self.import_action):
+                action.setVisible(False)
+                action.setEnabled(False)
+        for action in (self.export_xlsx_action, self.export_csv_action):
             toolbar.addAction(action)
         return toolbar
 
@@ -217,7 +229,7 @@ class CatalogScreen(QWidget):
     def _update_actions(self) -> None:
         procedure = self.current_procedure()
         for action in (self.edit_action, self.retire_action, self.essential_action):
-            action.setEnabled(procedure is not None)
+            action.setEnabled(procedure is not None and self.may_edit)
         active = procedure is None or procedure.active
         self.retire_action.setText("Ngưng áp dụng" if active else "Áp dụng lại")
         essential = procedure is not None and procedure.essential

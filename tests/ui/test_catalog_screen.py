@@ -212,3 +212,16 @@ def test_export_reimports_unchanged(qtbot, monkeypatch, screen, context, errors,
     dialog = open_import(qtbot, monkeypatch, screen, written)
     assert not dialog.apply_button.isEnabled()
     assert "không làm thay đổi" in dialog.summary.text()
+
+
+def test_a_clerk_reads_and_exports_but_sees_no_edit_actions(qtbot, context):
+    from models.session import User, acting_as
+
+    with acting_as(User("lan", "Lan", "clerk")):
+        clerk_screen = CatalogScreen(context)
+    qtbot.addWidget(clerk_screen)
+    assert not clerk_screen.add_action.isVisible() and not clerk_screen.import_action.isEnabled()
+    assert clerk_screen.export_xlsx_action.isVisible()
+    admin_screen = CatalogScreen(context)  # the test's signed-in admin
+    qtbot.addWidget(admin_screen)
+    assert admin_screen.add_action.isVisible() and admin_screen.add_action.isEnabled()
