@@ -17,6 +17,7 @@ from db.backup import (
     set_second_folder,
     stored_key,
 )
+from db.backup_attachments import is_outside, presence
 from db.backup_crypto import PasswordNeeded, WrongPassword
 from db.backup_files import check_database, verified_copy
 from db.backup_restore import current_unit, latest_good_backup, readable_stored_key, restore_backup
@@ -85,10 +86,12 @@ def cmd_create(context: Context) -> int:
     result = create_backup(context.data_dir, to=Path(context.args.to) if context.args.to else None,
                            password=password)
     data = {"file": result.path, "copies": result.copies, "removed": result.removed,
-            "warnings": result.warnings, "manifest": result.manifest}
+            "warnings": result.warnings, "manifest": result.manifest, "attachments_copied": result.attachments_copied}
     lines = [f"Đã sao lưu và kiểm tra: {result.path}"
              + (" (có mật khẩu)" if result.manifest["encrypted"] else "")]
     lines += [f"Đã chép sang: {copy}" for copy in result.copies]
+    if result.attachments_copied:
+        lines.append(f"Đã chép {result.attachments_copied} tệp đính kèm mới sang thư mục sao lưu.")
     lines += [f"Cảnh báo: {warning}" for warning in result.warnings]
     if result.removed:
         lines.append(f"Xoay vòng: đã xóa {len(result.removed)} bản cũ.")
@@ -121,11 +124,17 @@ def cmd_restore(context: Context) -> int:
     context.close()  # the restore needs the database closed (it checks nobody else has it open)
     result = _with_password(context, lambda password: restore_backup(
         context.data_dir, Path(context.args.file), password=password))
-    data = {"restored_from": result.restored_from, "kept_aside": result.kept_aside, "manifest": result.manifest}
+    data = {"restored_from": result.restored_from, "kept_aside": result.kept_aside, "manifest": result.manifest,
+            "attachments_restored": result.attachments_restored, "attachments_missing": result.attachments_missing,
+            "warnings": result.warnings}
     text = f"Đã khôi phục từ {result.restored_from.name}"
     if result.kept_aside:
         text += f"; cơ sở dữ liệu trước đó được giữ ở {result.kept_aside}"
-    context.emit(data, text + ".")
+    lines = [text + "."]
+    if result.attachments_restored:
+        lines.append(f"Đã chép lại {result.attachments_restored} tệp đính kèm.")
+    lines += [f"Cảnh báo: {warning}" for warning in result.warnings]
+    context.emit(data, "\n".join(lines))
     return 0
 
 
@@ -138,11 +147,16 @@ def cmd_verify(context: Context) -> int:
         manifest = _with_password(context, lambda password: verified_copy(
             path, probe, password=password, stored=readable_stored_key(context.data_dir),
             expected_unit=current_unit(context.data_dir) if database_path(context.data_dir).exists() else None))
+        # beside a backup on another disk; one inside the data folder relies on the originals
+        present, missing = presence(probe, path.parent) if is_outside(path.parent, context.data_dir) else (0, [])
     counts = manifest["counts"]
     text = (f"Bản sao lưu tốt: {path.name}, đơn vị {manifest.get('unit_code') or '?'}, "
             f"{counts.get('dossiers', 0)} hồ sơ, {counts.get('events', 0)} sự kiện"
             + ("" if manifest["has_manifest"] else " (không có tệp mô tả: chỉ kiểm tra toàn vẹn)") + ".")
-    context.emit(manifest, text)
+    if present or missing:
+        text += (f"\nTệp đính kèm bên cạnh bản sao lưu: {present} có, {len(missing)} thiếu"
+                 + (f" ({', '.join(missing[:5])}{'…' if len(missing) > 5 else ''})" if missing else "") + ".")
+    context.emit({**manifest, "attachments_present": present, "attachments_missing": missing}, text)
     return 0
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from db.backup_attachments import copy_attachments, is_outside
 from db.backup_crypto import BackupKey, decrypt_stream, derive_key, write_encrypted
 from db.backup_files import (
     ENCRYPTED_SUFFIX,
@@ -55,6 +56,7 @@ class BackupResult:
     copies: list[Path] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
+    attachments_copied: int = 0  # scanned files newly copied beside the backup (outside the data folder)
 
 
 # ----- this PC's backup settings (table `local`)
@@ -262,6 +264,7 @@ def create_backup(data_dir: Path, *, to: Path | None = None, password: str | Non
 
     Without `to`: into data_dir/backups, copied to the second folder if one is set, both rotated.
     With `to`: into that folder only, not rotated (a one-off copy). A password encrypts this backup;
+    A backup folder outside the data folder also gets the scanned files (db.backup_attachments).
     without one, this PC's stored key does (when protection is on). A backup holds every citizen's
     data: BACKUP (the automatic one, maybe_backup, is MotCua's own work).
     """
@@ -286,10 +289,22 @@ def create_backup(data_dir: Path, *, to: Path | None = None, password: str | Non
             mirror = second_folder(data_dir)
             if mirror is not None and (not mirror.is_dir() or mirror.resolve() != folder.resolve()):
                 _mirror(result, mirror)
+                if result.copies:
+                    _copy_attachments(result, data_dir, mirror, key, password)
             if rotate_old:
                 for place in [folder] + [copy.parent for copy in result.copies]:
                     result.removed += rotate(place, manifest["unit_code"])
+        elif is_outside(folder, data_dir):
+            _copy_attachments(result, data_dir, folder, key, password)
     return result
+
+
+def _copy_attachments(result: BackupResult, data_dir: Path, folder: Path, key: BackupKey | None,
+                      password: str | None) -> None:
+    """The scanned files beside a backup on another disk (encrypted like it); problems are warnings."""
+    report = copy_attachments(data_dir, folder, key=key, password=password)
+    result.attachments_copied += report.copied
+    result.warnings += report.warnings
 
 
 def _mirror(result: BackupResult, folder: Path) -> None:

@@ -15,6 +15,8 @@ The steps, and what a crash (power cut) between them leaves:
    database in place is either the old one or the verified new one, never a mix.
 5. The restored database is opened (migrated if older, with its own backup first) and the restore is
    recorded as an event, naming its actor.
+6. Scanned files (số hóa) the restored database refers to and the data folder lacks are copied back
+   from attachments/ beside the backup, each checked by its sha256 (db.backup_attachments).
 """
 
 from __future__ import annotations
@@ -24,11 +26,12 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from db.backup import KEY_KEY, SECOND_FOLDER_KEY, all_backups, stored_key
+from db.backup import KEY_KEY, SECOND_FOLDER_KEY, all_backups, second_folder, stored_key
+from db.backup_attachments import restore_attachments
 from db.backup_crypto import BackupKey, BackupRejected, PasswordNeeded
 from db.backup_files import (
     BackupInfo,
@@ -53,6 +56,9 @@ class RestoreResult:
     restored_from: Path
     manifest: dict
     kept_aside: Path | None
+    attachments_restored: int = 0  # scanned files copied back from beside the backup
+    attachments_missing: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def current_unit(data_dir: Path) -> str | None:
@@ -168,7 +174,24 @@ def restore_backup(data_dir: Path, backup: Path, *, password: str | None = None,
     finally:
         remove_quietly(temporary)
     _after_restore(data_dir, backup, manifest, aside, actor, kept_settings)
-    return RestoreResult(backup, manifest, aside)
+    result = RestoreResult(backup, manifest, aside)
+    _restore_attachments(data_dir, backup, password, result, step)
+    return result
+
+
+def _restore_attachments(data_dir: Path, backup: Path, password: str | None, result: RestoreResult,
+                         step: Callable[[str], None]) -> None:
+    """Step 6: scanned files the restored database refers to and the data folder lacks, from beside the
+    backup (or the second folder), checked by sha256; what stays missing is a warning, not a failure."""
+    step("Đang chép lại tệp đính kèm…")
+    try:
+        mirror = second_folder(data_dir)
+    except sqlite3.Error:
+        mirror = None
+    report = restore_attachments(data_dir, [backup.parent] + ([mirror] if mirror else []), password=password,
+                                 stored=readable_stored_key(data_dir))
+    result.attachments_restored, result.attachments_missing = report.restored, report.missing
+    result.warnings += report.warnings
 
 
 def _check_may_restore(data_dir: Path) -> None:
