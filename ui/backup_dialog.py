@@ -229,8 +229,11 @@ class BackupDialog(QDialog):
         context.changed.emit("restore")
         self.refresh()
         aside = f" Dữ liệu trước đó được giữ ở {result.kept_aside.name}." if result.kept_aside else ""
+        if result.attachments_restored:
+            aside += f" Đã chép lại {result.attachments_restored} tệp đính kèm."
+        notes = "".join(f"\n\n{warning}" for warning in result.warnings)
         self.status.setText(f"Đã khôi phục từ {path.name}.{aside}")
-        dialogs.show_info(self, "Đã khôi phục", f"Đã khôi phục dữ liệu từ {path.name}.{aside}")
+        dialogs.show_info(self, "Đã khôi phục", f"Đã khôi phục dữ liệu từ {path.name}.{aside}{notes}")
         return True
 
     # ----- settings

@@ -90,6 +90,7 @@ def check_or_recover(data_dir: Path, parent: QWidget | None = None) -> bool:
     QApplication.restoreOverrideCursor()
     aside = result.kept_aside.name if result.kept_aside else ""
     dialogs.show_info(parent, "Đã khôi phục", f"Đã khôi phục dữ liệu từ bản sao lưu lúc "
-                                              f"{info.created_at:%H:%M %d/%m/%Y}. Tệp hỏng được giữ ở backups/{aside}.")
+                                              f"{info.created_at:%H:%M %d/%m/%Y}. Tệp hỏng được giữ ở backups/{aside}."
+                                              + "".join(f"\n\n{warning}" for warning in result.warnings))
     return True
 
