@@ -50,7 +50,7 @@ class SettingsDialog(QDialog):
         self.context = context
         self.first_run = first_run
         self.setWindowTitle("Thiết lập lần đầu" if first_run else "Cài đặt")
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(780)
         current = context.settings()
         layout = QVBoxLayout(self)
         if first_run:
@@ -83,6 +83,7 @@ class SettingsDialog(QDialog):
         self.district.setPlaceholderText("không bắt buộc (cấp huyện đã bỏ từ 01/7/2025)")
         self.qr_template = QLineEdit(current.qr_template)
         self.qr_template.setToolTip("{code} sẽ được thay bằng mã thủ tục, ví dụ 1.001193")
+        self.qr_template.setCursorPosition(0)  # show where the link starts, not its tail
         self.dossier_prefix = QLineEdit(current.dossier_prefix)
         self.dossier_prefix.setPlaceholderText("để trống: dùng mã đơn vị")
         self.station = QSpinBox()
@@ -161,10 +162,11 @@ class CalendarOverridesTab(QWidget):
             self.kind.addItem(label, key)
         self.note = QLineEdit()
         self.note.setPlaceholderText("ghi chú, ví dụ: làm bù cho ngày 31/8")
+        self.note.setMinimumWidth(240)
         self.add_button = QPushButton("Thêm")
         self.remove_button = QPushButton("Xóa dòng chọn")
         for widget in (self.day, self.kind, self.note, self.add_button, self.remove_button):
-            row.addWidget(widget)
+            row.addWidget(widget, 1 if widget is self.note else 0)
         layout.addLayout(row)
         self.add_button.clicked.connect(self.add)
         self.remove_button.clicked.connect(self.remove_selected)
