@@ -46,6 +46,7 @@ from db.backup_files import (
 )
 from db.connection import database_path
 from db.data_folder import BACKUPS_DIR
+from db.events import heads_valid_since
 from models.errors import UserError
 
 RESTORED_KEY = "backup_restored_at"  # `local`: when this PC last restored (audit anchors start there)
@@ -284,6 +285,7 @@ def audit_anchors(data_dir: Path, db) -> dict[str, list]:
     removed legitimately, so a chain shorter than one of these lost events from its end."""
     row = db.execute("SELECT value FROM local WHERE key = ?", [RESTORED_KEY]).fetchone()
     restored = datetime.fromisoformat(row[0]).replace(tzinfo=None) if row else None
+    restored = heads_valid_since(db, restored)  # or when sync renumbered unsent events since (sync/recovery.py)
     for info in all_backups(data_dir):
         if info.manifest and "heads" in info.manifest and (restored is None or info.created_at > restored):
             return info.manifest["heads"]

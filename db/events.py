@@ -119,3 +119,17 @@ def events_for(db: Database, entity: str, entity_id: str) -> list[dict]:
          "payload": json.loads(r[6])}
         for r in rows
     ]
+
+
+RENUMBERED_KEY = "events_renumbered_at"  # `local`: when sync last renumbered this PC's unsent events
+
+
+def heads_valid_since(db: Database, restored: datetime | None) -> datetime | None:
+    """The moment after which a backup's chain heads still describe this log: the last restore, or later,
+    when sync renumbered this PC's unsent events after taking its own events back from the hub
+    (sync/recovery.py). Naive local time, as backups name their moment."""
+    row = db.execute("SELECT value FROM local WHERE key = ?", [RENUMBERED_KEY]).fetchone()
+    renumbered = datetime.fromisoformat(row[0]).replace(tzinfo=None) if row else None
+    if renumbered is None or (restored is not None and restored >= renumbered):
+        return restored
+    return renumbered
