@@ -49,6 +49,8 @@ def cmd_run(context: Context) -> int:
     report = run_sync(context.db, context.data_dir, policy=RetryPolicy(attempts=context.args.attempts))
     lines = [f"Đã gửi {report.pushed} sự kiện ({report.duplicates} đã có trên máy chủ), "
              f"nhận {report.pulled} sự kiện của máy khác.", f"Còn chờ đồng bộ: {report.pending}."]
+    if report.recovery_note:
+        lines.insert(0, report.recovery_note)
     if report.rejected:
         lines.append(f"Máy chủ từ chối {report.rejected} sự kiện (xem: sync rejected).")
     if report.conflicts:
@@ -72,6 +74,7 @@ def cmd_status(context: Context) -> int:
         f"Lần đồng bộ thành công cuối: {data['last_ok'] or 'chưa có'}",
         f"Lỗi cuối: {data['last_error'] or 'không có'}",
         f"Xung đột: {data['conflicts']}",
+        *([f"Khôi phục: {data['recovery_note']}"] if data["recovery_note"] else []),
         *([f"Cảnh báo: {data['clock_warning']}"] if data["clock_warning"] else []),
     ])
     context.emit(data, text)

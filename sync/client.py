@@ -24,6 +24,7 @@ from models.session import require
 from sync.conflicts import conflict_count
 from sync.lock import SyncLock
 from sync.projection import apply_remote_events
+from sync.recovery import acknowledged_floor, local_max_seq, merge_own_events, restored_at
 from sync.state import (
     load_state,
     mark_acked,
@@ -66,6 +67,9 @@ class SyncReport:
     duplicates: int = 0
     rejected: int = 0
     pulled: int = 0
+    recovered: int = 0    # this PC's own events taken back from the hub after a restore (sync/recovery.py)
+    renumbered: int = 0   # events written since the restore, numbered after the hub's
+    recovery_note: str | None = None
     invalid: int = 0
     conflicts: int = 0
     retries: int = 0
@@ -89,6 +93,7 @@ class _Run:
         self.progress = progress or (lambda done, total: None)
         self.cancelled = cancelled or (lambda: False)
         self.report = SyncReport()
+        self.recovered = False
 
     def _check(self) -> None:
         if self.cancelled():
@@ -122,6 +127,9 @@ class _Run:
             try:
                 data = self.call("POST", "/v1/events", {"device_id": me, "events": events}).data
             except HubRefused as error:
+                if error.status == 409 and not self.recovered:
+                    self.recover()  # numbers the hub already holds: this PC's log is older than the hub's
+                    continue
                 named = [r for r in error.rejected if r.get("uuid") in uuids]
                 if not named:
                     raise
@@ -132,10 +140,43 @@ class _Run:
             if not acked:
                 raise HubError("Máy chủ không xác nhận sự kiện nào của lô vừa gửi.")
             mark_acked(self.db, acked)
+            if not self.recovered and int(data.get("device_max_seq") or 0) > local_max_seq(self.db):
+                self.recover()
             self.report.pushed += len(data.get("accepted") or [])
             self.report.duplicates += len(data.get("duplicates") or [])
             done += len(acked)
             self.progress(done, max(total, done))
+
+    def recover_if_needed(self) -> None:
+        """Before pushing: after a restore (or when enrollment saw the hub ahead of this PC's log)."""
+        state, restore = load_state(self.db), restored_at(self.db)
+        if state.recover_needed or (restore is not None and restore != state.restore_checked):
+            self.recover()
+
+    def recover(self) -> None:
+        """Take this PC's own events back from the hub after its last acknowledged one (sync/recovery.py)."""
+        self.recovered = True
+        floor = acknowledged_floor(self.db)
+        after, fetched, hub_max = floor, [], 0
+        while True:
+            try:
+                data = self.call("GET", f"/v1/devices/me/events?after_seq={after}&limit={PULL_PAGE_EVENTS}").data
+            except HubRefused as error:
+                if error.status in (404, 405):
+                    raise HubError("Máy chủ chưa hỗ trợ lấy lại thao tác của máy này sau khi khôi phục: "
+                                   "hãy cập nhật chương trình máy chủ.") from None
+                raise
+            page = data.get("events") or []
+            fetched += page
+            hub_max = max(hub_max, int(data.get("max_seq") or 0))
+            after = int(data.get("next", after))
+            if not data.get("more") or not page:
+                break
+        result = merge_own_events(self.db, fetched, floor=floor, hub_max_seq=hub_max, restore=restored_at(self.db))
+        self.report.recovered += result.fetched
+        self.report.renumbered += result.renumbered
+        self.report.conflicts += result.conflicts
+        self.report.recovery_note = result.note
 
     def pull(self) -> None:
         cursor = load_state(self.db).cursor
@@ -201,6 +242,7 @@ def run_sync(db: Database, data_dir: Path | str, *, progress: Progress | None = 
                    progress, cancelled, batch)
         report = run.report
         try:
+            run.recover_if_needed()
             run.push()
             run.pull()
         except SyncCancelled:
@@ -239,7 +281,8 @@ def enroll(db: Database, hub_url: str, token: str, *, transport: Transport | Non
         transport.close()
     data = response.data
     save_state(db, hub_url=hub_url.strip().rstrip("/"), token=token, unit_code=data["unit_code"],
-               unit_key=data["unit_key"], enrolled_at=now_iso(), clock_warning=clock_warning(response.server_time))
+               unit_key=data["unit_key"], enrolled_at=now_iso(), clock_warning=clock_warning(response.server_time),
+               recover_needed=int(data.get("device_max_seq") or 0) > local_max_seq(db))
     warnings = []
     local_code = load_settings(db).unit_code
     if local_code and local_code != data["unit_code"]:
@@ -259,5 +302,5 @@ def sync_status(db: Database) -> dict:
             "unit_code": state.unit_code, "pending": pending_count(db), "sendable": sendable_count(db),
             "rejected": len(rejected_events(db)), "conflicts": conflict_count(db), "last_ok": state.last_ok,
             "last_error": state.last_error, "last_attempt": state.last_attempt, "cursor": state.cursor,
-            "auto_minutes": state.auto_minutes,
+            "auto_minutes": state.auto_minutes, "recovery_note": state.recovery_note,
             "clock_warning": state.clock_warning or local_clock_warning(db)}

@@ -164,6 +164,15 @@ def rebuild(db: Database, entity: str, entity_id: str) -> int:
     return applier(db, entity_id, events)
 
 
+def rebuild_entities(db: Database, touched: set[tuple[str, str]]) -> int:
+    """Rebuild every (entity, entity_id) in APPLIERS order (inside the caller's transaction); new conflicts."""
+    order = list(APPLIERS)
+    conflicts = 0
+    for entity, entity_id in sorted(touched, key=lambda t: (order.index(t[0]) if t[0] in order else 99, t)):
+        conflicts += rebuild(db, entity, entity_id)
+    return conflicts
+
+
 @dataclass
 class ApplyResult:
     new: int = 0
@@ -208,9 +217,7 @@ def apply_remote_events(db: Database, events: list[dict], *, cursor: int | None 
                 continue
             result.new += 1
             touched.add((event["entity"], event["entity_id"]))
-        order = list(APPLIERS)
-        for entity, entity_id in sorted(touched, key=lambda t: (order.index(t[0]) if t[0] in order else 99, t)):
-            result.conflicts += rebuild(db, entity, entity_id)
+        result.conflicts += rebuild_entities(db, touched)
         if cursor is not None:
             save_state(db, cursor=cursor)
     return result

@@ -28,6 +28,9 @@ class SyncState:
     failures: int = 0            # failed runs in a row, for the automatic sync's back-off
     auto_minutes: int = 0        # automatic sync every N minutes in the GUI; 0 = off
     clock_warning: str | None = None
+    restore_checked: str | None = None  # the `backup_restored_at` whose own events were taken back (recovery.py)
+    recover_needed: bool = False       # the hub holds more of this PC's events than its log (seen at enrollment)
+    recovery_note: str | None = None   # what the last recovery did, shown on the Đồng bộ screen
 
     @property
     def enrolled(self) -> bool:

@@ -117,7 +117,7 @@ class SyncController(QObject):
     def _on_finished(self, report: SyncReport) -> None:
         self.last_message = "Đã dừng đồng bộ." if report.stopped else (report.error or "")
         self._finish()
-        if report.pulled:
+        if report.pulled or report.recovered or report.renumbered:
             for what in ("dossier", "catalog", "settings"):
                 self.context.changed.emit(what)
 

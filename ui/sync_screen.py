@@ -86,9 +86,11 @@ class SyncScreen(QWidget):
     # ----- building
     def _state_box(self) -> QGroupBox:
         box = QGroupBox("Trạng thái")
-        form = QFormLayout(box)
+        form = self.state_form = QFormLayout(box)
         self.hub_label, self.device_label, self.pending_label = QLabel(), QLabel(), QLabel()
         self.last_ok_label, self.error_label, self.clock_label = QLabel(), QLabel(), QLabel()
+        self.recovery_label = QLabel()  # what the sync did after this PC restored a backup (sync/recovery.py)
+        self.recovery_label.setWordWrap(True)
         for label in (self.error_label, self.clock_label):
             label.setWordWrap(True)
             label.setStyleSheet("color: #b00020;")
@@ -98,6 +100,7 @@ class SyncScreen(QWidget):
         form.addRow("Chờ đồng bộ:", self.pending_label)
         form.addRow("Lần thành công cuối:", self.last_ok_label)
         form.addRow("Lỗi cuối:", self.error_label)
+        form.addRow("Sau khôi phục:", self.recovery_label)
         form.addRow("", self.clock_label)
         buttons = QHBoxLayout()
         self.sync_button = QPushButton("Đồng bộ ngay")
@@ -174,6 +177,8 @@ class SyncScreen(QWidget):
         self.pending_label.setText(pending)
         self.last_ok_label.setText(_when(status["last_ok"]))
         self.error_label.setText(self.controller.last_message or status["last_error"] or "không có")
+        self.recovery_label.setText(status["recovery_note"] or "")
+        self.state_form.setRowVisible(self.recovery_label, bool(status["recovery_note"]))
         self.clock_label.setText(status["clock_warning"] or "")
         self.clock_label.setVisible(bool(status["clock_warning"]))
         self.sync_button.setEnabled(status["enrolled"] and not running)

@@ -1,4 +1,4 @@
-"""The hub's HTTP JSON API on Starlette (run by uvicorn): enroll, push, pull, health, OpenAPI."""
+"""The hub's HTTP JSON API on Starlette (run by uvicorn): enroll, push, pull, own events, health, OpenAPI."""
 
 from __future__ import annotations
 
@@ -97,7 +97,7 @@ class Hub:
             raise Refused(409, "token_used", error.rejected[0]["reason"]) from None
         return JSONResponse({"device_id": device.device_id, "unit_code": device.unit_code,
                              "unit_key": self.store.unit_key(device.unit_code), "same_station": same_station,
-                             "server_time": server_time()})
+                             "device_max_seq": self.store.max_seq(device.device_id), "server_time": server_time()})
 
     async def push(self, request: Request) -> JSONResponse:
         device = self._device(request)
@@ -124,7 +124,8 @@ class Hub:
         except StoreConflict as error:
             raise Refused(409, "conflicting_events", str(error) + ": không lưu gì.", error.rejected) from None
         self._after_commit()
-        return JSONResponse({"accepted": accepted, "duplicates": duplicates, "server_time": server_time()})
+        return JSONResponse({"accepted": accepted, "duplicates": duplicates,
+                             "device_max_seq": self.store.max_seq(device.device_id), "server_time": server_time()})
 
     def _after_commit(self) -> None:
         self.commits += 1
@@ -134,18 +135,33 @@ class Hub:
             if self.fault[0] == "fail_after_commit":
                 raise Refused(503, "lost_response", "Lỗi thử nghiệm: đã lưu nhưng không trả lời.")
 
-    async def pull(self, request: Request) -> JSONResponse:
-        device = self._device(request)
+    def _page(self, request: Request, name: str) -> tuple[int, int]:
+        """The `name` (≥ 0) and `limit` (1..max_batch) query parameters, or a 400."""
         try:
-            after = int(request.query_params.get("after", "0"))
+            after = int(request.query_params.get(name, "0"))
             limit = int(request.query_params.get("limit", str(PULL_PAGE_EVENTS)))
         except ValueError:
-            raise Refused(400, "bad_request", "Tham số after/limit phải là số nguyên.") from None
+            raise Refused(400, "bad_request", f"Tham số {name}/limit phải là số nguyên.") from None
         if after < 0 or not 1 <= limit <= self.max_batch:
-            raise Refused(400, "bad_request", f"after ≥ 0 và limit từ 1 đến {self.max_batch}.")
+            raise Refused(400, "bad_request", f"{name} ≥ 0 và limit từ 1 đến {self.max_batch}.")
+        return after, limit
+
+    async def pull(self, request: Request) -> JSONResponse:
+        device = self._device(request)
+        after, limit = self._page(request, "after")
         events = self.store.events_after(device.unit_code, after, limit, device.device_id)
         return JSONResponse({"events": events, "next": events[-1]["server_seq"] if events else after,
                              "more": len(events) == limit, "server_time": server_time()})
+
+    async def own_events(self, request: Request) -> JSONResponse:
+        """The calling device's own events after a seq: a PC restored from an old backup takes back what it
+        had pushed since (sync/README.md, "After a restore")."""
+        device = self._device(request)
+        after, limit = self._page(request, "after_seq")
+        events = self.store.own_events(device.device_id, after, limit)
+        return JSONResponse({"device_id": device.device_id, "events": events,
+                             "next": events[-1]["seq"] if events else after, "more": len(events) == limit,
+                             "max_seq": self.store.max_seq(device.device_id), "server_time": server_time()})
 
 
 def create_app(store: HubStore, **options: object) -> Starlette:
@@ -165,6 +181,7 @@ def create_app(store: HubStore, **options: object) -> Starlette:
         Route("/v1/enroll", wrap(hub.enroll), methods=["POST"]),
         Route("/v1/events", wrap(hub.push), methods=["POST"]),
         Route("/v1/events", wrap(hub.pull), methods=["GET"]),
+        Route("/v1/devices/me/events", wrap(hub.own_events), methods=["GET"]),
     ]
     app = Starlette(routes=routes)
     app.state.hub = hub

@@ -7,6 +7,9 @@ from sync.wire import MAX_BATCH_EVENTS, MAX_BODY_BYTES, PULL_PAGE_EVENTS
 _ERROR = {"description": "Refused; nothing changed", "content": {"application/json": {"schema": {
     "$ref": "#/components/schemas/Error"}}}}
 _AUTH = [{"deviceToken": []}]
+_DEVICE_MAX_SEQ = {"type": "integer", "minimum": 0,
+                   "description": "the highest seq the hub holds of the calling device (0: none); a PC whose "
+                                  "log ends lower was restored from an older backup and pulls its own events back"}
 
 
 def _json(schema_ref: str, description: str = "OK") -> dict:
@@ -38,7 +41,8 @@ EVENT_SCHEMA = {
 SPEC = {
     "openapi": "3.1.0",
     "info": {"title": "MotCua hub", "version": "1",
-             "description": "Enrolled PCs of a unit push their events and pull the others'. A repeated event "
+             "description": "Enrolled PCs of a unit push their events and pull the others' (and their own back "
+                            "after restoring an older backup). A repeated event "
                             "(same uuid, same hash) is accepted as a duplicate, so any batch may be resent. "
                             "Errors are JSON with a Vietnamese message and change nothing."},
     "components": {
@@ -56,17 +60,26 @@ SPEC = {
             "PushResult": {"type": "object", "properties": {
                 "accepted": {"type": "array", "items": {"type": "string"}},
                 "duplicates": {"type": "array", "items": {"type": "string"}},
+                "device_max_seq": _DEVICE_MAX_SEQ,
                 "server_time": {"type": "string", "format": "date-time"}}},
             "PullResult": {"type": "object", "properties": {
                 "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
                 "next": {"type": "integer", "description": "the cursor to ask with next time"},
                 "more": {"type": "boolean"}, "server_time": {"type": "string", "format": "date-time"}}},
+            "OwnEventsResult": {"type": "object", "properties": {
+                "device_id": {"type": "string", "description": "the device the token is bound to"},
+                "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"},
+                           "description": "this device's own events with seq > after_seq, by seq"},
+                "next": {"type": "integer", "description": "the after_seq to ask with next (the last seq sent)"},
+                "more": {"type": "boolean"}, "max_seq": _DEVICE_MAX_SEQ,
+                "server_time": {"type": "string", "format": "date-time"}}},
             "EnrollRequest": {"type": "object", "required": ["device_id"], "properties": {
                 "device_id": {"type": "string"}, "station": {"type": ["integer", "null"], "minimum": 1, "maximum": 9}}},
             "EnrollResult": {"type": "object", "properties": {
                 "device_id": {"type": "string"}, "unit_code": {"type": "string"},
                 "unit_key": {"type": "string", "description": "signs USB files the unit's PCs can check"},
                 "same_station": {"type": "array", "items": {"type": "string"}},
+                "device_max_seq": _DEVICE_MAX_SEQ,
                 "server_time": {"type": "string", "format": "date-time"}}},
             "Health": {"type": "object", "properties": {
                 "status": {"type": "string"}, "server_time": {"type": "string", "format": "date-time"},
@@ -98,6 +111,19 @@ SPEC = {
                                                                 "default": PULL_PAGE_EVENTS}}],
                 "responses": {"200": _json("PullResult"), "400": _ERROR, "401": _ERROR, "403": _ERROR}},
         },
+        "/v1/devices/me/events": {"get": {
+            "summary": "Pull back this device's own events after a seq (recovery after restoring a backup)",
+            "security": _AUTH,
+            "description": "The events the hub holds of the device the token is bound to, with seq > after_seq, "
+                           "in seq order, exactly as pushed (uuid, seq, prev_hash, hash). A PC restored from an "
+                           "older backup asks from its last acknowledged seq, stores them and numbers its newer "
+                           "events after `max_seq` (sync/README.md, \"After a restore\").",
+            "parameters": [
+                {"name": "after_seq", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}},
+                {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                                            "maximum": MAX_BATCH_EVENTS,
+                                                            "default": PULL_PAGE_EVENTS}}],
+            "responses": {"200": _json("OwnEventsResult"), "400": _ERROR, "401": _ERROR, "403": _ERROR}}},
         "/openapi.json": {"get": {"summary": "This description", "responses": {"200": {"description": "OK"}}}},
     },
 }

@@ -68,6 +68,15 @@ class HubStore(ABC):
     def events_after(self, unit_code: str, after: int, limit: int, exclude_device: str) -> list[dict]: ...
 
     @abstractmethod
+    def own_events(self, device_id: str, after_seq: int, limit: int) -> list[dict]:
+        """The device's own events with seq > after_seq, by seq: how a PC restored from an old backup
+        gets back what it had pushed since (sync/README.md, "After a restore")."""
+
+    @abstractmethod
+    def max_seq(self, device_id: str) -> int:
+        """The highest seq stored for the device (0 when none)."""
+
+    @abstractmethod
     def stats(self) -> dict: ...
 
     def close(self) -> None:
@@ -239,6 +248,22 @@ class SqliteHubStore(HubStore):
             rows = self.conn.execute(
                 f"SELECT server_seq, {', '.join(_COLUMNS)} FROM events WHERE unit_code = ? AND server_seq > ? "
                 "AND device_id != ? ORDER BY server_seq LIMIT ?", [unit_code, after, exclude_device, limit]).fetchall()
+        return self._rows_to_events(rows)
+
+    def own_events(self, device_id: str, after_seq: int, limit: int) -> list[dict]:
+        with self.lock:
+            rows = self.conn.execute(
+                f"SELECT server_seq, {', '.join(_COLUMNS)} FROM events WHERE device_id = ? AND seq > ? "
+                "ORDER BY seq LIMIT ?", [device_id, after_seq, limit]).fetchall()
+        return self._rows_to_events(rows)
+
+    def max_seq(self, device_id: str) -> int:
+        with self.lock:
+            return self.conn.execute("SELECT coalesce(max(seq), 0) FROM events WHERE device_id = ?",
+                                     [device_id]).fetchone()[0]
+
+    @staticmethod
+    def _rows_to_events(rows: list[tuple]) -> list[dict]:
         result = []
         for row in rows:
             event = dict(zip(("server_seq", *_COLUMNS), row, strict=True))

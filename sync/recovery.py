@@ -1,0 +1,189 @@
+"""After a restore: take this PC's own events back from the hub and renumber the ones written since.
+
+A PC restored from an older backup has lost the events it made (and pushed) after that backup, and its
+next events reuse sequence numbers the hub already holds with other content. Before pushing, the sync run
+fetches this device's events the hub holds after its last acknowledged seq (`GET /v1/devices/me/events`)
+and, in one transaction (sync/README.md, "After a restore"):
+
+1. stores the ones the log lacks exactly as they were (uuid, seq, prev_hash, hash), acknowledged, and
+   marks acknowledged the ones the restored log still had pending;
+2. gives the events written since the restore (never acknowledged, so nobody else holds them) new numbers
+   after the hub's last one, recomputing their prev_hash/hash chain (their uuid, moment and content stay);
+3. rebuilds every entity those events touch with the projection appliers, and notes what it did.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlite_utils import Database
+
+from db.device import device_id
+from db.events import GENESIS_HASH, RENUMBERED_KEY, canonical_json, event_hash, record_event
+from sync.projection import _INSERT, rebuild_entities
+from sync.state import immediate, now_iso, save_state
+from sync.transport import HubError
+from sync.wire import problem
+
+
+class RecoveryRefused(HubError):
+    """What the hub holds of this PC cannot be joined to its log: nothing was changed."""
+
+
+@dataclass
+class Recovery:
+    fetched: int = 0        # this PC's events the hub had and the log had lost: stored again
+    acknowledged: int = 0   # events the restored log still had pending that the hub already held
+    renumbered: int = 0     # events written since the restore, numbered after the hub's last one
+    conflicts: int = 0
+    hub_max_seq: int = 0
+    note: str = ""
+
+
+def restored_at(db: Database) -> str | None:
+    """When this PC last restored a backup (db.backup_restore records it), or None."""
+    from db.backup_restore import RESTORED_KEY
+
+    row = db.execute("SELECT value FROM local WHERE key = ?", [RESTORED_KEY]).fetchone()
+    return row[0] if row else None
+
+
+def acknowledged_floor(db: Database) -> int:
+    """The highest seq up to which every event of this PC is acknowledged: the hub and the log agree there."""
+    me = device_id(db)
+    first_pending = db.execute("SELECT min(seq) FROM events WHERE device_id = ? AND acked_at IS NULL",
+                               [me]).fetchone()[0]
+    if first_pending is not None:
+        return first_pending - 1
+    return local_max_seq(db)
+
+
+def local_max_seq(db: Database) -> int:
+    return db.execute("SELECT coalesce(max(seq), 0) FROM events WHERE device_id = ?", [device_id(db)]).fetchone()[0]
+
+
+def _refuse(message: str) -> RecoveryRefused:
+    return RecoveryRefused(f"Không lấy lại được thao tác của máy này từ máy chủ: {message}. Chưa thay đổi gì.")
+
+
+def merge_own_events(db: Database, fetched: list[dict], *, floor: int, hub_max_seq: int = 0,
+                     restore: str | None = None) -> Recovery:
+    """Join this device's events fetched from the hub (seq > floor) to the log, renumber what clashes, rebuild.
+
+    All in one transaction; raises RecoveryRefused, changing nothing, when the two cannot be joined safely.
+    """
+    me = device_id(db)
+    hub: dict[int, dict] = {}
+    for event in fetched:
+        reason = problem(event)
+        if reason is None and event["device_id"] != me:
+            reason = "sự kiện của máy khác"
+        if reason is None and event["seq"] <= floor:
+            reason = "số thứ tự không nằm sau số đã xác nhận"
+        if reason is not None:
+            raise _refuse(f"máy chủ gửi sự kiện không hợp lệ ({reason})")
+        hub[event["seq"]] = event
+    result = Recovery(hub_max_seq=max([hub_max_seq, *hub]))
+    with immediate(db):
+        local = {row[2]: row for row in db.execute(
+            "SELECT id, uuid, seq, prev_hash, hash, acked_at FROM events WHERE device_id = ? AND seq > ? ORDER BY seq",
+            [me, floor])}
+        for seq, event in hub.items():
+            row = local.get(seq)
+            if row is not None and row[1] == event["uuid"] and row[4] != event["hash"]:
+                raise _refuse(f"sự kiện số {seq} khác nội dung với bản trên máy chủ")
+        clash = min((s for s, e in hub.items() if s in local and local[s][1] != e["uuid"]), default=None)
+        moved = [local[s] for s in sorted(local) if clash is not None and s >= clash]
+        if any(row[5] is not None for row in moved):
+            raise _refuse("sự kiện số " + str(next(r[2] for r in moved if r[5])) +
+                          " đã được máy chủ xác nhận nhưng khác bản máy chủ đang giữ")
+        moved_seqs = {row[2] for row in moved}
+        inserted = [hub[s] for s in sorted(hub) if s not in local or s in moved_seqs]
+        _check_links(db, me, floor, local, moved_seqs, inserted)
+
+        moment = now_iso()
+        for row in moved:  # out of the way of the hub's numbers (seq is unique per device)
+            db.execute("UPDATE events SET seq = ? WHERE id = ?", [-row[0], row[0]])
+        for event in inserted:
+            try:
+                db.execute(_INSERT, [*(event[k] for k in ("uuid", "device_id", "seq", "actor", "at", "entity",
+                                                          "entity_id", "action")),
+                                     canonical_json(event["payload"]), event["prev_hash"], event["hash"], moment])
+            except sqlite3.IntegrityError:
+                raise _refuse(f"sự kiện số {event['seq']} trùng mã (uuid) với một sự kiện khác đã có") from None
+        pending_known = [local[s][1] for s in hub if s in local and s not in moved_seqs and local[s][5] is None]
+        db.conn.executemany("UPDATE events SET acked_at = ? WHERE uuid = ? AND acked_at IS NULL",
+                            [(moment, u) for u in pending_known])
+        db.conn.executemany("DELETE FROM sync_rejected WHERE event_uuid = ?", [(u,) for u in pending_known])
+        _renumber(db, me, moved)
+        # A refusal for a reused number (409) no longer holds once the event has its new number.
+        db.conn.executemany("DELETE FROM sync_rejected WHERE event_uuid = ? AND status = 409",
+                            [(row[1],) for row in moved])
+        touched = {(e["entity"], e["entity_id"]) for e in inserted}
+        for row in moved:
+            touched.add(tuple(db.execute("SELECT entity, entity_id FROM events WHERE id = ?", [row[0]]).fetchone()))
+        result.conflicts = rebuild_entities(db, touched)
+        result.fetched, result.acknowledged, result.renumbered = len(inserted), len(pending_known), len(moved)
+        result.note = _note(result, restore, moment)
+        if result.fetched or result.renumbered:
+            record_event(db, entity="sync", entity_id=me, action="recover_own_events",
+                         payload={"fetched": result.fetched, "acknowledged": result.acknowledged,
+                                  "renumbered": result.renumbered, "hub_max_seq": result.hub_max_seq,
+                                  "restored_at": restore})
+        if moved:
+            db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
+                       "excluded.value", [RENUMBERED_KEY, moment])
+        save_state(db, restore_checked=restore, recover_needed=False, recovery_note=result.note)
+    return result
+
+
+def _check_links(db: Database, me: str, floor: int, local: dict, moved_seqs: set[int],
+                 inserted: list[dict]) -> None:
+    """Every link that touches an event taken from the hub must hold: it continues the log exactly."""
+    chain = {s: (row[3], row[4]) for s, row in local.items() if s not in moved_seqs}
+    chain.update({e["seq"]: (e["prev_hash"], e["hash"]) for e in inserted})
+    if floor > 0:
+        below = db.execute("SELECT hash FROM events WHERE device_id = ? AND seq = ?", [me, floor]).fetchone()
+        if below is not None:
+            chain[floor] = ("", below[0])
+    else:
+        chain[0] = ("", GENESIS_HASH)
+    fresh = {e["seq"] for e in inserted}
+    for seq in sorted(chain):
+        if seq - 1 in chain and (seq in fresh or seq - 1 in fresh) and chain[seq][0] != chain[seq - 1][1]:
+            raise _refuse(f"sự kiện số {seq} trên máy chủ không nối tiếp sự kiện số {seq - 1} của máy này "
+                          "(hai máy dùng chung một mã máy?)")
+
+
+def _renumber(db: Database, me: str, moved: list[tuple]) -> None:
+    """Number the moved events after the device's last one, in their order, recomputing the hash chain."""
+    if not moved:
+        return
+    last = db.execute("SELECT seq, hash FROM events WHERE device_id = ? AND seq > 0 ORDER BY seq DESC LIMIT 1",
+                      [me]).fetchone()
+    seq, prev = last if last else (0, GENESIS_HASH)
+    for row in moved:
+        uuid, actor, at, entity, entity_id, action, payload = db.execute(
+            "SELECT uuid, actor, at, entity, entity_id, action, payload FROM events WHERE id = ?", [row[0]]).fetchone()
+        seq += 1
+        fields = {"uuid": uuid, "device_id": me, "seq": seq, "actor": actor, "at": at, "entity": entity,
+                  "entity_id": entity_id, "action": action, "payload": json.loads(payload)}
+        digest = event_hash(prev, fields)
+        db.execute("UPDATE events SET seq = ?, prev_hash = ?, hash = ? WHERE id = ?", [seq, prev, digest, row[0]])
+        prev = digest
+
+
+def _note(result: Recovery, restore: str | None, moment: str) -> str:
+    when = f"{datetime.fromisoformat(moment):%H:%M %d/%m/%Y}"
+    after = "sau khi khôi phục" if restore else "(dữ liệu máy này cũ hơn máy chủ)"
+    if not result.fetched and not result.renumbered:
+        return (f"Đã kiểm tra {after}: máy chủ không giữ thao tác nào của máy này mà máy này thiếu"
+                + (f" ({result.acknowledged} thao tác đã có trên máy chủ)" if result.acknowledged else "")
+                + f" ({when}).")
+    text = f"Đã lấy lại {result.fetched} thao tác của máy này từ máy chủ {after}"
+    if result.renumbered:
+        text += f"; {result.renumbered} thao tác ghi sau đó được đánh số tiếp theo để gửi"
+    return text + f" ({when})."
