@@ -159,6 +159,9 @@ def main() -> int:
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--writes", type=int, default=300)
     args = parser.parse_args()
+    from models.session import User, sign_in
+
+    sign_in(User("do-hieu-nang", "Đo hiệu năng", "admin"))  # the data layer checks who writes, as after sign-in
     with tempfile.TemporaryDirectory(prefix="motcua-bench-sync-") as folder:
         root = Path(folder)
         push = bench_push(args.events, root)

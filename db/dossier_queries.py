@@ -82,15 +82,17 @@ def group_of(db: Database, dossier: Dossier) -> tuple[dict, ...]:
                   "state": d.state, "due_at": iso(d.due_at)} for d in map(row_to_dossier, rows))
 
 
-def get_dossier(db: Database, code: str) -> Dossier:
+def get_dossier(db: Database, code: str, *, with_timeline: bool = True) -> Dossier:
     """The dossier with its papers, timeline (events of entity 'dossier'), attachments and group.
 
     As the signed-in user may see it: the căn cước number masked without VIEW_FULL_ID (see shown).
+    Writes return the dossier without its timeline (`with_timeline=False`): whoever shows the timeline
+    reads it then, and every write stays one read lighter.
     """
     require(VIEW_DOSSIERS, "xem hồ sơ")
     dossier = require_dossier(db, code)
-    return shown(Dossier(**{**dossier.__dict__, "papers": papers_of(db, dossier.id),
-                            "events": tuple(events_for(db, "dossier", dossier.uuid)),
+    events = tuple(events_for(db, "dossier", dossier.uuid)) if with_timeline else ()
+    return shown(Dossier(**{**dossier.__dict__, "papers": papers_of(db, dossier.id), "events": events,
                             "attachments": attachments_of(db, dossier.id), "group": group_of(db, dossier)}))
 
 

@@ -160,7 +160,7 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
             payload.update(papers=[asdict(p) for p in papers], group_codes=group_codes, **_replay(received_at, now))
             record_event(db, entity="dossier", entity_id=values["uuid"], action="receive", payload=payload,
                          actor=actor, at=received.astimezone())
-    return get_dossier(db, group_codes[0])
+    return get_dossier(db, group_codes[0], with_timeline=False)
 
 
 def move_dossier(db: Database, code: str, to_state: str, *, note: str = "", at: datetime | None = None,
@@ -216,7 +216,7 @@ def move_dossier(db: Database, code: str, to_state: str, *, note: str = "", at: 
         _update(db, dossier, changes)
         record_event(db, entity="dossier", entity_id=dossier.uuid, action="move", payload=payload,
                      actor=actor, at=moment.astimezone())
-    return get_dossier(db, dossier.code)
+    return get_dossier(db, dossier.code, with_timeline=False)
 
 
 def extend_dossier(db: Database, code: str, *, reason: str, hours: float | None = None,
@@ -245,7 +245,7 @@ def extend_dossier(db: Database, code: str, *, reason: str, hours: float | None 
                    "hours": hours, "days": days, "reason": reason, **_replay(at, now)}
         record_event(db, entity="dossier", entity_id=dossier.uuid, action="extend", payload=payload,
                      actor=actor, at=moment.astimezone())
-    return get_dossier(db, dossier.code)
+    return get_dossier(db, dossier.code, with_timeline=False)
 
 
 def _update(db: Database, dossier: Dossier, changes: dict) -> None:
