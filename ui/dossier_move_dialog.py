@@ -6,14 +6,13 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QImage, QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,10 +30,9 @@ from db.settings_store import load_settings
 from models.dossier import Dossier, state_label
 from models.dossier_forms import FORM_KINDS, form_set
 from models.errors import UserError
-from printing.output import PrintCancelled, write_output
 from ui import strings
 from ui.app_context import AppContext
-from ui.pdf_view import PdfView, make_print_dialog, print_pdf, render_pages
+from ui.pdf_view import PdfView, ask_pdf_path, make_print_dialog, printing_job, render_pages, save_pdf_bytes
 from ui.worker import Worker, run_with_progress
 from ui.worker import start as start_worker
 
@@ -158,13 +156,7 @@ class FormPreviewDialog(QDialog):
         dialog.setWindowTitle(f"In Mẫu {self.form.number}")
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-        data = self.form.data
-
-        def job(progress, cancelled) -> int | None:
-            try:
-                return print_pdf(data, printer, progress, cancelled)
-            except PrintCancelled:
-                return None
+        job = printing_job(self.form.data, printer)
 
         def done(pages: object) -> None:
             self.worker = None
@@ -191,23 +183,12 @@ class FormPreviewDialog(QDialog):
     def choose_save_file(self) -> None:
         if self.form is None:
             return
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        name = f"mau-{self.form.number}-{self.code}.pdf"
-        path, _filter = QFileDialog.getSaveFileName(self, "Lưu bản in", str(Path(folder) / name),
-                                                    "Tệp PDF (*.pdf)")
+        path = ask_pdf_path(self, "Lưu bản in", f"mau-{self.form.number}-{self.code}.pdf")
         if path:
-            self.save_pdf(Path(path if path.lower().endswith(".pdf") else path + ".pdf"))
+            self.save_pdf(path)
 
     def save_pdf(self, path: Path) -> bool:
-        if self.form is None:
-            return False
-        try:
-            write_output(self.form.data, path)
-        except UserError as error:
-            ui.dialogs.show_error(self, str(error))
-            return False
-        self.notice.setText(f"Đã lưu {path}.")
-        return True
+        return self.form is not None and save_pdf_bytes(self, self.form.data, path, self.notice)
 
     def done(self, result: int) -> None:  # Qt's name
         if self.worker is not None:  # never close under a running print job

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer
+from PySide6.QtCore import QRectF, QSize, QStandardPaths, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialogButtonBox,
+    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -19,8 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+import ui.dialogs
 from models.errors import UserError
-from printing.output import PrintCancelled
+from printing.output import PrintCancelled, write_output
 from ui import strings
 
 # PDFium is not thread-safe, not even across documents: every call goes through this lock.
@@ -132,6 +135,38 @@ def _fit(size: QSize, target: QRectF) -> QRectF:
     left = (target.width() - width) / 2
     top = (target.height() - height) / 2
     return QRectF(left, top, width, height)
+
+
+def ask_pdf_path(parent: QWidget, title: str, file_name: str) -> Path | None:
+    """A save dialog opening in Documents; '.pdf' is added when the clerk left it out."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    path, _filter = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / file_name), "Tệp PDF (*.pdf)")
+    if not path:
+        return None
+    return Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+
+
+def save_pdf_bytes(parent: QWidget, data: bytes, path: Path, notice: QLabel) -> bool:
+    """Write exactly these (previewed) bytes; a refusal is shown, success is said in `notice`."""
+    try:
+        write_output(data, path)
+    except UserError as error:
+        ui.dialogs.show_error(parent, str(error))
+        return False
+    notice.setText(f"Đã lưu {path}.")
+    return True
+
+
+def printing_job(data: bytes, printer: QPrinter) -> Callable:
+    """A worker job painting `data`'s pages onto `printer`: the page count, or None when cancelled."""
+
+    def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> int | None:
+        try:
+            return print_pdf(data, printer, progress, cancelled)
+        except PrintCancelled:
+            return None
+
+    return job
 
 
 def make_print_dialog(printer: QPrinter, pages: int, parent: QWidget | None) -> QPrintDialog:

@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QImage, QKeySequence
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -31,12 +30,11 @@ from PySide6.QtWidgets import (
 import ui.dialogs
 from db.catalog_store import field_counts, list_procedures
 from db.settings_store import load_settings
-from models.errors import UserError
-from printing.output import PrintCancelled, write_output
+from printing.output import PrintCancelled
 from printing.select import select_procedures
 from printing.sheets import render_sheet
 from ui.app_context import AppContext
-from ui.pdf_view import PdfView, make_print_dialog, print_pdf, render_pages
+from ui.pdf_view import PdfView, ask_pdf_path, make_print_dialog, printing_job, render_pages, save_pdf_bytes
 from ui.worker import Worker, run_with_progress
 from ui.worker import start as start_worker
 
@@ -309,39 +307,23 @@ class PostingScreen(QWidget):
     def choose_save_file(self) -> None:
         if self.preview is None or self.stale:
             return
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        path, _filter = QFileDialog.getSaveFileName(self, "Lưu bản niêm yết", str(Path(folder) /
-                                                    self.default_file_name()), "Tệp PDF (*.pdf)")
+        path = ask_pdf_path(self, "Lưu bản niêm yết", self.default_file_name())
         if path:
-            self.save_pdf(Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf"))
+            self.save_pdf(path)
 
     def save_pdf(self, path: Path) -> bool:
         """Write exactly the previewed bytes."""
-        if self.preview is None:
-            return False
-        try:
-            write_output(self.preview.data, path)
-        except UserError as error:
-            ui.dialogs.show_error(self, str(error))
-            return False
-        self.notice.setText(f"Đã lưu {path}.")
-        return True
+        return self.preview is not None and save_pdf_bytes(self, self.preview.data, path, self.notice)
 
     def print_preview(self, printer: QPrinter | None = None) -> Worker | None:
         """Ask for a printer, then paint the previewed PDF's pages onto it in a worker."""
         if self.preview is None or self.stale or self.worker is not None:
             return None
         printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
-        data = self.preview.data
         dialog = make_print_dialog(printer, len(self.preview.images), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
-
-        def job(progress, cancelled) -> int | None:
-            try:
-                return print_pdf(data, printer, progress, cancelled)
-            except PrintCancelled:
-                return None
+        job = printing_job(self.preview.data, printer)
 
         def done(pages: object) -> None:
             self._printing_done(pages, printer)

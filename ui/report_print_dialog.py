@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths
 from PySide6.QtGui import QImage
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 import ui.dialogs
-from models.errors import UserError
-from printing.output import PrintCancelled, write_output
 from ui import strings
-from ui.pdf_view import PdfView, make_print_dialog, print_pdf
+from ui.pdf_view import PdfView, ask_pdf_path, make_print_dialog, printing_job, save_pdf_bytes
 from ui.worker import run_with_progress
 
 
@@ -46,20 +43,12 @@ class ReportPrintDialog(QDialog):
         self.resize(1000, 760)
 
     def choose_save_file(self) -> None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        path, _filter = QFileDialog.getSaveFileName(self, "Lưu bản in", str(Path(folder) / self.file_name),
-                                                    "Tệp PDF (*.pdf)")
+        path = ask_pdf_path(self, "Lưu bản in", self.file_name)
         if path:
-            self.save(Path(path) if path.lower().endswith(".pdf") else Path(path + ".pdf"))
+            self.save(path)
 
     def save(self, path: Path) -> bool:
-        try:
-            write_output(self.data, path)
-        except UserError as error:
-            ui.dialogs.show_error(self, str(error))
-            return False
-        self.notice.setText(f"Đã lưu {path}.")
-        return True
+        return save_pdf_bytes(self, self.data, path, self.notice)
 
     def print_document(self, printer: QPrinter | None = None) -> None:
         printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -67,13 +56,7 @@ class ReportPrintDialog(QDialog):
         dialog.setWindowTitle("In báo cáo")
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        data = self.data
-
-        def job(progress, cancelled) -> int | None:
-            try:
-                return print_pdf(data, printer, progress, cancelled)
-            except PrintCancelled:
-                return None
+        job = printing_job(self.data, printer)
 
         def done(pages: object) -> None:
             if isinstance(pages, int):
