@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.seed_dossiers import BENCH_USER, ensure_seeded  # noqa: E402
 from db.connection import database_path  # noqa: E402
-from db.dossier_queries import count_dossiers, list_dossiers, search_terms  # noqa: E402
+from db.dossier_queries import count_dossiers, list_dossiers  # noqa: E402
 from models.dossier_clock import now_local  # noqa: E402
 from models.text import fold  # noqa: E402
 
@@ -104,37 +104,6 @@ def partial_queries(db, rng: random.Random) -> list[str]:
             queries += [phone[:4], phone[:7], phone]
         queries += [code, code[-11:], code[-6:]]
     return queries
-
-
-def proposed_page(conn: sqlite3.Connection, text: str, limit: int = PAGE, window: int = 20_000) -> list:
-    """A PROPOSAL for db.dossier_queries (prototype, not used by the app). The layer walks received_at
-    newest first whenever its FTS words are common, even when a short word makes the whole search rare
-    ('phan duc so': seconds). Here that walk is bounded to the newest `window` dossiers (a range of
-    the received_at index); if it does not fill the page, the rows come from the FTS path instead,
-    unless the FTS words match more than 50,000 dossiers (then walking on is cheaper than sorting)."""
-    terms = search_terms(text)
-    likes = ["%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for t in terms]
-    test = " AND ".join("search_text LIKE ? ESCAPE '\\'" for _ in terms) or "1"
-    long = [t for t in terms if len(t) >= 3]
-    fts = " AND ".join('"' + t.replace('"', '""') + '"' for t in long)
-    common = not long or conn.execute("SELECT count(*) FROM (SELECT 1 FROM dossier_search WHERE dossier_search "
-                                      "MATCH ? LIMIT 2000)", [fts]).fetchone()[0] >= 2000
-    order = "ORDER BY received_at DESC, id DESC"
-    if common:
-        edge = conn.execute(f"SELECT received_at FROM dossiers {order} LIMIT 1 OFFSET ?", [window]).fetchone()
-        bound = "received_at >= ? AND " if edge and long else ""
-        rows = conn.execute(f"SELECT * FROM dossiers WHERE {bound}{test} {order} LIMIT ?",
-                            [*([edge[0]] if bound else []), *likes, limit]).fetchall()
-        if len(rows) == limit or not bound:
-            return rows
-        huge = conn.execute("SELECT count(*) FROM (SELECT 1 FROM dossier_search WHERE dossier_search MATCH ? "
-                            "LIMIT 50000)", [fts]).fetchone()[0] >= 50_000
-        if huge:  # sorting that many FTS matches costs more than walking on
-            return conn.execute(f"SELECT * FROM dossiers WHERE {test} {order} LIMIT ?", [*likes, limit]).fetchall()
-    short = [like for t, like in zip(terms, likes, strict=True) if len(t) < 3]
-    where = "".join("search_text LIKE ? ESCAPE '\\' AND " for _ in short)
-    return conn.execute(f"SELECT * FROM dossiers WHERE {where}id IN (SELECT rowid FROM dossier_search WHERE "
-                        f"dossier_search MATCH ?) {order} LIMIT ?", [*short, fts, limit]).fetchall()
 
 
 def time_open(context, app, runs: int) -> list[float]:
@@ -305,17 +274,6 @@ def main() -> int:
     print("  slowest: " + ", ".join(f"'{q}' {ms(t):.0f} ms" for t, q in sorted(slow, reverse=True)[:5]))
     results["search_p95"] = ms(p95(ours_times))
     results["screen_p95"] = ms(p95(screen_times))
-    proposed, same = [], 0
-    for query in queries:
-        started = time.perf_counter()
-        rows = proposed_page(bare, query)
-        proposed.append(time.perf_counter() - started)
-        same += [r[2] for r in rows] == [d.code for d in list_dossiers(db, search=query, limit=PAGE, now=now)]
-    print(line("PROPOSED layer query (prototype here), p95", ms(p95(proposed)), ms(p95(bare_times)),
-               GOAL_SEARCH_P95_MS) + f"   same rows for {same}/{len(queries)}")
-    print(line("PROPOSED layer query, worst", ms(max(proposed)), ms(max(bare_times))))
-    print("  slowest: " + ", ".join(f"'{q}' {ms(t):.0f} ms" for t, q in sorted(zip(proposed, queries, strict=True),
-                                                                            reverse=True)[:5]))
     counts = [traced.run(lambda q=q: count_dossiers(db, search=q, now=now))[:2] for q in queries[:20]]
     print(line("count of matches (worker, after the page), p95", ms(p95([c[0] for c in counts])),
                ms(p95([c[1] for c in counts]))))

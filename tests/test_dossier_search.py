@@ -113,7 +113,23 @@ def test_common_terms_use_the_ordered_scan_with_the_same_results(three, monkeypa
     expected = {text: codes(list_dossiers(db, search=text, now=NOW)) for text in ("h00", "nguyen van", "0912")}
     assert expected["h00"] == [org.code, dao.code, an.code]
     monkeypatch.setattr(queries, "COMMON_MATCHES", 1)  # every FTS query now counts as common
-    assert queries._common(db, '"h00"')
+    assert queries._matches_at_least(db, '"h00"', queries.COMMON_MATCHES)
     for text, found in expected.items():
         assert codes(list_dossiers(db, search=text, now=NOW)) == found
         assert count_dossiers(db, search=text) == len(found)
+
+
+@pytest.mark.parametrize("window, huge", [(0, 10**9), (1, 10**9), (1, 1), (2, 10**9), (10**6, 10**9)])
+def test_the_bounded_walk_gives_the_same_pages(three, monkeypatch, window, huge) -> None:
+    """Whether the newest-`window` walk fills the page, falls back to sorted FTS matches, or walks on."""
+    db, _ = three
+    texts = ("h00", "nguyen van", "0912", "dao")
+    expected = {text: codes(list_dossiers(db, search=text, now=NOW)) for text in texts}
+    paged = {text: [codes(list_dossiers(db, search=text, now=NOW, limit=1, offset=i)) for i in range(4)]
+             for text in texts}
+    monkeypatch.setattr(queries, "COMMON_MATCHES", 1)
+    monkeypatch.setattr(queries, "WALK_WINDOW", window)
+    monkeypatch.setattr(queries, "HUGE_MATCHES", huge)
+    for text in texts:
+        assert codes(list_dossiers(db, search=text, now=NOW)) == expected[text]
+        assert [codes(list_dossiers(db, search=text, now=NOW, limit=1, offset=i)) for i in range(4)] == paged[text]
