@@ -40,8 +40,13 @@ def acting_username() -> str:
     return require_signed_in("ghi thao tác").username
 
 
+# One encoder for every event: json.dumps would build a new one per call, and recording runs on every write.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def canonical_json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    """Sorted keys, no spaces, Vietnamese kept as is: the form events are hashed and stored in."""
+    return _CANONICAL.encode(value)
 
 
 def event_hash(prev_hash: str, fields: dict) -> str:
@@ -84,7 +89,7 @@ def record_event(db: Database, *, entity: str, entity_id: str, action: str, payl
     if not db.conn.in_transaction:
         raise RuntimeError("record_event must run inside the transaction of the change it records")
     device = device_id(db)
-    last = db.execute(
+    last = db.conn.execute(
         "SELECT seq, hash FROM events WHERE device_id = ? ORDER BY seq DESC LIMIT 1", [device]
     ).fetchone()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
@@ -93,7 +98,7 @@ def record_event(db: Database, *, entity: str, entity_id: str, action: str, payl
                   entity, entity_id, action, payload)
     payload_json = canonical_json(payload)
     link = hashlib.sha256((prev_hash + _fields_json(event, payload_json)).encode("utf-8")).hexdigest()
-    db.execute(
+    db.conn.execute(
         """INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload,
                                prev_hash, hash)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
