@@ -22,13 +22,12 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from models.catalog import Procedure
-from models.errors import UserError
 from models.settings import UnitSettings
 from models.text import clean_text
 from printing.fonts import FONT_BOLD, register_fonts
 from printing.layout import centered, style
 from printing.markup import ELLIPSIS, SCAN_HINT, code_markup, date_text, fit_line, para, upper
-from printing.output import CancelHook, Job, ProgressHook, check_output, write_output
+from printing.output import CancelHook, Job, ProgressHook, render_pdf
 from printing.qr import draw_qr, qr_matrix
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -215,13 +214,7 @@ def render_cards_sheet(
     essential services) as cards, six per A4 page. Returns the page count; same hooks, errors and
     atomic writing as render_list_sheet."""
     procedures = list(procedures)
-    if not procedures:
-        raise UserError("Không có thủ tục nào để in thẻ (hãy kiểm tra bộ lọc lĩnh vực/mã thủ tục).")
-    check_output(out)
-    job = Job(2 * len(procedures), progress, cancelled)
-    job.check()
-    data, pages, _ = build_cards_pdf(procedures, settings, printed_on or date.today(), job)
-    job.check()
-    write_output(data, out)
-    job.finish()
-    return pages
+    return render_pdf(procedures, out,
+                      lambda job: build_cards_pdf(procedures, settings, printed_on or date.today(), job)[:2],
+                      "Không có thủ tục nào để in thẻ (hãy kiểm tra bộ lọc lĩnh vực/mã thủ tục).",
+                      progress, cancelled)

@@ -27,7 +27,6 @@ from reportlab.platypus import (
 )
 
 from models.catalog import Procedure
-from models.errors import UserError
 from models.settings import UnitSettings
 from models.text import clean_text
 from printing.fonts import FONT
@@ -46,7 +45,7 @@ from printing.markup import (
     roman,
     upper,
 )
-from printing.output import CancelHook, Job, PrintCancelled, ProgressHook, check_output, write_output
+from printing.output import CancelHook, Job, PrintCancelled, ProgressHook, render_pdf
 from printing.qr import QrFlowable
 from printing.select import group_by_field
 
@@ -266,13 +265,7 @@ def render_list_sheet(
     output that cannot be written.
     """
     procedures = list(procedures)
-    if not procedures:
-        raise UserError("Không có thủ tục nào để in (hãy kiểm tra bộ lọc lĩnh vực/mã thủ tục).")
-    check_output(out)
-    job = Job(2 * len(procedures), progress, cancelled)
-    job.check()
-    data, pages = build_list_pdf(procedures, settings, printed_on or date.today(), job)
-    job.check()
-    write_output(data, out)
-    job.finish()
-    return pages
+    return render_pdf(procedures, out,
+                      lambda job: build_list_pdf(procedures, settings, printed_on or date.today(), job),
+                      "Không có thủ tục nào để in (hãy kiểm tra bộ lọc lĩnh vực/mã thủ tục).",
+                      progress, cancelled)

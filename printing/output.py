@@ -85,3 +85,20 @@ def write_output(data: bytes, out: Path | str | BinaryIO) -> None:
         if temp_name is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temp_name)
+
+
+def render_pdf(procedures: list, out: Path | str | BinaryIO, build: Callable[[Job], tuple[bytes, int]],
+               empty_message: str, progress: ProgressHook | None, cancelled: CancelHook | None) -> int:
+    """The shape every sheet shares: refuse an empty selection or a bad output before any work, build
+    with progress (two units per procedure: prepare, draw) and cancellation, then write atomically.
+    Returns the page count."""
+    if not procedures:
+        raise UserError(empty_message)
+    check_output(out)
+    job = Job(2 * len(procedures), progress, cancelled)
+    job.check()
+    data, pages = build(job)
+    job.check()
+    write_output(data, out)
+    job.finish()
+    return pages
