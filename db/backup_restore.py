@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -37,9 +36,9 @@ from db.backup_files import (
     BackupInfo,
     check_database,
     connect_readonly,
+    copy_file_atomic,
     db_unit_code,
     fsync_dir,
-    fsync_file,
     remove_quietly,
     remove_stale,
     verified_copy,
@@ -117,15 +116,11 @@ def _keep_aside(path: Path, aside: Path, whole: bool) -> None:
     """Step 3: keep the current database under `aside` without removing it from its place."""
     temporary = aside.with_name(f".{aside.name}.tmp")
     try:
-        try:
-            os.link(path, temporary)
-        except OSError:
-            shutil.copyfile(path, temporary)
-            fsync_file(temporary)
+        os.link(path, temporary)  # a second name for the same file: instant, no extra disk
         os.replace(temporary, aside)
-    except BaseException:
+    except OSError:
         remove_quietly(temporary)
-        raise
+        copy_file_atomic(path, aside)  # file systems without hard links (FAT sticks)
     for suffix in ("-wal", "-shm"):
         extra = Path(f"{path}{suffix}")
         if extra.exists():

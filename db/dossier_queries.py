@@ -173,8 +173,10 @@ def _where(db: Database, *, state, states, field, channel, received_from, receiv
             params.extend([start.isoformat(), end.isoformat()])
     walks = False
     long_terms: list[str] = []
-    for term in search_terms(search):
-        if len(term) >= _FTS_MIN and has_fts(db):
+    terms = search_terms(search)
+    fts = bool(terms) and has_fts(db)  # asked once per query, not once per word
+    for term in terms:
+        if len(term) >= _FTS_MIN and fts:
             long_terms.append(term)
         else:
             clauses.append("search_text LIKE ? ESCAPE '\\'")
