@@ -40,6 +40,12 @@ def device_id(db: Database) -> str:
     return value
 
 
+def known_device_id(db: Database) -> str | None:
+    """This PC's id if it was made already (None on a database that recorded nothing): for reads that
+    must not write, such as counting pending events."""
+    return getattr(db, _DEVICE_ID_ATTRIBUTE, None) or _get(db, "device_id")
+
+
 def station_number(db: Database) -> int:
     """The PC's station number: the first digit of its dossiers' daily sequence (shared/domain.md)."""
     return int(_get(db, "station_number") or 1)

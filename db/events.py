@@ -2,6 +2,12 @@
 
 Events are the sync outbox (pending while `acked_at` is NULL) and the audit trail: each holds the hash
 of the previous event of its device, so a row edited behind the app's back breaks the chain.
+
+Recording runs on every write, so a new event touches three b-trees only: the table, its
+`UNIQUE (device_id, seq)` key and the timeline index (`events_entity`). The uuid index covers
+acknowledged events (other devices' are stored acknowledged), and pending events are found along
+`(device_id, seq)` after the acknowledged floor (`ACKED_FLOOR_KEY`). Migration 0006 and
+bench/bench_sync.py say why.
 """
 
 from __future__ import annotations
@@ -10,13 +16,14 @@ import functools
 import getpass
 import hashlib
 import json
-import uuid
-from dataclasses import dataclass
+import os
 from datetime import datetime
+from json.encoder import encode_basestring
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
-from db.device import device_id
+from db.device import device_id, known_device_id
 from models.session import SYSTEM, current_user, require_signed_in
 
 GENESIS_HASH = "0" * 64
@@ -40,12 +47,53 @@ def acting_username() -> str:
     return require_signed_in("ghi thao tác").username
 
 
-# One encoder for every event: json.dumps would build a new one per call, and recording runs on every write.
+# The canonical form is the standard library's: one encoder for every event (json.dumps would build a
+# new one per call). orjson writes the same bytes five times faster for the values events carry
+# (tests/test_events.py compares both on generated values); _orjson_safe sends every other value,
+# the ones where the two differ (1e-05 vs 0.00001, NaN, int keys, huge ints, subclasses), to json.
 _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+try:
+    import orjson
+except ImportError:  # pragma: no cover - orjson is pinned in requirements.txt; the form stays the same
+    orjson = None
+
+_ORJSON_FLOATS = (1e-4, 1e16)  # inside this range both write repr(float); outside, only json does
+_PLAIN = frozenset({str, int, bool, type(None)})  # written alike (orjson refuses ints beyond 64 bits)
+
+
+def _orjson_safe(value: object) -> bool:
+    """Whether orjson writes `value` exactly as the standard library's canonical form does: only these
+    plain types (no subclasses, datetimes, UUIDs...), floats in _ORJSON_FLOATS. A key that is not a str
+    makes orjson raise, and canonical_json then falls back too."""
+    kind = type(value)
+    if kind is dict:
+        values = value.values()
+    elif kind is list or kind is tuple:
+        values = value
+    else:
+        values = (value,)
+    for item in values:
+        kind = type(item)
+        if kind in _PLAIN:
+            continue
+        if kind is float:
+            if item != 0.0 and not _ORJSON_FLOATS[0] <= abs(item) < _ORJSON_FLOATS[1]:
+                return False
+        elif kind is dict or kind is list or kind is tuple:
+            if not _orjson_safe(item):
+                return False
+        else:
+            return False
+    return True
 
 
 def canonical_json(value: object) -> str:
     """Sorted keys, no spaces, Vietnamese kept as is: the form events are hashed and stored in."""
+    if orjson is not None and _orjson_safe(value):
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
+        except (TypeError, orjson.JSONEncodeError):  # lone surrogates, deep nesting: json decides
+            pass
     return _CANONICAL.encode(value)
 
 
@@ -60,15 +108,16 @@ def _fields_json(event: Event, payload_json: str) -> str:
     Keys in sorted order, exactly as canonical_json would write them (tests/test_events.py checks it);
     recording happens on every write, so it must stay cheap.
     """
-    dump = canonical_json
+    dump = encode_basestring  # what canonical_json writes for a str, without the encoder's dispatch
     return (f'{{"action":{dump(event.action)},"actor":{dump(event.actor)},"at":{dump(event.at)},'
             f'"device_id":{dump(event.device_id)},"entity":{dump(event.entity)},'
             f'"entity_id":{dump(event.entity_id)},"payload":{payload_json},"seq":{event.seq},'
             f'"uuid":{dump(event.uuid)}}}')
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
+    """One recorded change, as record_event returns it (a tuple: cheap to make on every write)."""
+
     uuid: str
     device_id: str
     seq: int
@@ -80,37 +129,88 @@ class Event:
     payload: dict
 
 
+def new_event_uuid() -> str:
+    """A random (version 4) UUID as text, the same as str(uuid.uuid4()) without building a UUID object."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40
+    raw[8] = raw[8] & 0x3F | 0x80
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
 def record_event(db: Database, *, entity: str, entity_id: str, action: str, payload: dict,
                  actor: str | None = None, at: datetime | None = None) -> Event:
     """Append an event; must run inside the caller's transaction (`with db.atomic():`).
 
     The actor defaults to the signed-in user (acting_username); app code never passes one.
     """
-    if not db.conn.in_transaction:
+    conn = db.conn
+    if not conn.in_transaction:
         raise RuntimeError("record_event must run inside the transaction of the change it records")
     device = device_id(db)
-    last = db.conn.execute(
-        "SELECT seq, hash FROM events WHERE device_id = ? ORDER BY seq DESC LIMIT 1", [device]
-    ).fetchone()
+    last = conn.execute(_CHAIN_HEAD, (device,)).fetchone()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
     moment = (at or datetime.now().astimezone()).isoformat(timespec="seconds")
-    event = Event(str(uuid.uuid4()), device, seq, actor or acting_username(), moment,
+    event = Event(new_event_uuid(), device, seq, actor or acting_username(), moment,
                   entity, entity_id, action, payload)
     payload_json = canonical_json(payload)
     link = hashlib.sha256((prev_hash + _fields_json(event, payload_json)).encode("utf-8")).hexdigest()
-    db.conn.execute(
-        """INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload,
-                               prev_hash, hash)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        [event.uuid, device, seq, event.actor, moment, entity, entity_id, action,
-         payload_json, prev_hash, link],
-    )
+    conn.execute(_INSERT, (event.uuid, device, seq, event.actor, moment, entity, entity_id, action,
+                           payload_json, prev_hash, link))
     return event
 
 
+_CHAIN_HEAD = "SELECT seq, hash FROM events WHERE device_id = ? ORDER BY seq DESC LIMIT 1"
+_INSERT = ("INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, "
+           "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+# `local`: a seq of this PC up to which every one of its events is acknowledged (a lower bound: the
+# pending ones are searched after it). Advanced by advance_acked_floor when acknowledgements are written.
+ACKED_FLOOR_KEY = "events_acked_floor"
+
+
+def acked_floor(db: Database) -> int:
+    row = db.execute("SELECT value FROM local WHERE key = ?", [ACKED_FLOOR_KEY]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def advance_acked_floor(db: Database) -> int:
+    """Move the floor past the acknowledged run that follows it; inside the transaction that acknowledged
+    them. Acknowledgements are never taken back, so the floor stays true (a restore brings its own)."""
+    device, floor = known_device_id(db), acked_floor(db)
+    if device is None:
+        return floor
+    reached = floor
+    for seq, acked in db.execute("SELECT seq, acked_at FROM events WHERE device_id = ? AND seq > ? ORDER BY seq",
+                                 [device, floor]):
+        if acked is None or seq != reached + 1:
+            break
+        reached = seq
+    if reached != floor:
+        db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
+                   "excluded.value", [ACKED_FLOOR_KEY, str(reached)])
+    return reached
+
+
 def pending_count(db: Database) -> int:
-    """Events not yet acknowledged by the hub ("Chờ đồng bộ: N"), recomputed from the database."""
-    return db.execute("SELECT count(*) FROM events WHERE acked_at IS NULL").fetchone()[0]
+    """This PC's events not yet acknowledged by the hub ("Chờ đồng bộ: N"), recomputed from the database.
+    Other devices' events are stored acknowledged (sync/projection.py), so only this PC's can be pending."""
+    device = known_device_id(db)
+    if device is None:
+        return 0
+    return db.execute("SELECT count(*) FROM events WHERE device_id = ? AND seq > ? AND acked_at IS NULL",
+                      [device, acked_floor(db)]).fetchone()[0]
+
+
+def own_pending_seqs(db: Database, uuids: set[str] | None = None) -> dict[str, int]:
+    """uuid -> seq of this PC's pending events (only those named in `uuids`, if given): the uuid index
+    holds acknowledged events only, so pending ones are found along (device_id, seq) from the floor."""
+    device = known_device_id(db)
+    if device is None:
+        return {}
+    rows = db.execute("SELECT uuid, seq FROM events WHERE device_id = ? AND seq > ? AND acked_at IS NULL",
+                      [device, acked_floor(db)])
+    return {u: s for u, s in rows if uuids is None or u in uuids}
 
 
 def events_for(db: Database, entity: str, entity_id: str) -> list[dict]:

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from db.catalog_store import _write as write_procedure
 from db.catalog_store import get_procedure
 from db.device import device_id
-from db.events import canonical_json, events_for
+from db.events import canonical_json, events_for, own_pending_seqs
 from models.catalog import Procedure
 from models.catalog_plan import _DEADLINE_FIELDS
 from models.dossier_applicant import Applicant
@@ -185,18 +185,37 @@ _INSERT = ("INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_
            "hash, acked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
+def _known_hash(db: Database, event: dict, me: str) -> tuple | None:
+    """The stored hash of an event with this uuid: acknowledged events by the uuid index, this PC's own
+    (pending ones included) by their (device_id, seq)."""
+    if event["device_id"] == me:
+        row = db.execute("SELECT uuid, hash FROM events WHERE device_id = ? AND seq = ?",
+                         [me, event["seq"]]).fetchone()
+        if row is not None and row[0] == event["uuid"]:
+            return (row[1],)
+    return db.execute("SELECT hash FROM events WHERE uuid = ? AND acked_at IS NOT NULL",
+                      [event["uuid"]]).fetchone()
+
+
 def apply_remote_events(db: Database, events: list[dict], *, cursor: int | None = None) -> ApplyResult:
     """Store other devices' events (acknowledged: never pushed again by this PC) and rebuild what they
     touch, in one transaction with the pull cursor, so a crash leaves either all of a page or none."""
     result = ApplyResult()
     touched: set[tuple[str, str]] = set()
     me = device_id(db)
+    own_pending: dict[str, int] | None = None
     with immediate(db):
         moment = now_iso()
         for event in events:
             reason = problem(event)
-            known = db.execute("SELECT hash FROM events WHERE uuid = ?", [event.get("uuid")]).fetchone() \
-                if reason is None else None
+            known = None
+            if reason is None:
+                known = _known_hash(db, event, me)
+                if known is None and event["device_id"] != me:
+                    if own_pending is None:  # this PC's pending events are outside the uuid index
+                        own_pending = own_pending_seqs(db)
+                    if event["uuid"] in own_pending:
+                        known = ("",)  # a uuid of this PC's event on another device's event
             if known is not None:
                 if known[0] == event["hash"]:
                     result.duplicates += 1

@@ -22,7 +22,15 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from db.device import device_id
-from db.events import GENESIS_HASH, RENUMBERED_KEY, canonical_json, event_hash, record_event
+from db.events import (
+    GENESIS_HASH,
+    RENUMBERED_KEY,
+    acked_floor,
+    advance_acked_floor,
+    canonical_json,
+    event_hash,
+    record_event,
+)
 from sync.projection import _INSERT, rebuild_entities
 from sync.state import immediate, now_iso, save_state
 from sync.transport import HubError
@@ -54,8 +62,8 @@ def restored_at(db: Database) -> str | None:
 def acknowledged_floor(db: Database) -> int:
     """The highest seq up to which every event of this PC is acknowledged: the hub and the log agree there."""
     me = device_id(db)
-    first_pending = db.execute("SELECT min(seq) FROM events WHERE device_id = ? AND acked_at IS NULL",
-                               [me]).fetchone()[0]
+    first_pending = db.execute("SELECT min(seq) FROM events WHERE device_id = ? AND seq > ? AND acked_at IS NULL",
+                               [me, acked_floor(db)]).fetchone()[0]
     if first_pending is not None:
         return first_pending - 1
     return local_max_seq(db)
@@ -107,18 +115,23 @@ def merge_own_events(db: Database, fetched: list[dict], *, floor: int, hub_max_s
         moment = now_iso()
         for row in moved:  # out of the way of the hub's numbers (seq is unique per device)
             db.execute("UPDATE events SET seq = ? WHERE id = ?", [-row[0], row[0]])
+        local_uuids = {row[1] for row in local.values()}  # pending ones are outside the uuid index
         for event in inserted:
+            if event["uuid"] in local_uuids:
+                raise _refuse(f"sự kiện số {event['seq']} trùng mã (uuid) với một sự kiện khác đã có")
             try:
                 db.execute(_INSERT, [*(event[k] for k in ("uuid", "device_id", "seq", "actor", "at", "entity",
                                                           "entity_id", "action")),
                                      canonical_json(event["payload"]), event["prev_hash"], event["hash"], moment])
             except sqlite3.IntegrityError:
                 raise _refuse(f"sự kiện số {event['seq']} trùng mã (uuid) với một sự kiện khác đã có") from None
-        pending_known = [local[s][1] for s in hub if s in local and s not in moved_seqs and local[s][5] is None]
-        db.conn.executemany("UPDATE events SET acked_at = ? WHERE uuid = ? AND acked_at IS NULL",
-                            [(moment, u) for u in pending_known])
+        known_rows = [local[s] for s in hub if s in local and s not in moved_seqs and local[s][5] is None]
+        pending_known = [row[1] for row in known_rows]
+        db.conn.executemany("UPDATE events SET acked_at = ? WHERE id = ? AND acked_at IS NULL",
+                            [(moment, row[0]) for row in known_rows])
         db.conn.executemany("DELETE FROM sync_rejected WHERE event_uuid = ?", [(u,) for u in pending_known])
         _renumber(db, me, moved)
+        advance_acked_floor(db)
         # A refusal for a reused number (409) no longer holds once the event has its new number.
         db.conn.executemany("DELETE FROM sync_rejected WHERE event_uuid = ? AND status = 409",
                             [(row[1],) for row in moved])

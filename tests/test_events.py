@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from db.events import GENESIS_HASH, canonical_json, event_hash, pending_count, record_event
 
@@ -57,3 +59,154 @@ def test_fast_field_encoding_matches_canonical_json(db):
     fields = {"uuid": "u-1", "device_id": "d-1", "seq": 7, "actor": "chị Hà", "at": "2026-02-13T10:00:00+07:00",
               "entity": "dossier", "entity_id": "x\\y", "action": "move", "payload": payload}
     assert _fields_json(event, canonical_json(payload)) == canonical_json(fields)
+
+
+# ----- the canonical form: orjson where it writes what json writes, json elsewhere
+
+_STDLIB = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_scalars = (st.none() | st.booleans() | st.integers(min_value=-(2 ** 70), max_value=2 ** 70)
+            | st.floats(allow_nan=True, allow_infinity=True) | st.floats(min_value=-1e-3, max_value=1e-3)
+            | st.text(alphabet=st.characters(exclude_categories=("Cs",))))
+_values = st.recursive(_scalars, lambda inner: st.lists(inner, max_size=4)
+                       | st.dictionaries(st.text(max_size=6), inner, max_size=4), max_leaves=20)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_values)
+def test_canonical_json_writes_exactly_what_the_standard_library_writes(value):
+    """Audit hashes of events written before orjson came in, and the hub's, depend on this byte for byte."""
+    assert canonical_json(value) == _STDLIB.encode(value)
+
+
+@pytest.mark.parametrize("value", [
+    1e-05, 1e16, 1e22, -2.5e-7, float("nan"), float("inf"), 2 ** 64, -(2 ** 63) - 1, {1: "a"}, {"a": [{2: 1}]},
+    "\x00\x1f\x7f\u2028\u2029\"\\\n", "𝔘 Nguyễn", (1, 2), {"b": {"d": 1, "c": [0.1, 5.0]}, "a": None},
+])
+def test_canonical_json_edges_where_orjson_and_json_differ_or_refuse(value):
+    assert canonical_json(value) == _STDLIB.encode(value)
+
+
+def test_orjson_is_used_for_plain_payloads_and_not_for_small_floats():
+    from db.events import _orjson_safe
+
+    assert _orjson_safe({"a": [1, "b", None, True, 5.0, {"c": 0.5}], "d": 0.0})
+    assert not _orjson_safe({"a": [{"c": 1e-5}]})
+    assert not _orjson_safe({"a": float("nan")})
+    assert not _orjson_safe({"when": __import__("datetime").date(2026, 1, 1)})  # json refuses it; so must we
+    with pytest.raises(TypeError):
+        canonical_json({"when": __import__("datetime").date(2026, 1, 1)})
+
+
+def test_new_event_uuids_are_version_4_and_distinct():
+    import uuid
+
+    from db.events import new_event_uuid
+
+    made = [new_event_uuid() for _ in range(2000)]
+    assert len(set(made)) == len(made)
+    for text in made[:50]:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text and parsed.version == 4 and parsed.variant == uuid.RFC_4122
+
+
+# ----- the write path's layout (migration 0006): pending events along (device_id, seq) after the floor
+
+def _acked(db, seqs) -> None:
+    from db.device import device_id
+
+    with db.atomic():
+        db.conn.executemany("UPDATE events SET acked_at = '2026-03-02T08:00:00+07:00' WHERE device_id = ? AND seq = ?",
+                            [(device_id(db), s) for s in seqs])
+
+
+def test_pending_count_follows_acknowledgements_and_the_floor(db):
+    from db.events import acked_floor, advance_acked_floor
+    from sync.state import mark_acked, pending_batch
+
+    base = pending_count(db)
+    with db.atomic():
+        for i in range(6):
+            record_event(db, entity="x", entity_id=str(i), action="a", payload={"i": i})
+    assert pending_count(db) == base + 6
+    batch = pending_batch(db, 1000)
+    assert len(batch) == base + 6
+    mark_acked(db, [e["uuid"] for e in batch[:-3]])
+    assert pending_count(db) == 3
+    assert acked_floor(db) == batch[-4]["seq"]  # the floor moved past the acknowledged run
+    mark_acked(db, [batch[-1]["uuid"]])  # acknowledged out of order: the floor waits for the gap
+    assert pending_count(db) == 2 and acked_floor(db) == batch[-4]["seq"]
+    assert [e["uuid"] for e in pending_batch(db, 10)] == [batch[-3]["uuid"], batch[-2]["uuid"]]
+    mark_acked(db, [batch[-3]["uuid"], batch[-2]["uuid"]])
+    assert pending_count(db) == 0 and acked_floor(db) == batch[-1]["seq"]
+    assert advance_acked_floor(db) == batch[-1]["seq"]
+
+
+def test_a_floor_set_too_low_is_only_slower_never_wrong(db):
+    from db.events import ACKED_FLOOR_KEY
+
+    with db.atomic():
+        for i in range(4):
+            record_event(db, entity="x", entity_id=str(i), action="a", payload={})
+    last = db.execute("SELECT max(seq) FROM events").fetchone()[0]
+    _acked(db, range(1, last - 1))  # acknowledged by hand: the floor was not moved
+    db.execute("DELETE FROM local WHERE key = ?", [ACKED_FLOOR_KEY])
+    assert pending_count(db) == 2 == db.execute("SELECT count(*) FROM events WHERE acked_at IS NULL").fetchone()[0]
+
+
+def test_the_uuid_stays_unique_among_acknowledged_events(db):
+    import sqlite3
+
+    with db.atomic():
+        record_event(db, entity="x", entity_id="1", action="a", payload={})
+    uuid, = db.execute("SELECT uuid FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    _acked(db, [db.execute("SELECT max(seq) FROM events").fetchone()[0]])
+    with pytest.raises(sqlite3.IntegrityError):
+        db.execute("INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload, "
+                   "prev_hash, hash, acked_at) VALUES (?, 'other', 1, 'a', 'x', 'x', '1', 'a', '{}', '', '', 'x')",
+                   [uuid])
+
+
+def test_a_pending_event_writes_no_uuid_or_pending_index(db):
+    """The point of migration 0006: the indexes a pending event touches are the table's key and the
+    timeline's; `EXPLAIN QUERY PLAN` of the lookups the sync makes use them."""
+    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'")}
+    assert "events_pending" not in names and {"events_entity", "events_uuid"} <= names
+    partial = db.execute("SELECT sql FROM sqlite_master WHERE name = 'events_uuid'").fetchone()[0]
+    assert "WHERE acked_at IS NOT NULL" in partial
+    plan = " ".join(r[3] for r in db.execute(
+        "EXPLAIN QUERY PLAN SELECT count(*) FROM events WHERE device_id = ? AND seq > ? AND acked_at IS NULL",
+        ["d", 0]))
+    assert "USING INDEX sqlite_autoindex_events_1" in plan, plan
+    plan = " ".join(r[3] for r in db.execute(
+        "EXPLAIN QUERY PLAN SELECT hash FROM events WHERE uuid = ? AND acked_at IS NOT NULL", ["u"]))
+    assert "events_uuid" in plan, plan
+
+
+def test_migration_0006_keeps_every_event_and_sets_the_floor(tmp_path):
+    """A database made before 0006, with acknowledged and pending events, comes through whole."""
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from db.audit import verify_chain
+    from db.connection import open_database
+    from db.events import acked_floor
+    from db.migrations import migrations
+
+    path = tmp_path / "cu.sqlite3"
+    old = Database(sqlite3.connect(path))
+    migrations.apply(old, stop_before="0006_events_write_path")
+    old.execute("INSERT INTO local(key, value) VALUES ('device_id', 'may-cu')")
+    with old.atomic():
+        for i in range(5):
+            record_event(old, entity="x", entity_id=str(i), action="a", payload={"i": i, "tên": "Đ"}, actor="an")
+    old.execute("UPDATE events SET acked_at = 'x' WHERE seq <= 3")
+    before = old.execute("SELECT * FROM events ORDER BY id").fetchall()
+    old.close()
+
+    db = open_database(path)
+    assert db.execute("SELECT id, uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, "
+                      "hash, acked_at FROM events ORDER BY id").fetchall() == before
+    assert acked_floor(db) == 3 and pending_count(db) == 2
+    assert verify_chain(db).ok
+    db.close()
