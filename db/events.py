@@ -87,12 +87,22 @@ def _orjson_safe(value: object) -> bool:
     return True
 
 
+def canonical_json_bytes(value: object) -> bytes:
+    """canonical_json(value) encoded as UTF-8: what is hashed (orjson writes these bytes directly)."""
+    if orjson is not None and _orjson_safe(value):
+        try:
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # orjson.JSONEncodeError: a key that is not a str, lone surrogates, deep nesting
+            pass
+    return _CANONICAL.encode(value).encode()
+
+
 def canonical_json(value: object) -> str:
     """Sorted keys, no spaces, Vietnamese kept as is: the form events are hashed and stored in."""
     if orjson is not None and _orjson_safe(value):
         try:
-            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
-        except (TypeError, orjson.JSONEncodeError):  # lone surrogates, deep nesting: json decides
+            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
+        except TypeError:
             pass
     return _CANONICAL.encode(value)
 
@@ -105,14 +115,20 @@ def event_hash(prev_hash: str, fields: dict) -> str:
 def _fields_json(event: Event, payload_json: str) -> str:
     """canonical_json of the event's fields, reusing the payload's JSON instead of encoding it again.
 
-    Keys in sorted order, exactly as canonical_json would write them (tests/test_events.py checks it);
-    recording happens on every write, so it must stay cheap.
+    Keys in sorted order, exactly as canonical_json would write them (tests/test_events.py checks it).
     """
+    head, tail = _fields_around_payload(event)
+    return f"{head}{payload_json}{tail}"
+
+
+def _fields_around_payload(event: Event) -> tuple[str, str]:
+    """The canonical fields JSON before and after the payload: record_event hashes head, payload bytes
+    and tail without joining them (recording happens on every write, so it must stay cheap)."""
     dump = encode_basestring  # what canonical_json writes for a str, without the encoder's dispatch
     return (f'{{"action":{dump(event.action)},"actor":{dump(event.actor)},"at":{dump(event.at)},'
             f'"device_id":{dump(event.device_id)},"entity":{dump(event.entity)},'
-            f'"entity_id":{dump(event.entity_id)},"payload":{payload_json},"seq":{event.seq},'
-            f'"uuid":{dump(event.uuid)}}}')
+            f'"entity_id":{dump(event.entity_id)},"payload":',
+            f',"seq":{event.seq},"uuid":{dump(event.uuid)}}}')
 
 
 class Event(NamedTuple):
@@ -129,9 +145,25 @@ class Event(NamedTuple):
     payload: dict
 
 
+_RANDOM_POOL = [b"", 0]  # os.urandom read 64 uuids at a time: one system call instead of one per event
+
+
+def _forget_random_pool() -> None:
+    _RANDOM_POOL[0], _RANDOM_POOL[1] = b"", 0
+
+
+if hasattr(os, "register_at_fork"):  # a forked child must not hand out its parent's uuids
+    os.register_at_fork(after_in_child=_forget_random_pool)
+
+
 def new_event_uuid() -> str:
-    """A random (version 4) UUID as text, the same as str(uuid.uuid4()) without building a UUID object."""
-    raw = bytearray(os.urandom(16))
+    """A random (version 4) UUID as text, as str(uuid.uuid4()) gives, from the same os.urandom bytes."""
+    pool, at = _RANDOM_POOL
+    if at >= len(pool):
+        pool, at = os.urandom(16 * 64), 0
+        _RANDOM_POOL[0] = pool
+    _RANDOM_POOL[1] = at + 16
+    raw = bytearray(pool[at:at + 16])
     raw[6] = raw[6] & 0x0F | 0x40
     raw[8] = raw[8] & 0x3F | 0x80
     h = raw.hex()
@@ -153,10 +185,13 @@ def record_event(db: Database, *, entity: str, entity_id: str, action: str, payl
     moment = (at or datetime.now().astimezone()).isoformat(timespec="seconds")
     event = Event(new_event_uuid(), device, seq, actor or acting_username(), moment,
                   entity, entity_id, action, payload)
-    payload_json = canonical_json(payload)
-    link = hashlib.sha256((prev_hash + _fields_json(event, payload_json)).encode("utf-8")).hexdigest()
+    payload_bytes = canonical_json_bytes(payload)
+    head, tail = _fields_around_payload(event)
+    link = hashlib.sha256(f"{prev_hash}{head}".encode())
+    link.update(payload_bytes)
+    link.update(tail.encode())
     conn.execute(_INSERT, (event.uuid, device, seq, event.actor, moment, entity, entity_id, action,
-                           payload_json, prev_hash, link))
+                           payload_bytes.decode(), prev_hash, link.hexdigest()))
     return event
 
 

@@ -210,3 +210,24 @@ def test_migration_0006_keeps_every_event_and_sets_the_floor(tmp_path):
     assert acked_floor(db) == 3 and pending_count(db) == 2
     assert verify_chain(db).ok
     db.close()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="fork is POSIX only")
+def test_a_forked_process_does_not_repeat_the_parents_uuids():
+    """new_event_uuid reads os.urandom 64 uuids at a time; a child must not inherit the unread rest."""
+    import os
+
+    from db.events import new_event_uuid
+
+    new_event_uuid()  # the pool holds 63 unread uuids now
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.write(write, "".join(new_event_uuid() for _ in range(5)).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    child = os.read(read, 4096).decode()
+    os.close(read)
+    parents = "".join(new_event_uuid() for _ in range(5))
+    assert len(child) == len(parents) == 5 * 36 and child != parents
