@@ -3,11 +3,11 @@
 Events are the sync outbox (pending while `acked_at` is NULL) and the audit trail: each holds the hash
 of the previous event of its device, so a row edited behind the app's back breaks the chain.
 
-Recording runs on every write, so a new event touches three b-trees only: the table, its
-`UNIQUE (device_id, seq)` key and the timeline index (`events_entity`). The uuid index covers
-acknowledged events (other devices' are stored acknowledged), and pending events are found along
-`(device_id, seq)` after the acknowledged floor (`ACKED_FLOOR_KEY`). Migration 0006 and
-bench/bench_sync.py say why.
+Recording runs on every write, so a new event touches two b-trees only: the table and its
+`UNIQUE (device_id, seq)` key. The uuid and timeline indexes (`events_uuid`, `events_entity`) cover
+acknowledged events (other devices' are stored acknowledged; this PC's enter them when the hub
+acknowledges them), and this PC's pending events are found along `(device_id, seq)` after the
+acknowledged floor (`ACKED_FLOOR_KEY`). Migration 0006 and bench/bench_sync.py say why.
 """
 
 from __future__ import annotations
@@ -248,12 +248,40 @@ def own_pending_seqs(db: Database, uuids: set[str] | None = None) -> dict[str, i
     return {u: s for u, s in rows if uuids is None or u in uuids}
 
 
-def events_for(db: Database, entity: str, entity_id: str) -> list[dict]:
-    rows = db.execute(
-        "SELECT uuid, device_id, seq, actor, at, action, payload FROM events "
-        "WHERE entity = ? AND entity_id = ? ORDER BY at, device_id, seq",
-        [entity, entity_id],
-    ).fetchall()
+_TIMELINE_COLUMNS = "uuid, device_id, seq, actor, at, action, payload"
+PendingByEntity = dict[tuple[str, str], list[tuple]]
+
+
+def pending_by_entity(db: Database) -> PendingByEntity:
+    """This PC's pending events grouped by (entity, entity_id), read once: for rebuilding many entities
+    (sync/projection.rebuild_entities) without walking the pending range once per entity."""
+    device = known_device_id(db)
+    grouped: PendingByEntity = {}
+    if device is None:
+        return grouped
+    for row in db.execute(f"SELECT entity, entity_id, {_TIMELINE_COLUMNS} FROM events "
+                          "WHERE device_id = ? AND seq > ? AND acked_at IS NULL", [device, acked_floor(db)]):
+        grouped.setdefault((row[0], row[1]), []).append(row[2:])
+    return grouped
+
+
+def events_for(db: Database, entity: str, entity_id: str, *, pending: PendingByEntity | None = None) -> list[dict]:
+    """An entity's events in the order every PC folds them, `(at, device_id, seq)` (sync/README.md).
+
+    The timeline index holds acknowledged events; this PC's pending ones come from the pending range
+    (or from `pending`, read once by pending_by_entity).
+    """
+    rows = db.execute(f"SELECT {_TIMELINE_COLUMNS} FROM events WHERE entity = ? AND entity_id = ? "
+                      "AND acked_at IS NOT NULL", [entity, entity_id]).fetchall()
+    if pending is not None:
+        rows += pending.get((entity, entity_id), [])
+    else:
+        device = known_device_id(db)
+        if device is not None:
+            rows += db.execute(f"SELECT {_TIMELINE_COLUMNS} FROM events WHERE device_id = ? AND seq > ? "
+                               "AND acked_at IS NULL AND entity = ? AND entity_id = ?",
+                               [device, acked_floor(db), entity, entity_id]).fetchall()
+    rows.sort(key=lambda r: (r[4], r[1], r[2]))
     return [
         {"uuid": r[0], "device_id": r[1], "seq": r[2], "actor": r[3], "at": r[4], "action": r[5],
          "payload": json.loads(r[6])}

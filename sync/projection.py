@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from db.catalog_store import _write as write_procedure
 from db.catalog_store import get_procedure
 from db.device import device_id
-from db.events import canonical_json, events_for, own_pending_seqs
+from db.events import PendingByEntity, canonical_json, events_for, own_pending_seqs, pending_by_entity
 from models.catalog import Procedure
 from models.catalog_plan import _DEADLINE_FIELDS
 from models.dossier_applicant import Applicant
@@ -155,10 +155,10 @@ APPLIERS: dict[str, Applier] = {
 }
 
 
-def rebuild(db: Database, entity: str, entity_id: str) -> int:
+def rebuild(db: Database, entity: str, entity_id: str, *, pending: PendingByEntity | None = None) -> int:
     """Fold one entity's events into its row (inside the caller's transaction); new conflicts found."""
     applier = APPLIERS.get(entity)
-    events = events_for(db, entity, entity_id)
+    events = events_for(db, entity, entity_id, pending=pending)
     if applier is None or not events:
         return 0
     return applier(db, entity_id, events)
@@ -168,8 +168,9 @@ def rebuild_entities(db: Database, touched: set[tuple[str, str]]) -> int:
     """Rebuild every (entity, entity_id) in APPLIERS order (inside the caller's transaction); new conflicts."""
     order = list(APPLIERS)
     conflicts = 0
+    pending = pending_by_entity(db) if len(touched) > 1 else None  # the pending range read once
     for entity, entity_id in sorted(touched, key=lambda t: (order.index(t[0]) if t[0] in order else 99, t)):
-        conflicts += rebuild(db, entity, entity_id)
+        conflicts += rebuild(db, entity, entity_id, pending=pending)
     return conflicts
 
 

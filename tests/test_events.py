@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 import pytest
 from hypothesis import given, settings
@@ -166,20 +167,42 @@ def test_the_uuid_stays_unique_among_acknowledged_events(db):
                    [uuid])
 
 
-def test_a_pending_event_writes_no_uuid_or_pending_index(db):
-    """The point of migration 0006: the indexes a pending event touches are the table's key and the
-    timeline's; `EXPLAIN QUERY PLAN` of the lookups the sync makes use them."""
-    names = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'")}
-    assert "events_pending" not in names and {"events_entity", "events_uuid"} <= names
-    partial = db.execute("SELECT sql FROM sqlite_master WHERE name = 'events_uuid'").fetchone()[0]
-    assert "WHERE acked_at IS NOT NULL" in partial
-    plan = " ".join(r[3] for r in db.execute(
-        "EXPLAIN QUERY PLAN SELECT count(*) FROM events WHERE device_id = ? AND seq > ? AND acked_at IS NULL",
-        ["d", 0]))
-    assert "USING INDEX sqlite_autoindex_events_1" in plan, plan
-    plan = " ".join(r[3] for r in db.execute(
-        "EXPLAIN QUERY PLAN SELECT hash FROM events WHERE uuid = ? AND acked_at IS NOT NULL", ["u"]))
-    assert "events_uuid" in plan, plan
+def test_a_pending_event_writes_only_the_table_and_its_key(db):
+    """The point of migration 0006: the uuid and timeline indexes hold acknowledged events only, and the
+    lookups the sync and the timeline make still use an index (`EXPLAIN QUERY PLAN`)."""
+    rows = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'").fetchall()
+    indexes = dict(rows)
+    assert set(indexes) == {"sqlite_autoindex_events_1", "events_entity", "events_uuid"}
+    assert all("WHERE acked_at IS NOT NULL" in indexes[name] for name in ("events_entity", "events_uuid"))
+
+    def plan(sql: str, params: list) -> str:
+        return " ".join(r[3] for r in db.execute("EXPLAIN QUERY PLAN " + sql, params))
+
+    assert "sqlite_autoindex_events_1" in plan(
+        "SELECT count(*) FROM events WHERE device_id = ? AND seq > ? AND acked_at IS NULL", ["d", 0])
+    assert "events_uuid" in plan("SELECT hash FROM events WHERE uuid = ? AND acked_at IS NOT NULL", ["u"])
+    assert "events_entity" in plan(
+        "SELECT uuid FROM events WHERE entity = ? AND entity_id = ? AND acked_at IS NOT NULL", ["x", "1"])
+
+
+def test_a_timeline_joins_acknowledged_and_pending_events_in_fold_order(db):
+    from db.device import device_id
+    from db.events import events_for, pending_by_entity
+
+    with db.atomic():
+        for i, moment in enumerate(["2026-03-02T10:00:00+07:00", "2026-03-02T08:00:00+07:00",
+                                    "2026-03-02T09:00:00+07:00"]):
+            record_event(db, entity="x", entity_id="A", action=f"a{i}", payload={}, at=datetime.fromisoformat(moment))
+        record_event(db, entity="x", entity_id="B", action="other", payload={})
+    _acked(db, [db.execute("SELECT seq FROM events WHERE action = 'a1'").fetchone()[0]])
+    db.execute("INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, "
+               "hash, acked_at) VALUES ('r1', 'khac', 1, 'b', '2026-03-02T08:30:00+07:00', 'x', 'A', 'remote', "
+               "'{}', '', '', 'x')")
+    expected = ["a1", "remote", "a2", "a0"]
+    assert [e["action"] for e in events_for(db, "x", "A")] == expected
+    assert [e["action"] for e in events_for(db, "x", "A", pending=pending_by_entity(db))] == expected
+    assert {e["device_id"] for e in events_for(db, "x", "A")} == {device_id(db), "khac"}
+    assert [e["action"] for e in events_for(db, "x", "B")] == ["other"]
 
 
 def test_migration_0006_keeps_every_event_and_sets_the_floor(tmp_path):
