@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import heapq
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -12,7 +13,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from db.device import device_id
-from db.events import GENESIS_HASH, canonical_json, event_hash, record_event
+from db.events import GENESIS_HASH, canonical_json, event_at, event_hash, record_event
 from models.errors import UserError
 from models.files import write_through_temp
 from models.roles import AUDIT, EXPORT_PERSONAL, VIEW_FULL_ID, mask_cccd
@@ -89,6 +90,15 @@ def _check_row(device: str, row: tuple, expected_seq: int, previous_hash: str) -
     return None
 
 
+def _events_by_device_and_seq(db: Database) -> Iterator[tuple]:
+    """Every event, ordered by (device_id, seq): the acknowledged ones along their index, merged with the
+    unacknowledged ones (normally this PC's pending few; found by a scan, so a row whose acked_at was
+    cleared behind the app's back is still walked)."""
+    acked = db.execute(f"SELECT {_COLUMNS} FROM events WHERE acked_at IS NOT NULL ORDER BY device_id, seq")
+    pending = db.execute(f"SELECT {_COLUMNS} FROM events WHERE acked_at IS NULL ORDER BY device_id, seq").fetchall()
+    return heapq.merge(acked, pending, key=lambda row: (row[2], row[3]))
+
+
 def verify_chain(db: Database, anchors: dict[str, list] | None = None) -> AuditReport:
     """Walk each device's events by seq and check every link; events synced from other devices too.
 
@@ -100,7 +110,7 @@ def verify_chain(db: Database, anchors: dict[str, list] | None = None) -> AuditR
     me = device_id(db)
     chains: dict[str, DeviceChain] = {}
     expected: dict[str, tuple[int, str]] = {}
-    for row in db.execute(f"SELECT {_COLUMNS} FROM events ORDER BY device_id, seq"):
+    for row in _events_by_device_and_seq(db):
         device = row[2]
         chain = chains.get(device)
         if chain is None:
@@ -121,7 +131,8 @@ def verify_chain(db: Database, anchors: dict[str, list] | None = None) -> AuditR
                                       f"thiếu các sự kiện cuối chuỗi: bản sao lưu gần nhất có đến số {seq}, "
                                       f"dữ liệu chỉ còn đến số {chain.last_seq}")
         else:
-            row = db.execute("SELECT uuid, hash FROM events WHERE device_id = ? AND seq = ?", [device, seq]).fetchone()
+            row = event_at(db, device, seq) or db.execute(  # an unacknowledged row of another device: scan
+                "SELECT uuid, hash FROM events WHERE device_id = ? AND seq = ?", [device, seq]).fetchone()
             if row is not None and row[1] != digest:
                 chain.broken = BrokenLink(device, seq, row[0], "hash",
                                           "sự kiện khác với bản sao lưu gần nhất (chuỗi đã bị viết lại)")

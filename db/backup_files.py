@@ -129,9 +129,18 @@ def change_marker(conn: sqlite3.Connection) -> dict:
 
 def chain_heads(conn: sqlite3.Connection) -> dict[str, list]:
     """Each device's last (seq, hash): lets `audit verify` notice events removed from the end of a chain."""
-    rows = conn.execute("SELECT device_id, seq, hash FROM events e WHERE seq = "
-                        "(SELECT max(seq) FROM events WHERE device_id = e.device_id)").fetchall()
-    return {device: [seq, digest] for device, seq, digest in rows}
+    # Acknowledged events along their index (events_device_seq), the unacknowledged ones (this PC's
+    # pending few) by one scan; the higher seq of the two is the head.
+    heads: dict[str, list] = {}
+    acked = conn.execute("SELECT device_id, max(seq) FROM events WHERE acked_at IS NOT NULL GROUP BY device_id")
+    for device, seq in acked.fetchall():
+        digest = conn.execute("SELECT hash FROM events WHERE device_id = ? AND seq = ? AND acked_at IS NOT NULL",
+                              [device, seq]).fetchone()[0]
+        heads[device] = [seq, digest]
+    for device, seq, digest in conn.execute("SELECT device_id, seq, hash FROM events WHERE acked_at IS NULL"):
+        if device not in heads or seq > heads[device][0]:
+            heads[device] = [seq, digest]
+    return heads
 
 
 def db_unit_code(conn: sqlite3.Connection) -> str | None:

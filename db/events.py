@@ -3,11 +3,11 @@
 Events are the sync outbox (pending while `acked_at` is NULL) and the audit trail: each holds the hash
 of the previous event of its device, so a row edited behind the app's back breaks the chain.
 
-Recording runs on every write, so a new event touches two b-trees only: the table and its
-`UNIQUE (device_id, seq)` key. The uuid and timeline indexes (`events_uuid`, `events_entity`) cover
-acknowledged events (other devices' are stored acknowledged; this PC's enter them when the hub
-acknowledges them), and this PC's pending events are found along `(device_id, seq)` after the
-acknowledged floor (`ACKED_FLOOR_KEY`). Migration 0006 and bench/bench_sync.py say why.
+Recording runs on every write, so a new event touches one b-tree only: the table. Its indexes
+(`events_device_seq`, `events_uuid`, `events_entity`) hold acknowledged events: other devices' are stored
+acknowledged, and this PC's enter them when the hub acknowledges them. This PC's pending events are found
+in the rowid range after the acknowledged floor (`ACKED_FLOOR_KEY`, `PENDING`). Migration 0006 and
+bench/bench_sync.py say why.
 """
 
 from __future__ import annotations
@@ -195,13 +195,27 @@ def record_event(db: Database, *, entity: str, entity_id: str, action: str, payl
     return event
 
 
-_CHAIN_HEAD = "SELECT seq, hash FROM events WHERE device_id = ? ORDER BY seq DESC LIMIT 1"
+# `local`: an events.id up to which every event of this PC is acknowledged. This PC's pending events lie
+# after it (`id > floor`): they are in no index, and a scan of the rowid range from the floor finds them.
+# Advanced by advance_acked_floor in the transactions that acknowledge events or store other devices'.
+ACKED_FLOOR_KEY = "events_acked_floor"
+_FLOOR = f"(SELECT coalesce((SELECT CAST(value AS INTEGER) FROM local WHERE key = '{ACKED_FLOOR_KEY}'), 0))"
+# This PC's pending events, given its device id: what every pending query adds to its WHERE.
+PENDING = f"id > {_FLOOR} AND device_id = ? AND acked_at IS NULL"
+
+# The device's last event: the highest acknowledged one (partial index events_device_seq) or, for this PC,
+# its newest pending one (the newest by id: pending events are numbered in the order they are written).
+_CHAIN_HEAD = (
+    "SELECT seq, hash FROM (SELECT seq, hash FROM events WHERE device_id = ?1 AND acked_at IS NOT NULL "
+    "ORDER BY seq DESC LIMIT 1) UNION ALL SELECT seq, hash FROM (SELECT seq, hash FROM events WHERE "
+    f"id > {_FLOOR} AND device_id = ?1 AND acked_at IS NULL ORDER BY id DESC LIMIT 1) ORDER BY seq DESC LIMIT 1")
 _INSERT = ("INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, "
            "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
-# `local`: a seq of this PC up to which every one of its events is acknowledged (a lower bound: the
-# pending ones are searched after it). Advanced by advance_acked_floor when acknowledgements are written.
-ACKED_FLOOR_KEY = "events_acked_floor"
+
+def chain_head(db: Database, device: str) -> tuple[int, str] | None:
+    """(seq, hash) of the device's last event, or None: where its next event continues the chain."""
+    return db.execute(_CHAIN_HEAD, (device,)).fetchone()
 
 
 def acked_floor(db: Database) -> int:
@@ -210,21 +224,20 @@ def acked_floor(db: Database) -> int:
 
 
 def advance_acked_floor(db: Database) -> int:
-    """Move the floor past the acknowledged run that follows it; inside the transaction that acknowledged
-    them. Acknowledgements are never taken back, so the floor stays true (a restore brings its own)."""
+    """Move the floor up to this PC's first pending event; inside the transaction that acknowledged events
+    or stored other devices' (always acknowledged). An acknowledgement is never taken back, so the floor
+    stays true (a restored database brings its own)."""
     device, floor = known_device_id(db), acked_floor(db)
     if device is None:
         return floor
-    reached = floor
-    for seq, acked in db.execute("SELECT seq, acked_at FROM events WHERE device_id = ? AND seq > ? ORDER BY seq",
-                                 [device, floor]):
-        if acked is None or seq != reached + 1:
-            break
-        reached = seq
-    if reached != floor:
+    first_pending = db.execute(f"SELECT min(id) FROM events WHERE {PENDING}", (device,)).fetchone()[0]
+    reached = first_pending - 1 if first_pending is not None else \
+        db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+    if reached > floor:
         db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
                    "excluded.value", [ACKED_FLOOR_KEY, str(reached)])
-    return reached
+        return reached
+    return floor
 
 
 def pending_count(db: Database) -> int:
@@ -233,19 +246,38 @@ def pending_count(db: Database) -> int:
     device = known_device_id(db)
     if device is None:
         return 0
-    return db.execute("SELECT count(*) FROM events WHERE device_id = ? AND seq > ? AND acked_at IS NULL",
-                      [device, acked_floor(db)]).fetchone()[0]
+    return db.execute(f"SELECT count(*) FROM events WHERE {PENDING}", (device,)).fetchone()[0]
 
 
-def own_pending_seqs(db: Database, uuids: set[str] | None = None) -> dict[str, int]:
-    """uuid -> seq of this PC's pending events (only those named in `uuids`, if given): the uuid index
-    holds acknowledged events only, so pending ones are found along (device_id, seq) from the floor."""
+def own_pending_ids(db: Database, uuids: set[str] | None = None) -> dict[str, int]:
+    """uuid -> events.id of this PC's pending events (only those named in `uuids`, if given): pending
+    events are in no index, so they are found in the rowid range after the floor."""
     device = known_device_id(db)
     if device is None:
         return {}
-    rows = db.execute("SELECT uuid, seq FROM events WHERE device_id = ? AND seq > ? AND acked_at IS NULL",
-                      [device, acked_floor(db)])
-    return {u: s for u, s in rows if uuids is None or u in uuids}
+    rows = db.execute(f"SELECT uuid, id FROM events WHERE {PENDING}", (device,))
+    return {u: i for u, i in rows if uuids is None or u in uuids}
+
+
+def event_at(db: Database, device: str, seq: int, columns: str = "uuid, hash") -> tuple | None:
+    """The device's event number `seq` (acknowledged: by the index; this PC's pending ones: by the range)."""
+    row = db.execute(f"SELECT {columns} FROM events WHERE device_id = ? AND seq = ? AND acked_at IS NOT NULL",
+                     (device, seq)).fetchone()
+    if row is None and device == known_device_id(db):
+        row = db.execute(f"SELECT {columns} FROM events WHERE {PENDING} AND seq = ?", (device, seq)).fetchone()
+    return row
+
+
+def own_events_after(db: Database, seq: int, columns: str) -> list[tuple]:
+    """This PC's events with a seq above `seq` (acknowledged and pending), in seq order; `columns` must
+    start with seq."""
+    device = known_device_id(db)
+    if device is None:
+        return []
+    rows = db.execute(f"SELECT {columns} FROM events WHERE device_id = ? AND seq > ? AND acked_at IS NOT NULL",
+                      (device, seq)).fetchall()
+    rows += db.execute(f"SELECT {columns} FROM events WHERE {PENDING} AND seq > ?", (device, seq)).fetchall()
+    return sorted(rows, key=lambda r: r[0])
 
 
 _TIMELINE_COLUMNS = "uuid, device_id, seq, actor, at, action, payload"
@@ -259,8 +291,7 @@ def pending_by_entity(db: Database) -> PendingByEntity:
     grouped: PendingByEntity = {}
     if device is None:
         return grouped
-    for row in db.execute(f"SELECT entity, entity_id, {_TIMELINE_COLUMNS} FROM events "
-                          "WHERE device_id = ? AND seq > ? AND acked_at IS NULL", [device, acked_floor(db)]):
+    for row in db.execute(f"SELECT entity, entity_id, {_TIMELINE_COLUMNS} FROM events WHERE {PENDING}", (device,)):
         grouped.setdefault((row[0], row[1]), []).append(row[2:])
     return grouped
 
@@ -278,9 +309,8 @@ def events_for(db: Database, entity: str, entity_id: str, *, pending: PendingByE
     else:
         device = known_device_id(db)
         if device is not None:
-            rows += db.execute(f"SELECT {_TIMELINE_COLUMNS} FROM events WHERE device_id = ? AND seq > ? "
-                               "AND acked_at IS NULL AND entity = ? AND entity_id = ?",
-                               [device, acked_floor(db), entity, entity_id]).fetchall()
+            rows += db.execute(f"SELECT {_TIMELINE_COLUMNS} FROM events WHERE {PENDING} AND entity = ? "
+                               "AND entity_id = ?", (device, entity, entity_id)).fetchall()
     rows.sort(key=lambda r: (r[4], r[1], r[2]))
     return [
         {"uuid": r[0], "device_id": r[1], "seq": r[2], "actor": r[3], "at": r[4], "action": r[5],

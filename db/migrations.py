@@ -308,23 +308,23 @@ def accounts(db: Database) -> None:
 
 @migrations(name="0006_events_write_path")
 def events_write_path(db: Database) -> None:
-    """Events that cost a dossier write less: a new (pending) event touches the table and its
-    `(device_id, seq)` key only, two b-trees instead of five.
+    """Events that cost a dossier write less: a new (pending) event writes the table's b-tree only, not
+    five b-trees (the table, its uuid and (device_id, seq) keys, the timeline and pending indexes).
 
-    The uuid and timeline indexes hold acknowledged events: every other device's event is stored
-    acknowledged, and this PC's enter them when the hub acknowledges them. The uuid stays unique where it
-    is looked up (a new event's uuid is random, uuid4). Pending events are this PC's, found along
-    `(device_id, seq)` after the acknowledged floor kept in `local` (db.events.ACKED_FLOOR_KEY), so the
-    pending index goes too. Measured by bench/bench_sync.py.
+    The three indexes hold acknowledged events: every other device's event is stored acknowledged, and
+    this PC's enter them when the hub acknowledges them, so uuid and (device_id, seq) stay unique where
+    they are looked up. This PC's pending events are found in the rowid range after the acknowledged floor
+    kept in `local` (db.events.ACKED_FLOOR_KEY): numbered by record_event under SQLite's write lock, a
+    new event cannot take a number twice. Measured by bench/bench_sync.py.
     """
     columns = ("id, uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, hash, "
                "acked_at")
     db.execute(
         """CREATE TABLE events_new (
             id INTEGER PRIMARY KEY,
-            uuid TEXT NOT NULL,                           -- unique: events_uuid (acknowledged), uuid4 (new)
+            uuid TEXT NOT NULL,                           -- unique among acknowledged events (events_uuid)
             device_id TEXT NOT NULL,
-            seq INTEGER NOT NULL,                         -- per-device sequence number
+            seq INTEGER NOT NULL,                         -- per-device sequence number (events_device_seq)
             actor TEXT NOT NULL,
             at TEXT NOT NULL,                             -- ISO 8601 with offset
             entity TEXT NOT NULL,                         -- 'settings', 'procedure', 'dossier'...
@@ -333,20 +333,21 @@ def events_write_path(db: Database) -> None:
             payload TEXT NOT NULL,                        -- JSON
             prev_hash TEXT NOT NULL,
             hash TEXT NOT NULL,
-            acked_at TEXT,                                -- NULL while the hub has not acknowledged it
-            UNIQUE (device_id, seq)
+            acked_at TEXT                                 -- NULL while the hub has not acknowledged it
         )"""
     )
     db.execute(f"INSERT INTO events_new ({columns}) SELECT {columns} FROM events ORDER BY id")
     db.execute("DROP TABLE events")
     db.execute("ALTER TABLE events_new RENAME TO events")
-    db.execute("CREATE INDEX events_entity ON events(entity, entity_id) WHERE acked_at IS NOT NULL")
-    db.execute("CREATE UNIQUE INDEX events_uuid ON events(uuid) WHERE acked_at IS NOT NULL")
+    acknowledged = "WHERE acked_at IS NOT NULL"
+    db.execute(f"CREATE UNIQUE INDEX events_device_seq ON events(device_id, seq) {acknowledged}")
+    db.execute(f"CREATE UNIQUE INDEX events_uuid ON events(uuid) {acknowledged}")
+    db.execute(f"CREATE INDEX events_entity ON events(entity, entity_id) {acknowledged}")
     device = db.execute("SELECT value FROM local WHERE key = 'device_id'").fetchone()
     if device is not None:
         first_pending, last = db.execute(
-            "SELECT min(CASE WHEN acked_at IS NULL THEN seq END), coalesce(max(seq), 0) FROM events "
-            "WHERE device_id = ?", [device[0]]).fetchone()
+            "SELECT min(CASE WHEN device_id = ? AND acked_at IS NULL THEN id END), coalesce(max(id), 0) "
+            "FROM events", [device[0]]).fetchone()
         floor = first_pending - 1 if first_pending is not None else last
         db.execute("INSERT INTO local(key, value) VALUES ('events_acked_floor', ?) "
                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [str(floor)])

@@ -15,7 +15,15 @@ from sqlite_utils import Database
 from db.catalog_store import _write as write_procedure
 from db.catalog_store import get_procedure
 from db.device import device_id
-from db.events import PendingByEntity, canonical_json, events_for, own_pending_seqs, pending_by_entity
+from db.events import (
+    PendingByEntity,
+    advance_acked_floor,
+    canonical_json,
+    event_at,
+    events_for,
+    own_pending_ids,
+    pending_by_entity,
+)
 from models.catalog import Procedure
 from models.catalog_plan import _DEADLINE_FIELDS
 from models.dossier_applicant import Applicant
@@ -188,10 +196,9 @@ _INSERT = ("INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_
 
 def _known_hash(db: Database, event: dict, me: str) -> tuple | None:
     """The stored hash of an event with this uuid: acknowledged events by the uuid index, this PC's own
-    (pending ones included) by their (device_id, seq)."""
+    (pending ones included) by their number (db.events.event_at)."""
     if event["device_id"] == me:
-        row = db.execute("SELECT uuid, hash FROM events WHERE device_id = ? AND seq = ?",
-                         [me, event["seq"]]).fetchone()
+        row = event_at(db, me, event["seq"])
         if row is not None and row[0] == event["uuid"]:
             return (row[1],)
     return db.execute("SELECT hash FROM events WHERE uuid = ? AND acked_at IS NOT NULL",
@@ -214,7 +221,7 @@ def apply_remote_events(db: Database, events: list[dict], *, cursor: int | None 
                 known = _known_hash(db, event, me)
                 if known is None and event["device_id"] != me:
                     if own_pending is None:  # this PC's pending events are outside the uuid index
-                        own_pending = own_pending_seqs(db)
+                        own_pending = own_pending_ids(db)
                     if event["uuid"] in own_pending:
                         known = ("",)  # a uuid of this PC's event on another device's event
             if known is not None:
@@ -238,6 +245,7 @@ def apply_remote_events(db: Database, events: list[dict], *, cursor: int | None 
             result.new += 1
             touched.add((event["entity"], event["entity_id"]))
         result.conflicts += rebuild_entities(db, touched)
+        advance_acked_floor(db)  # stored acknowledged: the pending range need not cover them
         if cursor is not None:
             save_state(db, cursor=cursor)
     return result

@@ -24,11 +24,14 @@ from sqlite_utils import Database
 from db.device import device_id
 from db.events import (
     GENESIS_HASH,
+    PENDING,
     RENUMBERED_KEY,
-    acked_floor,
     advance_acked_floor,
     canonical_json,
+    chain_head,
+    event_at,
     event_hash,
+    own_events_after,
     record_event,
 )
 from sync.projection import _INSERT, rebuild_entities
@@ -62,15 +65,15 @@ def restored_at(db: Database) -> str | None:
 def acknowledged_floor(db: Database) -> int:
     """The highest seq up to which every event of this PC is acknowledged: the hub and the log agree there."""
     me = device_id(db)
-    first_pending = db.execute("SELECT min(seq) FROM events WHERE device_id = ? AND seq > ? AND acked_at IS NULL",
-                               [me, acked_floor(db)]).fetchone()[0]
+    first_pending = db.execute(f"SELECT min(seq) FROM events WHERE {PENDING}", [me]).fetchone()[0]
     if first_pending is not None:
         return first_pending - 1
     return local_max_seq(db)
 
 
 def local_max_seq(db: Database) -> int:
-    return db.execute("SELECT coalesce(max(seq), 0) FROM events WHERE device_id = ?", [device_id(db)]).fetchone()[0]
+    head = chain_head(db, device_id(db))
+    return head[0] if head else 0
 
 
 def _refuse(message: str) -> RecoveryRefused:
@@ -96,9 +99,8 @@ def merge_own_events(db: Database, fetched: list[dict], *, floor: int, hub_max_s
         hub[event["seq"]] = event
     result = Recovery(hub_max_seq=max([hub_max_seq, *hub]))
     with immediate(db):
-        local = {row[2]: row for row in db.execute(
-            "SELECT id, uuid, seq, prev_hash, hash, acked_at FROM events WHERE device_id = ? AND seq > ? ORDER BY seq",
-            [me, floor])}
+        local = {row[2]: row for row in (r[1:] for r in own_events_after(
+            db, floor, "seq, id, uuid, seq, prev_hash, hash, acked_at"))}
         for seq, event in hub.items():
             row = local.get(seq)
             if row is not None and row[1] == event["uuid"] and row[4] != event["hash"]:
@@ -159,7 +161,7 @@ def _check_links(db: Database, me: str, floor: int, local: dict, moved_seqs: set
     chain = {s: (row[3], row[4]) for s, row in local.items() if s not in moved_seqs}
     chain.update({e["seq"]: (e["prev_hash"], e["hash"]) for e in inserted})
     if floor > 0:
-        below = db.execute("SELECT hash FROM events WHERE device_id = ? AND seq = ?", [me, floor]).fetchone()
+        below = event_at(db, me, floor, "hash")
         if below is not None:
             chain[floor] = ("", below[0])
     else:
@@ -175,8 +177,7 @@ def _renumber(db: Database, me: str, moved: list[tuple]) -> None:
     """Number the moved events after the device's last one, in their order, recomputing the hash chain."""
     if not moved:
         return
-    last = db.execute("SELECT seq, hash FROM events WHERE device_id = ? AND seq > 0 ORDER BY seq DESC LIMIT 1",
-                      [me]).fetchone()
+    last = chain_head(db, me)  # the moved events wait below zero (seq = -id) until renumbered here
     seq, prev = last if last else (0, GENESIS_HASH)
     for row in moved:
         uuid, actor, at, entity, entity_id, action, payload = db.execute(

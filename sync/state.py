@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from db.device import device_id
-from db.events import acked_floor, advance_acked_floor, own_pending_seqs
+from db.events import PENDING, advance_acked_floor, own_pending_ids
 from sync.wire import EVENT_COLUMNS, row_to_wire
 
 
@@ -82,29 +82,29 @@ def immediate(db: Database) -> Iterator[Database]:
         raise
 
 
-# Pending events are this PC's after the acknowledged floor (db.events): a range of (device_id, seq).
-_PENDING = ("FROM events e WHERE e.device_id = ? AND e.seq > ? AND e.acked_at IS NULL AND NOT EXISTS "
+# Pending events are this PC's after the acknowledged floor (db.events.PENDING): a rowid range.
+_PENDING = (f"FROM events e WHERE {PENDING} AND NOT EXISTS "
             "(SELECT 1 FROM sync_rejected r WHERE r.event_uuid = e.uuid)")
 
 
 def pending_batch(db: Database, limit: int) -> list[dict]:
     """This PC's oldest events still to push (refused ones excepted), in the order they were made."""
     rows = db.execute(f"SELECT {', '.join('e.' + c.strip() for c in EVENT_COLUMNS.split(','))} "
-                      f"{_PENDING} ORDER BY e.seq LIMIT ?", [device_id(db), acked_floor(db), limit]).fetchall()
+                      f"{_PENDING} ORDER BY e.seq LIMIT ?", [device_id(db), limit]).fetchall()
     return [row_to_wire(row) for row in rows]
 
 
 def sendable_count(db: Database) -> int:
-    return db.execute(f"SELECT count(*) {_PENDING}", [device_id(db), acked_floor(db)]).fetchone()[0]
+    return db.execute(f"SELECT count(*) {_PENDING}", [device_id(db)]).fetchone()[0]
 
 
 def mark_acked(db: Database, uuids: list[str], at: str | None = None) -> None:
     """Mark this PC's events acknowledged (by uuid, as the hub names them) and move the floor past them."""
     moment = at or now_iso()
     with immediate(db):
-        seqs = own_pending_seqs(db, set(uuids))
-        db.conn.executemany("UPDATE events SET acked_at = ? WHERE device_id = ? AND seq = ? AND acked_at IS NULL",
-                            [(moment, device_id(db), seq) for seq in seqs.values()])
+        ids = own_pending_ids(db, set(uuids))
+        db.conn.executemany("UPDATE events SET acked_at = ? WHERE id = ? AND acked_at IS NULL",
+                            [(moment, event_id) for event_id in ids.values()])
         advance_acked_floor(db)
 
 
@@ -120,8 +120,8 @@ def rejected_events(db: Database) -> list[dict]:
     # Refused events are this PC's pending ones: looked up along (device_id, seq) after the floor.
     rows = db.execute("SELECT r.event_uuid, r.status, r.reason, r.rejected_at, e.entity, e.entity_id, e.action "
                       "FROM sync_rejected r LEFT JOIN (SELECT uuid, entity, entity_id, action FROM events "
-                      "WHERE device_id = ? AND seq > ?) e ON e.uuid = r.event_uuid "
-                      "ORDER BY r.rejected_at", [device_id(db), acked_floor(db)]).fetchall()
+                      f"WHERE {PENDING}) e ON e.uuid = r.event_uuid "
+                      "ORDER BY r.rejected_at", [device_id(db)]).fetchall()
     names = ("uuid", "status", "reason", "rejected_at", "entity", "entity_id", "action")
     return [dict(zip(names, row, strict=True)) for row in rows]
 

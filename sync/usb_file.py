@@ -20,7 +20,7 @@ from sqlite_utils import Database
 
 from db.attachments import attachment_path
 from db.device import device_id
-from db.events import acked_floor, canonical_json
+from db.events import PENDING, canonical_json
 from models.errors import UserError
 from models.roles import SYNC
 from models.session import require
@@ -52,8 +52,8 @@ def export_file(db: Database, data_dir: Path | str, out: Path | str) -> dict:
     state = load_state(db)
     if not state.enrolled or not state.unit_key:
         raise UserError("Máy này chưa đăng ký với máy chủ: chưa có khóa để ký tệp đồng bộ (sync enroll).")
-    rows = db.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE device_id = ? AND seq > ? AND acked_at IS NULL "
-                      "ORDER BY seq", [device_id(db), acked_floor(db)]).fetchall()
+    rows = db.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE {PENDING} ORDER BY seq",
+                      [device_id(db)]).fetchall()
     events = [row_to_wire(row) for row in rows]
     files: dict[str, tuple[str, Path]] = {}
     for event in events:
