@@ -203,18 +203,18 @@ _FLOOR = f"(SELECT coalesce((SELECT CAST(value AS INTEGER) FROM local WHERE key 
 # This PC's pending events, given its device id: what every pending query adds to its WHERE.
 PENDING = f"id > {_FLOOR} AND device_id = ? AND acked_at IS NULL"
 
-# The device's last event: the highest acknowledged one (partial index events_device_seq) or, for this PC,
-# its newest pending one (the newest by id: pending events are numbered in the order they are written).
-_CHAIN_HEAD = (
-    "SELECT seq, hash FROM (SELECT seq, hash FROM events WHERE device_id = ?1 AND acked_at IS NOT NULL "
-    "ORDER BY seq DESC LIMIT 1) UNION ALL SELECT seq, hash FROM (SELECT seq, hash FROM events WHERE "
-    f"id > {_FLOOR} AND device_id = ?1 AND acked_at IS NULL ORDER BY id DESC LIMIT 1) ORDER BY seq DESC LIMIT 1")
+# This PC's last event is its newest row: its events are numbered in the order they are stored (by
+# record_event, and by sync/recovery.py, which stores renumbered events again after the hub's; before
+# migration 0006 recovery renumbered in place, but then recorded its own event, the newest and highest).
+# The rowid walk down from the end stops at once after a write of this PC; after a pull it passes what
+# came in.
+_CHAIN_HEAD = "SELECT seq, hash FROM events WHERE device_id = ? ORDER BY id DESC LIMIT 1"
 _INSERT = ("INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, "
            "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
 def chain_head(db: Database, device: str) -> tuple[int, str] | None:
-    """(seq, hash) of the device's last event, or None: where its next event continues the chain."""
+    """(seq, hash) of this PC's last event, or None: where its next event continues the chain."""
     return db.execute(_CHAIN_HEAD, (device,)).fetchone()
 
 

@@ -132,14 +132,14 @@ def merge_own_events(db: Database, fetched: list[dict], *, floor: int, hub_max_s
         db.conn.executemany("UPDATE events SET acked_at = ? WHERE id = ? AND acked_at IS NULL",
                             [(moment, row[0]) for row in known_rows])
         db.conn.executemany("DELETE FROM sync_rejected WHERE event_uuid = ?", [(u,) for u in pending_known])
+        touched = {(e["entity"], e["entity_id"]) for e in inserted}
+        for row in moved:
+            touched.add(tuple(db.execute("SELECT entity, entity_id FROM events WHERE id = ?", [row[0]]).fetchone()))
         _renumber(db, me, moved)
         advance_acked_floor(db)
         # A refusal for a reused number (409) no longer holds once the event has its new number.
         db.conn.executemany("DELETE FROM sync_rejected WHERE event_uuid = ? AND status = 409",
                             [(row[1],) for row in moved])
-        touched = {(e["entity"], e["entity_id"]) for e in inserted}
-        for row in moved:
-            touched.add(tuple(db.execute("SELECT entity, entity_id FROM events WHERE id = ?", [row[0]]).fetchone()))
         result.conflicts = rebuild_entities(db, touched)
         result.fetched, result.acknowledged, result.renumbered = len(inserted), len(pending_known), len(moved)
         result.note = _note(result, restore, moment)
@@ -174,10 +174,14 @@ def _check_links(db: Database, me: str, floor: int, local: dict, moved_seqs: set
 
 
 def _renumber(db: Database, me: str, moved: list[tuple]) -> None:
-    """Number the moved events after the device's last one, in their order, recomputing the hash chain."""
+    """Number the moved events after the device's last one, in their order, recomputing the hash chain.
+
+    Each is stored again (a new id after the hub's events just stored): this PC's events stay in id order
+    what they are in seq order, which db.events.chain_head relies on.
+    """
     if not moved:
         return
-    last = chain_head(db, me)  # the moved events wait below zero (seq = -id) until renumbered here
+    last = chain_head(db, me)  # the hub's last event: the moved ones wait below zero (seq = -id)
     seq, prev = last if last else (0, GENESIS_HASH)
     for row in moved:
         uuid, actor, at, entity, entity_id, action, payload = db.execute(
@@ -186,7 +190,10 @@ def _renumber(db: Database, me: str, moved: list[tuple]) -> None:
         fields = {"uuid": uuid, "device_id": me, "seq": seq, "actor": actor, "at": at, "entity": entity,
                   "entity_id": entity_id, "action": action, "payload": json.loads(payload)}
         digest = event_hash(prev, fields)
-        db.execute("UPDATE events SET seq = ?, prev_hash = ?, hash = ? WHERE id = ?", [seq, prev, digest, row[0]])
+        db.execute("DELETE FROM events WHERE id = ?", [row[0]])
+        db.execute("INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload, "
+                   "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [uuid, me, seq, actor, at, entity, entity_id, action, payload, prev, digest])
         prev = digest
 
 
