@@ -122,8 +122,8 @@ def _fields_json(event: Event, payload_json: str) -> str:
 
 
 def _fields_around_payload(event: Event) -> tuple[str, str]:
-    """The canonical fields JSON before and after the payload: record_event hashes head, payload bytes
-    and tail without joining them (recording happens on every write, so it must stay cheap)."""
+    """The canonical fields JSON before and after the payload: record_event joins them around the
+    payload's bytes as orjson wrote them (recording happens on every write, so it must stay cheap)."""
     dump = encode_basestring  # what canonical_json writes for a str, without the encoder's dispatch
     return (f'{{"action":{dump(event.action)},"actor":{dump(event.actor)},"at":{dump(event.at)},'
             f'"device_id":{dump(event.device_id)},"entity":{dump(event.entity)},'
@@ -187,11 +187,10 @@ def record_event(db: Database, *, entity: str, entity_id: str, action: str, payl
                   entity, entity_id, action, payload)
     payload_bytes = canonical_json_bytes(payload)
     head, tail = _fields_around_payload(event)
-    link = hashlib.sha256(f"{prev_hash}{head}".encode())
-    link.update(payload_bytes)
-    link.update(tail.encode())
+    # One hash call over the joined bytes: measured cheaper in place than update() per part.
+    link = hashlib.sha256(b"".join((f"{prev_hash}{head}".encode(), payload_bytes, tail.encode()))).hexdigest()
     conn.execute(_INSERT, (event.uuid, device, seq, event.actor, moment, entity, entity_id, action,
-                           payload_bytes.decode(), prev_hash, link.hexdigest()))
+                           payload_bytes.decode(), prev_hash, link))
     return event
 
 
