@@ -12,7 +12,7 @@ from sync_helpers import BASE, dossier_rows, enroll, local_events, move, receive
 from db.connection import database_path
 from db.data_folder import open_data_folder
 from db.device import device_id
-from db.events import pending_count
+from db.events import chain_head, pending_count
 
 
 def _sync(client):
@@ -96,6 +96,11 @@ def test_restored_pc_takes_back_its_events_and_renumbers_the_new_ones(hub, clien
     assert len(renumbered) == report["renumbered"]
     assert min(e["seq"] for e in renumbered) == max(hub_seqs) + 1                # numbered after the hub's
     assert [e["seq"] for e in mine] == list(range(1, len(mine) + 1))
+    # Stored in id order what they are in seq order (renumbered ones stored again after the hub's): the
+    # newest row is the chain head the next event continues (db.events.chain_head).
+    by_id = [row[0] for row in a.db.execute("SELECT seq FROM events WHERE device_id = ? ORDER BY id",
+                                             [device_id(a.db)])]
+    assert by_id == sorted(by_id) and chain_head(a.db, device_id(a.db))[0] == len(mine)
     assert pending_count(a.db) == 0 and pending_count(b.db) == 0
     _assert_hub_holds_each_once(hub, a, b)
 
