@@ -117,7 +117,7 @@ def mark_rejected(db: Database, rejected: list[dict], status: int) -> None:
 
 
 def rejected_events(db: Database) -> list[dict]:
-    # Refused events are this PC's pending ones: looked up along (device_id, seq) after the floor.
+    # Refused events are this PC's pending ones: looked up in the pending range (db.events.PENDING).
     rows = db.execute("SELECT r.event_uuid, r.status, r.reason, r.rejected_at, e.entity, e.entity_id, e.action "
                       "FROM sync_rejected r LEFT JOIN (SELECT uuid, entity, entity_id, action FROM events "
                       f"WHERE {PENDING}) e ON e.uuid = r.event_uuid "
