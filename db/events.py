@@ -87,24 +87,26 @@ def _orjson_safe(value: object) -> bool:
     return True
 
 
-def canonical_json_bytes(value: object) -> bytes:
-    """canonical_json(value) encoded as UTF-8: what is hashed (orjson writes these bytes directly)."""
+def _orjson_bytes(value: object) -> bytes | None:
+    """orjson's canonical bytes of `value`, or None where only json writes the canonical form."""
     if orjson is not None and _orjson_safe(value):
         try:
             return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
         except TypeError:  # orjson.JSONEncodeError: a key that is not a str, lone surrogates, deep nesting
             pass
-    return _CANONICAL.encode(value).encode()
+    return None
+
+
+def canonical_json_bytes(value: object) -> bytes:
+    """canonical_json(value) encoded as UTF-8: what is hashed (orjson writes these bytes directly)."""
+    fast = _orjson_bytes(value)
+    return fast if fast is not None else _CANONICAL.encode(value).encode()
 
 
 def canonical_json(value: object) -> str:
     """Sorted keys, no spaces, Vietnamese kept as is: the form events are hashed and stored in."""
-    if orjson is not None and _orjson_safe(value):
-        try:
-            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode()
-        except TypeError:
-            pass
-    return _CANONICAL.encode(value)
+    fast = _orjson_bytes(value)
+    return fast.decode() if fast is not None else _CANONICAL.encode(value)
 
 
 def event_hash(prev_hash: str, fields: dict) -> str:
