@@ -56,11 +56,6 @@ def _backup_before_migrating(conn: sqlite3.Connection, path: Path) -> None:
         target.close()
 
 
-def _is_sqlite_file(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return handle.read(16) == b"SQLite format 3\x00"
-
-
 def open_database(path: Path) -> Database:
     """Open (creating if needed) the database at `path`, migrated to this version's schema."""
     path = Path(path)
@@ -70,10 +65,13 @@ def open_database(path: Path) -> Database:
         if existed:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as error:
-        if existed and _is_sqlite_file(path):  # a damaged schema: said as the start-up check says it
-            from db.backup_files import check_database
+        from db.backup_files import SQLITE_MAGIC, check_database
 
-            check_database(path)
+        if existed:
+            with open(path, "rb") as handle:
+                sqlite_file = handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+            if sqlite_file:
+                check_database(path)  # a damaged schema: said as the start-up check says it, with what to do
         raise UserError(f"Không mở được cơ sở dữ liệu {path}: tệp hỏng hoặc không phải SQLite ({error}).") from None
     try:
         check_schema_not_newer(conn)

@@ -114,18 +114,10 @@ def event_hash(prev_hash: str, fields: dict) -> str:
     return hashlib.sha256((prev_hash + canonical_json(fields)).encode("utf-8")).hexdigest()
 
 
-def _fields_json(event: Event, payload_json: str) -> str:
-    """canonical_json of the event's fields, reusing the payload's JSON instead of encoding it again.
-
-    Keys in sorted order, exactly as canonical_json would write them (tests/test_events.py checks it).
-    """
-    head, tail = _fields_around_payload(event)
-    return f"{head}{payload_json}{tail}"
-
-
 def _fields_around_payload(event: Event) -> tuple[str, str]:
-    """The canonical fields JSON before and after the payload: record_event joins them around the
-    payload's bytes as orjson wrote them (recording happens on every write, so it must stay cheap)."""
+    """canonical_json of the event's fields before and after the payload, keys in sorted order exactly as
+    canonical_json writes them (tests/test_events.py checks it): record_event joins them around the
+    payload's bytes instead of encoding the payload again (it runs on every write)."""
     dump = encode_basestring  # what canonical_json writes for a str, without the encoder's dispatch
     return (f'{{"action":{dump(event.action)},"actor":{dump(event.actor)},"at":{dump(event.at)},'
             f'"device_id":{dump(event.device_id)},"entity":{dump(event.entity)},'
@@ -182,7 +174,7 @@ def record_event(db: Database, *, entity: str, entity_id: str, action: str, payl
     if not conn.in_transaction:
         raise RuntimeError("record_event must run inside the transaction of the change it records")
     device = device_id(db)
-    last = conn.execute(_CHAIN_HEAD, (device,)).fetchone()
+    last = conn.execute(_CHAIN_HEAD, (device,)).fetchone()  # chain_head, without asking the device again
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
     moment = (at or datetime.now().astimezone()).isoformat(timespec="seconds")
     event = Event(new_event_uuid(), device, seq, actor or acting_username(), moment,
@@ -191,7 +183,7 @@ def record_event(db: Database, *, entity: str, entity_id: str, action: str, payl
     head, tail = _fields_around_payload(event)
     # One hash call over the joined bytes: measured cheaper in place than update() per part.
     link = hashlib.sha256(b"".join((f"{prev_hash}{head}".encode(), payload_bytes, tail.encode()))).hexdigest()
-    conn.execute(_INSERT, (event.uuid, device, seq, event.actor, moment, entity, entity_id, action,
+    conn.execute(INSERT_EVENT, (event.uuid, device, seq, event.actor, moment, entity, entity_id, action,
                            payload_bytes.decode(), prev_hash, link))
     return event
 
@@ -210,13 +202,14 @@ PENDING = f"id > {_FLOOR} AND device_id = ? AND acked_at IS NULL"
 # The rowid walk down from the end stops at once after a write of this PC; after a pull it passes what
 # came in.
 _CHAIN_HEAD = "SELECT seq, hash FROM events WHERE device_id = ? ORDER BY id DESC LIMIT 1"
-_INSERT = ("INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, "
+INSERT_EVENT = ("INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, "
            "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
-def chain_head(db: Database, device: str) -> tuple[int, str] | None:
+def chain_head(db: Database) -> tuple[int, str] | None:
     """(seq, hash) of this PC's last event, or None: where its next event continues the chain."""
-    return db.execute(_CHAIN_HEAD, (device,)).fetchone()
+    device = known_device_id(db)
+    return db.execute(_CHAIN_HEAD, (device,)).fetchone() if device is not None else None
 
 
 def acked_floor(db: Database) -> int:
@@ -270,15 +263,14 @@ def event_at(db: Database, device: str, seq: int, columns: str = "uuid, hash") -
 
 
 def own_events_after(db: Database, seq: int, columns: str) -> list[tuple]:
-    """This PC's events with a seq above `seq` (acknowledged and pending), in seq order; `columns` must
-    start with seq."""
+    """`columns` of this PC's events with a seq above `seq` (acknowledged and pending), in seq order."""
     device = known_device_id(db)
     if device is None:
         return []
-    rows = db.execute(f"SELECT {columns} FROM events WHERE device_id = ? AND seq > ? AND acked_at IS NOT NULL",
+    rows = db.execute(f"SELECT seq, {columns} FROM events WHERE device_id = ? AND seq > ? AND acked_at IS NOT NULL",
                       (device, seq)).fetchall()
-    rows += db.execute(f"SELECT {columns} FROM events WHERE {PENDING} AND seq > ?", (device, seq)).fetchall()
-    return sorted(rows, key=lambda r: r[0])
+    rows += db.execute(f"SELECT seq, {columns} FROM events WHERE {PENDING} AND seq > ?", (device, seq)).fetchall()
+    return [row[1:] for row in sorted(rows, key=lambda r: r[0])]
 
 
 _TIMELINE_COLUMNS = "uuid, device_id, seq, actor, at, action, payload"

@@ -24,6 +24,7 @@ from sqlite_utils import Database
 from db.device import device_id
 from db.events import (
     GENESIS_HASH,
+    INSERT_EVENT,
     PENDING,
     RENUMBERED_KEY,
     advance_acked_floor,
@@ -72,7 +73,7 @@ def acknowledged_floor(db: Database) -> int:
 
 
 def local_max_seq(db: Database) -> int:
-    head = chain_head(db, device_id(db))
+    head = chain_head(db)
     return head[0] if head else 0
 
 
@@ -99,8 +100,7 @@ def merge_own_events(db: Database, fetched: list[dict], *, floor: int, hub_max_s
         hub[event["seq"]] = event
     result = Recovery(hub_max_seq=max([hub_max_seq, *hub]))
     with immediate(db):
-        local = {row[2]: row for row in (r[1:] for r in own_events_after(
-            db, floor, "seq, id, uuid, seq, prev_hash, hash, acked_at"))}
+        local = {row[2]: row for row in own_events_after(db, floor, "id, uuid, seq, prev_hash, hash, acked_at")}
         for seq, event in hub.items():
             row = local.get(seq)
             if row is not None and row[1] == event["uuid"] and row[4] != event["hash"]:
@@ -181,7 +181,7 @@ def _renumber(db: Database, me: str, moved: list[tuple]) -> None:
     """
     if not moved:
         return
-    last = chain_head(db, me)  # the hub's last event: the moved ones wait below zero (seq = -id)
+    last = chain_head(db)  # the hub's last event: the moved ones wait below zero (seq = -id)
     seq, prev = last if last else (0, GENESIS_HASH)
     for row in moved:
         uuid, actor, at, entity, entity_id, action, payload = db.execute(
@@ -191,9 +191,7 @@ def _renumber(db: Database, me: str, moved: list[tuple]) -> None:
                   "entity_id": entity_id, "action": action, "payload": json.loads(payload)}
         digest = event_hash(prev, fields)
         db.execute("DELETE FROM events WHERE id = ?", [row[0]])
-        db.execute("INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload, "
-                   "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                   [uuid, me, seq, actor, at, entity, entity_id, action, payload, prev, digest])
+        db.execute(INSERT_EVENT, [uuid, me, seq, actor, at, entity, entity_id, action, payload, prev, digest])
         prev = digest
 
 

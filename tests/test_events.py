@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import datetime
 
 import pytest
@@ -61,13 +62,14 @@ def test_canonical_json_is_stable_and_keeps_vietnamese():
 
 def test_fast_field_encoding_matches_canonical_json(db):
     """record_event builds the hashed JSON by hand; it must equal canonical_json of the same fields."""
-    from db.events import Event, _fields_json
+    from db.events import Event, _fields_around_payload
 
     payload = {"tên": "Nguyễn \"Văn\" <An>", "n": 3, "list": [1, {"b": 2, "a": None}]}
     event = Event("u-1", "d-1", 7, "chị Hà", "2026-02-13T10:00:00+07:00", "dossier", "x\\y", "move", payload)
     fields = {"uuid": "u-1", "device_id": "d-1", "seq": 7, "actor": "chị Hà", "at": "2026-02-13T10:00:00+07:00",
               "entity": "dossier", "entity_id": "x\\y", "action": "move", "payload": payload}
-    assert _fields_json(event, canonical_json(payload)) == canonical_json(fields)
+    head, tail = _fields_around_payload(event)
+    assert head + canonical_json(payload) + tail == canonical_json(fields)
 
 
 # ----- the canonical form: orjson where it writes what json writes, json elsewhere
@@ -101,9 +103,9 @@ def test_orjson_is_used_for_plain_payloads_and_not_for_small_floats():
     assert _orjson_safe({"a": [1, "b", None, True, 5.0, {"c": 0.5}], "d": 0.0})
     assert not _orjson_safe({"a": [{"c": 1e-5}]})
     assert not _orjson_safe({"a": float("nan")})
-    assert not _orjson_safe({"when": __import__("datetime").date(2026, 1, 1)})  # json refuses it; so must we
+    assert not _orjson_safe({"when": datetime(2026, 1, 1).date()})  # json refuses it; so must we
     with pytest.raises(TypeError):
-        canonical_json({"when": __import__("datetime").date(2026, 1, 1)})
+        canonical_json({"when": datetime(2026, 1, 1).date()})
 
 
 def test_new_event_uuids_are_version_4_and_distinct():
@@ -251,11 +253,9 @@ def test_migration_0006_keeps_every_event_and_sets_the_floor(tmp_path):
     db.close()
 
 
-@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="fork is POSIX only")
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
 def test_a_forked_process_does_not_repeat_the_parents_uuids():
     """new_event_uuid reads os.urandom 64 uuids at a time; a child must not inherit the unread rest."""
-    import os
-
     from db.events import new_event_uuid
 
     new_event_uuid()  # the pool holds 63 unread uuids now
