@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -11,6 +13,33 @@ from sqlite_utils import Database
 from db.migrations import MIGRATION_SET, migrations
 from models.app_info import DATABASE_FILE_NAME
 from models.errors import SchemaTooNewError, UserError
+
+
+class MotCuaDatabase(Database):
+    """sqlite-utils' Database whose outermost transaction starts with BEGIN IMMEDIATE.
+
+    A deferred transaction that reads and then writes cannot wait for another writer in WAL mode: SQLite
+    answers SQLITE_BUSY at once (its snapshot is stale) and the busy timeout never applies. Taking the
+    write lock at BEGIN makes every concurrent writer (another process, the GUI, auto-sync, auto-backup)
+    wait its turn for up to busy_timeout instead. Nested blocks stay savepoints, as in sqlite-utils, and
+    sqlite-utils' own writes (insert, upsert, ...) go through this method too.
+    """
+
+    @contextlib.contextmanager
+    def atomic(self) -> Iterator[Database]:
+        if self.conn.in_transaction:
+            with super().atomic():
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            with super().atomic():  # a savepoint inside the immediate transaction
+                yield self
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
 
 
 def database_path(data_dir: Path) -> Path:
@@ -61,7 +90,9 @@ def open_database(path: Path) -> Database:
     path = Path(path)
     existed = path.exists() and path.stat().st_size > 0
     try:
-        conn = sqlite3.connect(path, timeout=15)
+        # isolation_level=None: no implicit deferred BEGIN from Python's sqlite3; every write transaction
+        # is an explicit one (MotCuaDatabase.atomic, BEGIN IMMEDIATE) or a single autocommit statement.
+        conn = sqlite3.connect(path, timeout=15, isolation_level=None)
         if existed:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.DatabaseError as error:
@@ -78,7 +109,7 @@ def open_database(path: Path) -> Database:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA busy_timeout=15000")
-        db = Database(conn)
+        db = MotCuaDatabase(conn)
         pending = migrations.pending(db)
         if pending and existed and _applied_names(conn):
             _backup_before_migrating(conn, path)
