@@ -10,6 +10,7 @@ from models.catalog import Procedure
 from models.catalog_import import HEADERS
 from models.errors import UserError
 from models.files import write_through_temp
+from models.sheet_cells import csv_row, make_inert
 
 # (column key, header, width in characters): the importer's first header of each key.
 COLUMNS = [
@@ -41,7 +42,7 @@ def _write_csv(procedures: Iterable[Procedure], target: Path) -> None:
     with open(target, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow([header for _, header, _ in COLUMNS])
-        writer.writerows(procedure_cells(p) for p in procedures)
+        writer.writerows(csv_row(procedure_cells(p)) for p in procedures)  # =, +, -, @ stay text
 
 
 def _write_xlsx(procedures: Iterable[Procedure], target: Path) -> None:
@@ -66,6 +67,7 @@ def _write_xlsx(procedures: Iterable[Procedure], target: Path) -> None:
     for index, (_, _, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
+    make_inert(workbook)
     workbook.save(target)
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from models.catalog import Procedure
 from models.deadline_text import parse_deadline
 from models.errors import UserError
+from models.sheet_cells import from_csv_cell
 from models.table_file import HEADER_ROWS_SCANNED, MAX_FILE_BYTES, csv_table, read_regular_file, xlsx_table
 from models.text import clean_text, fold
 
@@ -155,7 +156,7 @@ def _cell_text(value: object, key: str) -> str:
         return str(int(value))
     if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y")
-    return clean_text(value)
+    return from_csv_cell(clean_text(value))  # an exported '=... (models.sheet_cells) reads back as =...
 
 
 def _file_row(number: int, cells: dict[str, str]) -> FileRow:

@@ -13,6 +13,7 @@ from models.logbook import COLUMNS as LOGBOOK_COLUMNS
 from models.logbook import LOGBOOK_TITLE, MOMENT_KEYS, LogbookLine
 from models.report import FIELD_COLUMNS, REPORT_TITLE, Report, column_value, field_label, month_label
 from models.settings import UnitSettings
+from models.sheet_cells import make_inert
 from models.text import clean_text
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -193,6 +194,7 @@ def _save(workbook, path: Path | str) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise UserError(f"Tệp Excel phải có đuôi .xlsx: '{path.name}'.")
+    make_inert(workbook)  # a unit name "=HYPERLINK(...)" in the header stays text, as every other cell
     write_through_temp(path, workbook.save)
     return path
 
