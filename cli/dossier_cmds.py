@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli.context import Context, parse_day, parse_moment
+from cli.context import MAX_OFFSET, Context, bounded_int, parse_day, parse_moment
 from db.attachments import ATTACHMENT_KINDS, attach_file
 from db.dossier_queries import count_dossiers, get_dossier, list_dossiers
 from db.dossier_rules import DossierRules, load_dossier_rules, save_dossier_rules
@@ -35,7 +35,7 @@ def register(subparsers, parents) -> None:
     receive.add_argument("--due-at", metavar="THỜI_ĐIỂM", help="hạn trả (bắt buộc khi thủ tục chưa rõ thời hạn)")
     receive.add_argument("--paper", action="append", default=[], metavar="TÊN|LOẠI|SỐ",
                          help="giấy tờ nhận: 'tên|ban_chinh|1' (lặp lại cho nhiều giấy tờ)")
-    receive.add_argument("--sets", type=int, default=1, help="số bộ hồ sơ (mặc định 1)")
+    receive.add_argument("--sets", type=bounded_int(1, 1000), default=1, help="số bộ hồ sơ (mặc định 1)")
     receive.add_argument("--note", default="", help="ghi chú")
     receive.add_argument("--logbook", default="", help="quyển số/số thứ tự trong sổ theo dõi")
     receive.add_argument("--linked", default="", metavar="MÃ2,MÃ3", help="thủ tục liên thông đi kèm")
@@ -57,7 +57,7 @@ def register(subparsers, parents) -> None:
     listing.add_argument("--due-this-week", action="store_true", help="chỉ hồ sơ đến hạn tuần này")
     listing.add_argument("--search", help="tìm theo mã, họ tên, số căn cước, số điện thoại")
     listing.add_argument("--limit", type=int, default=100, help="số dòng (mặc định 100)")
-    listing.add_argument("--offset", type=int, default=0, help="bỏ qua N dòng đầu")
+    listing.add_argument("--offset", type=bounded_int(0, MAX_OFFSET), default=0, help="bỏ qua N dòng đầu")
     listing.add_argument("--count", action="store_true", help="chỉ in số hồ sơ khớp")
     listing.set_defaults(handler=cmd_list)
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from cli.context import Context, parse_day, parse_moment
+from cli.context import Context, bounded_int, parse_day, parse_moment
 from db.calendar_store import list_overrides, load_calendar, remove_override, set_override
 from db.data_folder import mark_first_run_done
 from db.device import set_station_number, station_number
 from db.settings_store import load_settings, update_settings
 from models.app_info import VERSION
+from models.deadline_text import check_deadline
+from models.dossier_clock import EARLIEST_YEAR, LATEST_YEAR
 from models.errors import UserError
 
 _SETTING_OPTIONS = {
@@ -52,7 +54,7 @@ def register(subparsers, parents) -> None:
     remove.add_argument("day", metavar="NGÀY")
     remove.set_defaults(handler=cmd_calendar_remove)
     listing = calendar_sub.add_parser("list", parents=parents, help="ngày nghỉ lễ và ngày của đơn vị")
-    listing.add_argument("--year", type=int, help="năm (mặc định: chỉ các ngày đơn vị thêm)")
+    listing.add_argument("--year", type=bounded_int(EARLIEST_YEAR, LATEST_YEAR), help="năm (mặc định: chỉ các ngày đơn vị thêm)")
     listing.set_defaults(handler=cmd_calendar_list)
     due = calendar_sub.add_parser("due", parents=parents, help="tính hạn trả từ một thời điểm")
     due.add_argument("--from", dest="start", required=True, metavar="THỜI_ĐIỂM")
@@ -153,10 +155,12 @@ def cmd_calendar_due(context: Context) -> int:
     calendar = load_calendar(context.db)
     start = parse_moment(context.args.start)
     if context.args.same_day:
-        due = calendar.due_at(start, 1, "same_day")
+        value, unit = None, "same_day"
     elif context.args.hours is not None:
-        due = calendar.due_at(start, context.args.hours, "working_hours")
+        value, unit = context.args.hours, "working_hours"
     else:
-        due = calendar.due_at(start, context.args.days, "working_days")
+        value, unit = context.args.days, "working_days"
+    value, unit = check_deadline(value, unit)  # the catalog's bounds: > 0, finite, at most 3650
+    due = calendar.due_at(start, value, unit)
     context.emit({"from": start, "due_at": due}, f"Hạn trả: {due:%H:%M %d/%m/%Y}")
     return 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli.context import Context
+from cli.context import Context, bounded_int
 from models.errors import UserError
 
 
@@ -15,7 +15,7 @@ def register(subparsers, parents) -> None:
     sub = hub.add_subparsers(dest="action", metavar="VIỆC")
     serve = sub.add_parser("serve", parents=parents, help="chạy máy chủ đồng bộ")
     serve.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8765, help="cổng (mặc định 8765)")
+    serve.add_argument("--port", type=bounded_int(1, 65535), default=8765, help="cổng (mặc định 8765)")
     serve.set_defaults(handler=cmd_serve)
     enroll = sub.add_parser("enroll", parents=parents, help="tạo mã đăng ký cho một máy của đơn vị")
     enroll.add_argument("--unit-code", required=True, help="mã đơn vị, ví dụ 000.17.22.H56")

@@ -91,8 +91,27 @@ def build_parser() -> VietnameseParser:
     return parser
 
 
+def _unexpected(context: Context, error: BaseException) -> int:
+    """One line on stderr for an error nobody foresaw; the traceback goes to the data folder's log."""
+    from services.error_log import log_unexpected
+
+    try:
+        data_dir = context.data_dir
+    except Exception:  # noqa: BLE001 - no folder to log in (Qt missing, bad path): the line still prints
+        data_dir = None
+    where = log_unexpected(data_dir, error, " ".join(str(getattr(context.args, k, "")) for k in ("command",)))
+    tail = f" Chi tiết đã ghi vào {where}." if where else ""
+    fail(f"Lỗi không mong đợi ({type(error).__name__}); lệnh đã dừng.{tail} Hãy báo cho người quản trị.")
+    return 1
+
+
 def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> int | None:
     """Run a command line; None when no command was given (the caller opens the GUI)."""
+    for position, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 reach Python as lone surrogates
+            return fail(f"Tham số thứ {position} không phải văn bản UTF-8 hợp lệ (có byte lạ). Hãy gõ lại.")
     parser = build_parser()
     args = parser.parse_args(list(argv))
     if not args.command:
@@ -113,7 +132,14 @@ def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> in
             return fail("Cơ sở dữ liệu đang bận (một chương trình khác đang ghi). Hãy thử lại sau.")
         if "disk" in str(error) and "full" in str(error):
             return fail("Ổ đĩa đã đầy: không ghi được dữ liệu. Không có gì bị thay đổi.")
-        raise
+        return _unexpected(context, error)
+    except KeyboardInterrupt:
+        fail("Đã dừng theo yêu cầu (Ctrl+C).")
+        return 130
+    except BrokenPipeError:
+        raise  # the reader of our output went away (| head): main() ends quietly
+    except Exception as error:  # noqa: BLE001 - the last net: one line on screen, the traceback in the log
+        return _unexpected(context, error)
     finally:
         context.close()
         sign_out()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli.context import Context
+from cli.context import Context, bounded_int
 from models.errors import UserError
 
 
@@ -14,7 +14,7 @@ def register(subparsers, parents) -> None:
     enroll.add_argument("--token", required=True, metavar="MÃ", help="mã đăng ký do 'hub enroll' in ra")
     enroll.set_defaults(handler=cmd_enroll)
     run = sub.add_parser("run", parents=parents, help="đồng bộ ngay: gửi rồi nhận (mã thoát 0 khi đã gửi hết)")
-    run.add_argument("--attempts", type=int, default=5, help="số lần thử khi mất mạng (mặc định 5)")
+    run.add_argument("--attempts", type=bounded_int(1, 1000), default=5, help="số lần thử khi mất mạng (mặc định 5)")
     run.set_defaults(handler=cmd_run)
     status = sub.add_parser("status", parents=parents, help="số sự kiện chờ, lần đồng bộ cuối, lỗi cuối")
     status.set_defaults(handler=cmd_status)

@@ -22,7 +22,7 @@ from models.dossier_clock import local_naive, now_local
 from models.errors import UserError
 from models.roles import EDIT_SETTINGS, MANAGE_ACCOUNTS, check_role, role_label
 from models.session import User, acting_as, require, require_signed_in
-from models.text import clean_text
+from models.text import MAX_SHORT_TEXT, check_length, clean_text
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 SALT_BYTES = 16
@@ -203,6 +203,7 @@ def _record(db: Database, username: str, action: str, payload: dict, actor: str 
 
 def _insert(db: Database, username: str, password: str, role: str, full_name: str, *, must_change: bool,
             now: datetime) -> Account:
+    full_name = check_length(full_name, MAX_SHORT_TEXT, "Họ tên")  # the first admin's too
     db.execute("INSERT INTO users (username, full_name, role, password_hash, must_change_password, created_at, "
                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                [username, full_name, role, hash_password(password), int(must_change), iso(now), iso(now)])
@@ -216,7 +217,7 @@ def create_user(db: Database, username: str, password: str, role: str, full_name
     require(MANAGE_ACCOUNTS, "tạo tài khoản")
     name, role = check_username(username), check_role(role)
     check_password_rules(password)
-    full_name = clean_text(full_name)
+    full_name = check_length(clean_text(full_name), MAX_SHORT_TEXT, "Họ tên")
     now = local_naive(now) if now else now_local()
     with db.atomic():
         if _find(db, name) is not None:

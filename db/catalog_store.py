@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from db.events import record_event
-from models.catalog import ONLINE_LEVELS, Procedure
+from models.catalog import ONLINE_LEVELS, Procedure, check_procedure_texts
 from models.catalog_import import read_catalog_file, url_problem
 from models.catalog_plan import ADDED, RETIRED, ImportPlan, changed_fields, make_plan
 from models.deadline_text import check_deadline, parse_deadline
@@ -17,7 +17,7 @@ from models.errors import UserError
 from models.resources import resource_path
 from models.roles import EDIT_CATALOG
 from models.session import require, system_work
-from models.text import clean_text, fold
+from models.text import clean_text, fold, search_words
 
 SAMPLE_CATALOG = "sample_catalog.csv"
 _COLUMNS = ("code", "name", "field", "deadline_text", "deadline_value", "deadline_unit",
@@ -54,7 +54,7 @@ def list_procedures(db: Database, *, active_only: bool = True, search: str | Non
     if fields:
         where.append(f"field IN ({', '.join('?' for _ in fields)})")
         params.extend(clean_text(f) for f in fields)
-    for word in fold(search or "").split():
+    for word in search_words(search or ""):
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append("search_text LIKE ? ESCAPE '\\'")
         params.append(f"%{escaped}%")
@@ -121,6 +121,7 @@ def normalise_procedure(procedure: Procedure) -> Procedure:
     """
     texts = {name: clean_text(getattr(procedure, name))
              for name in ("code", "name", "field", "deadline_text", "fees", "online_level", "own_url")}
+    check_procedure_texts(texts)
     if not texts["code"]:
         raise UserError("Mã thủ tục không được để trống.")
     if not texts["name"]:

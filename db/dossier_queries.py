@@ -15,7 +15,7 @@ from models.dossier_clock import day_bounds, now_local, week_bounds
 from models.errors import UserError
 from models.roles import VIEW_DOSSIERS, VIEW_FULL_ID, mask_cccd
 from models.session import can, require
-from models.text import clean_text, fold
+from models.text import clean_text, search_words
 
 _COLUMNS = ("id", "uuid", "code", "group_id", "procedure_code", "procedure_name", "field", "deadline_text",
             "deadline_value", "deadline_unit", "channel", "state", "applicant_name", "organisation", "cccd",
@@ -133,7 +133,7 @@ def _like(term: str) -> str:
 def search_terms(text: str | None) -> list[str]:
     """Folded words of a search; '+84…' becomes '0…' as phones are stored."""
     terms = []
-    for term in fold(text or "").split():
+    for term in search_words(text or ""):
         if re.fullmatch(r"\+84\d*", term):
             term = "0" + term[3:]
         terms.append(term)

@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from db.events import record_event
 from models.dossier_forms import DEFAULT_FORM_SET
 from models.dossier_forms import form_set as find_form_set
-from models.text import clean_text
+from models.text import MAX_LONG_TEXT, check_length, clean_text
 
 _KEY = "dossier_rules"
 
@@ -48,7 +48,8 @@ def save_dossier_rules(db: Database, rules: DossierRules, actor: str | None = No
 
     require(EDIT_SETTINGS, "sửa quy tắc hồ sơ của đơn vị")
     rules = DossierRules(restart_full_time_on_resume=bool(rules.restart_full_time_on_resume),
-                         form_set=clean_text(rules.form_set), result_place=clean_text(rules.result_place))
+                         form_set=clean_text(rules.form_set),
+                         result_place=check_length(clean_text(rules.result_place), MAX_LONG_TEXT, "Nơi trả kết quả"))
     rules.validate()
     data = asdict(rules)
     with db.atomic():

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from models.catalog import Procedure
+from models.catalog import Procedure, check_procedure_texts
 from models.deadline_text import parse_deadline
 from models.errors import UserError
 from models.sheet_cells import from_csv_cell
@@ -162,6 +162,10 @@ def _cell_text(value: object, key: str) -> str:
 def _file_row(number: int, cells: dict[str, str]) -> FileRow:
     code, name = cells.get("code", ""), cells.get("name", "")
     problems = []
+    try:
+        check_procedure_texts(cells)
+    except UserError as error:
+        problems.append(str(error).rstrip("."))
     if not code:
         problems.append("Thiếu mã thủ tục")
     if not name:

@@ -21,7 +21,10 @@ def write_through_temp(path: Path | str, write: Callable[[Path], Result]) -> Res
     path = Path(path)
     if not path.parent.is_dir():
         raise UserError(f"Thư mục {path.parent} không tồn tại.")
-    handle, temporary = tempfile.mkstemp(prefix=".motcua-", suffix=path.suffix, dir=path.parent)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".motcua-", suffix=path.suffix, dir=path.parent)
+    except OSError as error:  # a folder we cannot write in (/proc, read-only media, no permission)
+        raise UserError(f"Không ghi được vào thư mục {path.parent}: {error.strerror or error}.") from None
     os.close(handle)
     try:
         result = write(Path(temporary))

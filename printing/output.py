@@ -52,6 +52,8 @@ def check_output(out: Path | str | BinaryIO) -> Path | None:
     target = Path(out)
     if target.is_dir():
         raise UserError(f"'{target}' là một thư mục; hãy chọn tên tệp PDF để lưu.")
+    if target.suffix.lower() != ".pdf":  # a PDF under another name would be opened by the wrong program
+        raise UserError(f"Tệp in phải có đuôi .pdf, không phải '{target.name}'.")
     folder = target.parent
     if not folder.is_dir():
         raise UserError(f"Thư mục '{folder}' không tồn tại; hãy chọn nơi lưu khác.")
