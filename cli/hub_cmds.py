@@ -32,7 +32,10 @@ def _hub_dir(context: Context) -> Path:
     given = getattr(context.args, "data_dir", None)
     if not given:
         raise UserError("Lệnh hub cần --data-dir THƯ_MỤC (thư mục dữ liệu của máy chủ).")
-    return Path(given)
+    folder = Path(given)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"Đường dẫn {folder} là một tệp, không phải thư mục dữ liệu của máy chủ.")
+    return folder
 
 
 def _hub_module(name: str):

@@ -73,6 +73,15 @@ def check_schema_not_newer(conn: sqlite3.Connection) -> None:
         )
 
 
+def check_is_motcua(conn: sqlite3.Connection, path: Path) -> None:
+    """Refuse a database another program made (tables, but none of MotCua's migrations): writing MotCua's
+    schema into it would damage that program's file. An empty file or database is MotCua's to fill."""
+    tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+    if tables and not _applied_names(conn):
+        raise UserError(f"Tệp {path} là cơ sở dữ liệu của một chương trình khác (không có cấu trúc MotCua): "
+                        "MotCua không ghi gì vào đó. Hãy chọn thư mục dữ liệu khác.")
+
+
 def _backup_before_migrating(conn: sqlite3.Connection, path: Path) -> None:
     """Copy an existing database aside before a schema change, with SQLite's online backup API."""
     backup_dir = path.parent / "backups"
@@ -105,6 +114,7 @@ def open_database(path: Path) -> Database:
                 check_database(path)  # a damaged schema: said as the start-up check says it, with what to do
         raise UserError(f"Không mở được cơ sở dữ liệu {path}: tệp hỏng hoặc không phải SQLite ({error}).") from None
     try:
+        check_is_motcua(conn, path)
         check_schema_not_newer(conn)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA foreign_keys=ON")
