@@ -46,6 +46,7 @@ from ui.dossier_move_dialog import (
     form_ready,
 )
 from ui.dossier_table_model import urgency
+from ui.plain_text import rich_label
 
 ACTIONS = {"receive": "Tiếp nhận hồ sơ", "move": "Chuyển trạng thái", "extend": "Gia hạn", "attach": "Đính kèm tệp"}
 PLACEHOLDER = "Chọn một hồ sơ trong danh sách (mũi tên lên/xuống, Enter hoặc nhấp đúp) để xem chi tiết."
@@ -301,7 +302,7 @@ class DossierDetail(QWidget):
         links = [f"<a href=\"{escape(g['code'])}\">{escape(g['code'])}</a> – {escape(g['procedure_name'])} "
                  f"({escape(state_label(g['state']))})" for g in dossier.group]
         if links:  # removeRow above deletes the row's widgets: a new label each time
-            self.linked = QLabel("<br>".join(links))
+            self.linked = rich_label("<br>".join(links))
             self.linked.setWordWrap(True)
             self.linked.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
             self.linked.linkActivated.connect(self.open_code.emit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -33,6 +34,7 @@ from models.errors import UserError
 from ui import strings
 from ui.app_context import AppContext
 from ui.pdf_view import PdfView, ask_pdf_path, make_print_dialog, printing_job, render_pages, save_pdf_bytes
+from ui.plain_text import rich_label
 from ui.worker import Worker, run_with_progress
 from ui.worker import start as start_worker
 
@@ -240,7 +242,7 @@ class MoveDialog(_ActionDialog):
         self.dossier = dossier
         self.target = target
         self.moved: Dossier | None = None
-        heading = QLabel(f"Từ <b>{dossier.state_label}</b> sang <b>{state_label(target)}</b>")
+        heading = rich_label(f"Từ <b>{escape(dossier.state_label)}</b> sang <b>{escape(state_label(target))}</b>")
         heading.setWordWrap(True)
         self.note = _note_box()
         label = NOTE_LABELS.get(target, "Ghi chú")
