@@ -12,14 +12,14 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from db.data_folder import open_data_folder
 from models.dossier_clock import check_year
 from models.errors import UserError
+from services.folder import open_folder
 
 
 @dataclass
 class Context:
-    args: object
+    args: argparse.Namespace
     data_dir_factory: Callable[[], Path]
     as_json: bool = False
     _db: Database | None = field(default=None, repr=False)
@@ -32,7 +32,7 @@ class Context:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = open_data_folder(self.data_dir)
+            self._db = open_folder(self.data_dir)
         return self._db
 
     def close(self) -> None:

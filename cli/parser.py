@@ -16,6 +16,7 @@ from cli import (
     dossier_cmds,
     foundation_cmds,
     hub_cmds,
+    log_cmds,
     report_cmds,
     sheet_cmds,
     sync_cmds,
@@ -23,10 +24,11 @@ from cli import (
 from cli.context import Context, fail
 from models.errors import UserError
 from models.session import sign_out
+from services.logs import fault_line, log_fault, start_logging
 
 # Each module has register(subparsers); its commands set `handler` (Context -> int exit code).
 COMMAND_MODULES = [foundation_cmds, catalog_cmds, sheet_cmds, dossier_cmds, sync_cmds, hub_cmds, report_cmds,
-                   backup_cmds, audit_cmds, account_cmds]
+                   backup_cmds, audit_cmds, account_cmds, log_cmds]
 
 _ARGPARSE_MESSAGES = [
     (r"the following arguments are required: (.*)", "thiếu tham số bắt buộc: {0}"),
@@ -91,18 +93,13 @@ def build_parser() -> VietnameseParser:
     return parser
 
 
-def _unexpected(context: Context, error: BaseException) -> int:
-    """One line on stderr for an error nobody foresaw; the traceback goes to the data folder's log."""
-    from services.error_log import log_unexpected
-
+def _unexpected(context: Context) -> int:
     try:
-        data_dir = context.data_dir
-    except Exception:  # noqa: BLE001 - no folder to log in (Qt missing, bad path): the line still prints
-        data_dir = None
-    where = log_unexpected(data_dir, error, " ".join(str(getattr(context.args, k, "")) for k in ("command",)))
-    tail = f" Chi tiết đã ghi vào {where}." if where else ""
-    fail(f"Lỗi không mong đợi ({type(error).__name__}); lệnh đã dừng.{tail} Hãy báo cho người quản trị.")
-    return 1
+        start_logging(context.data_dir)
+    except Exception:  # noqa: BLE001 - no data folder to log to: the line still says what happened
+        pass
+    log_fault(f"Lỗi không mong đợi khi chạy lệnh '{getattr(context.args, 'command', '?')}'")
+    return fail(fault_line())
 
 
 def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> int | None:
@@ -132,14 +129,14 @@ def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> in
             return fail("Cơ sở dữ liệu đang bận (một chương trình khác đang ghi). Hãy thử lại sau.")
         if "disk" in str(error) and "full" in str(error):
             return fail("Ổ đĩa đã đầy: không ghi được dữ liệu. Không có gì bị thay đổi.")
-        return _unexpected(context, error)
+        return _unexpected(context)
     except KeyboardInterrupt:
         fail("Đã dừng theo yêu cầu (Ctrl+C).")
         return 130
     except BrokenPipeError:
         raise  # the reader of our output went away (| head): main() ends quietly
-    except Exception as error:  # noqa: BLE001 - the last net: one line on screen, the traceback in the log
-        return _unexpected(context, error)
+    except Exception:  # noqa: BLE001 - one Vietnamese line on screen, the traceback in the log
+        return _unexpected(context)
     finally:
         context.close()
         sign_out()

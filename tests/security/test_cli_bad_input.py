@@ -139,6 +139,5 @@ def test_an_unexpected_error_is_one_line_and_logged(tmp_path: Path, monkeypatch,
     code = run_command(["--data-dir", str(data_dir), "version"], lambda: data_dir)
     err = capsys.readouterr().err
     assert code != 0 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
-    assert "RuntimeError" in err and "logs" in err
     log = (data_dir / "logs" / "motcua.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "hỏng bất ngờ trong mã" in log
