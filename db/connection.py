@@ -138,7 +138,7 @@ def open_light(path: Path) -> Database:
     """A short-lived connection for a background job: the pragmas only, no migration check.
 
     The schema was brought up to date once, when the data folder was opened (open_database)."""
-    conn = sqlite3.connect(Path(path), timeout=15)
+    conn = sqlite3.connect(Path(path), timeout=15, isolation_level=None)
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=15000")
-    return Database(conn)
+    return MotCuaDatabase(conn)  # a job's writes take the write lock at BEGIN too

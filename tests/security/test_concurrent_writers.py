@@ -93,3 +93,39 @@ def test_a_big_catalog_import_while_dossiers_are_received(data_dir: Path, tmp_pa
         assert db.execute("SELECT count(*) FROM procedures WHERE code LIKE '9.%'").fetchone()[0] == 20_000
     finally:
         db.close()
+
+
+def _read_then_write_while_another_writes(db, path: Path) -> None:
+    """The lost-update shape: read, someone else commits, then write. A deferred transaction fails here
+    at once (its snapshot is stale: SQLITE_BUSY without waiting); an immediate one holds the lock, so the
+    other writer is the one kept waiting."""
+    import sqlite3
+
+    other = sqlite3.connect(path, timeout=0.2, isolation_level=None)
+    try:
+        with db.atomic():
+            count = db.execute("SELECT count(*) FROM local").fetchone()[0]
+            try:
+                other.execute("INSERT INTO local(key, value) VALUES ('ke-khac', '1')")
+            except sqlite3.OperationalError:
+                pass  # waited for our lock, as it should
+            db.execute("INSERT INTO local(key, value) VALUES ('ke-dem', ?)", [str(count)])
+    finally:
+        other.close()
+    assert db.execute("SELECT value FROM local WHERE key = 'ke-dem'").fetchone() is not None
+
+
+def test_the_window_and_background_jobs_take_the_write_lock_at_begin(data_dir: Path) -> None:
+    from db.connection import database_path, open_light
+
+    db = open_data_folder(data_dir)
+    try:
+        _read_then_write_while_another_writes(db, database_path(data_dir))
+    finally:
+        db.close()
+    job = open_light(database_path(data_dir))  # the connection a GUI job (auto-sync, auto-backup) uses
+    try:
+        job.execute("DELETE FROM local WHERE key IN ('ke-dem', 'ke-khac')")
+        _read_then_write_while_another_writes(job, database_path(data_dir))
+    finally:
+        job.close()
