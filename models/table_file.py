@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from models.errors import UserError
+from models.errors import UserError, os_reason
 
 MAX_DATA_ROWS = 20_000  # a catalog has hundreds of procedures; a few units' lists merged stay far below
 MAX_COLUMNS = 64  # the catalog uses 8 columns; exports from the national portal carry about 20
@@ -47,7 +47,7 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     except FileNotFoundError:
         raise UserError(f"Không tìm thấy tệp {path}.") from None
     except OSError as error:
-        raise UserError(f"Không đọc được tệp {path}: {error.strerror or error}.") from None
+        raise UserError(f"Không đọc được tệp {path}: {os_reason(error)}.") from None
     if not stat.S_ISREG(info.st_mode):
         raise UserError(f"{path} không phải là một tệp thông thường (thư mục, ống dẫn hay thiết bị): không đọc.")
     if info.st_size > limit:
@@ -56,7 +56,7 @@ def read_regular_file(path: Path, limit: int) -> bytes:
         with open(path, "rb") as handle:
             data = handle.read(limit + 1)
     except OSError as error:
-        raise UserError(f"Không đọc được tệp {path}: {error.strerror or error}.") from None
+        raise UserError(f"Không đọc được tệp {path}: {os_reason(error)}.") from None
     if len(data) > limit:  # grew while we looked
         raise UserError(f"Tệp {path.name} quá lớn (tối đa {_mb(limit)}).")
     return data

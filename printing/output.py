@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from models.errors import UserError
+from models.errors import UserError, os_reason
 
 ProgressHook = Callable[[int, int], None]
 CancelHook = Callable[[], bool]
@@ -81,7 +81,7 @@ def write_output(data: bytes, out: Path | str | BinaryIO) -> None:
         ) from error
     except OSError as error:
         raise UserError(
-            f"Không ghi được tệp '{target}' ({error.strerror or error}). Hãy chọn nơi lưu khác."
+            f"Không ghi được tệp '{target}' ({os_reason(error)}). Hãy chọn nơi lưu khác."
         ) from error
     finally:
         if temp_name is not None:
