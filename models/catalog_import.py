@@ -197,6 +197,8 @@ def rows_from_table(table: list[list[object]], header: tuple[int, dict[int, str]
     rows = []
     for index in range(header_index + 1, len(table)):
         raw = table[index]
+        if not raw:  # a blank row (models.table_file keeps its place, so row numbers stay Excel's)
+            continue
         cells = {key: _cell_text(raw[col] if col < len(raw) else None, key) for col, key in mapping.items()}
         if not any(cells.values()):
             continue

@@ -113,10 +113,10 @@ def _collect(rows: Iterator[list[object]], find_header: FindHeader, name: str) -
     table = head
     data_rows = 0
     for row in rows:
-        row = row[:width]
-        if _is_blank(row):
+        if row is _BLANK or _is_blank(row[:width]):
             table.append(_BLANK)  # one shared object: a million blank rows cost pointers only
             continue
+        row = row[:width]
         data_rows += 1
         if data_rows > MAX_DATA_ROWS:
             raise _too_many_rows(name)
@@ -125,6 +125,20 @@ def _collect(rows: Iterator[list[object]], find_header: FindHeader, name: str) -
 
 
 # --- XLSX -----------------------------------------------------------------------------------------
+
+def _sheet_rows(sheet) -> Iterator[list[object]]:
+    """A read-only sheet's rows, MAX_COLUMNS wide at most. openpyxl fills a gap of missing rows (a lone
+    cell at row 1,048,576) with one shared empty tuple: recognised by identity, a million cost little."""
+    empty = None
+    for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+        if row is empty:
+            yield _BLANK
+        elif all(cell is None for cell in row):
+            empty = row
+            yield _BLANK
+        else:
+            yield list(row)
+
 
 def xlsx_table(data: bytes, name: str, find_header: FindHeader) -> tuple[list[list[object]], Header | None]:
     """Rows of the first worksheet that has a header row, read with the bounds above."""
@@ -142,8 +156,7 @@ def xlsx_table(data: bytes, name: str, find_header: FindHeader) -> tuple[list[li
                 if not hasattr(sheet, "reset_dimensions"):  # a chartsheet has no cells
                     continue
                 sheet.reset_dimensions()  # the declared <dimension> is not trusted: cells decide
-                rows = (list(row) for row in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True))
-                table, header = _collect(rows, find_header, name)
+                table, header = _collect(_sheet_rows(sheet), find_header, name)
                 if header:
                     return table, header
         finally:

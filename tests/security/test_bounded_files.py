@@ -38,7 +38,7 @@ def _read_in_subprocess(path: Path) -> tuple[float, str]:
     """(peak RSS in MB, outcome) of reading `path` in a fresh process; the timeout is the 5 s bound,
     generous on purpose (a shared CI machine), not a measurement."""
     script = _MEASURE.format(root=str(ROOT), path=str(path))
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=30, cwd=ROOT)
     assert done.returncode == 0, done.stderr[-2000:]
     peak, outcome = done.stdout.strip().split("\n", 1)
     return float(peak), outcome
