@@ -36,9 +36,9 @@ WORDS = ("Chứng thực hợp đồng giao dịch liên quan đến tài sản 
 
 
 def words(length: int) -> str:
-    """Real-looking words, exactly `length` characters."""
-    return (WORDS * (length // len(WORDS) + 1))[:length].rstrip() + "x" * (length - len(
-        (WORDS * (length // len(WORDS) + 1))[:length].rstrip()))
+    """Real-looking words, exactly `length` characters (no trailing space for clean_text to trim)."""
+    text = (WORDS * (length // len(WORDS) + 1))[:length]
+    return text[:-1] + "x" if text.endswith(" ") else text
 
 
 def one_word(length: int) -> str:
