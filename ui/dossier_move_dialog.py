@@ -110,16 +110,16 @@ class FormPreviewDialog(QDialog):
 
     def render(self) -> None:
         context, code, kind, dpi = self.context, self.code, self.kind, self.view.screen_dpi()
-        self.worker = Worker(lambda _progress, _cancelled: render_dossier_form(context, code, kind, dpi))
-        self.worker.signals.finished.connect(self._rendered)
-        self.worker.signals.failed.connect(self._render_failed)
-        start_worker(self.worker)
+        def job(_progress: object, _cancelled: object) -> RenderedForm:
+            return render_dossier_form(context, code, kind, dpi)
 
-    def _rendered(self, form: object) -> None:
+        self.worker = start_worker(Worker(job).then(self._rendered, self._render_failed))
+
+    def _rendered(self, form: RenderedForm) -> None:
         self.worker = None
-        self.form = form  # type: ignore[assignment]
-        self.setWindowTitle(f"Mẫu {self.form.number} – {self.form.title} – {self.code}")
-        self.view.set_images(self.form.images)
+        self.form = form
+        self.setWindowTitle(f"Mẫu {form.number} – {form.title} – {self.code}")
+        self.view.set_images(form.images)
         self._update_buttons()
         self.work_finished.emit()
 

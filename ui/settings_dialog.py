@@ -34,6 +34,7 @@ from services.settings import set_station, station_number, store_settings
 from ui import strings
 from ui.app_context import AppContext
 from ui.dialogs import show_error
+from ui.qdates import to_date
 
 _TIME_FIELDS = [
     ("morning_start", "Sáng bắt đầu"),
@@ -187,7 +188,7 @@ class CalendarOverridesTab(QWidget):
 
     def add(self) -> None:
         try:
-            changes = add_day(self.context.db, self.day.date().toPython(), self.kind.currentData(), self.note.text())
+            changes = add_day(self.context.db, to_date(self.day.date()), self.kind.currentData(), self.note.text())
         except UserError as error:
             show_error(self, str(error))
             return

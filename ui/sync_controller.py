@@ -149,11 +149,11 @@ class SyncController(QObject):
             finally:
                 db.close()
 
-        worker = Worker(job)
-        worker.signals.finished.connect(lambda result: (self.changed.emit(), on_done(result)))
-        worker.signals.failed.connect(on_error)
-        start_worker(worker)
-        return worker
+        def done(result: dict) -> None:
+            self.changed.emit()
+            on_done(result)
+
+        return start_worker(Worker(job).then(done, on_error))
 
 
 def controller_for(context: AppContext) -> SyncController:
