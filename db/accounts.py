@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from db.events import record_event
+from db.local import get_local, put_local
 from models.dossier import iso
 from models.dossier_clock import local_naive, now_local
 from models.errors import UserError
@@ -334,9 +335,9 @@ MAX_IDLE_LOCK_MINUTES = 240
 
 def idle_lock_minutes(db: Database) -> int:
     """After how many idle minutes the window locks (default 10)."""
-    row = db.execute("SELECT value FROM local WHERE key = ?", [IDLE_LOCK_KEY]).fetchone()
+    value = get_local(db, IDLE_LOCK_KEY)
     try:
-        return int(row[0]) if row else DEFAULT_IDLE_LOCK_MINUTES
+        return int(value) if value is not None else DEFAULT_IDLE_LOCK_MINUTES
     except ValueError:
         return DEFAULT_IDLE_LOCK_MINUTES
 
@@ -346,6 +347,5 @@ def set_idle_lock_minutes(db: Database, minutes: int) -> int:
     if not isinstance(minutes, int) or not 1 <= minutes <= MAX_IDLE_LOCK_MINUTES:
         raise UserError(f"Thời gian tự khóa màn hình phải từ 1 đến {MAX_IDLE_LOCK_MINUTES} phút.")
     with db.atomic():
-        db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                   [IDLE_LOCK_KEY, str(minutes)])
+        put_local(db, IDLE_LOCK_KEY, str(minutes))
     return minutes

@@ -12,13 +12,13 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from db.calendar_store import load_calendar
+from db.calendar_store import due_soon_until
 from models.dossier import CLOCK_RUNNING_STATES, ONLINE_CHANNELS, iso
 from models.dossier_clock import local_naive, now_local
 from models.logbook import LogbookLine
 from models.report import DueItem, Report
 from models.report_period import Period
-from models.report_rules import DUE_SOON_WORKING_DAYS, ENDED_WITHOUT_RESULT, MAX_SUPPLEMENTS_ON_TIME, Tally
+from models.report_rules import ENDED_WITHOUT_RESULT, MAX_SUPPLEMENTS_ON_TIME, Tally
 from models.roles import EXPORT_PERSONAL, VIEW_REPORTS
 from models.session import require
 
@@ -166,7 +166,7 @@ def build_report(db: Database, period: Period, now: datetime | None = None, *,
     total = Tally()
     for tally in groups.values():
         total.add(tally)
-    until = load_calendar(db).add_working_days(now, DUE_SOON_WORKING_DAYS)
+    until = due_soon_until(db, now)
     items, overdue_now, due_soon = due_list(db, now, until, due_limit)
     active, with_link = catalog_counts(db)
     return Report(period=period, moment=moment, generated_at=now, total=total, by_field=groups,

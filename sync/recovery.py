@@ -35,6 +35,7 @@ from db.events import (
     own_events_after,
     record_event,
 )
+from db.local import get_local, put_local
 from sync.projection import _INSERT, rebuild_entities
 from sync.state import immediate, now_iso, save_state
 from sync.transport import HubError
@@ -59,8 +60,7 @@ def restored_at(db: Database) -> str | None:
     """When this PC last restored a backup (db.backup_restore records it), or None."""
     from db.backup_restore import RESTORED_KEY
 
-    row = db.execute("SELECT value FROM local WHERE key = ?", [RESTORED_KEY]).fetchone()
-    return row[0] if row else None
+    return get_local(db, RESTORED_KEY)
 
 
 def acknowledged_floor(db: Database) -> int:
@@ -149,8 +149,7 @@ def merge_own_events(db: Database, fetched: list[dict], *, floor: int, hub_max_s
                                   "renumbered": result.renumbered, "hub_max_seq": result.hub_max_seq,
                                   "restored_at": restore})
         if moved:
-            db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
-                       "excluded.value", [RENUMBERED_KEY, moment])
+            put_local(db, RENUMBERED_KEY, moment)
         save_state(db, restore_checked=restore, recover_needed=False, recovery_note=result.note)
     return result
 

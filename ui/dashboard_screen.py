@@ -301,18 +301,19 @@ class DashboardScreen(QWidget):
 
     def show_report(self, report: Report) -> None:
         figures = rules.figures(report.total)
+        warning = (self.settings or UnitSettings()).on_time_alert
         notes = _notes(report)
         for key, _text, kind in TILES:
             value, note = self.tiles[key]
             value.setText(format_value(figures[key], kind))
             alert = (key == "overdue" and figures[key] > 0) or (key == "on_time_share" and figures[key] is not None
-                                                                and figures[key] < 0.9)
+                                                                and figures[key] < warning)
             value.setProperty("alert", "true" if alert else "false")
             value.style().unpolish(value)
             value.style().polish(value)
             note.setText(notes[key])
         self.month_chart.set_chart(month_chart(report))
-        self.share_chart.set_bars(on_time_bars(report))
+        self.share_chart.set_bars(on_time_bars(report, warning))
         self.field_model.set_rows(field_rows(report))
         self.due_model.set_rows(due_rows(report))
         self.indicator_model.set_rows(indicator_rows(report))

@@ -31,7 +31,7 @@ from models.errors import UserError
 from models.text import clean_text
 from services.catalog import field_counts
 from services.changes import Changes
-from services.dossiers import count_dossiers, find_dossier, list_dossiers
+from services.dossiers import count_dossiers, due_soon_until, find_dossier, list_dossiers
 from ui.app_context import AppContext
 from ui.dossier_detail import DossierDetail, scrolled
 from ui.dossier_table_model import (
@@ -137,7 +137,7 @@ class DossierListScreen(QWidget):
         layout.addLayout(self._build_search())
         layout.addLayout(self._build_filters())
 
-        self.model = DossierTableModel(parent=self)
+        self.model = DossierTableModel(parent=self, horizon=lambda now: due_soon_until(self.context.db, now))
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
