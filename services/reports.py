@@ -51,7 +51,7 @@ def write_report(report: Report, settings: UnitSettings, paths: Sequence[Path | 
     written = []
     for path in _checked(paths):
         if path.suffix.lower() == ".xlsx":
-            from models.report_xlsx import export_report_xlsx
+            from output.report_xlsx import export_report_xlsx
 
             written.append(export_report_xlsx(report, settings, path))
         else:
@@ -88,7 +88,7 @@ def export_logbook(db: Database, period: Period, paths: Sequence[Path | str]) ->
     written = []
     for path in checked:
         if path.suffix.lower() == ".xlsx":
-            from models.report_xlsx import export_logbook_xlsx
+            from output.report_xlsx import export_logbook_xlsx
 
             written.append(export_logbook_xlsx(lines, settings, period.title, path, form_number=number,
                                                basis=forms.basis))
