@@ -115,13 +115,17 @@ def check_username(username: str) -> str:
 
 # ----- reading
 
-def _account(row: tuple) -> Account:
-    return Account(row[0], row[1], row[2], bool(row[3]), bool(row[4]), row[5],
-                   datetime.fromisoformat(row[6]) if row[6] else None, row[7])
+def _account(row: dict) -> Account:
+    """A row of `users` read by name (sqlite-utils' db.query)."""
+    return Account(username=row["username"], full_name=row["full_name"], role=row["role"],
+                   active=bool(row["active"]), must_change_password=bool(row["must_change_password"]),
+                   failed_attempts=row["failed_attempts"],
+                   locked_until=datetime.fromisoformat(row["locked_until"]) if row["locked_until"] else None,
+                   created_at=row["created_at"])
 
 
 def _find(db: Database, username: str) -> Account | None:
-    row = db.execute(f"SELECT {_COLUMNS} FROM users WHERE username = ?", [clean_text(username).lower()]).fetchone()
+    row = next(db.query(f"SELECT {_COLUMNS} FROM users WHERE username = ?", [clean_text(username).lower()]), None)
     return _account(row) if row else None
 
 
@@ -140,8 +144,7 @@ def has_accounts(db: Database) -> bool:
 
 def list_users(db: Database) -> list[Account]:
     require(MANAGE_ACCOUNTS, "xem danh sách tài khoản")
-    rows = db.execute(f"SELECT {_COLUMNS} FROM users ORDER BY role = 'admin' DESC, username").fetchall()
-    return [_account(row) for row in rows]
+    return [_account(row) for row in db.query(f"SELECT {_COLUMNS} FROM users ORDER BY role = 'admin' DESC, username")]
 
 
 def get_account(db: Database, username: str) -> Account:

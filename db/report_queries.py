@@ -189,11 +189,13 @@ def logbook_lines(db: Database, period: Period) -> list[LogbookLine]:
     It names applicants with their addresses and phones: EXPORT_PERSONAL (the export is recorded, see
     db.report_exports)."""
     require(EXPORT_PERSONAL, "xuất sổ theo dõi hồ sơ (có dữ liệu cá nhân)")
-    rows = db.execute(f"SELECT {_LOGBOOK_COLUMNS} FROM dossiers WHERE received_at >= ? AND received_at < ? "
-                      "ORDER BY received_at, code", [iso(period.begins), iso(period.ends)]).fetchall()
-    return [LogbookLine(number=n, code=r[0], procedure_code=r[1], procedure_name=r[2], field=r[3], sets=r[4],
-                        applicant=r[5] or r[6], address=r[7], phone=r[8], state=r[9],
-                        received_at=datetime.fromisoformat(r[10]), due_at=datetime.fromisoformat(r[11]),
-                        finished_at=_moment(r[12]), returned_at=_moment(r[13]), timeliness=r[14],
-                        supplement_count=r[15], logbook=r[16])
+    rows = db.query(f"SELECT {_LOGBOOK_COLUMNS} FROM dossiers WHERE received_at >= ? AND received_at < ? "
+                    "ORDER BY received_at, code", [iso(period.begins), iso(period.ends)])
+    return [LogbookLine(number=n, code=r["code"], procedure_code=r["procedure_code"],
+                        procedure_name=r["procedure_name"], field=r["field"], sets=r["sets"],
+                        applicant=r["organisation"] or r["applicant_name"], address=r["address"], phone=r["phone"],
+                        state=r["state"], received_at=datetime.fromisoformat(r["received_at"]),
+                        due_at=datetime.fromisoformat(r["due_at"]), finished_at=_moment(r["finished_at"]),
+                        returned_at=_moment(r["returned_at"]), timeliness=r["timeliness"],
+                        supplement_count=r["supplement_count"], logbook=r["logbook"])
             for n, r in enumerate(rows, start=1)]
