@@ -147,16 +147,6 @@ def list_users(db: Database) -> list[Account]:
     return [_account(row) for row in db.query(f"SELECT {_COLUMNS} FROM users ORDER BY role = 'admin' DESC, username")]
 
 
-def get_account(db: Database, username: str) -> Account:
-    """One account: your own, or any with MANAGE_ACCOUNTS."""
-    me = require_signed_in("xem tài khoản")
-    if check_username(username) != me.username.lower():
-        require(MANAGE_ACCOUNTS, "xem tài khoản của người khác")
-    account = _find(db, username)
-    if account is None:
-        raise UserError(f"Không có tài khoản '{clean_text(username)}'.")
-    return account
-
 
 # ----- signing in
 

@@ -381,7 +381,3 @@ def all_backups(data_dir: Path) -> list[BackupInfo]:
     if mirror is not None and mirror.is_dir() and mirror.resolve() != (data_dir / BACKUPS_DIR).resolve():
         found += list_backups(mirror)
     return sorted(found, key=lambda info: (info.created_at, info.path.name), reverse=True)
-
-
-def is_encrypted_name(path: Path) -> bool:
-    return Path(path).suffix == ENCRYPTED_SUFFIX

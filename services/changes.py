@@ -63,15 +63,9 @@ class Changes:
         return self.calendar or self.restore
 
     @property
-    def accounts_changed(self) -> bool:
-        return self.accounts or self.restore
-
-    @property
     def events_written(self) -> bool:
         """Anything that writes an event: the audit list and the pending sync count are stale."""
         return bool(self) and self != Changes(sync=True)
 
 
 _FLAGS = ("all_dossiers", "catalog", "calendar", "settings", "accounts", "ratings", "audit", "sync", "restore")
-
-NOTHING = Changes()
