@@ -90,8 +90,7 @@ class SyncController(QObject):
 
         self.worker = Worker(job)
         self.worker.signals.progress.connect(self._on_progress)
-        self.worker.signals.finished.connect(self._on_finished)
-        self.worker.signals.failed.connect(self._on_failed)
+        self.worker.then(self._on_finished, self._on_failed)
         self.last_progress = (0, 0)
         start_worker(self.worker)
         self.running_changed.emit(True)
