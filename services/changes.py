@@ -35,7 +35,7 @@ class Changes:
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(self.dossier_codes | other.dossier_codes,
-                       *(getattr(self, name) or getattr(other, name) for name in _FLAGS))
+                       **{name: getattr(self, name) or getattr(other, name) for name in _FLAGS})
 
     def __bool__(self) -> bool:
         return bool(self.dossier_codes) or any(getattr(self, name) for name in _FLAGS)

@@ -35,6 +35,7 @@ from models.dossier import CHANNELS, MOVES, STATES, Dossier, state_label
 from models.dossier_clock import now_local
 from models.dossier_moves import can_extend, urgency
 from models.errors import UserError
+from services.changes import Changes
 from services.dossiers import (
     ATTACHMENT_KINDS,
     attach,
@@ -129,6 +130,7 @@ class DossierDetail(QWidget):
         super().__init__(parent)
         self.context = context
         self.dossier: Dossier | None = None
+        context.changed.connect(self._context_changed)
         self.linked: QLabel | None = None
         self.move_buttons: dict[str, QPushButton] = {}
         self.code_label = QLabel()
@@ -234,6 +236,13 @@ class DossierDetail(QWidget):
     def reload(self) -> None:
         if self.dossier is not None:
             self.show_code(self.dossier.code)
+
+    def _context_changed(self, changes: Changes) -> None:
+        """Re-read the dossier shown when an errand touched it (once per errand, whoever did it)."""
+        if self.dossier is None or not (changes.touches_dossier(self.dossier.code) or changes.ratings):
+            return
+        if not self.show_code(self.dossier.code) and changes.restore:
+            self.clear()  # the restored data has no such dossier
 
     def clear(self) -> None:
         self.dossier = None
@@ -382,7 +391,6 @@ class DossierDetail(QWidget):
             from ui import rating_dialog
 
             rating_dialog.ask_rating(self, self.context, dossier.code)
-        self.show_code(dossier.code)
         if form_kind and form_kind in available_forms(self.context):
             self.print_form(form_kind)
 

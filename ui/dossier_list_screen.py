@@ -379,6 +379,5 @@ class DossierListScreen(QWidget):
             return
         current = self.current_code()
         self.model.refresh_rows()
-        self._select(current)
-        self.detail.reload()
+        self._select(current)  # the detail re-reads itself when the errand touched its dossier
         self._count(self.generation, self.filters(), now_local())

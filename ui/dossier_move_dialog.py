@@ -38,12 +38,19 @@ from ui.worker import start as start_worker
 FORM_OF_MOVE = {"cho_bo_sung": "bo_sung", "tu_choi": "tu_choi", "dung_giai_quyet": "dung_giai_quyet"}
 @dataclass(frozen=True)
 class RenderedForm:
-    code: str
-    kind: str
-    number: str
-    title: str
+    """A form as previewed: what was rendered (services.forms), its PDF bytes and its page images."""
+
+    info: forms.RenderedForm
     data: bytes
     images: list[QImage]
+
+    @property
+    def number(self) -> str:
+        return self.info.number
+
+    @property
+    def title(self) -> str:
+        return self.info.title
 
 
 def render_dossier_form(context: AppContext, code: str, kind: str, dpi: float) -> RenderedForm:
@@ -55,7 +62,7 @@ def render_dossier_form(context: AppContext, code: str, kind: str, dpi: float) -
     finally:
         db.close()
     data = buffer.getvalue()
-    return RenderedForm(code, kind, form.number, form.title, data, render_pages(data, dpi))
+    return RenderedForm(form, data, render_pages(data, dpi))
 
 
 def available_forms(context: AppContext) -> dict[str, str]:

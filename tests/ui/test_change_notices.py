@@ -20,6 +20,7 @@ from services.catalog import CATALOG, save_procedure
 from services.changes import Changes
 from ui.backup_dialog import BackupDialog
 from ui.dossier_list_screen import DossierListScreen
+from ui.dossier_move_dialog import MoveDialog
 from ui.reception_screen import ReceptionScreen
 from ui.settings_dialog import CalendarOverridesTab
 
@@ -94,3 +95,24 @@ def test_a_calendar_change_moves_the_due_date_shown_at_reception(qtbot, context)
     tab.add()
     after = reception.shown_dues["2.001019"]
     assert before is not None and after is not None and after > before
+
+
+def test_one_move_reads_the_dossier_once(qtbot, context, monkeypatch):
+    made = receive_dossier(context.db, procedure_code="1.001193", applicant=make_applicant(name="Vũ Thị Lan"))
+    screen = DossierListScreen(context)
+    qtbot.addWidget(screen)
+    qtbot.waitUntil(lambda: not screen.busy(), timeout=TIMEOUT)
+    assert screen.open_code(made.code)
+    import ui.dossier_detail
+
+    reads: list[str] = []
+    real = ui.dossier_detail.get_dossier
+    monkeypatch.setattr(ui.dossier_detail, "get_dossier", lambda db, code, **kw: reads.append(code) or real(db, code, **kw))
+    heard: list[Changes] = []
+    context.changed.connect(heard.append)
+    screen.detail.move_buttons["dang_xu_ly"].click()
+    dialog = screen.detail.findChild(MoveDialog)
+    dialog.buttons.accepted.emit()
+    assert heard == [Changes.dossiers([made.code])]
+    assert reads == [made.code]                     # the detail re-read it once, from the notice
+    assert screen.detail.state_label.text().startswith("Đang xử lý")
