@@ -138,11 +138,12 @@ def period_counts(db: Database, period: Period, moment: datetime) -> tuple[dict[
 def due_list(db: Database, now: datetime, until: datetime, limit: int = DUE_LIST_LIMIT) -> tuple[list[DueItem], int, int]:
     """Running dossiers due before `until` (overdue first, by due moment), and how many are overdue at
     `now` and due between `now` and `until` (the counts are exact even when the list is cut)."""
-    rows = db.execute(f"SELECT {_DUE_COLUMNS} FROM dossiers WHERE {_RUNNING} AND due_at < ? "
-                      "ORDER BY due_at, code LIMIT ?", [iso(until), limit]).fetchall()
-    items = [DueItem(code=r[0], procedure_code=r[1], procedure_name=r[2], field=r[3], applicant=r[4] or r[5],
-                     state=r[6], received_at=datetime.fromisoformat(r[7]), due_at=datetime.fromisoformat(r[8]),
-                     overdue=r[8] < iso(now)) for r in rows]
+    rows = db.query(f"SELECT {_DUE_COLUMNS} FROM dossiers WHERE {_RUNNING} AND due_at < ? "
+                    "ORDER BY due_at, code LIMIT ?", [iso(until), limit])
+    items = [DueItem(code=r["code"], procedure_code=r["procedure_code"], procedure_name=r["procedure_name"],
+                     field=r["field"], applicant=r["organisation"] or r["applicant_name"], state=r["state"],
+                     received_at=datetime.fromisoformat(r["received_at"]), due_at=datetime.fromisoformat(r["due_at"]),
+                     overdue=r["due_at"] < iso(now)) for r in rows]
     overdue, soon = db.execute(f"SELECT count(*) FILTER (WHERE due_at < :now), count(*) FILTER (WHERE due_at >= :now) "
                                f"FROM dossiers WHERE {_RUNNING} AND due_at < :until",
                                {"now": iso(now), "until": iso(until)}).fetchone()
@@ -151,9 +152,9 @@ def due_list(db: Database, now: datetime, until: datetime, limit: int = DUE_LIST
 
 def catalog_counts(db: Database) -> tuple[int, int]:
     """Active procedures, and those with their own link (the posting indicator)."""
-    row = db.execute("SELECT count(*), count(*) FILTER (WHERE own_url != '') FROM procedures WHERE active = 1"
-                     ).fetchone()
-    return row[0], row[1]
+    active, with_link = db.execute("SELECT count(*), count(*) FILTER (WHERE own_url != '') FROM procedures "
+                                   "WHERE active = 1").fetchone()
+    return active, with_link
 
 
 def build_report(db: Database, period: Period, now: datetime | None = None, *,
