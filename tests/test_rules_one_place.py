@@ -86,3 +86,14 @@ def test_the_alert_threshold_decides_the_red_bars():
     assert bar.warn  # 80% < 90%
     [bar] = on_time_bars(report, 0.75)
     assert not bar.warn
+
+
+def test_the_command_line_sets_the_same_settings(cli, data_dir):
+    import json
+
+    done = cli("--data-dir", str(data_dir), "settings", "set", "--due-soon-days", "3", "--on-time-alert", "85")
+    assert done.returncode == 0, done.stderr
+    shown = json.loads(cli("--data-dir", str(data_dir), "--json", "settings", "show").stdout)
+    assert shown["due_soon_working_days"] == 3 and shown["on_time_alert_percent"] == 85
+    bad = cli("--data-dir", str(data_dir), "settings", "set", "--due-soon-days", "nhiều")
+    assert bad.returncode == 2 and "không phải là một số nguyên" in bad.stderr
