@@ -7,6 +7,7 @@ data, then compares what was stored or written.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -105,9 +106,14 @@ def test_a_refusal_needs_its_reason_in_both(qtbot, context, cli, two):
     assert notes == ["Không thuộc thẩm quyền"] * 2
 
 
+_PRINTED_AT = re.compile(r"in lúc \d\d:\d\d ngày \d\d/\d\d/\d{4}")
+
+
 def _cells(path: Path) -> dict[str, list[list[object]]]:
+    """Every cell's value; the moment of writing ("in lúc 10:05 ngày …") may differ by a minute."""
     book = openpyxl.load_workbook(path)
-    return {sheet.title: [[cell.value for cell in row] for row in sheet.iter_rows()] for sheet in book}
+    return {sheet.title: [[_PRINTED_AT.sub("in lúc …", cell.value) if isinstance(cell.value, str) else cell.value
+                           for cell in row] for row in sheet.iter_rows()] for sheet in book}
 
 
 @pytest.fixture
