@@ -10,14 +10,16 @@ from typing import Any
 from sqlite_utils import Database
 
 from db.events import record_event
+from db.outside_files import read_regular_file
 from models.catalog import ONLINE_LEVELS, Procedure, check_procedure_texts
-from models.catalog_import import read_catalog_file, url_problem
+from models.catalog_import import CatalogFile, parse_catalog_file, url_problem
 from models.catalog_plan import ADDED, RETIRED, ImportPlan, changed_fields, make_plan
 from models.deadline_text import check_deadline, parse_deadline
 from models.errors import UserError
 from models.resources import resource_path
 from models.roles import EDIT_CATALOG
 from models.session import require, system_work
+from models.table_file import MAX_FILE_BYTES
 from models.text import clean_text, fold, search_words
 
 SAMPLE_CATALOG = "sample_catalog.csv"
@@ -188,6 +190,12 @@ def set_deadline(db: Database, code: str, value: float | None, unit: str | None,
             after = replace(before, deadline_value=value, deadline_unit=unit, deadline_set_by_clerk=True)
         _store(db, before, after, action="update", actor=actor)
     return after
+
+
+def read_catalog_file(path: Path | str) -> CatalogFile:
+    """A catalog file from disk: a regular file of at most MAX_FILE_BYTES, parsed with bounds."""
+    path = Path(path)
+    return parse_catalog_file(read_regular_file(path, MAX_FILE_BYTES), path.name)
 
 
 def plan_import(db: Database, path: Path | str, *, replace: bool = False) -> ImportPlan:

@@ -12,7 +12,7 @@ from models.catalog import Procedure, check_procedure_texts
 from models.deadline_text import parse_deadline
 from models.errors import UserError
 from models.sheet_cells import from_csv_cell
-from models.table_file import HEADER_ROWS_SCANNED, MAX_FILE_BYTES, csv_table, read_regular_file, xlsx_table
+from models.table_file import HEADER_ROWS_SCANNED, csv_table, xlsx_table
 from models.text import clean_text, fold
 
 # Column key (a Procedure attribute) -> headers as units write them; matched by _header_key (fold, no
@@ -212,10 +212,10 @@ def rows_from_table(table: list[list[object]], header: tuple[int, dict[int, str]
     return CatalogFile(source=source, columns=frozenset(mapping.values()), rows=tuple(rows))
 
 
-def read_catalog_file(path: Path | str) -> CatalogFile:
-    """Read a CSV or XLSX catalog; UserError (Vietnamese) when the file cannot be used at all."""
-    path = Path(path)
-    data = read_regular_file(path, MAX_FILE_BYTES)  # bounded, regular files only (models.table_file)
+def parse_catalog_file(data: bytes, name: str) -> CatalogFile:
+    """A CSV or XLSX catalog's bytes (db.catalog_store.read_catalog_file reads them, bounded) as rows;
+    UserError (Vietnamese) when the file cannot be used at all."""
+    path = Path(name)
     if not data.strip():
         raise UserError(f"Tệp {path.name} trống.")
     if data.startswith(b"\xd0\xcf\x11\xe0"):

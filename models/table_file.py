@@ -1,5 +1,6 @@
 """Reading a spreadsheet (XLSX) or CSV from outside with bounds, so a tiny hostile file cannot exhaust memory.
 
+Pure: it parses bytes handed in (db.outside_files reads them, regular files only, bounded).
 A 4.7 KB .xlsx can declare the dimension A1:XFD1048576 (openpyxl's read-only mode trusts it and fills
 every row to 16,384 cells) or inflate 1000:1 into whitespace. So: only regular files (a FIFO would hang the
 reader), zip members' uncompressed sizes checked before anything is parsed, the declared dimension
@@ -10,13 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import stat
 import zipfile
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
-from models.errors import UserError, os_reason
+from models.errors import UserError
 
 MAX_DATA_ROWS = 20_000  # a catalog has hundreds of procedures; a few units' lists merged stay far below
 MAX_COLUMNS = 64  # the catalog uses 8 columns; exports from the national portal carry about 20
@@ -35,31 +33,6 @@ FindHeader = Callable[[list[list[object]]], Header | None]
 
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB"
-
-
-def read_regular_file(path: Path, limit: int) -> bytes:
-    """The bytes of `path`, refused (one Vietnamese line) unless it is a regular file of at most `limit`.
-
-    stat() comes first: opening a FIFO or a device for reading would block or never end.
-    """
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise UserError(f"Không tìm thấy tệp {path}.") from None
-    except OSError as error:
-        raise UserError(f"Không đọc được tệp {path}: {os_reason(error)}.") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise UserError(f"{path} không phải là một tệp thông thường (thư mục, ống dẫn hay thiết bị): không đọc.")
-    if info.st_size > limit:
-        raise UserError(f"Tệp {path.name} quá lớn ({_mb(info.st_size)}; tối đa {_mb(limit)}).")
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(limit + 1)
-    except OSError as error:
-        raise UserError(f"Không đọc được tệp {path}: {os_reason(error)}.") from None
-    if len(data) > limit:  # grew while we looked
-        raise UserError(f"Tệp {path.name} quá lớn (tối đa {_mb(limit)}).")
-    return data
 
 
 def check_zip_members(archive: zipfile.ZipFile, name: str) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from models.catalog_import import read_catalog_file
+from db.catalog_store import read_catalog_file
 from models.errors import UserError
 from models.table_file import MAX_DATA_ROWS
 from tests.security import bombs
@@ -21,7 +21,7 @@ PEAK_LIMIT_MB = 300
 _MEASURE = textwrap.dedent("""
     import resource, sys
     sys.path.insert(0, {root!r})
-    from models.catalog_import import read_catalog_file
+    from db.catalog_store import read_catalog_file
     from models.errors import UserError
     try:
         read_catalog_file({path!r})
