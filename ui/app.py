@@ -33,8 +33,8 @@ def create_application() -> QApplication:
     font = QFont(app.font())
     font.setPointSize(max(font.pointSize(), 10))
     app.setFont(font)
-    app.setStyleSheet(STYLESHEET)
     install_plain_text_labels(app)  # names and notes never render as HTML (ui/plain_text.py)
+    app.setStyleSheet(STYLESHEET)
     return app
 
 
