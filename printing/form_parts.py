@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from models.dossier import Dossier
 from models.dossier_forms import FormSet
 from models.settings import UnitSettings
-from printing.fonts import FONT
+from printing.fonts import SERIF as FONT
 from printing.layout import style
 from printing.markup import MOTTO, NATION, para, parent_authority, upper
 from printing.output import check_output, write_output
@@ -29,16 +29,16 @@ DESK = "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"
 DOTS = "…" * 20
 GRID = colors.Color(0.3, 0.3, 0.3)
 
-BODY = style("form-body", 11, leading=15, spaceAfter=3)
-SMALL = style("form-small", 9, leading=11)
-BOLD = style("form-bold", 11, bold=True, leading=15)
-CENTER = style("form-center", 11, align=TA_CENTER, leading=14)
-CENTER_BOLD = style("form-center-bold", 11, bold=True, align=TA_CENTER, leading=14)
-HEAD = style("form-head", 10, bold=True, align=TA_CENTER, leading=12.5)
-TITLE = style("form-title", 14, bold=True, align=TA_CENTER, leading=18, spaceBefore=6, spaceAfter=6)
-RIGHT_SMALL = style("form-number", 9, align=TA_RIGHT, leading=11)
-CELL = style("form-cell", 10, leading=12.5)
-CELL_HEAD = style("form-cell-head", 10, bold=True, align=TA_CENTER, leading=12.5)
+BODY = style("form-body", 11, leading=15, spaceAfter=3, serif=True)
+SMALL = style("form-small", 9, leading=11, serif=True)
+BOLD = style("form-bold", 11, bold=True, leading=15, serif=True)
+CENTER = style("form-center", 11, align=TA_CENTER, leading=14, serif=True)
+CENTER_BOLD = style("form-center-bold", 11, bold=True, align=TA_CENTER, leading=14, serif=True)
+HEAD = style("form-head", 10, bold=True, align=TA_CENTER, leading=12.5, serif=True)
+TITLE = style("form-title", 14, bold=True, align=TA_CENTER, leading=18, spaceBefore=6, spaceAfter=6, serif=True)
+RIGHT_SMALL = style("form-number", 9, align=TA_RIGHT, leading=11, serif=True)
+CELL = style("form-cell", 10, leading=12.5, serif=True)
+CELL_HEAD = style("form-cell-head", 10, bold=True, align=TA_CENTER, leading=12.5, serif=True)
 
 
 def moment_text(moment: datetime | None) -> str:
@@ -77,7 +77,7 @@ def header(settings: UnitSettings, forms: FormSet, kind: str, dated: datetime) -
         table,
         Spacer(1, 2 * mm),
         p(f"<i>{place}, ngày {dated:%d} tháng {dated:%m} năm {dated:%Y}</i>",
-          style("form-date", 10.5, align=TA_RIGHT)),
+          style("form-date", 10.5, align=TA_RIGHT, serif=True)),
         p(para(forms.titles[kind]), TITLE),
     ]
 

@@ -8,15 +8,17 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 
-from printing.fonts import FONT, FONT_BOLD, register_fonts
+from printing.fonts import FONT, FONT_BOLD, SERIF, SERIF_BOLD, register_fonts
 
 
 def style(name: str, size: float, bold: bool = False, align: int = 0, leading: float | None = None,
-          **extra) -> ParagraphStyle:
+          serif: bool = False, **extra) -> ParagraphStyle:
+    """A paragraph style in DejaVu Sans, or in Liberation Serif (`serif`, official papers: printing.fonts)."""
     register_fonts()
+    regular, heavy = (SERIF, SERIF_BOLD) if serif else (FONT, FONT_BOLD)
     return ParagraphStyle(
         name,
-        fontName=FONT_BOLD if bold else FONT,
+        fontName=heavy if bold else regular,
         fontSize=size,
         leading=leading if leading is not None else round(size * 1.25, 2),
         alignment=align,
