@@ -146,6 +146,19 @@ def get_account(db: Database, username: str) -> Account:
     return account
 
 
+def signer(db: Database, username: str) -> tuple[str, str] | None:
+    """(username, full name) of an active account of this PC, for naming a colleague who receives a
+    dossier; None when there is no such account. Reads no password and needs no permission."""
+    row = db.execute("SELECT username, full_name FROM users WHERE username = ? AND active = 1",
+                     [clean_text(username).lower()]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def full_names(db: Database) -> dict[str, str]:
+    """Login -> full name of every account of this PC with one (forms print names, never logins)."""
+    return dict(db.execute("SELECT username, full_name FROM users WHERE full_name != ''").fetchall())
+
+
 # ----- signing in
 
 def authenticate(db: Database, username: str, password: str, now: datetime | None = None) -> User:

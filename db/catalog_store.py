@@ -21,7 +21,8 @@ from models.text import clean_text, fold
 
 SAMPLE_CATALOG = "sample_catalog.csv"
 _COLUMNS = ("code", "name", "field", "deadline_text", "deadline_value", "deadline_unit",
-            "deadline_set_by_clerk", "fees", "online_level", "essential", "own_url", "active")
+            "deadline_set_by_clerk", "fees", "online_level", "essential", "own_url", "active", "papers",
+            "deciding_agency", "cooperating_agency", "verification_text")
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM procedures"
 
 

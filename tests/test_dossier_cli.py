@@ -91,7 +91,8 @@ def test_extend_attach_receipt_and_form(run, tmp_path) -> None:
 
     code = receive(run)["code"]
     assert run("dossier", "move", code, "--to", "dang_xu_ly", "--at", "2026-02-13T11:00").returncode == 0
-    extended = run("--json", "dossier", "extend", code, "--days", "1", "--reason", "Chờ xác minh")
+    extended = run("--json", "dossier", "extend", code, "--days", "1", "--reason", "Chờ xác minh",
+                   "--at", "2026-02-13T14:00")
     assert json.loads(extended.stdout)["due_at"] == "2026-02-25T10:00:00"
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
