@@ -9,11 +9,9 @@ from db.attachments import ATTACHMENT_KINDS, attach_file
 from db.dossier_queries import count_dossiers, get_dossier, list_dossiers
 from db.dossier_rules import DossierRules, load_dossier_rules, save_dossier_rules
 from db.dossier_store import extend_dossier, move_dossier, preview_due, receive_dossier
-from db.settings_store import load_settings
-from models.dossier import CHANNELS, STATES, iso, parse_paper, summary_line
-from models.dossier_applicant import make_applicant
-from models.dossier_forms import form_set, resolve_kind
-from models.errors import UserError
+from models.dossier import CHANNELS, RESULT_DELIVERY, STATES, iso, parse_paper, summary_line
+from models.dossier_applicant import make_applicant, make_delegate
+from models.dossier_forms import FORM_KINDS
 
 
 def register(subparsers, parents) -> None:
@@ -39,6 +37,13 @@ def register(subparsers, parents) -> None:
     receive.add_argument("--note", default="", help="ghi chú")
     receive.add_argument("--logbook", default="", help="quyển số/số thứ tự trong sổ theo dõi")
     receive.add_argument("--linked", default="", metavar="MÃ2,MÃ3", help="thủ tục liên thông đi kèm")
+    receive.add_argument("--result-delivery", default="", choices=["", *RESULT_DELIVERY],
+                         help="cách nhận kết quả: tai_quay, buu_chinh, truc_tuyen")
+    receive.add_argument("--needs-verification", action="store_true",
+                         help="trường hợp cần xác minh: tính thời hạn dài hơn của thủ tục ngay từ đầu")
+    for flag, text in (("name", "họ tên"), ("cccd", "số định danh"), ("address", "địa chỉ"),
+                       ("phone", "số điện thoại"), ("email", "thư điện tử"), ("paper", "giấy tờ ủy quyền")):
+        receive.add_argument(f"--delegate-{flag}", help=f"người được ủy quyền nộp hồ sơ: {text}")
     receive.set_defaults(handler=cmd_receive)
 
     preview = sub.add_parser("due", parents=parents, help="xem trước hạn trả của một thủ tục")
@@ -70,6 +75,10 @@ def register(subparsers, parents) -> None:
     move.add_argument("--to", dest="to_state", required=True, choices=list(STATES), help="trạng thái mới")
     move.add_argument("--note", default="", help="ghi chú, lý do")
     move.add_argument("--at", metavar="THỜI_ĐIỂM", help="thời điểm chuyển (nhập lại), mặc định bây giờ")
+    move.add_argument("--handover-to", metavar="NGƯỜI_NHẬN",
+                      help="người nhận hồ sơ: tên đăng nhập, hoặc 'Cơ quan|Họ tên' (ví dụ 'Công an xã Hương Mai|Trần Văn Bảo')")
+    move.add_argument("--item", action="append", default=[], metavar="NỘI_DUNG",
+                      help="một nội dung cần bổ sung, hoàn thiện (Mẫu 02; lặp lại cho nhiều mục)")
     move.set_defaults(handler=cmd_move)
 
     extend = sub.add_parser("extend", parents=parents, help="gia hạn (in Mẫu 04 xin lỗi, hẹn lại)")
@@ -90,7 +99,9 @@ def register(subparsers, parents) -> None:
     rules = sub.add_parser("rules", parents=parents, help="xem, sửa quy tắc hồ sơ của đơn vị")
     rules.add_argument("--restart-full-time", choices=["on", "off"],
                        help="sau khi bổ sung: tính lại toàn bộ thời hạn (on) hay cộng thời gian chờ (off)")
-    rules.add_argument("--form-set", help="bộ biểu mẫu: tt01_2018 hoặc tt03_2025")
+    rules.add_argument("--form-set", help="bộ biểu mẫu cố định: tt01_2018, tt03_2025, hoặc 'theo_ngay' (theo ngày của việc)")
+    rules.add_argument("--extension-margin", type=int, metavar="N",
+                       help="gia hạn chậm nhất N ngày làm việc trước hạn trả (mặc định 1)")
     rules.add_argument("--result-place", help="nơi trả kết quả in trên giấy hẹn")
     rules.set_defaults(handler=cmd_rules)
 
@@ -99,8 +110,8 @@ def register(subparsers, parents) -> None:
     receipt.add_argument("--out", required=True, metavar="TỆP.pdf")
     receipt.set_defaults(handler=cmd_receipt)
 
-    form = subparsers.add_parser("form", parents=parents, help="in phiếu 02–05 của một hồ sơ")
-    form.add_argument("kind", metavar="MẪU", help="02 bổ sung, 03 từ chối, 04 xin lỗi, 05 kiểm soát (hoặc tên)")
+    form = subparsers.add_parser("form", parents=parents, help="in một mẫu giấy tờ của hồ sơ (theo ngày của việc)")
+    form.add_argument("kind", metavar="MẪU", help="số mẫu (01–06) hoặc tên: " + ", ".join(FORM_KINDS))
     form.add_argument("code", metavar="MÃ_HỒ_SƠ")
     form.add_argument("--out", required=True, metavar="TỆP.pdf")
     form.set_defaults(handler=cmd_form)
@@ -115,11 +126,14 @@ def cmd_receive(context: Context) -> int:
     applicant = make_applicant(name=args.name, organisation=args.organisation, cccd=args.cccd, dob=args.dob,
                                sex=args.sex, phone=args.phone, address=args.address, email=args.email)
     papers = [parse_paper(text) for text in args.paper]
+    delegate = make_delegate(name=args.delegate_name, cccd=args.delegate_cccd, address=args.delegate_address,
+                             phone=args.delegate_phone, email=args.delegate_email, paper=args.delegate_paper)
     dossier = receive_dossier(
         context.db, procedure_code=args.procedure, applicant=applicant, channel=args.channel, papers=papers,
         sets=args.sets, note=args.note, received_at=_maybe_moment(args.received_at),
         due_at=_maybe_moment(args.due_at), linked=[c for c in args.linked.split(",") if c.strip()],
-        logbook=args.logbook)
+        logbook=args.logbook, delegate=delegate, result_delivery=args.result_delivery,
+        needs_verification=args.needs_verification)
     codes = ", ".join([dossier.code] + [g["code"] for g in dossier.group])
     context.emit(dossier.to_dict(), f"Đã tiếp nhận hồ sơ {codes}. Hạn trả: {dossier.due_at:%H:%M %d/%m/%Y}.")
     return 0
@@ -164,7 +178,8 @@ def cmd_show(context: Context) -> int:
 
 def cmd_move(context: Context) -> int:
     args = context.args
-    dossier = move_dossier(context.db, args.code, args.to_state, note=args.note, at=_maybe_moment(args.at))
+    dossier = move_dossier(context.db, args.code, args.to_state, note=args.note, at=_maybe_moment(args.at),
+                           handover_to=args.handover_to, items=args.item)
     context.emit(dossier.to_dict(), f"Hồ sơ {dossier.code}: {dossier.state_label}. "
                                     f"Hạn trả: {dossier.due_at:%H:%M %d/%m/%Y}.")
     return 0
@@ -188,31 +203,29 @@ def cmd_attach(context: Context) -> int:
 def cmd_rules(context: Context) -> int:
     args = context.args
     rules = load_dossier_rules(context.db)
-    if args.restart_full_time or args.form_set or args.result_place is not None:
+    if args.restart_full_time or args.form_set or args.result_place is not None or args.extension_margin is not None:
+        form_set = rules.form_set if not args.form_set else "" if args.form_set == "theo_ngay" else args.form_set
         rules = save_dossier_rules(context.db, DossierRules(
             restart_full_time_on_resume=(args.restart_full_time == "on") if args.restart_full_time
             else rules.restart_full_time_on_resume,
-            form_set=args.form_set or rules.form_set,
-            result_place=rules.result_place if args.result_place is None else args.result_place))
+            form_set=form_set,
+            result_place=rules.result_place if args.result_place is None else args.result_place,
+            extension_margin_days=rules.extension_margin_days if args.extension_margin is None
+            else args.extension_margin))
     data = rules.__dict__
     context.emit(data, "\n".join(f"{k}: {v}" for k, v in data.items()))
     return 0
 
 
 def _print(context: Context, kind_text: str) -> int:
-    from printing.forms import render_form  # reportlab is loaded only by the commands that print
+    from services.forms import print_form_to_file
 
-    rules = load_dossier_rules(context.db)
-    forms = form_set(rules.form_set)
-    kind = resolve_kind(kind_text, forms)
-    dossier = get_dossier(context.db, context.args.code)
     out = Path(context.args.out)
-    if out.suffix.lower() != ".pdf":
-        raise UserError(f"Tệp in phải có đuôi .pdf: '{out}'.")
-    pages = render_form(kind, dossier, load_settings(context.db), out, forms=forms,
-                        result_place=rules.result_place)
-    context.emit({"code": dossier.code, "form": kind, "number": forms.numbers[kind], "out": out,
-                  "pages": pages}, f"Đã in Mẫu {forms.numbers[kind]} của hồ sơ {dossier.code} ra {out}.")
+    printed = print_form_to_file(context.db, kind_text, context.args.code, out)
+    label = f"Mẫu {printed.number}" if printed.number else printed.title.capitalize()
+    context.emit({**printed.to_dict(), "out": out},
+                 f"Đã in {label} ({printed.basis}) của hồ sơ {printed.code} ra {out}"
+                 + (" (bản in lại)." if printed.reprint else "."))
     return 0
 
 
@@ -221,7 +234,4 @@ def cmd_receipt(context: Context) -> int:
 
 
 def cmd_form(context: Context) -> int:
-    kind = resolve_kind(context.args.kind, form_set(load_dossier_rules(context.db).form_set))
-    if kind == "tiep_nhan":
-        raise UserError("Giấy tiếp nhận (Mẫu 01) in bằng lệnh: receipt MÃ_HỒ_SƠ --out TỆP.pdf")
     return _print(context, context.args.kind)

@@ -237,7 +237,7 @@ def create_user(db: Database, username: str, password: str, role: str, full_name
         return _insert(db, name, password, role, full_name, must_change=must_change_password, now=now)
 
 
-def ensure_admin(db: Database, username: str, password: str, full_name: str = "Quản trị",
+def ensure_admin(db: Database, username: str, password: str, full_name: str = "",
                  now: datetime | None = None) -> Account | None:
     """First run: make the admin account while the database has none; None when accounts already exist.
 
@@ -354,3 +354,31 @@ def set_idle_lock_minutes(db: Database, minutes: int) -> int:
         db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                    [IDLE_LOCK_KEY, str(minutes)])
     return minutes
+
+
+def set_full_name(db: Database, username: str, full_name: str, now: datetime | None = None) -> Account:
+    """Set the full name forms print for an account (your own, or any with MANAGE_ACCOUNTS); forms
+    never print a login name (shared/domain.md)."""
+    me = require_signed_in("đặt họ tên")
+    if check_username(username) != me.username.lower():
+        require(MANAGE_ACCOUNTS, "đặt họ tên cho tài khoản của người khác")
+    full_name = clean_text(full_name)
+    if not full_name:
+        raise UserError("Họ tên không được để trống (in trên giấy tờ, chỗ ký và ghi rõ họ tên).")
+    if len(full_name) > 120:
+        raise UserError("Họ tên quá dài (tối đa 120 ký tự).")
+    now = local_naive(now) if now else now_local()
+    with db.atomic():
+        account = _find(db, username)
+        if account is None:
+            raise UserError(f"Không có tài khoản '{clean_text(username)}'.")
+        if account.full_name == full_name:
+            return account
+        db.execute("UPDATE users SET full_name = ?, updated_at = ? WHERE username = ?",
+                   [full_name, iso(now), account.username])
+        _record(db, account.username, "set_full_name", {"full_name": full_name})
+    if account.username == me.username:
+        from models.session import sign_in
+
+        sign_in(User(me.username, full_name, me.role))
+    return _find(db, account.username)

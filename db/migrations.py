@@ -3,6 +3,8 @@
 Append new steps at the end; never edit or reorder a step that has shipped.
 """
 
+import json
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -381,5 +383,12 @@ def catalog_papers_agencies(db: Database) -> None:
     cooperates, and the longer time for cases that need verification (free text, parsed like the
     processing time) (issue #12, shared/domain.md "Dossiers")."""
     for column in ("papers TEXT NOT NULL DEFAULT ''", "deciding_agency TEXT NOT NULL DEFAULT ''",
-                   "cooperating_agency TEXT NOT NULL DEFAULT ''", "verification_text TEXT NOT NULL DEFAULT ''"):
+                   "cooperating_agency TEXT NOT NULL DEFAULT ''", "verification_text TEXT NOT NULL DEFAULT ''",
+                   "sample INTEGER NOT NULL DEFAULT 0"):
         db.execute(f"ALTER TABLE procedures ADD COLUMN {column}")
+    # Still the bundled sample: the procedure's latest event is the sample's load (a catalog is small).
+    latest: dict[str, str] = {}
+    for code, payload in db.execute("SELECT entity_id, payload FROM events WHERE entity = 'procedure' ORDER BY id"):
+        latest[code] = payload
+    sample = [code for code, payload in latest.items() if "sample_catalog" in str(json.loads(payload).get("source", ""))]
+    db.conn.executemany("UPDATE procedures SET sample = 1 WHERE code = ?", [(code,) for code in sample])

@@ -40,6 +40,9 @@ class Procedure:
     deciding_agency: str = ""
     cooperating_agency: str = ""
     verification_text: str = ""
+    # Loaded from the bundled sample catalog and not replaced by the unit's own file: every sheet and
+    # form printed from it carries "DỮ LIỆU MẪU" (shared/domain.md: sample data labelled as a sample).
+    sample: bool = False
 
     @property
     def online_level_label(self) -> str:

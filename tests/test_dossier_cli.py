@@ -90,7 +90,15 @@ def test_extend_attach_receipt_and_form(run, tmp_path) -> None:
     import pypdfium2 as pdfium
 
     code = receive(run)["code"]
-    assert run("dossier", "move", code, "--to", "dang_xu_ly", "--at", "2026-02-13T11:00").returncode == 0
+    moved = run("dossier", "move", code, "--to", "dang_xu_ly", "--at", "2026-02-13T11:00",
+                "--handover-to", "Công an xã Hương Mai|Trần Văn Bảo")
+    assert moved.returncode == 0, moved.stderr
+    assert "tên đăng nhập" in run("dossier", "move", code, "--to", "co_ket_qua", "--handover-to", "khong-co").stderr
+    shown = json.loads(run("--json", "dossier", "show", code).stdout)
+    [handover] = shown["handovers"]
+    assert handover["to"] == {"name": "Trần Văn Bảo", "agency": "Công an xã Hương Mai", "account": ""}
+    assert handover["from"]["account"] == "admin" and handover["at"] == "2026-02-13T11:00:00"
+    assert shown["papers"] and shown["first_due_at"] == shown["due_at"]
     extended = run("--json", "dossier", "extend", code, "--days", "1", "--reason", "Chờ xác minh",
                    "--at", "2026-02-13T14:00")
     assert json.loads(extended.stdout)["due_at"] == "2026-02-25T10:00:00"
@@ -108,9 +116,15 @@ def test_extend_attach_receipt_and_form(run, tmp_path) -> None:
     image = document[0].render(scale=150 / 72).to_pil()
     document.close()
     assert [b.text for b in zxingcpp.read_barcodes(image)] == [code]
-    for kind in ("04", "05", "kiem_soat"):
+    for kind in ("01", "04", "06", "kiem_soat", "tiep_nhan"):
         out = tmp_path / f"mau-{kind}.pdf"
         result = run("form", kind, code, "--out", str(out))
         assert result.returncode == 0, result.stderr
         assert out.read_bytes().startswith(b"%PDF")
+    # Forms whose act the dossier has not had are refused in one Vietnamese line, nothing written.
+    for kind, message in (("02", "chưa từng được yêu cầu bổ sung"), ("03", "không bị từ chối"),
+                          ("05", "không bị dừng"), ("khong_du_dieu_kien", "không bị từ chối")):
+        result = run("form", kind, code, "--out", str(tmp_path / "khong.pdf"))
+        assert result.returncode != 0 and message in result.stderr, result.stderr
+    assert not (tmp_path / "khong.pdf").exists()
     assert run("form", "09", code, "--out", str(tmp_path / "x.pdf")).returncode != 0

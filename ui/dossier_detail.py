@@ -361,7 +361,10 @@ class DossierDetail(QWidget):
         if self.dossier is None or target not in MOVES.get(self.dossier.state, ()):
             return None
         dialog = MoveDialog(self.context, self.dossier, target, self)
-        dialog.accepted.connect(lambda: self._after_change(dialog.moved, FORM_OF_MOVE.get(target)))
+        # A refusal after the receipt prints the notice that the dossier does not meet the conditions.
+        kind = "khong_du_dieu_kien" if target == "tu_choi" and self.dossier.state != "tiep_nhan" else \
+            FORM_OF_MOVE.get(target)
+        dialog.accepted.connect(lambda: self._after_change(dialog.moved, kind))
         dialog.open()
         return dialog
 

@@ -1,8 +1,7 @@
-"""Moving a dossier to an allowed next state or extending it, and previewing/printing its forms 01–05."""
+"""Moving a dossier to an allowed next state or extending it, and previewing/printing its forms."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -23,12 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 import ui.dialogs
-from db.dossier_queries import get_dossier
-from db.dossier_rules import load_dossier_rules
 from db.dossier_store import extend_dossier, move_dossier
-from db.settings_store import load_settings
-from models.dossier import Dossier, state_label
-from models.dossier_forms import FORM_KINDS, form_set
+from models.dossier import REASON_REQUIRED, Dossier, state_label
+from models.dossier_forms import FORM_KINDS
 from models.errors import UserError
 from ui import strings
 from ui.app_context import AppContext
@@ -38,13 +35,16 @@ from ui.worker import start as start_worker
 
 # The form a move calls for (Thông tư 01/2018): 02 when papers are missing, 03 on refusal; the 2025 set
 # adds a notice when processing stops. Printed only when the set in force has that form.
-FORM_OF_MOVE = {"cho_bo_sung": "bo_sung", "tu_choi": "tu_choi", "dung_giai_quyet": "dung_giai_quyet"}
+FORM_OF_MOVE = {"cho_bo_sung": "bo_sung", "tu_choi": "tu_choi", "dung_giai_quyet": "dung_giai_quyet",
+                "rut_ho_so": "dung_giai_quyet"}
 # What the note means for each target; a note is required where a printed form carries it.
 NOTE_LABELS = {"cho_bo_sung": "Nội dung cần bổ sung, hoàn thiện (in trên Mẫu 02)",
-               "tu_choi": "Lý do từ chối (in trên Mẫu 03)",
+               "tu_choi": "Lý do từ chối (in trên phiếu từ chối/thông báo)",
                "dung_giai_quyet": "Lý do dừng giải quyết",
-               "rut_ho_so": "Ghi chú (công dân rút hồ sơ)"}
-NOTE_REQUIRED = frozenset({"cho_bo_sung", "tu_choi", "dung_giai_quyet"})
+               "rut_ho_so": "Đề nghị và lý do rút hồ sơ của công dân"}
+NOTE_REQUIRED = frozenset(REASON_REQUIRED)
+# A hand-over is recorded on these moves; the receiver is typed here (an account or 'Cơ quan|Họ tên').
+HANDOVER_TARGETS = {"dang_xu_ly", "co_ket_qua"}
 
 
 @dataclass(frozen=True)
@@ -59,26 +59,21 @@ class RenderedForm:
 
 def render_dossier_form(context: AppContext, code: str, kind: str, dpi: float) -> RenderedForm:
     """Build form `kind` of dossier `code` as PDF bytes and its page images (runs in a worker)."""
-    from printing.forms import render_form  # reportlab loads only when something is printed
+    from services.forms import render_dossier_form as render
 
     db = context.open_worker_connection()
     try:
-        dossier = get_dossier(db, code)
-        settings, rules = load_settings(db), load_dossier_rules(db)
+        printed = render(db, kind, code)
     finally:
         db.close()
-    forms = form_set(rules.form_set)
-    buffer = io.BytesIO()
-    render_form(kind, dossier, settings, buffer, forms=forms, result_place=rules.result_place)
-    data = buffer.getvalue()
-    return RenderedForm(code, kind, forms.numbers[kind], forms.titles[kind].capitalize(), data,
-                        render_pages(data, dpi))
+    number = f"Mẫu {printed.number}" if printed.number else "Thông báo"
+    return RenderedForm(code, printed.kind, number, printed.title.capitalize(), printed.data,
+                        render_pages(printed.data, dpi))
 
 
 def available_forms(context: AppContext) -> dict[str, str]:
-    """kind -> 'Mẫu 02 – Phiếu yêu cầu bổ sung…' for the set in force."""
-    forms = form_set(load_dossier_rules(context.db).form_set)
-    return {kind: f"Mẫu {number} – {FORM_KINDS[kind]}" for kind, number in forms.numbers.items()}
+    """kind -> what it is for (the number depends on the act's date, shown in the preview)."""
+    return dict(FORM_KINDS)
 
 
 class FormPreviewDialog(QDialog):
@@ -136,7 +131,7 @@ class FormPreviewDialog(QDialog):
     def _rendered(self, form: object) -> None:
         self.worker = None
         self.form = form  # type: ignore[assignment]
-        self.setWindowTitle(f"Mẫu {self.form.number} – {self.form.title} – {self.code}")
+        self.setWindowTitle(f"{self.form.number} – {self.form.title} – {self.code}")
         self.view.set_images(self.form.images)
         self._update_buttons()
         self.work_finished.emit()
@@ -153,7 +148,7 @@ class FormPreviewDialog(QDialog):
             return None
         printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = make_print_dialog(printer, len(self.form.images), self)
-        dialog.setWindowTitle(f"In Mẫu {self.form.number}")
+        dialog.setWindowTitle(f"In {self.form.number}")
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         job = printing_job(self.form.data, printer)
@@ -162,6 +157,7 @@ class FormPreviewDialog(QDialog):
             self.worker = None
             if isinstance(pages, int):
                 self.last_printed = pages
+                self._record_printed()
                 where = printer.outputFileName() or printer.printerName() or "máy in"
                 self.notice.setText(f"Đã gửi {pages} trang tới {where}.")
             else:
@@ -180,10 +176,21 @@ class FormPreviewDialog(QDialog):
         self._update_buttons()
         return self.worker
 
+    def _record_printed(self) -> None:
+        """'Printed' is recorded only after the printer took the pages (a later print says Bản in lại)."""
+        from db.dossier_store import record_printed
+
+        try:
+            record_printed(self.context.db, self.code, self.kind)
+        except UserError as error:
+            self.notice.setText(str(error))
+            return
+        self.context.changed.emit("dossier")
+
     def choose_save_file(self) -> None:
         if self.form is None:
             return
-        path = ask_pdf_path(self, "Lưu bản in", f"mau-{self.form.number}-{self.code}.pdf")
+        path = ask_pdf_path(self, "Lưu bản in", f"{self.form.kind}-{self.code}.pdf")
         if path:
             self.save_pdf(path)
 
@@ -247,6 +254,11 @@ class MoveDialog(_ActionDialog):
         self.note.setPlaceholderText("Bắt buộc" if target in NOTE_REQUIRED else "Không bắt buộc")
         self.form.addRow(heading)
         self.form.addRow(label + ":", self.note)
+        self.handover = QLineEdit()
+        self.handover.setObjectName("handover_to")
+        self.handover.setPlaceholderText("Tên đăng nhập của cán bộ, hoặc Cơ quan|Họ tên (ví dụ Công an xã|Trần Văn Bảo)")
+        if target in HANDOVER_TARGETS:
+            self.form.addRow("Người nhận hồ sơ:", self.handover)
         self.form.addRow(QLabel("Ctrl+Enter để đồng ý."))
 
     def apply(self) -> None:
@@ -256,7 +268,8 @@ class MoveDialog(_ActionDialog):
             self.note.setFocus()
             return
         try:
-            self.moved = move_dossier(self.context.db, self.dossier.code, self.target, note=note)
+            self.moved = move_dossier(self.context.db, self.dossier.code, self.target, note=note,
+                                      handover_to=self.handover.text().strip() or None)
         except UserError as error:
             self.error.setText(str(error))
             return
@@ -296,12 +309,7 @@ class ExtendDialog(_ActionDialog):
 
 
 def form_ready(dossier: Dossier, kind: str) -> bool:
-    """Whether the timeline has what form `kind` prints (a refusal needs the refusal, 04 an extension)."""
-    actions = {(e["action"], e["payload"].get("to")) for e in dossier.events}
-    if kind == "xin_loi":
-        return any(action == "extend" for action, _to in actions)
-    if kind in ("bo_sung", "tu_choi", "dung_giai_quyet"):
-        target = {"bo_sung": "cho_bo_sung"}.get(kind, kind)
-        return ("move", target) in actions
-    return True
+    """Whether the timeline has the act form `kind` records (services.forms.form_ready)."""
+    from services.forms import form_ready as ready
 
+    return ready(dossier, kind)

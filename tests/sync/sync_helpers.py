@@ -148,7 +148,6 @@ def receive(db, name: str = "Nguyễn Văn An", procedure: str = "1.004884", at:
 
 def move(db, code: str, state: str, at: datetime):
     from db.dossier_store import move_dossier
-
     from models.dossier import REASON_REQUIRED
 
     note = "Lý do ghi trong thử nghiệm" if state in REASON_REQUIRED else ""
