@@ -12,7 +12,7 @@ from db.report_exports import record_logbook_export
 from db.report_queries import build_report, logbook_lines
 from db.settings_store import load_settings
 from models.errors import UserError
-from models.logbook import LOGBOOK_NUMBERS
+from models.logbook import LOGBOOK_NUMBERS, logbook_book
 from models.report import Report, field_label, format_value
 from models.report_period import PRESETS, Period, preset
 from models.report_rules import RATINGS
@@ -31,6 +31,8 @@ def register(subparsers, parents) -> None:
     _period_options(logbook)
     logbook.add_argument("--xlsx", metavar="TỆP.xlsx", help="xuất sổ ra tệp Excel")
     logbook.add_argument("--pdf", metavar="TỆP.pdf", help="xuất sổ ra tệp PDF")
+    logbook.add_argument("--field", action="append", default=[], metavar="LĨNH_VỰC",
+                         help="sổ của một lĩnh vực (lặp lại cho một nhóm lĩnh vực); mặc định: mọi lĩnh vực")
     logbook.set_defaults(handler=cmd_logbook)
 
     rating = subparsers.add_parser("rating", parents=parents, help="đánh giá mức độ hài lòng của người dân")
@@ -125,13 +127,14 @@ def cmd_logbook(context: Context) -> int:
     xlsx, pdf = _check_suffix(args.xlsx, ".xlsx"), _check_suffix(args.pdf, ".pdf")
     if not (xlsx or pdf):
         raise UserError("Cần --xlsx TỆP.xlsx hoặc --pdf TỆP.pdf (hoặc cả hai).")
-    lines = logbook_lines(context.db, period)
+    lines = logbook_book(logbook_lines(context.db, period), args.field)
     settings = load_settings(context.db)
-    from models.dossier_forms import form_set
+    from models.dossier_forms import form_set_for
 
-    forms = form_set(load_dossier_rules(context.db).form_set)
+    # The set in force when the period begins (the 2025 logbook, Mẫu 07, from 15/09/2025), or the pinned one.
+    forms = form_set_for(period.begins, load_dossier_rules(context.db).form_set)
     number = LOGBOOK_NUMBERS.get(forms.key, "06")
-    period_text = period.title
+    period_text = period.title + (f" — Lĩnh vực: {', '.join(args.field)}" if args.field else "")
     written = []
     if xlsx:
         from models.report_xlsx import export_logbook_xlsx

@@ -176,7 +176,8 @@ def build_report(db: Database, period: Period, now: datetime | None = None, *,
 
 
 _LOGBOOK_COLUMNS = ("code, procedure_code, procedure_name, field, sets, organisation, applicant_name, address, phone, "
-                    "state, received_at, due_at, finished_at, returned_at, timeliness, supplement_count, logbook")
+                    "state, received_at, due_at, finished_at, returned_at, timeliness, supplement_count, logbook, "
+                    "deciding_agency, first_due_at, result_delivery")
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -195,5 +196,6 @@ def logbook_lines(db: Database, period: Period) -> list[LogbookLine]:
                         applicant=r[5] or r[6], address=r[7], phone=r[8], state=r[9],
                         received_at=datetime.fromisoformat(r[10]), due_at=datetime.fromisoformat(r[11]),
                         finished_at=_moment(r[12]), returned_at=_moment(r[13]), timeliness=r[14],
-                        supplement_count=r[15], logbook=r[16])
+                        supplement_count=r[15], logbook=r[16], deciding_agency=r[17],
+                        first_due_at=_moment(r[18]), result_delivery=r[19])
             for n, r in enumerate(rows, start=1)]

@@ -9,7 +9,7 @@ from db.dossier_rules import load_dossier_rules
 from db.report_exports import record_logbook_export
 from db.report_queries import logbook_lines
 from db.settings_store import load_settings
-from models.dossier_forms import form_set
+from models.dossier_forms import form_set_for
 from models.logbook import LOGBOOK_NUMBERS
 from models.report import Report
 from models.report_period import Period
@@ -38,7 +38,7 @@ def logbook_job(context: AppContext, period: Period, path: Path):
         db = context.open_worker_connection()
         try:
             lines, settings = logbook_lines(db, period), load_settings(db)
-            forms = form_set(load_dossier_rules(db).form_set)
+            forms = form_set_for(period.begins, load_dossier_rules(db).form_set)
             number = LOGBOOK_NUMBERS.get(forms.key, "06")
             if path.suffix.lower() == ".xlsx":
                 from models.report_xlsx import export_logbook_xlsx
