@@ -5,13 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli.context import Context, parse_day, parse_moment
-from db.attachments import ATTACHMENT_KINDS, attach_file
-from db.dossier_queries import count_dossiers, get_dossier, list_dossiers
-from db.dossier_rules import DossierRules, load_dossier_rules, save_dossier_rules
-from db.dossier_store import extend_dossier, move_dossier, preview_due, receive_dossier
 from models.dossier import CHANNELS, RESULT_DELIVERY, STATES, iso, parse_paper, summary_line
 from models.dossier_applicant import make_applicant, make_delegate
-from models.dossier_forms import FORM_KINDS
+from services import dossiers, forms, reception
+from services.dossiers import ATTACHMENT_KINDS, DossierRules
 
 
 def register(subparsers, parents) -> None:
@@ -99,9 +96,7 @@ def register(subparsers, parents) -> None:
     rules = sub.add_parser("rules", parents=parents, help="xem, sửa quy tắc hồ sơ của đơn vị")
     rules.add_argument("--restart-full-time", choices=["on", "off"],
                        help="sau khi bổ sung: tính lại toàn bộ thời hạn (on) hay cộng thời gian chờ (off)")
-    rules.add_argument("--form-set", help="bộ biểu mẫu cố định: tt01_2018, tt03_2025, hoặc 'theo_ngay' (theo ngày của việc)")
-    rules.add_argument("--extension-margin", type=int, metavar="N",
-                       help="gia hạn chậm nhất N ngày làm việc trước hạn trả (mặc định 1)")
+    rules.add_argument("--form-set", help="bộ biểu mẫu: tt01_2018 hoặc tt03_2025")
     rules.add_argument("--result-place", help="nơi trả kết quả in trên giấy hẹn")
     rules.set_defaults(handler=cmd_rules)
 
@@ -111,7 +106,7 @@ def register(subparsers, parents) -> None:
     receipt.set_defaults(handler=cmd_receipt)
 
     form = subparsers.add_parser("form", parents=parents, help="in một mẫu giấy tờ của hồ sơ (theo ngày của việc)")
-    form.add_argument("kind", metavar="MẪU", help="số mẫu (01–06) hoặc tên: " + ", ".join(FORM_KINDS))
+    form.add_argument("kind", metavar="MẪU", help="02 bổ sung, 03 từ chối, 04 xin lỗi, 05 kiểm soát (hoặc tên)")
     form.add_argument("code", metavar="MÃ_HỒ_SƠ")
     form.add_argument("--out", required=True, metavar="TỆP.pdf")
     form.set_defaults(handler=cmd_form)
@@ -128,20 +123,19 @@ def cmd_receive(context: Context) -> int:
     papers = [parse_paper(text) for text in args.paper]
     delegate = make_delegate(name=args.delegate_name, cccd=args.delegate_cccd, address=args.delegate_address,
                              phone=args.delegate_phone, email=args.delegate_email, paper=args.delegate_paper)
-    dossier = receive_dossier(
+    done = reception.receive(
         context.db, procedure_code=args.procedure, applicant=applicant, channel=args.channel, papers=papers,
         sets=args.sets, note=args.note, received_at=_maybe_moment(args.received_at),
         due_at=_maybe_moment(args.due_at), linked=[c for c in args.linked.split(",") if c.strip()],
         logbook=args.logbook, delegate=delegate, result_delivery=args.result_delivery,
         needs_verification=args.needs_verification)
-    codes = ", ".join([dossier.code] + [g["code"] for g in dossier.group])
-    context.emit(dossier.to_dict(), f"Đã tiếp nhận hồ sơ {codes}. Hạn trả: {dossier.due_at:%H:%M %d/%m/%Y}.")
+    context.emit(done.dossier.to_dict(), done.message)
     return 0
 
 
 def cmd_preview_due(context: Context) -> int:
     received = _maybe_moment(context.args.received_at)
-    due = preview_due(context.db, context.args.procedure, received)
+    due = reception.preview_due(context.db, context.args.procedure, received)
     text = f"Hạn trả: {due:%H:%M %d/%m/%Y}" if due else "Thủ tục chưa rõ thời hạn: cần nhập hạn trả."
     context.emit({"procedure_code": context.args.procedure, "due_at": iso(due)}, text)
     return 0
@@ -155,11 +149,11 @@ def cmd_list(context: Context) -> int:
                    overdue=args.overdue, due_today=args.due_today, due_this_week=args.due_this_week,
                    search=args.search)
     if args.count:
-        total = count_dossiers(context.db, **filters)
+        total = dossiers.count_dossiers(context.db, **filters)
         context.emit({"count": total}, f"{total} hồ sơ")
         return 0
-    dossiers = list_dossiers(context.db, **filters, limit=args.limit, offset=args.offset)
-    context.emit([d.to_dict() for d in dossiers], summary_line(dossiers) or "Không có hồ sơ nào.")
+    found = dossiers.list_dossiers(context.db, **filters, limit=args.limit, offset=args.offset)
+    context.emit([d.to_dict() for d in found], summary_line(found) or "Không có hồ sơ nào.")
     return 0
 
 
@@ -171,57 +165,51 @@ def _show_text(data: dict) -> str:
 
 
 def cmd_show(context: Context) -> int:
-    data = get_dossier(context.db, context.args.code).to_dict()
+    data = dossiers.get_dossier(context.db, context.args.code).to_dict()
     context.emit(data, _show_text(data))
     return 0
 
 
 def cmd_move(context: Context) -> int:
     args = context.args
-    dossier = move_dossier(context.db, args.code, args.to_state, note=args.note, at=_maybe_moment(args.at),
-                           handover_to=args.handover_to, items=args.item)
-    context.emit(dossier.to_dict(), f"Hồ sơ {dossier.code}: {dossier.state_label}. "
-                                    f"Hạn trả: {dossier.due_at:%H:%M %d/%m/%Y}.")
+    done = dossiers.move(context.db, args.code, args.to_state, note=args.note, at=_maybe_moment(args.at),
+                         handover_to=args.handover_to, items=args.item)
+    context.emit(done.dossier.to_dict(), done.message)
     return 0
 
 
 def cmd_extend(context: Context) -> int:
     args = context.args
-    dossier = extend_dossier(context.db, args.code, hours=args.hours, days=args.days, reason=args.reason,
-                             at=_maybe_moment(args.at))
-    context.emit(dossier.to_dict(), f"Đã gia hạn hồ sơ {dossier.code} đến {dossier.due_at:%H:%M %d/%m/%Y}.")
+    done = dossiers.extend(context.db, args.code, hours=args.hours, days=args.days, reason=args.reason,
+                           at=_maybe_moment(args.at))
+    context.emit(done.dossier.to_dict(), done.message)
     return 0
 
 
 def cmd_attach(context: Context) -> int:
-    record = attach_file(context.db, context.data_dir, context.args.code, context.args.file,
-                         kind=context.args.kind)
+    record = dossiers.attach(context.db, context.data_dir, context.args.code, context.args.file,
+                             kind=context.args.kind).record
     context.emit(record, f"Đã đính kèm '{record['display_name']}' vào hồ sơ {record['code']}.")
     return 0
 
 
 def cmd_rules(context: Context) -> int:
     args = context.args
-    rules = load_dossier_rules(context.db)
-    if args.restart_full_time or args.form_set or args.result_place is not None or args.extension_margin is not None:
-        form_set = rules.form_set if not args.form_set else "" if args.form_set == "theo_ngay" else args.form_set
-        rules = save_dossier_rules(context.db, DossierRules(
+    rules = dossiers.load_dossier_rules(context.db)
+    if args.restart_full_time or args.form_set or args.result_place is not None:
+        rules, _changes = dossiers.store_rules(context.db, DossierRules(
             restart_full_time_on_resume=(args.restart_full_time == "on") if args.restart_full_time
             else rules.restart_full_time_on_resume,
-            form_set=form_set,
-            result_place=rules.result_place if args.result_place is None else args.result_place,
-            extension_margin_days=rules.extension_margin_days if args.extension_margin is None
-            else args.extension_margin))
+            form_set=args.form_set or rules.form_set,
+            result_place=rules.result_place if args.result_place is None else args.result_place))
     data = rules.__dict__
     context.emit(data, "\n".join(f"{k}: {v}" for k, v in data.items()))
     return 0
 
 
 def _print(context: Context, kind_text: str) -> int:
-    from services.forms import print_form_to_file
-
     out = Path(context.args.out)
-    printed = print_form_to_file(context.db, kind_text, context.args.code, out)
+    printed = forms.print_form_to_file(context.db, kind_text, context.args.code, out)
     label = f"Mẫu {printed.number}" if printed.number else printed.title.capitalize()
     context.emit({**printed.to_dict(), "out": out},
                  f"Đã in {label} ({printed.basis}) của hồ sơ {printed.code} ra {out}"

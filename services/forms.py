@@ -23,9 +23,11 @@ from db.dossier_store import record_printed
 from db.settings_store import load_settings
 from models.dossier import Dossier
 from models.dossier_clock import local_naive, now_local
-from models.dossier_forms import FORM_KINDS
+from models.dossier_forms import FORM_KINDS, FormSet, form_set, resolve_kind
 from models.errors import UserError
 from models.form_acts import FormInput, find_act, form_input, kind_for
+from models.text import fold
+from services.changes import Changes
 
 
 @dataclass(frozen=True)
@@ -90,14 +92,47 @@ def render_dossier_form(db: Database, kind_text: str, code: str, out: Path | str
                        data=buffer.getvalue() if buffer is not None else b"")
 
 
-def record_print(db: Database, printed: PrintedForm) -> None:
-    """Record that the form was printed (after success only: shared/domain.md "Lessons")."""
-    record_printed(db, printed.code, printed.kind)
+def record_print(db: Database, code: str, kind: str) -> Changes:
+    """A form was printed (the printer took it, or its PDF was written): recorded only after success
+    (shared/domain.md "Lessons"); a later print of the same form says "Bản in lại"."""
+    record_printed(db, code, kind)
+    return Changes(dossier_codes=frozenset([code]), audit=True)
+
+
+def forms_in_force(db: Database) -> FormSet:
+    """The set the unit pinned, else the one in force today (each form still follows its act's date)."""
+    return form_set(load_dossier_rules(db).form_set)
+
+
+def available_forms(db: Database) -> dict[str, str]:
+    """kind -> what it is for (its number depends on the date of its act, shown in the preview)."""
+    return dict(FORM_KINDS)
+
+
+def resolve_form(db: Database, text: str) -> str:
+    """'02', 'bo_sung' or 'bổ sung' -> the form kind (numbers by the set in force today)."""
+    name = fold(text).replace(" ", "_").strip("_")
+    return name if name in FORM_KINDS else resolve_kind(text, forms_in_force(db))
+
+
+@dataclass(frozen=True)
+class RenderedForm:
+    code: str
+    kind: str
+    number: str
+    title: str
+    pages: int
+
+
+def render_form_for(db: Database, code: str, kind: str, out: Path | BinaryIO) -> RenderedForm:
+    """Write form `kind` of dossier `code` (PDF) to a path or a buffer; nothing is recorded as printed."""
+    printed = render_dossier_form(db, kind, code, out)
+    return RenderedForm(printed.code, printed.kind, printed.number, printed.title.capitalize(), printed.pages)
 
 
 def print_form_to_file(db: Database, kind_text: str, code: str, out: Path | str, *,
                        now: datetime | None = None) -> PrintedForm:
     """The command line's errand: write the PDF, then record the print."""
     printed = render_dossier_form(db, kind_text, code, out, now=now)
-    record_print(db, printed)
+    record_print(db, printed.code, printed.kind)
     return printed

@@ -1,7 +1,8 @@
-"""Moving a dossier to an allowed next state or extending it, and previewing/printing its forms."""
+"""Moving a dossier to an allowed next state or extending it, and previewing/printing its forms 01–05."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 import ui.dialogs
-from db.dossier_store import extend_dossier, move_dossier
-from models.dossier import REASON_REQUIRED, Dossier, state_label
+from models.dossier import NOTE_REQUIRED, Dossier, note_label, state_label
 from models.dossier_forms import FORM_KINDS
 from models.errors import UserError
+from services import dossiers, forms
 from ui import strings
 from ui.app_context import AppContext
 from ui.pdf_view import PdfView, ask_pdf_path, make_print_dialog, printing_job, render_pages, save_pdf_bytes
@@ -35,18 +35,7 @@ from ui.worker import start as start_worker
 
 # The form a move calls for (Thông tư 01/2018): 02 when papers are missing, 03 on refusal; the 2025 set
 # adds a notice when processing stops. Printed only when the set in force has that form.
-FORM_OF_MOVE = {"cho_bo_sung": "bo_sung", "tu_choi": "tu_choi", "dung_giai_quyet": "dung_giai_quyet",
-                "rut_ho_so": "dung_giai_quyet"}
-# What the note means for each target; a note is required where a printed form carries it.
-NOTE_LABELS = {"cho_bo_sung": "Nội dung cần bổ sung, hoàn thiện (in trên Mẫu 02)",
-               "tu_choi": "Lý do từ chối (in trên phiếu từ chối/thông báo)",
-               "dung_giai_quyet": "Lý do dừng giải quyết",
-               "rut_ho_so": "Đề nghị và lý do rút hồ sơ của công dân"}
-NOTE_REQUIRED = frozenset(REASON_REQUIRED)
-# A hand-over is recorded on these moves; the receiver is typed here (an account or 'Cơ quan|Họ tên').
-HANDOVER_TARGETS = {"dang_xu_ly", "co_ket_qua"}
-
-
+FORM_OF_MOVE = {"cho_bo_sung": "bo_sung", "tu_choi": "tu_choi", "dung_giai_quyet": "dung_giai_quyet"}
 @dataclass(frozen=True)
 class RenderedForm:
     code: str
@@ -59,21 +48,19 @@ class RenderedForm:
 
 def render_dossier_form(context: AppContext, code: str, kind: str, dpi: float) -> RenderedForm:
     """Build form `kind` of dossier `code` as PDF bytes and its page images (runs in a worker)."""
-    from services.forms import render_dossier_form as render
-
     db = context.open_worker_connection()
+    buffer = io.BytesIO()
     try:
-        printed = render(db, kind, code)
+        form = forms.render_form_for(db, code, kind, buffer)
     finally:
         db.close()
-    number = f"Mẫu {printed.number}" if printed.number else "Thông báo"
-    return RenderedForm(code, printed.kind, number, printed.title.capitalize(), printed.data,
-                        render_pages(printed.data, dpi))
+    data = buffer.getvalue()
+    return RenderedForm(code, kind, form.number, form.title, data, render_pages(data, dpi))
 
 
 def available_forms(context: AppContext) -> dict[str, str]:
-    """kind -> what it is for (the number depends on the act's date, shown in the preview)."""
-    return dict(FORM_KINDS)
+    """kind -> 'Mẫu 02 – Phiếu yêu cầu bổ sung…' for the set in force."""
+    return forms.available_forms(context.db)
 
 
 class FormPreviewDialog(QDialog):
@@ -131,7 +118,7 @@ class FormPreviewDialog(QDialog):
     def _rendered(self, form: object) -> None:
         self.worker = None
         self.form = form  # type: ignore[assignment]
-        self.setWindowTitle(f"{self.form.number} – {self.form.title} – {self.code}")
+        self.setWindowTitle(f"Mẫu {self.form.number} – {self.form.title} – {self.code}")
         self.view.set_images(self.form.images)
         self._update_buttons()
         self.work_finished.emit()
@@ -148,7 +135,7 @@ class FormPreviewDialog(QDialog):
             return None
         printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = make_print_dialog(printer, len(self.form.images), self)
-        dialog.setWindowTitle(f"In {self.form.number}")
+        dialog.setWindowTitle(f"In Mẫu {self.form.number}")
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         job = printing_job(self.form.data, printer)
@@ -157,7 +144,7 @@ class FormPreviewDialog(QDialog):
             self.worker = None
             if isinstance(pages, int):
                 self.last_printed = pages
-                self._record_printed()
+                self.context.publish(forms.record_print(self.context.db, self.code, self.kind))
                 where = printer.outputFileName() or printer.printerName() or "máy in"
                 self.notice.setText(f"Đã gửi {pages} trang tới {where}.")
             else:
@@ -176,21 +163,10 @@ class FormPreviewDialog(QDialog):
         self._update_buttons()
         return self.worker
 
-    def _record_printed(self) -> None:
-        """'Printed' is recorded only after the printer took the pages (a later print says Bản in lại)."""
-        from db.dossier_store import record_printed
-
-        try:
-            record_printed(self.context.db, self.code, self.kind)
-        except UserError as error:
-            self.notice.setText(str(error))
-            return
-        self.context.changed.emit("dossier")
-
     def choose_save_file(self) -> None:
         if self.form is None:
             return
-        path = ask_pdf_path(self, "Lưu bản in", f"{self.form.kind}-{self.code}.pdf")
+        path = ask_pdf_path(self, "Lưu bản in", f"mau-{self.form.number}-{self.code}.pdf")
         if path:
             self.save_pdf(path)
 
@@ -250,30 +226,21 @@ class MoveDialog(_ActionDialog):
         heading = QLabel(f"Từ <b>{dossier.state_label}</b> sang <b>{state_label(target)}</b>")
         heading.setWordWrap(True)
         self.note = _note_box()
-        label = NOTE_LABELS.get(target, "Ghi chú")
+        label = note_label(target)
         self.note.setPlaceholderText("Bắt buộc" if target in NOTE_REQUIRED else "Không bắt buộc")
         self.form.addRow(heading)
         self.form.addRow(label + ":", self.note)
-        self.handover = QLineEdit()
-        self.handover.setObjectName("handover_to")
-        self.handover.setPlaceholderText("Tên đăng nhập của cán bộ, hoặc Cơ quan|Họ tên (ví dụ Công an xã|Trần Văn Bảo)")
-        if target in HANDOVER_TARGETS:
-            self.form.addRow("Người nhận hồ sơ:", self.handover)
         self.form.addRow(QLabel("Ctrl+Enter để đồng ý."))
 
     def apply(self) -> None:
-        note = self.note.toPlainText().strip()
-        if self.target in NOTE_REQUIRED and not note:
-            self.error.setText(f"Cần ghi {NOTE_LABELS[self.target].split(' (')[0].lower()}.")
-            self.note.setFocus()
-            return
         try:
-            self.moved = move_dossier(self.context.db, self.dossier.code, self.target, note=note,
-                                      handover_to=self.handover.text().strip() or None)
+            done = dossiers.move(self.context.db, self.dossier.code, self.target, note=self.note.toPlainText())
         except UserError as error:
             self.error.setText(str(error))
+            self.note.setFocus()
             return
-        self.context.changed.emit("dossier")
+        self.moved = done.dossier
+        self.context.publish(done.changes)
         self.accept()
 
 
@@ -299,17 +266,23 @@ class ExtendDialog(_ActionDialog):
 
     def apply(self) -> None:
         try:
-            self.extended = extend_dossier(self.context.db, self.dossier.code, days=self.days.value(),
-                                           reason=self.reason.toPlainText())
+            done = dossiers.extend(self.context.db, self.dossier.code, days=self.days.value(),
+                                   reason=self.reason.toPlainText())
         except UserError as error:
             self.error.setText(str(error))
             return
-        self.context.changed.emit("dossier")
+        self.extended = done.dossier
+        self.context.publish(done.changes)
         self.accept()
 
 
 def form_ready(dossier: Dossier, kind: str) -> bool:
-    """Whether the timeline has the act form `kind` records (services.forms.form_ready)."""
-    from services.forms import form_ready as ready
+    """Whether the timeline has what form `kind` prints (a refusal needs the refusal, 04 an extension)."""
+    actions = {(e["action"], e["payload"].get("to")) for e in dossier.events}
+    if kind == "xin_loi":
+        return any(action == "extend" for action, _to in actions)
+    if kind in ("bo_sung", "tu_choi", "dung_giai_quyet"):
+        target = {"bo_sung": "cho_bo_sung"}.get(kind, kind)
+        return ("move", target) in actions
+    return True
 
-    return ready(dossier, kind)

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.accounts import DEFAULT_ADMIN, authenticate, ensure_admin, has_accounts, must_change_password
 from models.errors import UserError
 from models.session import User, sign_in
+from services.accounts import DEFAULT_ADMIN, authenticate, ensure_admin, has_accounts, must_change_password
 from ui.app_context import AppContext
 
 ERROR_STYLE = "color: #a4161a;"
@@ -127,8 +127,8 @@ class LoginDialog(QDialog):
     def _ask_full_name(self, user: User) -> User:
         from PySide6.QtWidgets import QInputDialog
 
-        from db.accounts import set_full_name
         from models.session import acting_as
+        from services.accounts import set_full_name
 
         name, ok = QInputDialog.getText(self, "Họ tên người ký", "Họ và tên của anh/chị (in trên giấy tờ, chỗ "
                                         "\"ký và ghi rõ họ tên\"; không phải tên đăng nhập):")
