@@ -78,18 +78,36 @@ def field_line(label: str, value: object) -> Paragraph:
     return p(f"{label}: {text}")
 
 
+class Rule(Flowable):
+    """The short centred line under the body's name and under the motto (Nghị định 30/2020), clear of
+    the dot below (ộ, ụ) and the descenders of the line above, which an underline crosses."""
+
+    def __init__(self, width: float):
+        super().__init__()
+        self.width, self.height = width, 5.0
+        self.hAlign = "CENTER"
+
+    def wrap(self, availWidth, availHeight):
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.setLineWidth(0.7)
+        self.canv.line(0, 0.6, self.width, 0.6)
+
+
 def header(form: FormInput) -> list[Flowable]:
     """Form number line, the parent body and the one-stop body (with 'Số: …/…' where the form has one) on
     the left, the national motto and the place-and-date line (dated on the act) on the right, the title
     (shared/domain.md, "Dossiers"; Nghị định 30/2020/NĐ-CP, Phụ lục I)."""
     settings, forms, kind = form.settings, form.forms, form.kind
-    left = [p(para(upper(settings.unit_name)), HEAD_PLAIN), p(f"<u>{para(upper(settings.one_stop_body_name))}</u>", HEAD)]
+    left: list[Flowable] = [p(para(upper(settings.unit_name)), HEAD_PLAIN),
+                            p(para(upper(settings.one_stop_body_name)), HEAD), Rule(FRAME_WIDTH * 0.16)]
     if kind in forms.numbered:
         left.append(p(f"Số: {'…' * 6}/{'…' * 6}", CENTER))
-    right = [p(NATION, HEAD), p(f"<u>{MOTTO}</u>", HEAD), Spacer(1, 2 * mm),
+    right = [p(NATION, HEAD), p(MOTTO, HEAD), Rule(FRAME_WIDTH * 0.3), Spacer(1, 2 * mm),
              p(f"<i>{para(place_date_line(settings.place, form.act_at))}</i>", DATE_LINE)]
     table = Table([[left, right]], colWidths=[FRAME_WIDTH * 0.44, FRAME_WIDTH * 0.56])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     story: list[Flowable] = []
     if forms.number_line(kind):

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -35,7 +36,11 @@ from ui.worker import start as start_worker
 
 # The form a move calls for (Thông tư 01/2018): 02 when papers are missing, 03 on refusal; the 2025 set
 # adds a notice when processing stops. Printed only when the set in force has that form.
-FORM_OF_MOVE = {"cho_bo_sung": "bo_sung", "tu_choi": "tu_choi", "dung_giai_quyet": "dung_giai_quyet"}
+FORM_OF_MOVE = {"cho_bo_sung": "bo_sung", "tu_choi": "tu_choi", "dung_giai_quyet": "dung_giai_quyet",
+                "rut_ho_so": "dung_giai_quyet"}
+# A hand-over is recorded on these moves; the receiver is typed here (an account or 'Cơ quan|Họ tên').
+HANDOVER_TARGETS = {"dang_xu_ly", "co_ket_qua"}
+
 @dataclass(frozen=True)
 class RenderedForm:
     code: str
@@ -55,7 +60,8 @@ def render_dossier_form(context: AppContext, code: str, kind: str, dpi: float) -
     finally:
         db.close()
     data = buffer.getvalue()
-    return RenderedForm(code, kind, form.number, form.title, data, render_pages(data, dpi))
+    number = f"Mẫu {form.number}" if form.number else "Thông báo"
+    return RenderedForm(code, kind, number, form.title, data, render_pages(data, dpi))
 
 
 def available_forms(context: AppContext) -> dict[str, str]:
@@ -118,7 +124,7 @@ class FormPreviewDialog(QDialog):
     def _rendered(self, form: object) -> None:
         self.worker = None
         self.form = form  # type: ignore[assignment]
-        self.setWindowTitle(f"Mẫu {self.form.number} – {self.form.title} – {self.code}")
+        self.setWindowTitle(f"{self.form.number} – {self.form.title} – {self.code}")
         self.view.set_images(self.form.images)
         self._update_buttons()
         self.work_finished.emit()
@@ -135,7 +141,7 @@ class FormPreviewDialog(QDialog):
             return None
         printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = make_print_dialog(printer, len(self.form.images), self)
-        dialog.setWindowTitle(f"In Mẫu {self.form.number}")
+        dialog.setWindowTitle(f"In {self.form.number}")
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         job = printing_job(self.form.data, printer)
@@ -230,11 +236,17 @@ class MoveDialog(_ActionDialog):
         self.note.setPlaceholderText("Bắt buộc" if target in NOTE_REQUIRED else "Không bắt buộc")
         self.form.addRow(heading)
         self.form.addRow(label + ":", self.note)
+        self.handover = QLineEdit()
+        self.handover.setObjectName("handover_to")
+        self.handover.setPlaceholderText("Tên đăng nhập của cán bộ, hoặc Cơ quan|Họ tên (ví dụ Công an xã|Trần Văn Bảo)")
+        if target in HANDOVER_TARGETS:  # the control sheet (Mẫu 06) prints who gave and who received
+            self.form.addRow("Người nhận hồ sơ:", self.handover)
         self.form.addRow(QLabel("Ctrl+Enter để đồng ý."))
 
     def apply(self) -> None:
         try:
-            done = dossiers.move(self.context.db, self.dossier.code, self.target, note=self.note.toPlainText())
+            done = dossiers.move(self.context.db, self.dossier.code, self.target, note=self.note.toPlainText(),
+                                 handover_to=self.handover.text().strip() or None)
         except UserError as error:
             self.error.setText(str(error))
             self.note.setFocus()
@@ -277,12 +289,6 @@ class ExtendDialog(_ActionDialog):
 
 
 def form_ready(dossier: Dossier, kind: str) -> bool:
-    """Whether the timeline has what form `kind` prints (a refusal needs the refusal, 04 an extension)."""
-    actions = {(e["action"], e["payload"].get("to")) for e in dossier.events}
-    if kind == "xin_loi":
-        return any(action == "extend" for action, _to in actions)
-    if kind in ("bo_sung", "tu_choi", "dung_giai_quyet"):
-        target = {"bo_sung": "cho_bo_sung"}.get(kind, kind)
-        return ("move", target) in actions
-    return True
+    """Whether the timeline has the act form `kind` records (services.forms.form_ready)."""
+    return forms.form_ready(dossier, kind)
 
