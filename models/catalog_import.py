@@ -198,6 +198,8 @@ def _cell_text(value: object, key: str) -> str:
         return str(int(value))
     if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y")
+    if key == "papers":  # one paper a line: the line breaks are the separators, keep them
+        return "\n".join(clean_text(line) for line in str(value).splitlines())
     return clean_text(value)
 
 
