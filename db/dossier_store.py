@@ -77,12 +77,17 @@ def _replay(at: datetime | None, now: datetime) -> dict:
     return {"replayed": True, "entered_at": iso(now)} if at is not None else {}
 
 
-def preview_due(db: Database, procedure_code: str, received_at: datetime | None = None) -> datetime | None:
+def preview_due(db: Database, procedure_code: str, received_at: datetime | None = None, *,
+                needs_verification: bool = False) -> datetime | None:
     """The due moment a dossier received now (or at `received_at`) would get, before saving; None when
-    the procedure's processing time is unknown and the clerk must type one (shared/domain.md, "Time")."""
+    the procedure's processing time is unknown and the clerk must type one (shared/domain.md, "Time").
+    `needs_verification`: the catalog's longer time for that case."""
     procedure = _procedure(db, procedure_code)
     moment = local_naive(received_at) if received_at else now_local()
-    return load_calendar(db).due_at(moment, procedure.deadline_value, procedure.deadline_unit)
+    value, unit = procedure.deadline_value, procedure.deadline_unit
+    if needs_verification:
+        value, unit = parse_deadline(procedure.verification_text)
+    return load_calendar(db).due_at(moment, value, unit)
 
 
 def search_text(code: str, applicant: Applicant) -> str:
