@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import asdict, replace
-from dataclasses import replace as dataclass_replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -227,9 +226,7 @@ def apply_import(db: Database, plan: ImportPlan, actor: str | None = None, *,
 
 def load_sample_catalog(db: Database) -> ImportPlan:
     """Load the bundled sample (resources/sample_catalog.csv) through the ordinary import."""
-    plan = plan_import(db, resource_path(SAMPLE_CATALOG))
-    plan = dataclass_replace(plan, rows=tuple(dataclass_replace(row, after=dataclass_replace(row.after, sample=True))
-                                              if row.after is not None else row for row in plan.rows))
+    plan = plan_import(db, resource_path(SAMPLE_CATALOG))  # its rows say "DỮ LIỆU MẪU": marked as the sample
     with system_work():  # MotCua's own first-run work, not a person's
         apply_import(db, plan, actor="motcua")
     return plan

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from models.catalog import Procedure
-from models.catalog_import import HEADERS
+from models.catalog_import import HEADERS, SAMPLE_NOTE
 from models.catalog_papers import papers_cell
 from models.errors import UserError
 from models.files import write_through_temp
@@ -26,6 +26,7 @@ COLUMNS = [
     ("deciding_agency", HEADERS["deciding_agency"][0], 30),
     ("cooperating_agency", HEADERS["cooperating_agency"][0], 30),
     ("verification_text", HEADERS["verification_text"][0], 30),
+    ("sample", HEADERS["sample"][0], 20),
 ]
 _LEVEL_TEXT = {"toan_trinh": "Toàn trình", "mot_phan": "Một phần", "": ""}
 
@@ -39,6 +40,7 @@ def procedure_cells(procedure: Procedure) -> list[str]:
         "essential": "x" if procedure.essential else "", "own_url": procedure.own_url,
         "papers": papers_cell(procedure.papers), "deciding_agency": procedure.deciding_agency,
         "cooperating_agency": procedure.cooperating_agency, "verification_text": procedure.verification_text,
+        "sample": SAMPLE_NOTE if procedure.sample else "",
     }
     return [values[key] for key, _, _ in COLUMNS]
 

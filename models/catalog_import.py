@@ -32,7 +32,11 @@ HEADERS = {
     "deciding_agency": ["Cơ quan thực hiện", "Cơ quan chủ trì", "Cơ quan giải quyết", "Cơ quan chủ trì giải quyết"],
     "cooperating_agency": ["Cơ quan phối hợp"],
     "verification_text": ["Thời hạn cần xác minh", "Thời hạn xác minh"],
+    # The bundled sample marks its rows "DỮ LIỆU MẪU" in this column, and the export writes it back, so
+    # the sample stays visibly a sample through an export and an import (issue #12).
+    "sample": ["Ghi chú"],
 }
+SAMPLE_NOTE = "DỮ LIỆU MẪU – thay bằng danh mục của đơn vị"
 HEADER_ROWS_SCANNED = 50  # title rows above the header: a few in practice; stop looking after this
 
 _FLAG_TRUE = {"x", "co", "1", "yes", "y", "true", "dung", "thiet yeu"}
@@ -233,6 +237,7 @@ def _file_row(number: int, cells: dict[str, str]) -> FileRow:
         essential=bool(essential), own_url=cells.get("own_url", ""), papers=papers,
         deciding_agency=cells.get("deciding_agency", ""), cooperating_agency=cells.get("cooperating_agency", ""),
         verification_text=cells.get("verification_text", ""),
+        sample="du lieu mau" in fold(cells.get("sample", "")),
     )
     return FileRow(number, code, name, procedure=procedure)
 

@@ -90,15 +90,17 @@ def merge_from_file(new: Procedure, old: Procedure | None, columns: frozenset[st
     """The procedure to store when the file's row `new` meets the stored `old`.
 
     Columns the file lacks keep their stored values, except with `replace_all`: then the catalog is
-    exactly the file and a column it lacks is empty (never the bundled sample's value). A row of a file
-    is the unit's own data: it is no longer marked as the sample. The clerk's deadline (deadline_set_by_clerk)
+    exactly the file and a column it lacks is empty (never the bundled sample's value). The clerk's deadline (deadline_set_by_clerk)
     survives a re-import unless the file's text changed to something that parses: an unchanged text
     means nobody revised the time, and an unreadable new text gives nothing better than the clerk's.
     """
     if old is None:
         return new
     values = {name: getattr(new if name in columns or replace_all else old, name) for name in FILE_FIELDS}
-    values["sample"] = new.sample
+    # The sample mark goes when the file replaces the catalog or changes the procedure; a merge that
+    # brings the sample's very values keeps it (the unit has not given its own yet).
+    same = all(values[name] == getattr(old, name) for name in FILE_FIELDS)
+    values["sample"] = new.sample if replace_all or not same or "sample" in columns else old.sample
     text_changed = values["deadline_text"] != old.deadline_text
     if old.deadline_set_by_clerk and (not text_changed or not is_parsed(new.deadline_unit)):
         deadline = {name: getattr(old, name) for name in _DEADLINE_FIELDS}
