@@ -215,3 +215,35 @@ def test_place_and_date_line() -> None:
     assert place_date_line("Hương Mai", date(2026, 1, 15)) == "Hương Mai, ngày 15 tháng 01 năm 2026"
     assert place_date_line("Hương Mai", date(2026, 12, 1)) == "Hương Mai, ngày 01 tháng 12 năm 2026"
     assert form_set_for(date(2025, 9, 14)).key == "tt01_2018" and form_set_for(date(2025, 9, 15)).key == "tt03_2025"
+
+
+def test_another_pc_folds_the_same_receipt_fields_and_hand_overs(unit) -> None:
+    """sync/fold_dossier.py rebuilds the new receipt columns from the events alone, and the hand-overs
+    and signers' names travel inside the events, so another PC prints the same forms."""
+    from db.events import events_for
+    from models.handover import handovers
+    from sync.fold_dossier import FOLDED_COLUMNS, fold_dossier
+
+    db = unit
+    code = receive(db, datetime(2026, 3, 2, 9, 0)).code
+    with acting_as(CLERK):
+        move_dossier(db, code, "dang_xu_ly", at=datetime(2026, 3, 2, 10, 0), now=NOW,
+                     handover_to="Công an xã Hương Mai|Trần Văn Bảo")
+    dossier = get_dossier(db, code)
+    events = [dict(e) for e in events_for(db, "dossier", dossier.uuid)]
+    folded = fold_dossier(events).values
+    stored = dict(zip(FOLDED_COLUMNS, db.execute(f"SELECT {', '.join(FOLDED_COLUMNS)} FROM dossiers WHERE code = ?",
+                                                 [code]).fetchone(), strict=True))
+    assert folded == stored
+    assert '"Lê Văn Cường"' in folded["delegate"] and folded["result_delivery"] == "buu_chinh"
+    [handover] = handovers(events)
+    assert (handover.giver.name, handover.receiver.name, handover.receiver.agency) == (
+        "Nguyễn Thị Lan", "Trần Văn Bảo", "Công an xã Hương Mai")
+    assert events[0]["payload"]["actor_name"] == "Nguyễn Thị Lan"
+    # A receive event written before migration 0008a folds to the row's defaults.
+    old = {**events[0], "payload": {k: v for k, v in events[0]["payload"].items()
+                                    if k not in ("delegate", "result_delivery", "needs_verification",
+                                                 "deciding_agency", "cooperating_agency", "first_due_at")}}
+    values = fold_dossier([old]).values
+    assert values["delegate"] == "" and values["needs_verification"] == 0
+    assert values["first_due_at"] == old["payload"]["due_at"]
