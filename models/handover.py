@@ -15,9 +15,10 @@ from models.errors import UserError
 from models.text import clean_text
 
 MAX_PARTY = 200
-# Moves after which the dossier is in other hands: to processing, and back to the desk with the result.
+# Moves after which the dossier is in other hands: to processing (also once the supplement came in), and
+# back to the desk with the result.
 # Another move records a hand-over only when the clerk names a receiver.
-HANDOVER_MOVES = {("tiep_nhan", "dang_xu_ly"), ("dang_xu_ly", "co_ket_qua")}
+HANDOVER_MOVES = {("tiep_nhan", "dang_xu_ly"), ("cho_bo_sung", "dang_xu_ly"), ("dang_xu_ly", "co_ket_qua")}
 
 
 @dataclass(frozen=True)

@@ -128,3 +128,31 @@ def test_extend_attach_receipt_and_form(run, tmp_path) -> None:
         assert result.returncode != 0 and message in result.stderr, result.stderr
     assert not (tmp_path / "khong.pdf").exists()
     assert run("form", "09", code, "--out", str(tmp_path / "x.pdf")).returncode != 0
+
+
+def test_form_prints_every_kind_on_its_acts(run, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    def text(path) -> str:
+        return " ".join(page.extract_text() for page in PdfReader(path).pages)
+
+    refused = receive(run)["code"]
+    stopped = receive(run)["code"]
+    assert "Cần ghi" in run("dossier", "move", refused, "--to", "cho_bo_sung", "--at", "2026-02-13T10:30").stderr
+    assert run("dossier", "move", refused, "--to", "cho_bo_sung", "--at", "2026-02-13T10:30", "--note",
+               "Thiếu giấy tờ", "--item", "Bản sao di chúc").returncode == 0
+    assert run("dossier", "move", refused, "--to", "dang_xu_ly", "--at", "2026-02-23T08:00").returncode == 0
+    assert run("dossier", "move", refused, "--to", "tu_choi", "--at", "2026-02-23T09:00", "--note",
+               "Di chúc không hợp lệ").returncode == 0
+    assert run("dossier", "move", stopped, "--to", "rut_ho_so", "--at", "2026-02-13T11:00", "--note",
+               "Công dân xin rút").returncode == 0
+    for kind, code, expected, day in (("02", refused, "1. Bản sao di chúc", "13"),
+                                      ("khong_du_dieu_kien", refused, "Di chúc không hợp lệ", "23"),
+                                      ("05", stopped, "Công dân xin rút", "13"), ("06", refused, "Giao:", "13"),
+                                      ("01", stopped, "Mã hồ sơ", "13")):
+        out = tmp_path / f"{kind}-{code}.pdf"
+        result = run("form", kind, code, "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        assert expected in text(out) and f"ngày {day} tháng 02 năm 2026" in text(out)
+    again = run("--json", "form", "01", stopped, "--out", str(tmp_path / "lai.pdf"))
+    assert json.loads(again.stdout)["reprint"] is True and "Bản in lại" in text(tmp_path / "lai.pdf")
