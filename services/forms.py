@@ -23,7 +23,7 @@ from db.dossier_store import record_printed
 from db.settings_store import load_settings
 from models.dossier import Dossier
 from models.dossier_clock import local_naive, now_local
-from models.dossier_forms import FORM_KINDS, FormSet, form_set, resolve_kind
+from models.dossier_forms import FORM_KINDS, FormSet, form_set, form_set_for, resolve_kind
 from models.errors import UserError
 from models.form_acts import FormInput, find_act, form_input, kind_for
 from models.text import fold
@@ -107,6 +107,24 @@ def forms_in_force(db: Database) -> FormSet:
 def available_forms(db: Database) -> dict[str, str]:
     """kind -> what it is for (its number depends on the date of its act, shown in the preview)."""
     return dict(FORM_KINDS)
+
+
+def form_menu(db: Database, dossier: Dossier) -> dict[str, str]:
+    """kind -> 'Mẫu 02 – Phiếu yêu cầu bổ sung…' for this dossier: each form numbered by the set in force
+    on its act (the receipt's day for a form whose act has not happened), the unnumbered notice by name;
+    kinds the set of that day lacks are left out."""
+    pinned = load_dossier_rules(db).form_set
+    menu = {}
+    for kind, what in FORM_KINDS.items():
+        try:
+            _act, moment = find_act(kind, dossier)
+        except UserError:
+            moment = dossier.received_at
+        number = form_set_for(moment, pinned).numbers.get(kind)
+        if number is None:
+            continue
+        menu[kind] = f"Mẫu {number} – {what}" if number else what
+    return menu
 
 
 def resolve_form(db: Database, text: str) -> str:
