@@ -20,12 +20,13 @@ def report_job(report: Report, settings: UnitSettings, path: Path):
     return job
 
 
-def logbook_job(context: AppContext, period: Period, path: Path):
-    """The logbook of `period` to .xlsx or .pdf, on the worker's own connection, with its export event."""
+def logbook_job(context: AppContext, period: Period, path: Path, fields: list[str] | None = None):
+    """The logbook of `period` (of `fields` only, when given) to .xlsx or .pdf, on the worker's own
+    connection, with its export event."""
     def job(_progress, _cancelled) -> LogbookExport:
         db = context.open_worker_connection()
         try:
-            return export_logbook(db, period, [path])
+            return export_logbook(db, period, [path], fields or [])
         finally:
             db.close()
 
