@@ -19,7 +19,7 @@ from models.dossier_forms import place_date_line
 from models.form_acts import FormInput
 from printing.fonts import SERIF, SERIF_BOLD
 from printing.fonts import SERIF as FONT
-from printing.layout import style
+from printing.layout import Rule, style
 from printing.markup import MOTTO, NATION, para, upper
 from printing.output import check_output, write_output
 
@@ -76,23 +76,6 @@ def field_line(label: str, value: object) -> Paragraph:
     """'Label: value' with the value escaped, or a dotted blank when empty."""
     text = para(value) if str(value or "").strip() else DOTS
     return p(f"{label}: {text}")
-
-
-class Rule(Flowable):
-    """The short centred line under the body's name and under the motto (Nghị định 30/2020), clear of
-    the dot below (ộ, ụ) and the descenders of the line above, which an underline crosses."""
-
-    def __init__(self, width: float):
-        super().__init__()
-        self.width, self.height = width, 5.0
-        self.hAlign = "CENTER"
-
-    def wrap(self, availWidth, availHeight):
-        return self.width, self.height
-
-    def draw(self):
-        self.canv.setLineWidth(0.7)
-        self.canv.line(0, 0.6, self.width, 0.6)
 
 
 def header(form: FormInput) -> list[Flowable]:

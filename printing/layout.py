@@ -7,6 +7,7 @@ from collections.abc import Callable
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
 
 from printing.fonts import FONT, FONT_BOLD, SERIF, SERIF_BOLD, register_fonts
 
@@ -58,3 +59,20 @@ def numbered_canvas(footer: FooterPainter, pages_out: list[int]) -> type[Canvas]
             super().save()
 
     return NumberedCanvas
+
+
+class Rule(Flowable):
+    """The short centred line under the body's name and under the motto (Nghị định 30/2020), clear of
+    the dot below (ộ, ụ) and the descenders of the line above, which an underline crosses."""
+
+    def __init__(self, width: float):
+        super().__init__()
+        self.width, self.height = width, 5.0
+        self.hAlign = "CENTER"
+
+    def wrap(self, availWidth, availHeight):
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.setLineWidth(0.7)
+        self.canv.line(0, 0.6, self.width, 0.6)

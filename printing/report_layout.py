@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from models.settings import UnitSettings
 from models.text import clean_text
 from printing.fonts import SERIF as FONT
-from printing.layout import numbered_canvas, style
+from printing.layout import Rule, numbered_canvas, style
 from printing.markup import MOTTO, NATION, fit_line, para, parent_authority, upper
 from printing.output import check_output, write_output
 
@@ -50,9 +50,10 @@ def header(settings: UnitSettings, title: str, lines: Sequence[str], form_line: 
     authority = parent_authority(settings)
     left = ([Paragraph(para(authority), HEAD)] if authority else []) + \
         [Paragraph(para(upper(settings.unit_name)), HEAD)]
-    right = [Paragraph(NATION, HEAD), Paragraph(f"<u>{MOTTO}</u>", HEAD)]
+    right = [Paragraph(NATION, HEAD), Paragraph(MOTTO, HEAD), Rule(WIDTH * 0.2)]
     table = Table([[left, right]], colWidths=[WIDTH * 0.45, WIDTH * 0.55])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     story: list[Flowable] = [Paragraph(form_line, RIGHT_SMALL)] if form_line else []
     story += [table, Spacer(1, 3 * mm), Paragraph(para(title), TITLE)]
