@@ -27,6 +27,8 @@ _SETTING_OPTIONS = {
     "complaints_phone": ("--complaints-phone", "số điện thoại tiếp nhận phản ánh, kiến nghị"),
     "publish_decision_number": ("--publish-decision-number", "số quyết định công bố danh mục thủ tục"),
     "publish_decision_date": ("--publish-decision-date", "ngày quyết định công bố (dd/mm/yyyy)"),
+    "due_soon_working_days": ("--due-soon-days", "báo \"sắp đến hạn\" trước bao nhiêu ngày làm việc (mặc định 2)"),
+    "on_time_alert_percent": ("--on-time-alert", "cảnh báo khi tỷ lệ đúng hạn dưới N % (mặc định 90)"),
 }
 
 

@@ -141,7 +141,7 @@ def normalise_procedure(procedure: Procedure) -> Procedure:
         value, unit = parse_deadline(texts["deadline_text"])
     return replace(procedure, **texts, deadline_value=value, deadline_unit=unit,
                    deadline_set_by_clerk=bool(procedure.deadline_set_by_clerk),
-                   essential=bool(procedure.essential), active=bool(procedure.active))
+                   essential=bool(procedure.essential), active=bool(procedure.active), sample=bool(procedure.sample))
 
 
 def save_procedure(db: Database, procedure: Procedure, actor: str | None = None) -> Procedure:

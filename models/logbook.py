@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -53,7 +54,7 @@ COLUMNS_2018 = COLUMNS
 MOMENT_KEYS = ("received", "due", "back", "returned", "appointment")
 
 
-def logbook_book(lines: list[LogbookLine], fields: list[str] | tuple[str, ...] = ()) -> list[LogbookLine]:
+def logbook_book(lines: list[LogbookLine], fields: Sequence[str] = ()) -> list[LogbookLine]:
     """The book of one field or group of fields (Mẫu 07 is kept per field), renumbered from 1; all
     lines when no field is given. Fields match ignoring accents and case."""
     if not fields:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -84,12 +84,12 @@ def render_dossier_form(db: Database, kind_text: str, code: str, out: Path | str
     form = prepare_form(db, kind_text, code, now=now)
     if isinstance(out, (str, Path)) and Path(out).suffix.lower() != ".pdf":
         raise UserError(f"Tệp in phải có đuôi .pdf: '{out}'.")
-    buffer = io.BytesIO() if out is None else None
-    pages = render_form(form, buffer if buffer is not None else out)
+    buffer = io.BytesIO()
+    pages = render_form(form, buffer if out is None else out)
     return PrintedForm(code=form.dossier.code, kind=form.kind, number=form.forms.numbers[form.kind],
                        title=form.forms.titles[form.kind], basis=form.forms.basis, act_at=form.act_at,
                        reprint=form.reprinted_at is not None, pages=pages,
-                       data=buffer.getvalue() if buffer is not None else b"")
+                       data=buffer.getvalue() if out is None else b"")
 
 
 def record_print(db: Database, code: str, kind: str) -> Changes:
@@ -102,6 +102,11 @@ def record_print(db: Database, code: str, kind: str) -> Changes:
 def forms_in_force(db: Database) -> FormSet:
     """The set the unit pinned, else the one in force today (each form still follows its act's date)."""
     return form_set(load_dossier_rules(db).form_set)
+
+
+def forms_on(db: Database, day: date | datetime) -> FormSet:
+    """The set the unit pinned, else the one in force on `day` (the logbook: the period's first day)."""
+    return form_set_for(day, load_dossier_rules(db).form_set)
 
 
 def available_forms(db: Database) -> dict[str, str]:

@@ -12,10 +12,10 @@ from pypdf import PdfReader
 
 from db.catalog_store import apply_import, get_procedure, list_procedures, load_sample_catalog, plan_import
 from db.dossier_store import receive_dossier
-from models.catalog_export import export_catalog
 from models.catalog_papers import papers_of, parse_paper_text
 from models.dossier_applicant import make_applicant
 from models.errors import UserError
+from output.catalog_export import export_catalog
 from services.forms import render_dossier_form
 
 NOW = datetime(2026, 3, 20, 12, 0)

@@ -43,12 +43,24 @@ HANDOVER_TARGETS = {"dang_xu_ly", "co_ket_qua"}
 
 @dataclass(frozen=True)
 class RenderedForm:
-    code: str
-    kind: str
-    number: str
-    title: str
+    """A form as previewed: what was rendered (services.forms), its PDF bytes and its page images."""
+
+    info: forms.RenderedForm
     data: bytes
     images: list[QImage]
+
+    @property
+    def number(self) -> str:
+        return self.info.number
+
+    @property
+    def title(self) -> str:
+        return self.info.title
+
+    @property
+    def label(self) -> str:
+        """'Mẫu 02', or 'Thông báo' for the unnumbered notice (its number depends on the act's date)."""
+        return f"Mẫu {self.info.number}" if self.info.number else "Thông báo"
 
 
 def render_dossier_form(context: AppContext, code: str, kind: str, dpi: float) -> RenderedForm:
@@ -60,8 +72,7 @@ def render_dossier_form(context: AppContext, code: str, kind: str, dpi: float) -
     finally:
         db.close()
     data = buffer.getvalue()
-    number = f"Mẫu {form.number}" if form.number else "Thông báo"
-    return RenderedForm(code, kind, number, form.title, data, render_pages(data, dpi))
+    return RenderedForm(form, data, render_pages(data, dpi))
 
 
 def available_forms(context: AppContext) -> dict[str, str]:
@@ -116,16 +127,16 @@ class FormPreviewDialog(QDialog):
 
     def render(self) -> None:
         context, code, kind, dpi = self.context, self.code, self.kind, self.view.screen_dpi()
-        self.worker = Worker(lambda _progress, _cancelled: render_dossier_form(context, code, kind, dpi))
-        self.worker.signals.finished.connect(self._rendered)
-        self.worker.signals.failed.connect(self._render_failed)
-        start_worker(self.worker)
+        def job(_progress: object, _cancelled: object) -> RenderedForm:
+            return render_dossier_form(context, code, kind, dpi)
 
-    def _rendered(self, form: object) -> None:
+        self.worker = start_worker(Worker(job).then(self._rendered, self._render_failed))
+
+    def _rendered(self, form: RenderedForm) -> None:
         self.worker = None
-        self.form = form  # type: ignore[assignment]
-        self.setWindowTitle(f"{self.form.number} – {self.form.title} – {self.code}")
-        self.view.set_images(self.form.images)
+        self.form = form
+        self.setWindowTitle(f"{form.label} – {form.title} – {self.code}")
+        self.view.set_images(form.images)
         self._update_buttons()
         self.work_finished.emit()
 
@@ -172,7 +183,7 @@ class FormPreviewDialog(QDialog):
     def choose_save_file(self) -> None:
         if self.form is None:
             return
-        path = ask_pdf_path(self, "Lưu bản in", f"mau-{self.form.number}-{self.code}.pdf")
+        path = ask_pdf_path(self, "Lưu bản in", f"{self.kind}-{self.code}.pdf")
         if path:
             self.save_pdf(path)
 

@@ -146,7 +146,9 @@ class DelegateBox(QGroupBox):
     def delegate(self) -> Delegate | None:
         if not self.isChecked():
             return None
-        return make_delegate(**{key: edit.text() for key, edit in self.edits.items()})
+        text = {key: edit.text() for key, edit in self.edits.items()}
+        return make_delegate(name=text["name"], cccd=text["cccd"], address=text["address"], phone=text["phone"],
+                             email=text["email"], paper=text["paper"])
 
     def clear(self) -> None:
         for edit in self.edits.values():

@@ -10,7 +10,7 @@ from models.catalog import Procedure
 from models.catalog_import import HEADERS, SAMPLE_NOTE
 from models.catalog_papers import papers_cell
 from models.errors import UserError
-from models.files import write_through_temp
+from output.files import write_through_temp
 
 # (column key, header, width in characters): the importer's first header of each key.
 COLUMNS = [
