@@ -161,7 +161,12 @@ def _show_text(data: dict) -> str:
     lines = [f"{data['code']}  {data['state_label']}  hạn {data['due_at']}", f"{data['name']}  {data['procedure_name']}"]
     lines += [f"  {e['at']}  {e['actor']}  {e['action']}  {e['payload'].get('to', '')}"
               for e in data.get("events", [])]
+    lines += [f"  Giao {_party(h['from'])} → nhận {_party(h['to'])} lúc {h['at']}" for h in data.get("handovers", [])]
     return "\n".join(lines)
+
+
+def _party(party: dict) -> str:
+    return ", ".join(part for part in (party.get("name"), party.get("agency")) if part) or "(chưa ghi)"
 
 
 def cmd_show(context: Context) -> int:
