@@ -37,7 +37,7 @@ from models.errors import UserError
 from models.roles import ROLES, role_label
 from ui import strings
 from ui.app_context import AppContext
-from ui.dialogs import show_error, show_info
+from ui.dialogs import guard_confirm, show_error, show_info
 from ui.login_dialog import ERROR_STYLE, password_field
 
 HEADERS = ["Tên đăng nhập", "Họ tên", "Vai trò", "Tình trạng"]
@@ -85,11 +85,12 @@ class NewAccountDialog(QDialog):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox()
-        buttons.addButton(strings.SAVE, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = buttons.addButton(strings.SAVE, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(strings.CANCEL, QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.check)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        guard_confirm(self, self.save_button, self.password if self.resetting else self.username)
 
     def check(self) -> None:
         if self.password.text() != self.confirm.text():
@@ -146,6 +147,7 @@ class AccountsDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.accounts: list[Account] = []
         self.refresh()
+        guard_confirm(self, None, self.table)
 
     # ----- content
     def refresh(self, select: str | None = None) -> None:

@@ -43,6 +43,7 @@ from db.data_folder import open_data_folder
 from models.errors import UserError
 from ui import dialogs, strings
 from ui.app_context import AppContext
+from ui.dialogs import guard_confirm
 from ui.worker import Worker, run_with_progress, start
 
 COLUMNS = ["Thời điểm", "Dung lượng", "Mật khẩu", "Thư mục", "Tệp"]
@@ -105,6 +106,7 @@ class BackupDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.refresh()
+        guard_confirm(self, None, None)
 
     def _settings_box(self) -> QGroupBox:
         box = QGroupBox("Cài đặt sao lưu của máy này")

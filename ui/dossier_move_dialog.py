@@ -221,11 +221,15 @@ class _ActionDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(strings.CANCEL)
         self.buttons.accepted.connect(self.apply)
         self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.apply)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+
+    def guard(self, focus: QWidget) -> None:
+        """Call last in a subclass: the cursor opens in `focus`; only a click or Ctrl+Enter confirms."""
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ui.dialogs.guard_confirm(self, self.ok_button, focus)
 
     def apply(self) -> None:
         raise NotImplementedError
@@ -247,7 +251,8 @@ class MoveDialog(_ActionDialog):
         self.note.setPlaceholderText("Bắt buộc" if target in NOTE_REQUIRED else "Không bắt buộc")
         self.form.addRow(heading)
         self.form.addRow(label + ":", self.note)
-        self.form.addRow(QLabel("Ctrl+Enter để đồng ý."))
+        self.form.addRow(QLabel("Bấm “Đồng ý” hoặc Ctrl+Enter để chuyển; Enter trong ô ghi chú chỉ xuống dòng."))
+        self.guard(self.note)
 
     def apply(self) -> None:
         note = self.note.toPlainText().strip()
@@ -283,6 +288,7 @@ class ExtendDialog(_ActionDialog):
         self.form.addRow(current)
         self.form.addRow("Gia hạn thêm:", self.days)
         self.form.addRow("Lý do chậm trễ:", self.reason)
+        self.guard(self.days)
 
     def apply(self) -> None:
         try:

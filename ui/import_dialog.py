@@ -34,6 +34,7 @@ from models.catalog_plan import (
 from models.errors import UserError
 from ui import strings
 from ui.app_context import AppContext
+from ui.dialogs import guard_confirm
 from ui.worker import Worker, run_with_progress
 
 COLUMNS = ["Dòng", "Mã", "Tên thủ tục", "Kết quả", "Lý do / thay đổi"]
@@ -156,6 +157,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.replace_box)
         layout.addWidget(self.skip_bad)
         layout.addWidget(buttons)
+        guard_confirm(self, self.apply_button, self.table)
         self.replace_box.setChecked(plan.replace)
         self.replace_box.toggled.connect(self._replan)
         self.skip_bad.toggled.connect(self._update_state)

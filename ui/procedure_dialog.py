@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,6 +26,7 @@ from models.deadline_text import format_deadline, parse_deadline
 from models.errors import UserError
 from ui import strings
 from ui.app_context import AppContext
+from ui.dialogs import guard_confirm
 
 
 def _text_box(lines: int) -> QPlainTextEdit:
@@ -108,7 +108,7 @@ class ProcedureDialog(QDialog):
         if procedure is not None:
             self._fill(procedure)
         self._update_deadline_hint()
-        (self.code if procedure is None else self.name).setFocus(Qt.FocusReason.OtherFocusReason)
+        guard_confirm(self, self.save_button, self.code if procedure is None else self.name)
 
     def _fill(self, procedure: Procedure) -> None:
         self.code.setText(procedure.code)

@@ -20,6 +20,7 @@ from models.errors import UserError
 from models.report_rules import MAX_RATING_COMMENT, RATINGS
 from ui import strings
 from ui.app_context import AppContext
+from ui.dialogs import guard_confirm
 
 
 class RatingDialog(QDialog):
@@ -60,6 +61,7 @@ class RatingDialog(QDialog):
         self.group.buttonToggled.connect(lambda *_args: self._update())
         layout.addWidget(box)
         self._update()
+        guard_confirm(self, self.save_button, self.comment)
 
     def chosen(self) -> str | None:
         return next((key for key, button in self.buttons.items() if button.isChecked()), None)

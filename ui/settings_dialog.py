@@ -33,7 +33,7 @@ from models.errors import UserError
 from models.settings import UnitSettings
 from ui import strings
 from ui.app_context import AppContext
-from ui.dialogs import show_error
+from ui.dialogs import guard_confirm, show_error
 
 _TIME_FIELDS = [
     ("morning_start", "Sáng bắt đầu"),
@@ -71,6 +71,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        guard_confirm(self, self.save_button, self.unit_name)
 
     def _unit_tab(self, current: UnitSettings) -> QWidget:
         tab = QWidget()
