@@ -13,6 +13,8 @@ from db.settings_store import load_settings
 from models.dossier import CHANNELS, STATES, iso, parse_paper, summary_line
 from models.dossier_applicant import make_applicant
 from models.dossier_forms import form_set, resolve_kind
+from models.dossier_timeline import event_line
+from models.dossier_undo import undone_moves
 from models.errors import UserError
 
 
@@ -71,6 +73,11 @@ def register(subparsers, parents) -> None:
     move.add_argument("--note", default="", help="ghi chú, lý do")
     move.add_argument("--at", metavar="THỜI_ĐIỂM", help="thời điểm chuyển (nhập lại), mặc định bây giờ")
     move.set_defaults(handler=cmd_move)
+
+    undo = sub.add_parser("undo", parents=parents, help="hoàn tác bước chuyển trạng thái gần nhất (có lý do)")
+    undo.add_argument("code", metavar="MÃ_HỒ_SƠ")
+    undo.add_argument("--reason", required=True, help="lý do hoàn tác")
+    undo.set_defaults(handler=cmd_undo)
 
     extend = sub.add_parser("extend", parents=parents, help="gia hạn (in Mẫu 04 xin lỗi, hẹn lại)")
     extend.add_argument("code", metavar="MÃ_HỒ_SƠ")
@@ -151,8 +158,8 @@ def cmd_list(context: Context) -> int:
 
 def _show_text(data: dict) -> str:
     lines = [f"{data['code']}  {data['state_label']}  hạn {data['due_at']}", f"{data['name']}  {data['procedure_name']}"]
-    lines += [f"  {e['at']}  {e['actor']}  {e['action']}  {e['payload'].get('to', '')}"
-              for e in data.get("events", [])]
+    undone = undone_moves(data.get("events", []))
+    lines += [f"  {e['at']}  {e['actor']}  {event_line(e, undone)}" for e in data.get("events", [])]
     return "\n".join(lines)
 
 
@@ -166,6 +173,15 @@ def cmd_move(context: Context) -> int:
     args = context.args
     dossier = move_dossier(context.db, args.code, args.to_state, note=args.note, at=_maybe_moment(args.at))
     context.emit(dossier.to_dict(), f"Hồ sơ {dossier.code}: {dossier.state_label}. "
+                                    f"Hạn trả: {dossier.due_at:%H:%M %d/%m/%Y}.")
+    return 0
+
+
+def cmd_undo(context: Context) -> int:
+    from services.dossiers import undo_move
+
+    dossier = undo_move(context.db, context.args.code, reason=context.args.reason)
+    context.emit(dossier.to_dict(), f"Đã hoàn tác: hồ sơ {dossier.code} trở lại '{dossier.state_label}'. "
                                     f"Hạn trả: {dossier.due_at:%H:%M %d/%m/%Y}.")
     return 0
 

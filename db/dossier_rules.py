@@ -23,11 +23,14 @@ class DossierRules:
       day the papers arrive, instead of moving the due date by the waited working time (default off).
     form_set: which set of form numbers and titles is printed (models.dossier_forms.FORM_SETS).
     result_place: where the result is collected, printed on Mẫu 01 ('' = the unit's one-stop desk).
+    author_undo_same_day: the person who moved a dossier may take the move back on the same working day
+      (models.dossier_undo; issue #14 asks for it as a setting, default on); leaders always may.
     """
 
     restart_full_time_on_resume: bool = False
     form_set: str = DEFAULT_FORM_SET
     result_place: str = ""
+    author_undo_same_day: bool = True
 
     def validate(self) -> None:
         find_form_set(self.form_set)
@@ -48,7 +51,8 @@ def save_dossier_rules(db: Database, rules: DossierRules, actor: str | None = No
 
     require(EDIT_SETTINGS, "sửa quy tắc hồ sơ của đơn vị")
     rules = DossierRules(restart_full_time_on_resume=bool(rules.restart_full_time_on_resume),
-                         form_set=clean_text(rules.form_set), result_place=clean_text(rules.result_place))
+                         form_set=clean_text(rules.form_set), result_place=clean_text(rules.result_place),
+                         author_undo_same_day=bool(rules.author_undo_same_day))
     rules.validate()
     data = asdict(rules)
     with db.atomic():

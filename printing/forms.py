@@ -12,6 +12,7 @@ from reportlab.platypus import Flowable, Spacer
 from models.dossier import STATES, TIMELINESS, Dossier
 from models.dossier_clock import now_local, timeliness
 from models.dossier_forms import FORM_KINDS, FormSet, form_set
+from models.dossier_undo import UNDO_ACTION, UNDO_LABEL, standing_events
 from models.errors import UserError
 from models.settings import UnitSettings
 from printing.form_parts import (
@@ -32,8 +33,9 @@ from printing.receipt import receipt_story
 
 
 def _last_event(dossier: Dossier, action: str, to: str | None = None) -> dict | None:
-    """The latest event of `action` (and target state `to`) in the dossier's timeline."""
-    for event in reversed(dossier.events):
+    """The latest event of `action` (and target state `to`) in the dossier's timeline, moves taken back
+    (models.dossier_undo) left out."""
+    for event in reversed(standing_events(dossier.events)):
         if event["action"] == action and (to is None or event["payload"].get("to") == to):
             return event
     return None
@@ -113,6 +115,10 @@ def handover_rows(dossier: Dossier) -> list[list[str]]:
             result = TIMELINESS[timeliness(at, due)] if at and due else ""
         elif event["action"] == "extend":
             step, result = f"{event['actor']}: gia hạn đến {moment_text(due)}", TIMELINESS["qua_han"]
+        elif event["action"] == UNDO_ACTION:  # a move taken back stays on the sheet, followed by this row
+            step = (f"{event['actor']}: {UNDO_LABEL.lower()} ({STATES.get(payload.get('from'), '')} → "
+                    f"{STATES.get(payload.get('to'), '')})")
+            result = ""
         else:
             continue
         note = payload.get("note") or payload.get("reason") or ""

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from models.dossier import FINAL_STATES, MOVES, PAUSING_STATES, iso, state_label
 from models.dossier_clock import local_naive, timeliness
+from models.dossier_undo import UNDO_ACTION
 from sync.conflicts import Conflict
 
 # Columns a 'receive' event carries as they were written (db.dossier_store.receive_dossier).
@@ -28,6 +29,8 @@ class FoldedDossier:
     attachments: list[dict] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # actions this version does not know
+    before_move: dict[str, dict] = field(default_factory=dict)  # move uuid -> the row just before it
+    last_change: str | None = None  # uuid of the latest applied move, extension or undo
 
 
 def _who(event: dict) -> str:
@@ -53,6 +56,8 @@ def fold_dossier(events: list[dict]) -> FoldedDossier:
             _move(folded, event)
         elif action == "extend":
             _extend(folded, event)
+        elif action == UNDO_ACTION:
+            _undo(folded, event)
         elif action == "attach":
             record = {k: payload.get(k) for k in ("uuid", "sha256", "ext", "size", "display_name", "kind",
                                                   "added_at")}
@@ -93,6 +98,8 @@ def _move(folded: FoldedDossier, event: dict) -> None:
             f"Xung đột: {_who(event)} chuyển hồ sơ từ '{state_label(seen)}' sang '{state_label(target)}' "
             f"khi chưa biết hồ sơ đã ở '{state_label(current)}': vẫn áp dụng vì bước chuyển hợp lệ."))
     moment = _moment(event)
+    folded.before_move[event["uuid"]] = dict(values)
+    folded.last_change = event["uuid"]
     values.update(state=target, state_changed_at=iso(moment))
     if target in PAUSING_STATES:
         values["paused_at"] = iso(moment)
@@ -120,7 +127,29 @@ def _extend(folded: FoldedDossier, event: dict) -> None:
             f"Xung đột: {_who(event)} gia hạn hồ sơ khi nó đã ở '{state_label(values['state'])}': không áp dụng."))
         return
     values["extension_count"] += 1
+    folded.last_change = event["uuid"]
     _new_due(folded, event, "Gia hạn")
+
+
+# What an undo puts back: every column a move changes (models.dossier_undo).
+UNDONE_COLUMNS = ("state", "state_changed_at", "due_at", *DERIVED_COLUMNS)
+
+
+def _undo(folded: FoldedDossier, event: dict) -> None:
+    """Hoàn tác: the row goes back to just before the named move, if that move is still the latest
+    change applied here; otherwise (another PC changed the dossier since) it is not applied and shown."""
+    payload = event["payload"]
+    target = payload.get("move_uuid")
+    if target is None or target != folded.last_change or target not in folded.before_move:
+        folded.conflicts.append(Conflict(
+            event["uuid"], "undo_move", "skipped",
+            f"Xung đột: {_who(event)} hoàn tác bước chuyển '{state_label(payload.get('from'))}' → "
+            f"'{state_label(payload.get('to'))}', nhưng hồ sơ đã thay đổi sau bước đó (hoặc bước đó không "
+            "được áp dụng): không áp dụng."))
+        return
+    before = folded.before_move[target]
+    folded.values.update({name: before[name] for name in UNDONE_COLUMNS})
+    folded.last_change = event["uuid"]
 
 
 def _new_due(folded: FoldedDossier, event: dict, what: str) -> None:

@@ -29,6 +29,7 @@ from db.dossier_store import extend_dossier, move_dossier
 from db.settings_store import load_settings
 from models.dossier import Dossier, state_label
 from models.dossier_forms import FORM_KINDS, form_set
+from models.dossier_undo import standing_events
 from models.errors import UserError
 from ui import strings
 from ui.app_context import AppContext
@@ -301,9 +302,43 @@ class ExtendDialog(_ActionDialog):
         self.accept()
 
 
+class UndoDialog(_ActionDialog):
+    """Hoàn tác: take the dossier's latest move back with a reason (models.dossier_undo says who may)."""
+
+    def __init__(self, context: AppContext, dossier: Dossier, move: dict, parent: QWidget | None = None):
+        super().__init__(f"Hoàn tác bước chuyển của hồ sơ {dossier.code}", parent)
+        self.context = context
+        self.dossier = dossier
+        self.undone: Dossier | None = None
+        payload = move["payload"]
+        heading = QLabel(f"Bước chuyển <b>{state_label(payload.get('from', ''))}</b> → "
+                         f"<b>{state_label(payload.get('to', ''))}</b> của {move.get('actor')} sẽ được hoàn tác: "
+                         f"hồ sơ trở lại <b>{state_label(payload.get('from', ''))}</b>. Lịch sử vẫn giữ cả bước "
+                         "chuyển và lần hoàn tác này.")
+        heading.setWordWrap(True)
+        self.reason = _note_box()
+        self.reason.setPlaceholderText("Bắt buộc: vì sao hoàn tác")
+        self.form.addRow(heading)
+        self.form.addRow("Lý do hoàn tác:", self.reason)
+        self.guard(self.reason)
+        self.ok_button.setText("Hoàn tác")
+
+    def apply(self) -> None:
+        from services.dossiers import undo_move
+
+        try:
+            self.undone = undo_move(self.context.db, self.dossier.code, reason=self.reason.toPlainText())
+        except UserError as error:
+            self.error.setText(str(error))
+            return
+        self.context.changed.emit("dossier")
+        self.accept()
+
+
 def form_ready(dossier: Dossier, kind: str) -> bool:
-    """Whether the timeline has what form `kind` prints (a refusal needs the refusal, 04 an extension)."""
-    actions = {(e["action"], e["payload"].get("to")) for e in dossier.events}
+    """Whether the timeline has what form `kind` prints (a refusal needs the refusal, 04 an extension);
+    a move taken back (models.dossier_undo) no longer counts."""
+    actions = {(e["action"], e["payload"].get("to")) for e in standing_events(dossier.events)}
     if kind == "xin_loi":
         return any(action == "extend" for action, _to in actions)
     if kind in ("bo_sung", "tu_choi", "dung_giai_quyet"):

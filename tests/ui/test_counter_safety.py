@@ -58,3 +58,30 @@ def test_ctrl_enter_or_a_click_confirms(qtbot, context, dossier):
     second = open_dialog(qtbot, context, moved, "co_ket_qua")
     qtbot.mouseClick(second.ok_button, Qt.MouseButton.LeftButton)
     assert get_dossier(context.db, dossier.code).state == "co_ket_qua"
+
+
+def test_undo_from_the_detail_makes_an_event_and_the_timeline_says_so(qtbot, context, dossier):
+    from db.dossier_store import move_dossier
+    from db.events import events_for
+    from models.dossier_undo import UNDO_ACTION
+    from printing.forms import handover_rows
+    from ui.dossier_detail import DossierDetail
+    from ui.dossier_move_dialog import UndoDialog
+
+    move_dossier(context.db, dossier.code, "dang_xu_ly")
+    detail = DossierDetail(context)
+    qtbot.addWidget(detail)
+    detail.show()
+    assert detail.show_code(dossier.code)
+    assert detail.undo_button.isVisible() and "ngày" in detail.undo_button.toolTip()
+    detail.undo_button.click()
+    dialog = detail.findChild(UndoDialog)
+    qtbot.keyClicks(dialog.reason, "bam nham")
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert get_dossier(context.db, dossier.code).state == "tiep_nhan"
+    assert [e["action"] for e in events_for(context.db, "dossier", dossier.uuid)][-1] == UNDO_ACTION
+    whats = [what for _at, _actor, what, _note in detail.timeline_rows]
+    assert any("(đã hoàn tác)" in w for w in whats) and any(w.startswith("Hoàn tác chuyển trạng thái") for w in whats)
+    assert not detail.undo_button.isVisible()  # an undo is not undone
+    rows = handover_rows(get_dossier(context.db, dossier.code))
+    assert "hoàn tác chuyển trạng thái" in rows[-1][0] and rows[-1][3] == "bam nham"  # the control sheet follows
