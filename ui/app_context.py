@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from sqlite_utils import Database
 
 from db.connection import database_path, open_database
 from db.settings_store import load_settings
 from models.settings import UnitSettings
+
+OUTSIDE_WRITES_POLL_MS = 2000  # how soon a write from the command line or another window shows
 
 
 class AppContext(QObject):
@@ -21,6 +24,8 @@ class AppContext(QObject):
         super().__init__()
         self.data_dir = Path(data_dir)
         self.db = db
+        self._data_version = self.data_version()
+        self.watch_timer: QTimer | None = None
 
     def settings(self) -> UnitSettings:
         return load_settings(self.db)
@@ -28,6 +33,34 @@ class AppContext(QObject):
     def open_worker_connection(self) -> Database:
         """A connection for a worker thread (SQLite connections stay in the thread that made them)."""
         return open_database(database_path(self.data_dir))
+
+    # ----- writes made by someone else: the command line, another process, a worker's connection
+    def data_version(self) -> int:
+        """SQLite's PRAGMA data_version: changes when another connection commits to the file."""
+        return self.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def check_outside_writes(self) -> bool:
+        """Emit changed('refresh') (what F5 does) when the database was written by another connection."""
+        try:
+            version = self.data_version()
+        except sqlite3.ProgrammingError:  # the connection was closed (signing out, a restore): stop asking
+            if self.watch_timer is not None:
+                self.watch_timer.stop()
+            return False
+        if version == self._data_version:
+            return False
+        self._data_version = version
+        self.changed.emit("refresh")
+        return True
+
+    def watch_outside_writes(self, interval_ms: int = OUTSIDE_WRITES_POLL_MS) -> QTimer:
+        """Poll data_version on a timer (one cheap pragma, no file access when nothing changed)."""
+        if self.watch_timer is None:
+            self.watch_timer = QTimer(self)
+            self.watch_timer.timeout.connect(self.check_outside_writes)
+        self._data_version = self.data_version()
+        self.watch_timer.start(interval_ms)
+        return self.watch_timer
 
     def ui_settings(self) -> QSettings:
         """Window sizes and other per-user preferences, kept beside the data they belong to."""

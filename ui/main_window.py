@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.idle_lock = IdleLock(self, context)  # locks after the idle minutes (db.accounts), Ctrl+L at once
         self.idle_lock.sign_out_requested.connect(self.sign_out)
         context.changed.connect(lambda _what: self.refresh_status())
+        context.watch_outside_writes()  # the command line or a sync worker wrote: refresh without F5
         self._restore_window()
 
     # ----- areas
@@ -198,6 +199,14 @@ class MainWindow(QMainWindow):
         screen.show()
         self.audit_window = screen
 
+    def bring_to_front(self) -> None:
+        """A second start on this data folder asked for this window (ui.single_instance)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
     def show_about(self) -> None:
         show_info(self, "Giới thiệu MotCua",
                   f"MotCua {VERSION}\nPhần mềm bộ phận một cửa cấp xã, chạy ngoại tuyến.\n"
@@ -240,6 +249,8 @@ class MainWindow(QMainWindow):
         from ui.backup_dialog import backup_at_exit
 
         self.idle_lock.stop()
+        if self.context.watch_timer is not None:
+            self.context.watch_timer.stop()
         backup_at_exit(self.context, self)  # only if data changed since the last backup
         stored = self.context.ui_settings()
         stored.setValue(_GEOMETRY_KEY, self.saveGeometry())
