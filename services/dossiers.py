@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlite_utils import Database
 
+import models.dossier_clock
+from db.calendar_store import load_calendar
 from db.dossier_queries import get_dossier, require_dossier
 from db.dossier_rules import load_dossier_rules
 from db.events import events_for, record_event
@@ -14,6 +18,11 @@ from models.errors import UserError
 from models.roles import UNDO_ANY_MOVE, VIEW_DOSSIERS
 from models.session import can, require
 from sync.fold_dossier import UNDONE_COLUMNS, fold_dossier
+
+
+def clock_start_notice(db: Database, received: datetime | None = None) -> str | None:
+    """What the reception screen says when a dossier received now would start its clock later."""
+    return models.dossier_clock.clock_start_notice(load_calendar(db), received or now_local())
 
 
 def undo_move(db: Database, code: str, *, reason: str, now=None) -> Dossier:

@@ -30,9 +30,10 @@ from db.catalog_store import list_procedures
 from db.dossier_store import preview_due, receive_dossier
 from models.catalog import Procedure
 from models.dossier import CHANNELS, MAX_SETS, PAPER_KINDS, Dossier, Paper, make_paper
-from models.dossier_clock import now_local
+from models.dossier_clock import moment_words, now_local
 from models.errors import UserError
 from models.text import clean_text
+from services.dossiers import clock_start_notice
 from ui.app_context import AppContext
 from ui.applicant_form import ERROR_STYLE, OK_STYLE, ApplicantForm
 from ui.dossier_detail import scrolled
@@ -40,13 +41,12 @@ from ui.dossier_move_dialog import FormPreviewDialog
 from ui.procedure_picker import ProcedurePicker, linked_offers
 
 PREVIEW_REFRESH_MS = 30_000  # the due date depends on the clock (cut-off at 15:00, closing time)
-WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 DEFAULT_PAPERS = [("Tờ khai (đơn đề nghị) theo mẫu", "ban_chinh", 1), ("Giấy tờ tùy thân (căn cước)", "ban_sao", 1)]
 KIND_ROLE = Qt.ItemDataRole.UserRole
 
 
 def due_text(due: datetime) -> str:
-    return f"{due:%H:%M} {WEEKDAYS[due.weekday()]}, {due:%d/%m/%Y}"
+    return moment_words(due)
 
 
 def parse_due(text: str) -> datetime | None:
@@ -316,6 +316,9 @@ class ReceptionScreen(QWidget):
             self.due_label.setText("Chọn thủ tục để xem hạn trả kết quả.")
             return
         lines = []
+        notice = clock_start_notice(self.context.db, now)
+        if notice:
+            lines.append(notice)
         for code, due in self.shown_dues.items():
             name = "" if code == procedure.code else f" (liên thông {code})"
             lines.append(f"Hạn trả{name}: {due_text(due)}" if due else

@@ -85,3 +85,18 @@ def test_undo_from_the_detail_makes_an_event_and_the_timeline_says_so(qtbot, con
     assert not detail.undo_button.isVisible()  # an undo is not undone
     rows = handover_rows(get_dossier(context.db, dossier.code))
     assert "hoàn tác chuyển trạng thái" in rows[-1][0] and rows[-1][3] == "bam nham"  # the control sheet follows
+
+
+def test_reception_on_a_sunday_shows_when_the_clock_starts(qtbot, context):
+    from datetime import datetime
+
+    from ui.reception_screen import ReceptionScreen
+
+    screen = ReceptionScreen(context)
+    qtbot.addWidget(screen)
+    screen.picker.pick(screen.procedures[0])
+    screen.update_due_preview(datetime(2026, 12, 6, 10, 0))  # Sunday
+    assert "ngày nghỉ" in screen.due_label.text()
+    assert "tính từ 07:30 Thứ Hai, 07/12/2026" in screen.due_label.text()
+    screen.update_due_preview(datetime(2026, 12, 7, 10, 0))  # Monday in office hours: nothing to say
+    assert "tính từ" not in screen.due_label.text()
