@@ -5,11 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QScrollArea,
     QStackedWidget,
     QWidget,
 )
@@ -21,7 +23,8 @@ from ui import strings
 from ui.app_context import AppContext
 from ui.areas import area_factories
 from ui.dialogs import show_info
-from ui.style import DEFAULT_WINDOW_SIZE, NAVIGATION_WIDTH
+from ui.elided_label import ElidedLabel
+from ui.style import DEFAULT_WINDOW_SIZE, MINIMUM_WINDOW_SIZE, NAVIGATION_WIDTH
 
 _GEOMETRY_KEY = "main_window/geometry"
 _STATE_KEY = "main_window/state"
@@ -50,7 +53,12 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.navigation)
-        layout.addWidget(self.stack, 1)
+        # A screen taller or wider than a small window (1366×768 at 125 %) scrolls instead of being clipped.
+        holder = QScrollArea()
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setWidget(self.stack)
+        layout.addWidget(holder, 1)
         self.setCentralWidget(central)
         self.navigation.currentRowChanged.connect(self._show_row)
 
@@ -214,7 +222,7 @@ class MainWindow(QMainWindow):
 
     # ----- status bar
     def _build_status_bar(self) -> None:
-        self.unit_label = QLabel()
+        self.unit_label = ElidedLabel()
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
         from ui.sync_screen import SyncStatusWidget
@@ -237,8 +245,13 @@ class MainWindow(QMainWindow):
     def _restore_window(self) -> None:
         stored = self.context.ui_settings()
         geometry = stored.value(_GEOMETRY_KEY)
+        self.setMinimumSize(*MINIMUM_WINDOW_SIZE)
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(*DEFAULT_WINDOW_SIZE)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None and screen.width() >= MINIMUM_WINDOW_SIZE[0] and (
+                self.width() > screen.width() or self.height() > screen.height()):
+            self.resize(min(self.width(), screen.width()), min(self.height(), screen.height()))
         state = stored.value(_STATE_KEY)
         if state is not None:
             self.restoreState(state)

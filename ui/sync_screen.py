@@ -38,6 +38,16 @@ def _when(iso_text: str | None) -> str:
     return f"{datetime.fromisoformat(iso_text).astimezone():%H:%M %d/%m/%Y}"
 
 
+ERROR_COLOUR = "color: #b00020;"
+
+
+def device_name(status: dict) -> str:
+    """'Máy trạm 2 (46943677)': the station number and the first block of the device id, not the UUID."""
+    short = str(status.get("device_id") or "")[:8]
+    station = status.get("station")
+    return f"Máy trạm {station} ({short})" if station else f"Máy {short}"
+
+
 class SyncStatusWidget(QWidget):
     """The status bar's indicator: pending count, last success or last error, and a sync button."""
 
@@ -93,13 +103,13 @@ class SyncScreen(QWidget):
         self.recovery_label.setWordWrap(True)
         for label in (self.error_label, self.clock_label):
             label.setWordWrap(True)
-            label.setStyleSheet("color: #b00020;")
+        self.clock_label.setStyleSheet(ERROR_COLOUR)
         self.device_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Máy chủ:", self.hub_label)
-        form.addRow("Mã máy này:", self.device_label)
+        form.addRow("Máy này:", self.device_label)
         form.addRow("Chờ đồng bộ:", self.pending_label)
         form.addRow("Lần thành công cuối:", self.last_ok_label)
-        form.addRow("Lỗi cuối:", self.error_label)
+        form.addRow("Lỗi gần nhất:", self.error_label)
         form.addRow("Sau khôi phục:", self.recovery_label)
         form.addRow("", self.clock_label)
         buttons = QHBoxLayout()
@@ -170,13 +180,16 @@ class SyncScreen(QWidget):
         running = self.controller.running
         self.hub_label.setText(f"{status['hub']} (đơn vị {status['unit_code']})" if status["enrolled"]
                                else "Chưa đăng ký")
-        self.device_label.setText(status["device_id"])
+        self.device_label.setText(device_name(status))
+        self.device_label.setToolTip(f"Mã máy đầy đủ: {status['device_id']}")
         pending = str(status["pending"])
         if status["rejected"]:
             pending += f" (máy chủ từ chối {status['rejected']}: xem bằng lệnh 'sync rejected')"
         self.pending_label.setText(pending)
         self.last_ok_label.setText(_when(status["last_ok"]))
-        self.error_label.setText(self.controller.last_message or status["last_error"] or "không có")
+        error = self.controller.last_message or status["last_error"]
+        self.error_label.setText(error or "không có")
+        self.error_label.setStyleSheet(ERROR_COLOUR if error else "")  # "không có" is no alarm
         self.recovery_label.setText(status["recovery_note"] or "")
         self.state_form.setRowVisible(self.recovery_label, bool(status["recovery_note"]))
         self.clock_label.setText(status["clock_warning"] or "")
