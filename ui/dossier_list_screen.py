@@ -144,8 +144,16 @@ class DossierListScreen(QWidget):
         header.setStretchLastSection(True)
         for column, width in _WIDTHS.items():
             self.view.setColumnWidth(column, width)
-        code_width = self.view.fontMetrics().horizontalAdvance("000.00.00.H00-000000-0000") + 20
+        metrics = self.view.fontMetrics()
+        code_width = metrics.horizontalAdvance("000.00.00.H00-000000-0000") + 20
         self.view.setColumnWidth(COL_CODE, max(code_width, _WIDTHS[COL_CODE]))
+        # Columns sized to what they hold (a moment, the usual state names); longer text ends in "…" and
+        # shows whole in its tooltip.
+        moment_width = metrics.horizontalAdvance("00:00 00/00/0000") + 20
+        self.view.setColumnWidth(COL_DUE, max(moment_width, _WIDTHS[COL_DUE]))
+        self.view.setColumnWidth(COL_RECEIVED, max(moment_width, _WIDTHS[COL_RECEIVED]))
+        state_width = max(metrics.horizontalAdvance(label) for label in STATES.values() if len(label) < 24) + 20
+        self.view.setColumnWidth(COL_STATE, max(state_width, _WIDTHS[COL_STATE]))
         self.detail = DossierDetail(context)
         self.detail.open_code.connect(self.open_code)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)

@@ -191,6 +191,9 @@ class ReceptionScreen(QWidget):
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self.note.returnPressed.connect(self.save)
+        self.picker.edit.textEdited.connect(lambda _text: self._next_started())
+        for edit in (self.applicant.name, self.applicant.cccd, self.applicant.scan):
+            edit.textEdited.connect(lambda _text: self._next_started())
         self._shortcut("Ctrl+S", self.save)
         self._shortcut("Ctrl+P", lambda: self.print_receipt())
         self._shortcut("F2", self.applicant.scan.setFocus)
@@ -220,9 +223,8 @@ class ReceptionScreen(QWidget):
         applicant_box = QGroupBox("2. Người nộp hồ sơ")
         QVBoxLayout(applicant_box).addWidget(self.applicant)
         left = QVBoxLayout()
-        left.addWidget(procedure_box)
+        left.addWidget(procedure_box, 1)  # the procedure list grows with the column
         left.addWidget(applicant_box)
-        left.addStretch(1)
         return left
 
     def _right_column(self, new_button: QPushButton) -> QVBoxLayout:
@@ -368,6 +370,7 @@ class ReceptionScreen(QWidget):
         self.clear_form()
         codes = ", ".join([dossier.code] + [g["code"] for g in dossier.group])
         self._say(f"Đã tiếp nhận hồ sơ {codes}. Hạn trả: {due_text(dossier.due_at)}.", ok=True)
+        self.print_button.setText(f"In giấy tiếp nhận hồ sơ {dossier.code} (Ctrl+P)")
         self.print_button.show()
         self.print_button.setFocus()
         self.saved.emit(dossier)
@@ -386,9 +389,14 @@ class ReceptionScreen(QWidget):
         self.print_button.hide()
         self.picker.edit.setFocus()
 
+    def _next_started(self) -> None:
+        """The clerk began typing the next dossier: the last one's print button goes, so it is never
+        mistaken for this one's (the last receipt is still in the dossier list)."""
+        self.print_button.hide()
+
     def print_receipt(self) -> FormPreviewDialog | None:
         """Mẫu 01 of the dossier just saved: the preview, then "In…" prints exactly those pages."""
-        if self.last_saved is None:
+        if self.last_saved is None or self.print_button.isHidden():
             return None
         self.receipt_dialog = FormPreviewDialog(self.context, self.last_saved.code, "tiep_nhan", self)
         self.receipt_dialog.finished.connect(lambda _result: self.picker.edit.setFocus())
