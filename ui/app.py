@@ -32,6 +32,9 @@ def create_application() -> QApplication:
     font.setPointSize(max(font.pointSize(), 10))
     app.setFont(font)
     app.setStyleSheet(STYLESHEET)
+    from ui.translation import install_vietnamese
+
+    install_vietnamese(app)  # Qt's own menus and buttons, month names: Vietnamese
     return app
 
 

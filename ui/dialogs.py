@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QDate, QEvent, QObject, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QAbstractButton, QDialog, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QDateEdit, QDialog, QMessageBox, QPushButton, QWidget
 
 from ui import strings
 
@@ -72,3 +72,28 @@ def guard_confirm(dialog: QDialog, confirm: QAbstractButton | None, focus: QWidg
     confirm.setToolTip(f"{tip}\n(Ctrl+Enter)" if tip else "Bấm nút hoặc Ctrl+Enter")
     for keys in ("Ctrl+Return", "Ctrl+Enter"):
         QShortcut(QKeySequence(keys), dialog, activated=lambda: confirm.click() if confirm.isEnabled() else None)
+
+
+class _OpenOnToday(QObject):
+    """When a date box holds no date (its minimum, shown as "—"), its calendar opens on today's month."""
+
+    def __init__(self, box: QDateEdit):
+        super().__init__(box)
+        self.box = box
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Show and self.box.date() <= self.box.minimumDate():
+            today = QDate.currentDate()
+            watched.setCurrentPage(today.year(), today.month())
+        return False
+
+
+def calendar_opens_on_today(box: QDateEdit) -> QDateEdit:
+    """Never January 2000: a date box opens its calendar on its date, or on today when it has none."""
+    box.setCalendarPopup(True)
+    calendar = box.calendarWidget()
+    calendar.installEventFilter(_OpenOnToday(box))
+    if box.date() <= box.minimumDate():
+        today = QDate.currentDate()
+        calendar.setCurrentPage(today.year(), today.month())
+    return box

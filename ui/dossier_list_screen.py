@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
+import ui.dialogs
 from db.catalog_store import field_counts
 from db.dossier_queries import count_dossiers, find_dossier, list_dossiers
 from models.dossier import CHANNELS, STATES
@@ -91,7 +92,7 @@ def _date_box() -> QDateEdit:
     box.setMinimumDate(_NO_DATE)
     box.setSpecialValueText("—")
     box.setDate(_NO_DATE)
-    return box
+    return ui.dialogs.calendar_opens_on_today(box)
 
 
 def _day(box: QDateEdit) -> date | None:
