@@ -91,7 +91,7 @@ class AuditScreen(QWidget):
         self.raw_button.clicked.connect(self.show_raw)
         self.table.itemDoubleClicked.connect(lambda _item: self.show_raw())
         pages.addWidget(self.raw_button)
-        self.export_button = QPushButton("&Xuất…")
+        self.export_button = QPushButton("&Xuất nhật ký ra tệp…")
         self.export_button.clicked.connect(self.choose_export)
         pages.addWidget(self.verify_button)
         pages.addWidget(self.export_button)

@@ -187,7 +187,7 @@ class DashboardScreen(QWidget):
     def _build_button_row(self) -> QHBoxLayout:
         self.xlsx_button = QPushButton("Xuất Excel…")
         self.pdf_button = QPushButton("Xuất PDF…")
-        self.print_button = QPushButton("Xem bản in, in…")
+        self.print_button = QPushButton("Xem trước bản in…")
         self.logbook_xlsx_button = QPushButton("Sổ theo dõi hồ sơ (Excel)…")
         self.logbook_pdf_button = QPushButton("Sổ theo dõi hồ sơ (PDF)…")
         self.xlsx_button.clicked.connect(lambda: self.choose_export("xlsx"))
