@@ -106,6 +106,9 @@ def shoot_dialogs(window, context) -> None:
     audit = AuditScreen(context)
     audit.resize(min(SIZE[0], 1000), min(SIZE[1], 600))
     dialogs.append(("12-nhat-ky", audit))
+    from ui.help_dialog import HelpDialog
+
+    dialogs.append(("13-huong-dan", HelpDialog("tiep-nhan.html", window)))
     for name, dialog in dialogs:
         dialog.show()
         QApplication.processEvents()

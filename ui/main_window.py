@@ -133,8 +133,14 @@ class MainWindow(QMainWindow):
         self._build_account_menu()
 
         help_menu = self.menuBar().addMenu("Trợ &giúp")
+        guide = QAction("&Hướng dẫn sử dụng (màn hình này)", self)
+        guide.setShortcut(QKeySequence("F1"))
+        guide.triggered.connect(lambda: self.open_help())
+        help_menu.addAction(guide)
+        first_day = QAction("Ngày đầu tiên: &thiết lập đơn vị", self)
+        first_day.triggered.connect(lambda: self.open_help("bat-dau.html"))
+        help_menu.addAction(first_day)
         about = QAction("&Giới thiệu MotCua", self)
-        about.setShortcut(QKeySequence("F1"))
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
@@ -206,6 +212,15 @@ class MainWindow(QMainWindow):
         screen.resize(1000, 600)
         screen.show()
         self.audit_window = screen
+
+    def open_help(self, page: str | None = None):
+        """F1: the guide's page for the screen in front (bundled, offline)."""
+        from ui.help_dialog import HelpDialog, page_for
+
+        dialog = HelpDialog(page or page_for(self.current_area()), self)
+        dialog.show()
+        self.help_dialog = dialog
+        return dialog
 
     def bring_to_front(self) -> None:
         """A second start on this data folder asked for this window (ui.single_instance)."""
