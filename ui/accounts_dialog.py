@@ -37,7 +37,7 @@ from models.errors import UserError
 from models.roles import ROLES, role_label
 from ui import strings
 from ui.app_context import AppContext
-from ui.dialogs import guard_confirm, show_error, show_info
+from ui.dialogs import enable, guard_confirm, show_error, show_info
 from ui.login_dialog import ERROR_STYLE, password_field
 
 HEADERS = ["Tên đăng nhập", "Họ tên", "Vai trò", "Tình trạng"]
@@ -177,7 +177,7 @@ class AccountsDialog(QDialog):
     def _selection_changed(self) -> None:
         account = self.selected()
         for widget in (self.reset_button, self.toggle_button, self.role_button):
-            widget.setEnabled(account is not None)
+            enable(widget, account is not None, "Chọn một tài khoản trong bảng trước")
         if account is not None:
             self.toggle_button.setText("Khóa tài khoản" if account.active else "Mở khóa tài khoản")
             self.role_box.setCurrentIndex(self.role_box.findData(account.role))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -216,8 +216,8 @@ class AuditScreen(QWidget):
         self.table.resizeColumnsToContents()
         shown = f"{offset + 1}–{offset + len(events)}" if events else "0"
         self.page_label.setText(f"Hiển thị {shown} / {total} thao tác")
-        self.previous_button.setEnabled(offset > 0)
-        self.next_button.setEnabled(offset + len(events) < total)
+        dialogs.enable(self.previous_button, offset > 0, "Đang ở trang đầu")
+        dialogs.enable(self.next_button, offset + len(events) < total, "Đang ở trang cuối")
         self.page_loaded.emit()
 
     def raw_text(self) -> str | None:
@@ -259,10 +259,16 @@ class AuditScreen(QWidget):
                           lambda message: dialogs.show_error(self, message), cancellable=False)
 
     def choose_export(self) -> None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        path, chosen = QFileDialog.getSaveFileName(self, "Xuất nhật ký thao tác", str(Path(folder) / "nhat-ky.xlsx"),
-                                                   "Tệp Excel (*.xlsx);;Tệp CSV (*.csv)")
+        from datetime import date
+
+        from models.file_names import dated_name
+        from ui.save_dialog import last_folder, remember_folder
+
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Xuất nhật ký thao tác", str(last_folder() / dated_name("nhat-ky-thao-tac", date.today(), "xlsx")),
+            "Tệp Excel (*.xlsx);;Tệp CSV (*.csv)")
         if path:
+            remember_folder(Path(path))
             suffix = ".csv" if "csv" in chosen and not path.lower().endswith(".xlsx") else ".xlsx"
             self.export(Path(path) if Path(path).suffix.lower() in (".csv", ".xlsx") else Path(path + suffix))
 

@@ -43,7 +43,7 @@ from db.data_folder import open_data_folder
 from models.errors import UserError
 from ui import dialogs, strings
 from ui.app_context import AppContext
-from ui.dialogs import guard_confirm
+from ui.dialogs import enable, guard_confirm
 from ui.worker import Worker, run_with_progress, start
 
 COLUMNS = ["Thời điểm", "Dung lượng", "Mật khẩu", "Thư mục", "Tệp"]
@@ -144,7 +144,7 @@ class BackupDialog(QDialog):
         self.table.resizeColumnsToContents()
         folder = second_folder(self.context.data_dir)
         self.folder_edit.setText(str(folder) if folder else "")
-        self.clear_folder_button.setEnabled(folder is not None)
+        enable(self.clear_folder_button, folder is not None, "Chưa chọn thư mục thứ hai")
         self.password_box.blockSignals(True)
         self.password_box.setChecked(stored_key(self.context.data_dir) is not None)
         self.password_box.blockSignals(False)
@@ -158,9 +158,11 @@ class BackupDialog(QDialog):
 
     def _update_buttons(self) -> None:
         idle = self.worker is None
-        self.create_button.setEnabled(idle)
-        self.restore_button.setEnabled(idle and self.selected() is not None)
-        self.restore_file_button.setEnabled(idle)
+        busy = "Đang sao lưu hoặc khôi phục: chờ xong"
+        enable(self.create_button, idle, busy)
+        enable(self.restore_button, idle and self.selected() is not None,
+               busy if not idle else "Chọn một bản sao lưu trong bảng trước")
+        enable(self.restore_file_button, idle, busy)
 
     # ----- back up now
     def backup_now(self) -> None:

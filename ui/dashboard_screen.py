@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, QTimer, Signal
+from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -326,23 +325,25 @@ class DashboardScreen(QWidget):
 
     def _update_buttons(self) -> None:
         ready = self.report is not None and self.worker is None
+        busy = "Đang tính số liệu: chờ xong"
         for button in (self.xlsx_button, self.pdf_button, self.print_button):
-            button.setEnabled(ready)
+            ui.dialogs.enable(button, ready, busy if self.worker is not None else "Bấm \"Xem số liệu\" trước")
         for button in (self.logbook_xlsx_button, self.logbook_pdf_button, self.refresh_button):
-            button.setEnabled(self.worker is None)
+            ui.dialogs.enable(button, self.worker is None, busy)
 
     # ----- exports
     def _ask_path(self, title: str, name: str, suffix: str) -> Path | None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        from ui.save_dialog import ask_save_path
+
         kinds = {"xlsx": "Tệp Excel (*.xlsx)", "pdf": "Tệp PDF (*.pdf)"}
-        path, _filter = QFileDialog.getSaveFileName(self, title, str(Path(folder) / f"{name}.{suffix}"), kinds[suffix])
-        if not path:
-            return None
-        return Path(path) if path.lower().endswith("." + suffix) else Path(f"{path}.{suffix}")
+        return ask_save_path(self, title, f"{name}.{suffix}", kinds[suffix], f".{suffix}")
 
     def _file_stem(self, what: str) -> str:
+        """'so-theo-doi-11-2026' for November, 'bao-cao-quy-4-2026' for a quarter (models.file_names)."""
+        from models.file_names import period_name
+
         period = self.report.period if self.report else self.period()
-        return f"{what}-{period.start:%d-%m-%Y}-den-{period.end:%d-%m-%Y}"
+        return period_name(what, period.start, period.end, "x")[:-2]
 
     def _run(self, label: str, job, on_done) -> None:
         def failed(message: str) -> None:
@@ -365,7 +366,7 @@ class DashboardScreen(QWidget):
         self.export_done.emit(str(path))
 
     def choose_logbook(self, suffix: str) -> None:
-        path = self._ask_path("Xuất sổ theo dõi hồ sơ", self._file_stem("so-theo-doi-ho-so"), suffix)
+        path = self._ask_path("Xuất sổ theo dõi hồ sơ", self._file_stem("so-theo-doi"), suffix)
         if path is not None:
             self.export_logbook(path)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import QAbstractButton, QDateEdit, QDialog, QMessageBox, QPushButton, QWidget
 
 from ui import strings
@@ -97,3 +97,12 @@ def calendar_opens_on_today(box: QDateEdit) -> QDateEdit:
         today = QDate.currentDate()
         calendar.setCurrentPage(today.year(), today.month())
     return box
+
+
+def enable(widget: QWidget | QAction, enabled: bool, why_not: str) -> None:
+    """Enable or disable with a reason: a disabled button's tooltip says why (issue #14); when enabled
+    again it gets back the tooltip it had."""
+    if widget.property("enabledTip") is None:
+        widget.setProperty("enabledTip", widget.toolTip() if widget.toolTip() != why_not else "")
+    widget.setEnabled(enabled)
+    widget.setToolTip(widget.property("enabledTip") if enabled else why_not)

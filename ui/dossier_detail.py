@@ -259,7 +259,7 @@ class DossierDetail(QWidget):
         self.print_menu.clear()
         for kind, label in available_forms(self.context).items():
             action = QAction(label, self.print_menu)
-            action.setEnabled(form_ready(dossier, kind))
+            ui.dialogs.enable(action, form_ready(dossier, kind), "Hồ sơ chưa có bước xử lý mà mẫu này in")
             action.triggered.connect(lambda _checked=False, k=kind: self.print_form(k))
             self.print_menu.addAction(action)
 
@@ -311,7 +311,7 @@ class DossierDetail(QWidget):
             self.attachments.addItem(item)
         if dossier.attachments:
             self.attachments.setCurrentRow(0)
-        self.open_file_button.setEnabled(bool(dossier.attachments))
+        ui.dialogs.enable(self.open_file_button, bool(dossier.attachments), "Hồ sơ chưa có tệp đính kèm nào")
         self.tabs.setTabText(1, f"Giấy tờ, tệp ({len(dossier.papers)}/{len(dossier.attachments)})")
 
     def _fill_timeline(self, dossier: Dossier) -> None:

@@ -121,8 +121,9 @@ class FormPreviewDialog(QDialog):
 
     def _update_buttons(self) -> None:
         ready = self.form is not None and self.worker is None
-        self.print_button.setEnabled(ready)
-        self.save_button.setEnabled(ready)
+        why = "Đang tạo bản in hoặc đang in: chờ xong"
+        ui.dialogs.enable(self.print_button, ready, why)
+        ui.dialogs.enable(self.save_button, ready, why)
         if ready:
             self.print_button.setDefault(True)
             self.print_button.setFocus()

@@ -34,7 +34,7 @@ from models.catalog_plan import (
 from models.errors import UserError
 from ui import strings
 from ui.app_context import AppContext
-from ui.dialogs import guard_confirm
+from ui.dialogs import enable, guard_confirm
 from ui.worker import Worker, run_with_progress
 
 COLUMNS = ["Dòng", "Mã", "Tên thủ tục", "Kết quả", "Lý do / thay đổi"]
@@ -182,7 +182,9 @@ class ImportDialog(QDialog):
         self.skip_bad.setEnabled(bool(rejected))
         busy = self.worker is not None
         self.replace_box.setEnabled(not busy)
-        self.apply_button.setEnabled(not busy and bool(plan.changed) and (not rejected or self.skip_bad.isChecked()))
+        why = ("Đang kiểm tra tệp: chờ xong" if busy else "Tệp không có thay đổi nào so với danh mục" if not plan.changed
+               else "Có dòng lỗi: sửa tệp, hoặc đánh dấu \"Bỏ qua dòng lỗi\"")
+        enable(self.apply_button, not busy and bool(plan.changed) and (not rejected or self.skip_bad.isChecked()), why)
 
     def _replan(self, replace: bool) -> None:
         """The replace option changes which procedures retire, so the file is compared again."""

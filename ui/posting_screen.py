@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 import ui.dialogs
 from db.catalog_store import field_counts, list_procedures
 from db.settings_store import load_settings
+from models.file_names import dated_name
 from printing.output import PrintCancelled
 from printing.select import select_procedures
 from printing.sheets import render_sheet
@@ -39,7 +40,7 @@ from ui.worker import Worker, run_with_progress
 from ui.worker import start as start_worker
 
 LAYOUT_NAMES = {"list": "Danh sách A4 có mã QR", "cards": "Thẻ QR cho nhà văn hóa thôn (6 thẻ/trang)"}
-_FILE_STEM = {"list": "niem-yet-danh-sach", "cards": "niem-yet-the-qr"}
+_FILE_STEM = {"list": "danh-muc-TTHC", "cards": "the-QR-TTHC"}
 _STEPS = 1000  # progress scale: building the PDF is 80% of it, drawing the preview pages the rest
 _PANEL_WIDTH = 340
 
@@ -219,10 +220,12 @@ class PostingScreen(QWidget):
     def _update_buttons(self) -> None:
         busy = self.worker is not None
         ready = self.preview is not None and not self.stale and not busy
+        why = ("Đang tạo bản xem trước: chờ xong" if busy else
+               "Lựa chọn đã đổi: bấm \"Xem trước\" trước" if self.stale else "Bấm \"Xem trước\" trước khi lưu hoặc in")
         for widget in (self.save_button, self.print_button, self.save_action, self.print_action):
-            widget.setEnabled(ready)
-        self.preview_button.setEnabled(not busy)
-        self.preview_action.setEnabled(not busy)
+            ui.dialogs.enable(widget, ready, why)
+        ui.dialogs.enable(self.preview_button, not busy, "Đang tạo bản xem trước: chờ xong")
+        ui.dialogs.enable(self.preview_action, not busy, "Đang tạo bản xem trước: chờ xong")
 
     # ----- preview in a worker
     def start_preview(self) -> Worker | None:
@@ -302,7 +305,7 @@ class PostingScreen(QWidget):
     # ----- saving and printing the previewed bytes
     def default_file_name(self) -> str:
         layout = self.preview.choice.layout if self.preview else self.chosen_layout()
-        return f"{_FILE_STEM[layout]}-{date.today():%d-%m-%Y}.pdf"
+        return dated_name(_FILE_STEM[layout], date.today(), "pdf")
 
     def choose_save_file(self) -> None:
         if self.preview is None or self.stale:

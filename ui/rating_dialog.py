@@ -20,7 +20,7 @@ from models.errors import UserError
 from models.report_rules import MAX_RATING_COMMENT, RATINGS
 from ui import strings
 from ui.app_context import AppContext
-from ui.dialogs import guard_confirm
+from ui.dialogs import enable, guard_confirm
 
 
 class RatingDialog(QDialog):
@@ -70,7 +70,7 @@ class RatingDialog(QDialog):
         self.buttons[rating].setChecked(True)
 
     def _update(self) -> None:
-        self.save_button.setEnabled(self.chosen() is not None)
+        enable(self.save_button, self.chosen() is not None, "Chọn một mức hài lòng trước")
 
     def save(self) -> None:
         rating = self.chosen()

@@ -71,7 +71,8 @@ class SyncStatusWidget(QWidget):
         text, tip = status_line(status, self.controller.running, self.controller.last_progress)
         self.label.setText(text)
         self.label.setToolTip(tip)
-        self.button.setEnabled(status["enrolled"] and not self.controller.running)
+        ui.dialogs.enable(self.button, status["enrolled"] and not self.controller.running,
+                          "Đang đồng bộ" if status["enrolled"] else "Máy này chưa đăng ký máy chủ đồng bộ")
 
 
 class SyncScreen(QWidget):
@@ -194,12 +195,14 @@ class SyncScreen(QWidget):
         self.state_form.setRowVisible(self.recovery_label, bool(status["recovery_note"]))
         self.clock_label.setText(status["clock_warning"] or "")
         self.clock_label.setVisible(bool(status["clock_warning"]))
-        self.sync_button.setEnabled(status["enrolled"] and not running)
-        self.stop_button.setEnabled(running)
+        not_enrolled = "Máy này chưa đăng ký máy chủ đồng bộ (ô đăng ký bên dưới)"
+        ui.dialogs.enable(self.sync_button, status["enrolled"] and not running,
+                          "Đang đồng bộ" if status["enrolled"] else not_enrolled)
+        ui.dialogs.enable(self.stop_button, running, "Không có lần đồng bộ nào đang chạy")
         self.progress_bar.setVisible(running)
         self.enroll_box.setVisible(not status["enrolled"])
-        self.export_button.setEnabled(status["enrolled"])
-        self.import_button.setEnabled(status["enrolled"])
+        ui.dialogs.enable(self.export_button, status["enrolled"], not_enrolled)
+        ui.dialogs.enable(self.import_button, status["enrolled"], not_enrolled)
         if not self.auto_spin.hasFocus():
             self.auto_spin.setValue(status["auto_minutes"])
         rows = list_conflicts(self.context.db)

@@ -68,3 +68,30 @@ def test_the_dialogs_that_change_data_fit_and_clip_nothing(qtbot, window, contex
         assert dialog.width() <= USABLE[0] and dialog.height() <= USABLE[1], type(dialog).__name__
         assert clipped_widgets(dialog) == [], type(dialog).__name__
         dialog.close()
+
+
+def disabled_without_reason(top) -> list[str]:
+    from PySide6.QtWidgets import QAbstractButton
+
+    return [button.text() for button in top.findChildren(QAbstractButton)
+            if button.isVisibleTo(top) and not button.isEnabled() and not button.toolTip().strip()]
+
+
+@pytest.mark.parametrize("area", [key for key, _label, _shortcut in AREAS])
+def test_every_disabled_button_says_why(qtbot, window, area):
+    screen = window.show_area(area)
+    if area == "dossiers":
+        qtbot.waitUntil(lambda: not screen.busy())
+    settle(qtbot)
+    assert disabled_without_reason(window) == []
+
+
+def test_every_disabled_button_of_the_data_dialogs_says_why(qtbot, window, context):
+    from ui.accounts_dialog import AccountsDialog
+    from ui.backup_dialog import BackupDialog
+
+    for dialog in (BackupDialog(context, window), AccountsDialog(context, window)):
+        dialog.show()
+        settle(qtbot)
+        assert disabled_without_reason(dialog) == [], type(dialog).__name__
+        dialog.close()
