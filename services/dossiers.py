@@ -1,42 +1,97 @@
-"""Dossier errands of the service floor (issue #14 adds: take a wrong move back)."""
+"""Dossier errands after reception: look up, list, move (with the note rule), extend, attach, dossier rules."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from sqlite_utils import Database
 
-import models.dossier_clock
-from db.calendar_store import load_calendar
-from db.dossier_queries import get_dossier, require_dossier
-from db.dossier_rules import load_dossier_rules
-from db.events import events_for, record_event
-from models.dossier import Dossier
-from models.dossier_clock import now_local
-from models.dossier_undo import UNDO_ACTION, check_undo, undo_payload
-from models.errors import UserError
-from models.roles import UNDO_ANY_MOVE, VIEW_DOSSIERS
-from models.session import can, require
-from sync.fold_dossier import UNDONE_COLUMNS, fold_dossier
+from db.attachments import ATTACHMENT_KINDS, attach_file
+from db.dossier_queries import count_dossiers, find_dossier, get_dossier, list_dossiers, require_dossier
+from db.dossier_rules import DossierRules, load_dossier_rules, save_dossier_rules
+from db.dossier_store import extend_dossier, move_dossier
+from models.dossier import Dossier, check_move_note
+from services.changes import Changes
+
+__all__ = ["ATTACHMENT_KINDS", "Attached", "DossierDone", "DossierRules", "attach", "clock_start_notice", "conflicts_of",
+           "count_dossiers", "undo_move",
+           "extend", "find_dossier", "get_dossier", "list_dossiers", "load_dossier_rules", "move", "require_dossier",
+           "store_rules"]
 
 
-def clock_start_notice(db: Database, received: datetime | None = None) -> str | None:
-    """What the reception screen says when a dossier received now would start its clock later."""
-    return models.dossier_clock.clock_start_notice(load_calendar(db), received or now_local())
+@dataclass(frozen=True)
+class DossierDone:
+    dossier: Dossier
+    changes: Changes
+    message: str  # one Vietnamese line saying what was done
 
 
-def undo_move(db: Database, code: str, *, reason: str, now=None) -> Dossier:
+def move(db: Database, code: str, to_state: str, *, note: str = "", at: datetime | None = None,
+         now: datetime | None = None) -> DossierDone:
+    """Move a dossier; a move whose printed form carries the note needs one (models.dossier.NOTE_REQUIRED)."""
+    check_move_note(to_state, note)
+    dossier = move_dossier(db, code, to_state, note=note.strip(), at=at, now=now)
+    return DossierDone(dossier, Changes.dossiers([dossier.code]),
+                       f"Hồ sơ {dossier.code}: {dossier.state_label}. Hạn trả: {dossier.due_at:%H:%M %d/%m/%Y}.")
+
+
+def extend(db: Database, code: str, *, reason: str, hours: float | None = None, days: float | None = None,
+           at: datetime | None = None) -> DossierDone:
+    """Gia hạn: move the due moment by working hours or days, with the reason Mẫu 04 prints."""
+    dossier = extend_dossier(db, code, reason=reason, hours=hours, days=days, at=at)
+    return DossierDone(dossier, Changes.dossiers([dossier.code]),
+                       f"Đã gia hạn hồ sơ {dossier.code} đến {dossier.due_at:%H:%M %d/%m/%Y}.")
+
+
+@dataclass(frozen=True)
+class Attached:
+    record: dict
+    changes: Changes
+
+
+def attach(db: Database, data_dir: Path, code: str, source: str | Path, kind: str = "ho_so") -> Attached:
+    """Store a scanned file (by content hash) and attach it to the dossier, with its event."""
+    record = attach_file(db, data_dir, code, source, kind=kind)
+    return Attached(record, Changes.dossiers([record["code"]]))
+
+
+def store_rules(db: Database, rules: DossierRules) -> tuple[DossierRules, Changes]:
+    """The unit's dossier rules (restart after a supplement, form set, result place)."""
+    return save_dossier_rules(db, rules), Changes(settings=True)
+
+
+def conflicts_of(db: Database, dossier: Dossier) -> list[dict]:
+    """Sync conflicts about this dossier, shown on its detail (none when sync is not part of this build)."""
+    try:
+        from sync.conflicts import conflicts_for
+    except ImportError:
+        return []
+    return conflicts_for(db, "dossier", dossier.uuid)
+
+
+def undo_move(db: Database, code: str, *, reason: str, now: datetime | None = None) -> DossierDone:
     """Take back the dossier's latest move (models.dossier_undo says who may and when): a new
     'undo_move' event with the reason, and the row put back exactly as the fold on every PC does it."""
+    from db.events import events_for, record_event
+    from models.dossier_clock import now_local
+    from models.dossier_undo import UNDO_ACTION, check_undo, undo_payload
+    from models.errors import UserError
+    from models.roles import UNDO_ANY_MOVE, VIEW_DOSSIERS
+    from models.session import can, require
+    from sync.fold_dossier import UNDONE_COLUMNS, fold_dossier
+
     user = require(VIEW_DOSSIERS, "hoàn tác chuyển trạng thái")
     now = now or now_local()
     with db.atomic():
         dossier = require_dossier(db, code)
         events = events_for(db, "dossier", dossier.uuid)
-        move = check_undo(events, username=user.username, may_undo_any=can(UNDO_ANY_MOVE),
-                          author_same_day=load_dossier_rules(db).author_undo_same_day, reason=reason, now=now)
+        move_event = check_undo(events, username=user.username, may_undo_any=can(UNDO_ANY_MOVE),
+                                author_same_day=load_dossier_rules(db).author_undo_same_day, reason=reason,
+                                now=now)
         event = record_event(db, entity="dossier", entity_id=dossier.uuid, action=UNDO_ACTION,
-                             payload=undo_payload(move, dossier.code, reason))
+                             payload=undo_payload(move_event, dossier.code, reason))
         folded = fold_dossier(events_for(db, "dossier", dossier.uuid))
         if folded.values is None or any(c.event_uuid == event.uuid for c in folded.conflicts):
             raise UserError(f"Không hoàn tác được bước chuyển của hồ sơ {dossier.code}: lịch sử hồ sơ "
@@ -45,4 +100,16 @@ def undo_move(db: Database, code: str, *, reason: str, now=None) -> Dossier:
         restored["updated_at"] = now.isoformat(timespec="seconds")
         db.execute(f"UPDATE dossiers SET {', '.join(f'{k} = ?' for k in restored)} WHERE id = ?",
                    [*restored.values(), dossier.id])
-    return get_dossier(db, dossier.code, with_timeline=False)
+    undone = get_dossier(db, dossier.code, with_timeline=False)
+    return DossierDone(undone, Changes.dossiers([undone.code]),
+                       f"Đã hoàn tác: hồ sơ {undone.code} trở lại '{undone.state_label}'. "
+                       f"Hạn trả: {undone.due_at:%H:%M %d/%m/%Y}.")
+
+
+def clock_start_notice(db: Database, received: datetime | None = None) -> str | None:
+    """What the reception screen says when a dossier received now would start its clock later."""
+    from db.calendar_store import load_calendar
+    from models.dossier_clock import clock_start_notice as notice
+    from models.dossier_clock import now_local
+
+    return notice(load_calendar(db), received or now_local())

@@ -41,7 +41,7 @@ def test_the_author_takes_a_move_back_the_same_day_with_a_new_event(db, dossier)
     before = stored_row(db, dossier.code)
     with acting_as(CLERK):
         move_dossier(db, dossier.code, "dang_xu_ly", at=datetime(2026, 4, 20, 9, 0), now=NOW)
-        undone = undo_move(db, dossier.code, reason="Bấm nhầm hồ sơ", now=NOW)
+        undone = undo_move(db, dossier.code, reason="Bấm nhầm hồ sơ", now=NOW).dossier
     assert undone.state == "tiep_nhan"
     assert stored_row(db, dossier.code) == before  # the row as it was before the move
     events = events_for(db, "dossier", dossier.uuid)
@@ -82,7 +82,7 @@ def test_who_may_undo_and_until_when(db, dossier):
         undo_move(db, dossier.code, reason="nhầm", now=NOW)
     assert get_dossier(db, dossier.code).state == "dang_xu_ly"  # every refusal changed nothing
     with acting_as(LEADER):
-        assert undo_move(db, dossier.code, reason="Lãnh đạo sửa", now=datetime(2026, 5, 4, 8, 0)).state \
+        assert undo_move(db, dossier.code, reason="Lãnh đạo sửa", now=datetime(2026, 5, 4, 8, 0)).dossier.state \
             == "tiep_nhan"
     with acting_as(LEADER), pytest.raises(UserError, match="không có bước chuyển"):
         undo_move(db, dossier.code, reason="lần nữa", now=NOW)  # an undo is not undone, nor the move before

@@ -1,4 +1,4 @@
-"""What every screen shares: the data folder, the GUI thread's connection and one `changed` signal."""
+"""What every screen shares: the data folder, the GUI thread's connection and one typed `changed` broadcast."""
 
 from __future__ import annotations
 
@@ -8,17 +8,21 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, QTimer, Signal
 from sqlite_utils import Database
 
-from db.connection import database_path, open_database
-from db.settings_store import load_settings
 from models.settings import UnitSettings
+from services.changes import Changes
+from services.folder import job_connection, open_folder
+from services.settings import load_settings
 
+# Another process may have changed anything (a restore is announced by its own errand, not guessed here).
+OUTSIDE_WRITE = Changes(all_dossiers=True, catalog=True, calendar=True, settings=True, accounts=True, ratings=True,
+                        audit=True, sync=True)
 OUTSIDE_WRITES_POLL_MS = 2000  # how soon a write from the command line or another window shows
 
 
 class AppContext(QObject):
-    """Screens refresh from `changed` (what changed: 'settings', 'catalog', 'dossier'...), not each other."""
+    """Screens refresh from `changed(Changes)` (Anki's OpChanges): each asks what it shows, none filters strings."""
 
-    changed = Signal(str)
+    changed = Signal(Changes)
 
     def __init__(self, data_dir: Path, db: Database):
         super().__init__()
@@ -27,12 +31,22 @@ class AppContext(QObject):
         self._data_version = self.data_version()
         self.watch_timer: QTimer | None = None
 
+    def publish(self, changes: Changes) -> None:
+        """Tell every screen once what an errand changed (nothing when nothing did)."""
+        if changes:
+            self.changed.emit(changes)
+
     def settings(self) -> UnitSettings:
         return load_settings(self.db)
 
     def open_worker_connection(self) -> Database:
-        """A connection for a worker thread (SQLite connections stay in the thread that made them)."""
-        return open_database(database_path(self.data_dir))
+        """A background job's light connection (pragmas only: migrations ran when the folder opened)."""
+        return job_connection(self.data_dir)
+
+    def reopen(self) -> None:
+        """A fresh connection after the database file was replaced (restore)."""
+        self.db = open_folder(self.data_dir)
+        self._data_version = self.data_version()
 
     # ----- writes made by someone else: the command line, another process, a worker's connection
     def data_version(self) -> int:
@@ -40,7 +54,7 @@ class AppContext(QObject):
         return self.db.execute("PRAGMA data_version").fetchone()[0]
 
     def check_outside_writes(self) -> bool:
-        """Emit changed('refresh') (what F5 does) when the database was written by another connection."""
+        """Publish OUTSIDE_WRITE (as F5 would) when the database was written by another connection."""
         try:
             version = self.data_version()
         except sqlite3.ProgrammingError:  # the connection was closed (signing out, a restore): stop asking
@@ -50,7 +64,7 @@ class AppContext(QObject):
         if version == self._data_version:
             return False
         self._data_version = version
-        self.changed.emit("refresh")
+        self.publish(OUTSIDE_WRITE)
         return True
 
     def watch_outside_writes(self, interval_ms: int = OUTSIDE_WRITES_POLL_MS) -> QTimer:

@@ -14,18 +14,13 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
-from db.folder_lock import FolderLock
 from models.errors import UserError
+from services.folder import WindowLock
 
 ALREADY_OPEN = ("MotCua đang mở với thư mục dữ liệu này ({folder}): không mở cửa sổ thứ hai, vì hai cửa sổ "
                 "cùng ghi một dữ liệu dễ gây nhầm lẫn. Cửa sổ đang mở đã được đưa lên trước; hãy dùng cửa sổ đó.")
 _RAISE = b"show\n"
 _WAIT_MS = 1000
-
-
-class WindowLock(FolderLock):
-    FILE_NAME = "motcua-cua-so.lock"
-    MESSAGE = "Thư mục dữ liệu đang được một cửa sổ MotCua khác dùng."
 
 
 def server_name(folder: Path) -> str:
