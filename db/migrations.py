@@ -353,3 +353,13 @@ def events_write_path(db: Database) -> None:
         floor = first_pending - 1 if first_pending is not None else last
         db.execute("INSERT INTO local(key, value) VALUES ('events_acked_floor', ?) "
                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [str(floor)])
+
+
+@migrations(name="0010_dossier_fees")
+def dossier_fees(db: Database) -> None:
+    """Fees collected at reception (issue #14): whether the procedure charges one when received, the amount
+    in đồng and the number of the fee receipt (biên lai); NULL amount = not collected yet."""
+    db.execute("ALTER TABLE dossiers ADD COLUMN fee_required INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE dossiers ADD COLUMN fee_amount INTEGER")
+    db.execute("ALTER TABLE dossiers ADD COLUMN fee_receipt TEXT")
+    db.execute("CREATE INDEX dossiers_unpaid ON dossiers(received_at) WHERE fee_required = 1 AND fee_amount IS NULL")

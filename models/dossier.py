@@ -212,6 +212,9 @@ class Dossier:
     closed_at: datetime | None = None
     state_changed_at: datetime | None = None
     logbook: str = ""
+    fee_required: bool = False       # the procedure charges a fee (models.dossier_fees), as at reception
+    fee_amount: int | None = None    # đồng collected; None = not collected
+    fee_receipt: str | None = None   # the number of the fee receipt (biên lai) issued
     papers: tuple[Paper, ...] = ()
     events: tuple[dict, ...] = ()
     attachments: tuple[dict, ...] = ()
@@ -249,6 +252,7 @@ class Dossier:
             "extension_count": self.extension_count, "finished_at": iso(self.finished_at),
             "timeliness": self.timeliness, "returned_at": iso(self.returned_at),
             "closed_at": iso(self.closed_at), "overdue": self.is_overdue(now),
+            "fee_required": self.fee_required, "fee_amount": self.fee_amount, "fee_receipt": self.fee_receipt,
         }
         if self.papers:
             data["papers"] = [{"name": p.name, "kind": p.kind, "count": p.count} for p in self.papers]

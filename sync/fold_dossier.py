@@ -7,6 +7,7 @@ from datetime import datetime
 
 from models.dossier import FINAL_STATES, MOVES, PAUSING_STATES, state_label
 from models.dossier_clock import local_naive
+from models.dossier_fees import FEE_ACTION
 from models.dossier_moves import move_effect
 from models.dossier_undo import UNDO_ACTION
 from sync.conflicts import Conflict
@@ -16,7 +17,7 @@ RECEIVED_COLUMNS = (
     "uuid", "code", "group_id", "code_day", "station", "day_seq", "procedure_code", "procedure_name", "field",
     "deadline_text", "deadline_value", "deadline_unit", "channel", "state", "applicant_name", "organisation",
     "cccd", "dob", "sex", "phone", "address", "email", "sets", "note", "logbook", "received_at", "due_at",
-    "due_source", "state_changed_at")
+    "due_source", "state_changed_at", "fee_required", "fee_amount", "fee_receipt")
 # Columns the later events change; together with RECEIVED_COLUMNS, every column the fold owns.
 DERIVED_COLUMNS = ("paused_at", "supplement_count", "extension_count", "finished_at", "timeliness",
                    "returned_at", "closed_at")
@@ -59,6 +60,8 @@ def fold_dossier(events: list[dict]) -> FoldedDossier:
             _extend(folded, folded.values, event)
         elif action == UNDO_ACTION:
             _undo(folded, event)
+        elif action == FEE_ACTION:  # a fee collected after reception (services.dossiers.record_fee)
+            folded.values.update(fee_amount=payload.get("fee_amount"), fee_receipt=payload.get("fee_receipt"))
         elif action == "attach":
             record = {k: payload.get(k) for k in ("uuid", "sha256", "ext", "size", "display_name", "kind",
                                                   "added_at")}
@@ -76,6 +79,7 @@ def _receive(folded: FoldedDossier, event: dict) -> None:
         return
     payload = event["payload"]
     folded.values = {name: payload.get(name) for name in RECEIVED_COLUMNS}
+    folded.values["fee_required"] = int(payload.get("fee_required") or 0)  # events older than 0010_ lack it
     folded.values.update(paused_at=None, supplement_count=0, extension_count=0, finished_at=None,
                          timeliness=None, returned_at=None, closed_at=None)
     folded.papers = [dict(p) for p in payload.get("papers", [])]
