@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 import ui.dialogs
 from models.dossier import CHANNELS, FINAL_STATES, MOVES, STATES, Dossier, state_label
 from models.dossier_clock import now_local
+from models.dossier_fees import fee_text
 from models.dossier_timeline import event_text, local_moment
 from models.dossier_undo import undoable_move, undone_moves
 from models.errors import UserError
@@ -271,6 +272,8 @@ class DossierDetail(QWidget):
                 ("Hạn trả", f"{dossier.due_at:%H:%M %d/%m/%Y}" + (" (cán bộ nhập)" if dossier.due_source == "clerk"
                                                                   else "")),
                 ("Thời hạn theo quy định", dossier.deadline_text), ("Số bộ hồ sơ", str(dossier.sets)),
+                ("Phí, lệ phí", fee_text(dossier.fee_amount, dossier.fee_receipt, dossier.fee_required)
+                 if dossier.fee_required or dossier.fee_amount is not None else ""),
                 ("Ghi chú", dossier.note)]
         for label, value in rows:
             if value:

@@ -11,6 +11,7 @@ from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -28,6 +29,8 @@ import ui.dialogs
 from models.dossier import CHANNELS, STATES
 from models.dossier_clock import now_local
 from models.errors import UserError
+from models.roles import EXPORT_PERSONAL
+from models.session import can
 from models.text import clean_text
 from services.catalog import field_counts
 from services.changes import Changes
@@ -202,15 +205,24 @@ class DossierListScreen(QWidget):
         self.deadline = _combo(DEADLINES)
         self.received_from = _date_box()
         self.received_to = _date_box()
+        self.unpaid = QCheckBox("Chưa thu phí")
+        self.unpaid.setToolTip("Chỉ hồ sơ của thủ tục có thu phí, lệ phí mà chưa ghi số tiền đã thu")
+        self.unpaid.toggled.connect(lambda _on: self.reload())
         self.clear_button = QPushButton("Bỏ lọc")
         self.clear_button.clicked.connect(self.clear_filters)
+        self.export_button = QPushButton("Xuất Excel…")
+        self.export_button.setToolTip("Ghi đúng các hồ sơ đang lọc ra tệp Excel (có dữ liệu cá nhân: được ghi lại)")
+        self.export_button.clicked.connect(self.choose_export)
+        if not can(EXPORT_PERSONAL):
+            ui.dialogs.enable(self.export_button, False, "Tài khoản này không có quyền xuất dữ liệu cá nhân")
         for combo in (self.state, self.field, self.channel, self.deadline):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         for box in (self.received_from, self.received_to):
             box.dateChanged.connect(lambda _d: self.reload())
         row = QHBoxLayout()
         for widget in (self.state, self.field, self.channel, self.deadline, QLabel("Nhận từ"),
-                       self.received_from, QLabel("đến"), self.received_to, self.clear_button):
+                       self.received_from, QLabel("đến"), self.received_to, self.unpaid, self.clear_button,
+                       self.export_button):
             row.addWidget(widget)
         row.addStretch(1)
         return row
@@ -223,7 +235,7 @@ class DossierListScreen(QWidget):
                 "channel": self.channel.currentData() or None, "received_from": _day(self.received_from),
                 "received_to": _day(self.received_to), "overdue": deadline == "overdue",
                 "due_today": deadline == "due_today", "due_this_week": deadline == "due_this_week",
-                "search": clean_text(self.search.text()) or None}
+                "search": clean_text(self.search.text()) or None, "unpaid": self.unpaid.isChecked()}
 
     def set_filter(self, name: str, key: str) -> None:
         """Choose `key` in the filter box `name` ('state', 'field', 'channel' or 'deadline')."""
@@ -239,7 +251,43 @@ class DossierListScreen(QWidget):
             box.blockSignals(True)
             box.setDate(_NO_DATE)
             box.blockSignals(False)
+        self.unpaid.blockSignals(True)
+        self.unpaid.setChecked(False)
+        self.unpaid.blockSignals(False)
         self.reload()
+
+    # ----- export
+    def choose_export(self) -> None:
+        from datetime import date
+
+        from models.file_names import dated_name
+        from ui.save_dialog import ask_save_path
+
+        path = ask_save_path(self, "Xuất danh sách hồ sơ", dated_name("danh-sach-ho-so", date.today(), "xlsx"),
+                             "Tệp Excel (*.xlsx)", ".xlsx")
+        if path is not None:
+            self.export_to(path)
+
+    def export_to(self, path) -> None:
+        """Exactly the rows the filters give (every page), written in a worker."""
+        from services.dossiers import export_list
+        from ui.worker import run_with_progress
+
+        context, filters = self.context, self.filters()
+
+        def job(_progress, _cancelled) -> int:
+            db = context.open_worker_connection()
+            try:
+                return export_list(db, path, filters)
+            finally:
+                db.close()
+
+        def done(count: int) -> None:
+            self.last_export = (path, count)
+            ui.dialogs.show_info(self, "Đã xuất", f"Đã ghi {count} hồ sơ ra {path}.")
+
+        run_with_progress(self, "Đang xuất danh sách hồ sơ…", job, done,
+                          lambda message: ui.dialogs.show_error(self, message), cancellable=False)
 
     def _loader(self, filters: dict, now: datetime):
         """Further pages on the GUI thread's connection: one indexed page query each."""

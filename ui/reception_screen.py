@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from models.catalog import Procedure
 from models.dossier import CHANNELS, MAX_SETS, PAPER_KINDS, Dossier, Paper, make_paper
 from models.dossier_clock import moment_words, now_local
+from models.dossier_fees import procedure_has_fee
 from models.errors import UserError
 from models.text import clean_text
 from services.catalog import list_procedures
@@ -248,6 +249,21 @@ class ReceptionScreen(QWidget):
         form.addRow("Ghi chú:", self.note)
         self.manual_row = QLabel("Hạn trả (nhập tay):")
         form.addRow(self.manual_row, self.manual_due)
+        # The fee collected, when the chosen procedure charges one (models.dossier_fees).
+        self.fee_amount = QLineEdit()
+        self.fee_amount.setPlaceholderText("số tiền đã thu, ví dụ 50.000 (để trống nếu chưa thu)")
+        self.fee_receipt = QLineEdit()
+        self.fee_receipt.setPlaceholderText("số biên lai đã cấp")
+        fee_row = QHBoxLayout()
+        fee_row.addWidget(self.fee_amount, 3)
+        fee_row.addWidget(QLabel("Biên lai số:"))
+        fee_row.addWidget(self.fee_receipt, 2)
+        self.fee_widget = QWidget()
+        self.fee_widget.setLayout(fee_row)
+        fee_row.setContentsMargins(0, 0, 0, 0)
+        self.fee_label = QLabel("Phí, lệ phí đã thu:")
+        form.addRow(self.fee_label, self.fee_widget)
+        self._show_fee(None)
         due_box = QGroupBox("4. Hạn trả kết quả")
         due_layout = QVBoxLayout(due_box)
         due_layout.addWidget(self.due_label)
@@ -273,7 +289,20 @@ class ReceptionScreen(QWidget):
             self.reload_catalog()
             self.update_due_preview()
 
+    def _show_fee(self, procedure: Procedure | None) -> None:
+        """The fee boxes only for a procedure that charges one; its catalog text says how much."""
+        shown = procedure is not None and procedure_has_fee(procedure.fees)
+        self.fee_label.setVisible(shown)
+        self.fee_widget.setVisible(shown)
+        if shown:
+            self.fee_label.setToolTip(f"Theo danh mục: {procedure.fees}")
+            self.fee_amount.setToolTip(f"Theo danh mục: {procedure.fees}")
+        else:
+            self.fee_amount.clear()
+            self.fee_receipt.clear()
+
     def _picked(self, procedure: Procedure | None) -> None:
+        self._show_fee(procedure)
         for box, _procedure in self.linked_boxes:
             self.linked_layout.removeWidget(box)
             box.deleteLater()
@@ -362,7 +391,9 @@ class ReceptionScreen(QWidget):
                 raise UserError("Cần nhập hạn trả kết quả (thủ tục chưa có thời hạn tính được).")
             done = receive(self.context.db, procedure_code=procedure.code, applicant=applicant,
                            channel=self.channel.currentData(), papers=papers, sets=self.sets.value(),
-                           note=self.note.text(), due_at=manual, linked=self.linked_codes(), now=now)
+                           note=self.note.text(), due_at=manual, linked=self.linked_codes(), now=now,
+                           fee_amount=self.fee_amount.text() if self.fee_widget.isVisibleTo(self) else None,
+                           fee_receipt=self.fee_receipt.text() if self.fee_widget.isVisibleTo(self) else None)
         except UserError as error:
             self._say(str(error))
             return None
@@ -386,6 +417,8 @@ class ReceptionScreen(QWidget):
         self.sets.setValue(1)
         self.note.clear()
         self.manual_due.clear()
+        self.fee_amount.clear()
+        self.fee_receipt.clear()
         self.message.clear()
         self.print_button.hide()
         self.picker.edit.setFocus()
