@@ -73,8 +73,9 @@ class BackupDialog(QDialog):
         self.setWindowTitle("Sao lưu và khôi phục")
         self.setMinimumSize(820, 480)
         layout = QVBoxLayout(self)
-        intro = QLabel("MotCua tự sao lưu khi mở, hằng ngày và khi thoát (chỉ khi dữ liệu có thay đổi), giữ 7 bản "
-                       "theo ngày, 4 theo tuần, 12 theo tháng. Mỗi bản được kiểm tra ngay sau khi ghi.")
+        intro = QLabel("MotCua tự sao lưu khi mở, hằng ngày và khi thoát (chỉ khi dữ liệu có thay đổi). Mỗi lần "
+                       "\"Sao lưu ngay\" và mỗi lần thoát là một điểm khôi phục: trong ngày giữ 10 điểm gần nhất, "
+                       "rồi giữ 7 bản theo ngày, 4 theo tuần, 12 theo tháng. Mỗi bản được kiểm tra ngay sau khi ghi.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = QTableWidget(0, len(COLUMNS))
