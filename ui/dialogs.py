@@ -26,6 +26,7 @@ def ask_yes_no(parent: QWidget | None, title: str, question: str) -> bool:
     box = QMessageBox(QMessageBox.Icon.Question, title, question, buttons, parent)
     box.button(QMessageBox.StandardButton.Yes).setText(strings.YES)
     box.button(QMessageBox.StandardButton.No).setText(strings.NO)
+    box.setDefaultButton(QMessageBox.StandardButton.No)  # Enter or Space never says yes to a data change
     return box.exec() == QMessageBox.StandardButton.Yes
 
 

@@ -190,12 +190,22 @@ class DossierListScreen(QWidget):
                                        "quét mã QR giấy hẹn rồi Enter")
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel()
-        self.count_label.setMinimumWidth(200)
+        self.count_label.setMinimumWidth(110)
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.unpaid = QCheckBox("Chưa thu phí")
+        self.unpaid.setToolTip("Chỉ hồ sơ của thủ tục có thu phí, lệ phí mà chưa ghi số tiền đã thu")
+        self.unpaid.toggled.connect(lambda _on: self.reload())
+        self.export_button = QPushButton("Xuất Excel…")
+        self.export_button.setToolTip("Ghi đúng các hồ sơ đang lọc ra tệp Excel (có dữ liệu cá nhân: được ghi lại)")
+        self.export_button.clicked.connect(self.choose_export)
+        if not can(EXPORT_PERSONAL):
+            ui.dialogs.enable(self.export_button, False, "Tài khoản này không có quyền xuất dữ liệu cá nhân")
         row = QHBoxLayout()
         row.addWidget(QLabel("Tìm (Ctrl+F):"))
         row.addWidget(self.search, 1)
+        row.addWidget(self.unpaid)
         row.addWidget(self.count_label)
+        row.addWidget(self.export_button)
         return row
 
     def _build_filters(self) -> QHBoxLayout:
@@ -205,24 +215,15 @@ class DossierListScreen(QWidget):
         self.deadline = _combo(DEADLINES)
         self.received_from = _date_box()
         self.received_to = _date_box()
-        self.unpaid = QCheckBox("Chưa thu phí")
-        self.unpaid.setToolTip("Chỉ hồ sơ của thủ tục có thu phí, lệ phí mà chưa ghi số tiền đã thu")
-        self.unpaid.toggled.connect(lambda _on: self.reload())
         self.clear_button = QPushButton("Bỏ lọc")
         self.clear_button.clicked.connect(self.clear_filters)
-        self.export_button = QPushButton("Xuất Excel…")
-        self.export_button.setToolTip("Ghi đúng các hồ sơ đang lọc ra tệp Excel (có dữ liệu cá nhân: được ghi lại)")
-        self.export_button.clicked.connect(self.choose_export)
-        if not can(EXPORT_PERSONAL):
-            ui.dialogs.enable(self.export_button, False, "Tài khoản này không có quyền xuất dữ liệu cá nhân")
         for combo in (self.state, self.field, self.channel, self.deadline):
             combo.currentIndexChanged.connect(lambda _i: self.reload())
         for box in (self.received_from, self.received_to):
             box.dateChanged.connect(lambda _d: self.reload())
         row = QHBoxLayout()
         for widget in (self.state, self.field, self.channel, self.deadline, QLabel("Nhận từ"),
-                       self.received_from, QLabel("đến"), self.received_to, self.unpaid, self.clear_button,
-                       self.export_button):
+                       self.received_from, QLabel("đến"), self.received_to, self.clear_button):
             row.addWidget(widget)
         row.addStretch(1)
         return row

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -136,6 +137,10 @@ class PostingScreen(QWidget):
         hint.setWordWrap(True)
         self.fields = QListWidget()
         self.fields.itemChanged.connect(lambda _item: self._mark_stale())
+        # Four rows at least, then the room left: its preferred height must not push the screen past a
+        # 1920×1040 screen at 150 % (1280×693), where the word-wrapped labels ask for preferred heights.
+        self.fields.setMinimumHeight(self.fields.fontMetrics().height() * 4 + 12)
+        self.fields.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         fields_layout.addWidget(hint)
         fields_layout.addWidget(self.fields, 1)
 

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -173,6 +174,10 @@ class SyncScreen(QWidget):
         self.conflicts_table.horizontalHeader().setStretchLastSection(True)
         self.conflicts_table.verticalHeader().setVisible(False)
         self.conflicts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # At least five lines, then whatever room is left: its preferred height must not push the screen
+        # past a 1366×728 window (the word-wrapped labels make the screen ask for its preferred height).
+        self.conflicts_table.setMinimumHeight(self.conflicts_table.fontMetrics().height() * 5)
+        self.conflicts_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         layout.addWidget(self.conflicts_table)
         return box
 

@@ -43,6 +43,9 @@ def test_each_screen_fits_1366x728_with_nothing_clipped(qtbot, window, area):
         screen.open_code(screen.model.dossier(0).code)
     settle(qtbot)
     assert (window.width(), window.height()) == USABLE  # the window did not have to grow
+    holder = window.stack.parentWidget().parentWidget()  # the scroll area around the screens
+    assert window.stack.width() <= holder.viewport().width()  # nothing pushed off to the right
+    assert window.stack.height() <= holder.viewport().height()  # nor below: no scrolling at 1366×728
     assert clipped_widgets(window) == []
 
 
@@ -95,3 +98,17 @@ def test_every_disabled_button_of_the_data_dialogs_says_why(qtbot, window, conte
         settle(qtbot)
         assert disabled_without_reason(dialog) == [], type(dialog).__name__
         dialog.close()
+
+
+@pytest.mark.parametrize("area", [key for key, _label, _shortcut in AREAS])
+def test_each_screen_fits_a_1920x1040_screen_at_150_percent(qtbot, window, area):
+    """1920×1040 at QT_SCALE_FACTOR 1.5 leaves 1280×693 logical pixels: still no scrolling, nothing clipped."""
+    window.resize(1280, 693)
+    screen = window.show_area(area)
+    if area == "dossiers":
+        qtbot.waitUntil(lambda: not screen.busy())
+    settle(qtbot)
+    holder = window.stack.parentWidget().parentWidget()
+    assert window.stack.width() <= holder.viewport().width()
+    assert window.stack.height() <= holder.viewport().height()
+    assert clipped_widgets(window) == []
