@@ -6,7 +6,6 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -250,14 +249,22 @@ class SyncScreen(QWidget):
         return self.controller.enroll(self.hub_edit.text(), self.token_edit.text(), done, failed)
 
     def _choose_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Xuất tệp đồng bộ", "dong-bo.motcua", USB_FILTER)
+        from datetime import date
+
+        from models.file_names import dated_name
+        from ui.save_dialog import ask_save_path
+
+        path = ask_save_path(self, "Xuất tệp đồng bộ", dated_name("dong-bo", date.today(), "motcua"), USB_FILTER,
+                             ".motcua")
         if path:
-            self.export_to(path)
+            self.export_to(str(path))
 
     def _choose_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Nhập tệp đồng bộ", "", USB_FILTER)
+        from ui.save_dialog import ask_open_path
+
+        path = ask_open_path(self, "Nhập tệp đồng bộ", USB_FILTER)
         if path:
-            self.import_from(path)
+            self.import_from(str(path))
 
     def _usb_job(self, work, describe) -> Worker:
         open_connection, data_dir = self.context.open_worker_connection, self.context.data_dir
