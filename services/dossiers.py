@@ -9,14 +9,15 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from db.attachments import ATTACHMENT_KINDS, attach_file
+from db.calendar_store import due_soon_until
 from db.dossier_queries import count_dossiers, find_dossier, get_dossier, list_dossiers, require_dossier
 from db.dossier_rules import DossierRules, load_dossier_rules, save_dossier_rules
 from db.dossier_store import extend_dossier, move_dossier
 from models.dossier import Dossier, check_move_note
 from services.changes import Changes
 
-__all__ = ["ATTACHMENT_KINDS", "Attached", "DossierDone", "DossierRules", "attach", "clock_start_notice", "conflicts_of",
-           "count_dossiers", "export_list", "fee_totals", "record_fee", "undo_move",
+__all__ = ["ATTACHMENT_KINDS", "Attached", "DossierDone", "DossierRules", "attach", "clock_start_notice", "conflicts_of", "count_dossiers",
+           "due_soon_until", "export_list", "fee_totals", "record_fee", "undo_move",
            "extend", "find_dossier", "get_dossier", "list_dossiers", "load_dossier_rules", "move", "require_dossier",
            "store_rules"]
 
@@ -151,7 +152,7 @@ def export_list(db: Database, path: Path, filters: dict, *, limit: int | None = 
     names applicants, so it needs EXPORT_PERSONAL and is recorded, like the logbook."""
     from db.events import record_event
     from db.settings_store import load_settings
-    from models.dossier_xlsx import write_dossier_list
+    from output.dossier_list_xlsx import write_dossier_list
     from models.roles import EXPORT_PERSONAL
     from models.session import require
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from models.dossier import CHANNELS, STATES, Dossier
 from models.dossier_fees import fee_text
-from models.files import write_through_temp
+from output.files import write_through_temp
 from models.settings import UnitSettings
 
 COLUMNS = ["STT", "Mã hồ sơ", "Người nộp", "Số căn cước", "Điện thoại", "Thủ tục", "Lĩnh vực", "Trạng thái",
