@@ -7,8 +7,8 @@ from pathlib import Path
 
 from models.dossier import CHANNELS, STATES, Dossier
 from models.dossier_fees import fee_text
-from output.files import write_through_temp
 from models.settings import UnitSettings
+from output.files import write_through_temp
 
 COLUMNS = ["STT", "Mã hồ sơ", "Người nộp", "Số căn cước", "Điện thoại", "Thủ tục", "Lĩnh vực", "Trạng thái",
            "Kênh nộp", "Tiếp nhận", "Hạn trả", "Phí, lệ phí"]

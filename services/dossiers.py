@@ -152,9 +152,9 @@ def export_list(db: Database, path: Path, filters: dict, *, limit: int | None = 
     names applicants, so it needs EXPORT_PERSONAL and is recorded, like the logbook."""
     from db.events import record_event
     from db.settings_store import load_settings
-    from output.dossier_list_xlsx import write_dossier_list
     from models.roles import EXPORT_PERSONAL
     from models.session import require
+    from output.dossier_list_xlsx import write_dossier_list
 
     require(EXPORT_PERSONAL, "xuất danh sách hồ sơ (có dữ liệu cá nhân)")
     rows: list[Dossier] = []

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QDate, QStandardPaths, QTimer, Signal
+from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -201,9 +201,12 @@ class DashboardScreen(QWidget):
         self.print_button.clicked.connect(self.open_print_preview)
         self.logbook_xlsx_button.clicked.connect(lambda: self.choose_logbook("xlsx"))
         self.logbook_pdf_button.clicked.connect(lambda: self.choose_logbook("pdf"))
+        self.fees_button = QPushButton("Phí, lệ phí…")
+        self.fees_button.setToolTip("Phí, lệ phí đã thu trong kỳ, theo lĩnh vực và thủ tục")
+        self.fees_button.clicked.connect(self.open_fees)
         row = QHBoxLayout()
         for button in (self.xlsx_button, self.pdf_button, self.print_button, self.logbook_xlsx_button,
-                       self.logbook_pdf_button):
+                       self.logbook_pdf_button, self.fees_button):
             row.addWidget(button)
         row.addStretch(1)
         return row
@@ -252,6 +255,20 @@ class DashboardScreen(QWidget):
         self.preset_box.blockSignals(True)
         self.preset_box.setCurrentIndex(self.preset_box.findData("custom"))
         self.preset_box.blockSignals(False)
+
+    def open_fees(self):
+        """The fees of the period shown (services.dossiers.fee_totals)."""
+        from models.errors import UserError
+        from ui.fee_report_dialog import FeeReportDialog
+
+        try:
+            dialog = FeeReportDialog(self.context, self.period(), self)
+        except UserError as error:  # dates out of order, or no right to see reports
+            ui.dialogs.show_error(self, str(error))
+            return None
+        dialog.show()
+        self.fee_dialog = dialog
+        return dialog
 
     def period(self) -> Period:
         start, end = to_date(self.start_edit.date()), to_date(self.end_edit.date())

@@ -65,3 +65,21 @@ def test_the_list_filters_unpaid_and_exports_exactly_its_rows(qtbot, context, tm
     sheet = load_workbook(out).active
     codes = [row[1] for row in sheet.iter_rows(min_row=5, values_only=True)]
     assert codes == [unpaid.code] == [d.code for d in list_dossiers(context.db, unpaid=True)]
+
+
+def test_the_report_screen_sums_fees_per_field_and_procedure(qtbot, context):
+    from datetime import date
+
+    from models.report_period import Period
+    from ui.fee_report_dialog import FeeReportDialog
+
+    for index in range(2):
+        receive_dossier(context.db, procedure_code=WILL, applicant=make_applicant(name=f"Người {index}"),
+                        fee_amount=50000, fee_receipt=f"B{index}")
+    receive_dossier(context.db, procedure_code=WILL, applicant=make_applicant(name="Chưa nộp"))
+    today = date.today()
+    dialog = FeeReportDialog(context, Period(today.replace(day=1), today), None)
+    qtbot.addWidget(dialog)
+    assert dialog.lines[0][0] == "Chứng thực" and dialog.lines[0][1:5] == (3, 2, 1, 100000)
+    assert dialog.lines[-1] == ("Tổng cộng", 3, 2, 1, 100000, True)
+    assert dialog.table.item(dialog.table.rowCount() - 1, 4).text() == "100.000 đồng"
