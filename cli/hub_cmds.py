@@ -1,9 +1,11 @@
-"""Commands of the hub (the unit's sync server): serve, enroll a device, import a USB file, status."""
+"""Commands of the hub (the sync server of a unit or a province): serve, enroll devices and administrators,
+import a USB file, status, publish the catalog, the province's figures, backup."""
 
 # The hub's modules are imported only when a hub command runs (the desktop bundle leaves them out).
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from cli.context import Context
@@ -11,21 +13,48 @@ from models.errors import UserError
 
 
 def register(subparsers, parents) -> None:
-    hub = subparsers.add_parser("hub", parents=parents, help="máy chủ đồng bộ của đơn vị (cần --data-dir)")
+    store = argparse.ArgumentParser(add_help=False)
+    store.add_argument("--database-url", metavar="URL",
+                       help="PostgreSQL, ví dụ postgresql://motcua@127.0.0.1:5432/motcua_hub (hoặc biến "
+                            "MOTCUA_HUB_DATABASE_URL); không có: tệp SQLite trong --data-dir")
+    common = [*parents, store]
+    hub = subparsers.add_parser("hub", parents=parents, help="máy chủ đồng bộ của đơn vị hoặc của tỉnh (cần --data-dir)")
     sub = hub.add_subparsers(dest="action", metavar="VIỆC")
-    serve = sub.add_parser("serve", parents=parents, help="chạy máy chủ đồng bộ")
+    serve = sub.add_parser("serve", parents=common, help="chạy máy chủ đồng bộ")
     serve.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765, help="cổng (mặc định 8765)")
+    serve.add_argument("--workers", type=int, default=1, help="số tiến trình (nhiều tiến trình: nên dùng PostgreSQL)")
     serve.set_defaults(handler=cmd_serve)
-    enroll = sub.add_parser("enroll", parents=parents, help="tạo mã đăng ký cho một máy của đơn vị")
+    enroll = sub.add_parser("enroll", parents=common, help="tạo mã đăng ký cho một máy của đơn vị")
     enroll.add_argument("--unit-code", required=True, help="mã đơn vị, ví dụ 000.17.22.H56")
     enroll.add_argument("--note", default="", help="ghi chú, ví dụ tên máy")
     enroll.set_defaults(handler=cmd_enroll)
-    import_ = sub.add_parser("import", parents=parents, help="nhập tệp đồng bộ (USB) của một máy")
+    admin = sub.add_parser("enroll-admin", parents=common,
+                           help="tạo mã quản trị tỉnh (công bố danh mục, xem số liệu; không gửi/nhận hồ sơ)")
+    admin.add_argument("--note", default="", help="ghi chú, ví dụ tên người quản trị")
+    admin.set_defaults(handler=cmd_enroll_admin)
+    import_ = sub.add_parser("import", parents=common, help="nhập tệp đồng bộ (USB) của một máy")
     import_.add_argument("file", metavar="TỆP")
     import_.set_defaults(handler=cmd_import)
-    status = sub.add_parser("status", parents=parents, help="số sự kiện, các máy đã đăng ký")
+    status = sub.add_parser("status", parents=common, help="số sự kiện, các máy đã đăng ký")
     status.set_defaults(handler=cmd_status)
+    catalog = sub.add_parser("catalog", parents=parents, help="danh mục thủ tục do tỉnh công bố")
+    catalog_sub = catalog.add_subparsers(dest="catalog_action", metavar="VIỆC")
+    publish = catalog_sub.add_parser("publish", parents=common, help="công bố danh mục (XLSX/CSV) cho các máy")
+    publish.add_argument("file", metavar="TỆP")
+    scope = publish.add_mutually_exclusive_group(required=True)
+    scope.add_argument("--scope", choices=["province"], help="province: mọi đơn vị của máy chủ")
+    scope.add_argument("--unit-code", help="chỉ một đơn vị")
+    publish.set_defaults(handler=cmd_catalog_publish)
+    report = sub.add_parser("report", parents=common, help="số liệu của tỉnh và từng đơn vị trong kỳ")
+    report.add_argument("--from", dest="date_from", required=True, help="ngày đầu kỳ (dd/mm/yyyy hoặc YYYY-MM-DD)")
+    report.add_argument("--to", dest="date_to", required=True, help="ngày cuối kỳ")
+    report.add_argument("--unit-code", help="chỉ một đơn vị")
+    report.set_defaults(handler=cmd_report)
+    backup = sub.add_parser("backup", parents=common, help="sao lưu dữ liệu máy chủ khi đang chạy")
+    backup.add_argument("--out", required=True, metavar="TỆP", help="tệp sao lưu (SQLite: .sqlite3; PostgreSQL: "
+                                                                   "định dạng pg_dump -Fc)")
+    backup.set_defaults(handler=cmd_backup)
 
 
 def _hub_dir(context: Context) -> Path:
@@ -49,13 +78,23 @@ def _hub_module(name: str):
 def _store(context: Context, *, create: bool = False):
     module = _hub_module("store")
     folder = _hub_dir(context)
-    if not create and not (folder / module.HUB_DATABASE).is_file():
+    url = module.database_url(getattr(context.args, "database_url", None))
+    if url is None and not create and not (folder / module.HUB_DATABASE).is_file():
         raise UserError(f"Thư mục {folder} chưa có dữ liệu máy chủ đồng bộ (tạo bằng 'hub enroll').")
-    return module.SqliteHubStore(folder)
+    try:
+        return module.open_store(folder, url)
+    except _hub_module("schema").SchemaTooNew as error:
+        raise UserError(str(error)) from None
 
 
 def cmd_serve(context: Context) -> int:
-    _hub_module("app").serve(str(_hub_dir(context)), context.args.host, context.args.port)
+    if context.args.workers < 1:
+        raise UserError("--workers phải từ 1 trở lên.")
+    try:
+        _hub_module("app").serve(str(_hub_dir(context)), context.args.host, context.args.port,
+                                 context.args.database_url, context.args.workers)
+    except _hub_module("schema").SchemaTooNew as error:
+        raise UserError(str(error)) from None
     return 0
 
 
@@ -63,7 +102,7 @@ def cmd_enroll(context: Context) -> int:
     from models.text import clean_text
 
     code = clean_text(context.args.unit_code)
-    if not code:
+    if not code or code == _hub_module("store").PROVINCE:
         raise UserError("Mã đơn vị không được để trống.")
     store = _store(context, create=True)
     try:
@@ -71,6 +110,18 @@ def cmd_enroll(context: Context) -> int:
     finally:
         store.close()
     context.emit({"unit_code": code, "token": token}, token)
+    return 0
+
+
+def cmd_enroll_admin(context: Context) -> int:
+    from models.text import clean_text
+
+    store = _store(context, create=True)
+    try:
+        token = store.create_admin_token(clean_text(context.args.note))
+    finally:
+        store.close()
+    context.emit({"role": "province_admin", "token": token}, token)
     return 0
 
 
@@ -95,4 +146,41 @@ def cmd_status(context: Context) -> int:
         f"  {d['unit_code']}  máy {d['device_id'] or '(chưa gắn)'}  trạm {d['station'] or '-'}  "
         f"{d['events']} sự kiện" + (f", thiếu {d['gaps']}" if d["gaps"] else "") for d in data["devices"]]
     context.emit(data, "\n".join(lines))
+    return 0
+
+
+def cmd_catalog_publish(context: Context) -> int:
+    from models.text import clean_text
+
+    unit = clean_text(context.args.unit_code) if context.args.unit_code else None
+    store = _store(context, create=True)
+    try:
+        result = _hub_module("catalog_publish").publish_file(store, context.args.file, unit)
+    finally:
+        store.close()
+    context.emit(result, f"Đã công bố danh mục cho {result['scope_label']}: thêm {result['added']}, cập nhật "
+                         f"{result['updated']}, không đổi {result['unchanged']}, bị từ chối {result['rejected']}.")
+    return 0
+
+
+def cmd_report(context: Context) -> int:
+    from cli.context import parse_day
+
+    store = _store(context)
+    try:
+        data = _hub_module("report").hub_report(store, parse_day(context.args.date_from).isoformat(),
+                                                parse_day(context.args.date_to).isoformat(), context.args.unit_code)
+    finally:
+        store.close()
+    context.emit(data, _hub_module("report").report_text(data))
+    return 0
+
+
+def cmd_backup(context: Context) -> int:
+    store = _store(context)
+    try:
+        target = store.backup(Path(context.args.out))
+    finally:
+        store.close()
+    context.emit({"engine": store.engine, "file": str(target)}, f"Đã sao lưu dữ liệu máy chủ vào {target}.")
     return 0
