@@ -5,8 +5,10 @@ Run: .venv/bin/python bench/bench_hub.py [--pcs 200] [--units 40] [--batches 5] 
 For each engine a hub process (`python -m sync.hub serve`; PostgreSQL with --workers 2 on a throwaway,
 durable cluster: fsync and synchronous_commit on) and then:
 1. Push: --pcs asyncio clients in --units units, each pushing --batches batches of 50 dossier events
-   (valid hashes, made before timing) and pulling its unit after each push, all at once. Prints events
-   accepted per second over the phase and the p50/p99 latency of a push.
+   (valid hashes, made before timing) and pulling its unit after each push, all at once and as fast as
+   the answers come (the hub's ceiling: latency there is the queue of 200 waiting PCs). Then paced: the
+   same PCs offering --rate events/s (each one push every pcs·50/rate s from a random start). Prints
+   events accepted per second and the p50/p99 latency of a push, for both.
 2. Pull: --pull events of one unit stored (not timed), then a new PC of that unit pulls them all
    (pages of 1,000). Prints the time.
 3. With --year (PostgreSQL only): a province's year, 2,000,000 events (500,000 dossiers: receive, start,
@@ -30,6 +32,8 @@ import time
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import orjson
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -199,23 +203,33 @@ async def enroll(hub: Hub, pcs: list[Pc]) -> None:
     await asyncio.gather(*(one(pc) for pc in pcs))
 
 
-async def push_phase(hub: Hub, pcs: list[Pc], bodies: dict[str, list[bytes]]) -> tuple[int, float, list[float]]:
+async def push_phase(hub: Hub, pcs: list[Pc], bodies: dict[str, list[bytes]], interval: float = 0.0
+                     ) -> tuple[int, float, list[float]]:
+    """Every PC pushes its batches, pulling after each. interval 0: as fast as answers come (the hub's
+    ceiling); else one push every `interval` seconds per PC from a random start (an offered load)."""
+    import random
+
     latencies: list[float] = []
     accepted = 0
 
     async def run(pc: Pc) -> None:
         nonlocal accepted
         http, cursor = Http(hub.port), 0
+        await asyncio.sleep(random.uniform(0, interval))
+        next_at = time.perf_counter()
         for body in bodies[pc.device]:
+            if interval:
+                await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+                next_at += interval
             started = time.perf_counter()
             status, data = await http.request("POST", "/v1/events", body, pc.token)
             latencies.append(time.perf_counter() - started)
             assert status == 200, data[:300]
-            accepted += len(json.loads(data)["accepted"])
+            accepted += len(orjson.loads(data)["accepted"])
             more = True
             while more:
                 status, data = await http.request("GET", f"/v1/events?after={cursor}&limit=500", token=pc.token)
-                page = json.loads(data)
+                page = orjson.loads(data)
                 cursor, more = page["next"], page["more"]
         http.close()
 
@@ -229,7 +243,7 @@ async def pull_all(hub: Hub, pc: Pc) -> tuple[int, float]:
     started = time.perf_counter()
     while more:
         status, data = await http.request("GET", f"/v1/events?after={cursor}&limit=1000", token=pc.token)
-        page = json.loads(data)
+        page = orjson.loads(data)
         count += len(page["events"])
         cursor, more = page["next"], page["more"]
     http.close()
@@ -273,8 +287,16 @@ async def bench_engine(name: str, hub: Hub, args) -> dict:
     accepted, seconds, latencies = await push_phase(hub, pcs, bodies)
     result = {"engine": name, "accepted": accepted, "rate": accepted / seconds, "seconds": seconds,
               "p50": percentile(latencies, 0.5), "p99": percentile(latencies, 0.99)}
-    print(f"{name}: {accepted} events from {len(pcs)} PCs in {seconds:.1f} s = {result['rate']:,.0f} events/s; "
-          f"push p50 {result['p50'] * 1000:.0f} ms, p99 {result['p99'] * 1000:.0f} ms", flush=True)
+    print(f"{name}: flat out, {accepted} events from {len(pcs)} PCs in {seconds:.1f} s = {result['rate']:,.0f} "
+          f"events/s; push p50 {result['p50'] * 1000:.0f} ms, p99 {result['p99'] * 1000:.0f} ms", flush=True)
+    interval = len(pcs) * BATCH / args.rate
+    bodies = {pc.device: pc.bodies(args.paced_batches, datetime(2026, 2, 2, 8, 0), offset=5_000) for pc in pcs}
+    accepted, seconds, latencies = await push_phase(hub, pcs, bodies, interval)
+    result.update(paced_rate=accepted / seconds, paced_p50=percentile(latencies, 0.5),
+                  paced_p99=percentile(latencies, 0.99))
+    print(f"{name}: offered {args.rate:,} events/s (each PC one push every {interval:.1f} s): {accepted} events in "
+          f"{seconds:.1f} s = {result['paced_rate']:,.0f} events/s; push p50 {result['paced_p50'] * 1000:.0f} ms, "
+          f"p99 {result['paced_p99'] * 1000:.0f} ms", flush=True)
     seed(hub, "000.99.22.BIG", args.pull)
     reader = Pc("000.99.22.BIG", 999)
     await enroll(hub, [reader])
@@ -337,8 +359,10 @@ async def main_async(args) -> int:
             cluster.stop()
     sqlite, pg = results
     print(f"\nPostgreSQL/SQLite push rate: {pg['rate'] / sqlite['rate']:.2f}x")
-    ok = pg["rate"] >= GOAL_RATE and pg["p99"] <= GOAL_P99 and pg["rate"] >= sqlite["rate"]
-    print(f"goal PG ≥ {GOAL_RATE} events/s, p99 ≤ {GOAL_P99 * 1000:.0f} ms, ≥ SQLite: {'met' if ok else 'NOT met'}")
+    ok = (pg["rate"] >= GOAL_RATE and pg["paced_rate"] >= 0.95 * args.rate and pg["paced_p99"] <= GOAL_P99
+          and pg["rate"] >= sqlite["rate"])
+    print(f"goal PG ≥ {GOAL_RATE} events/s flat out and ≥ SQLite's; {args.rate} events/s offered sustained with "
+          f"p99 ≤ {GOAL_P99 * 1000:.0f} ms: {'met' if ok else 'NOT met'}")
     if "year_seconds" in pg:
         year_ok = pg["year_seconds"] <= GOAL_YEAR_S and pg["report_seconds"] <= GOAL_REPORT_S
         print(f"goal year ingested ≤ {GOAL_YEAR_S} s and figures ≤ {GOAL_REPORT_S} s: {'met' if year_ok else 'NOT met'}")
@@ -351,6 +375,8 @@ def main() -> int:
     parser.add_argument("--pcs", type=int, default=200)
     parser.add_argument("--units", type=int, default=40)
     parser.add_argument("--batches", type=int, default=5, help="pushes of 50 events per PC")
+    parser.add_argument("--rate", type=int, default=GOAL_RATE, help="events/s offered in the paced phase")
+    parser.add_argument("--paced-batches", type=int, default=5, help="pushes per PC in the paced phase")
     parser.add_argument("--pull", type=int, default=100_000, help="events a new PC pulls")
     parser.add_argument("--workers", type=int, default=2, help="hub processes on PostgreSQL")
     parser.add_argument("--year", action="store_true", help="also a province's year on PostgreSQL (long)")

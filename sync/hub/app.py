@@ -3,15 +3,15 @@ and the province administrator's report and catalog publishing."""
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 from datetime import datetime
 
+import orjson
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse as StarletteJSONResponse
 from starlette.routing import Route
 
 from models.errors import UserError
@@ -19,6 +19,14 @@ from sync.hub.access_log import AccessLog
 from sync.hub.openapi import SPEC
 from sync.hub.store import DATABASE_URL_ENV, Admin, Device, HubStore, StoreConflict
 from sync.wire import MAX_BATCH_EVENTS, MAX_BODY_BYTES, PULL_PAGE_EVENTS, problem
+
+
+class JSONResponse(StarletteJSONResponse):
+    """orjson writes the answers: a pull page embeds each stored payload as it is (orjson.Fragment), never
+    parsed and written again (bench/bench_hub.py)."""
+
+    def render(self, content: object) -> bytes:
+        return orjson.dumps(content)
 
 
 class Refused(Exception):
@@ -77,7 +85,7 @@ class Hub:
                 raise Refused(413, "too_large", f"Yêu cầu quá lớn (tối đa {self.max_body} byte).")
             chunks.append(chunk)
         try:
-            data = json.loads(b"".join(chunks))
+            data = orjson.loads(b"".join(chunks))
         except (ValueError, UnicodeDecodeError):
             raise Refused(400, "bad_json", "Nội dung không phải JSON hợp lệ.") from None
         if not isinstance(data, dict):
@@ -213,7 +221,8 @@ class Hub:
     async def pull(self, request: Request) -> JSONResponse:
         device = await self._device(request)
         after, limit = self._page(request, "after")
-        events = await run_in_threadpool(self.store.events_after, device.unit_code, after, limit, device.device_id)
+        events = await run_in_threadpool(self.store.events_after, device.unit_code, after, limit, device.device_id,
+                                         raw_payload=True)
         return JSONResponse({"events": events, "next": events[-1]["server_seq"] if events else after,
                              "more": len(events) == limit, "server_time": server_time()})
 
@@ -222,7 +231,7 @@ class Hub:
         had pushed since (sync/README.md, "After a restore")."""
         device = await self._device(request)
         after, limit = self._page(request, "after_seq")
-        events = await run_in_threadpool(self.store.own_events, device.device_id, after, limit)
+        events = await run_in_threadpool(self.store.own_events, device.device_id, after, limit, raw_payload=True)
         max_seq = await run_in_threadpool(self.store.max_seq, device.device_id)
         return JSONResponse({"device_id": device.device_id, "events": events,
                              "next": events[-1]["seq"] if events else after, "more": len(events) == limit,

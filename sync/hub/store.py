@@ -84,11 +84,13 @@ class HubStore(ABC):
         """Store new events of `unit_code` (accepted uuids, duplicate uuids); StoreConflict stores none."""
 
     @abstractmethod
-    def events_after(self, unit_code: str, after: int, limit: int, exclude_device: str) -> list[dict]:
-        """The unit's events (and those published for the whole province) after a server_seq."""
+    def events_after(self, unit_code: str, after: int, limit: int, exclude_device: str, *,
+                     raw_payload: bool = False) -> list[dict]:
+        """The unit's events (and those published for the whole province) after a server_seq. With
+        `raw_payload` each payload is its stored JSON text as an orjson.Fragment (written out as is)."""
 
     @abstractmethod
-    def own_events(self, device_id: str, after_seq: int, limit: int) -> list[dict]:
+    def own_events(self, device_id: str, after_seq: int, limit: int, *, raw_payload: bool = False) -> list[dict]:
         """The device's own events with seq > after_seq, by seq: how a PC restored from an old backup
         gets back what it had pushed since (sync/README.md, "After a restore")."""
 

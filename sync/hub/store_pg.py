@@ -28,6 +28,14 @@ FACTS_LOCK = 0x4D6F7443_0003
 _TYPES = {"seq": "bigint"}
 
 
+def _configure(conn: psycopg.Connection) -> None:
+    """A pull page must read its index range in order and stop after `limit` rows. With statistics that lag
+    a bulk load (a USB import, a restore, a new unit's history) the planner picks a bitmap scan of every
+    row after the cursor and a sort, per page: a 100,000-event pull went quadratic. The hub's queries are
+    key lookups, ordered index ranges and whole-table aggregates, none of which needs a bitmap scan."""
+    conn.execute("SET enable_bitmapscan = off")
+
+
 class _Tx:
     """A psycopg connection that takes the hub's '?' parameters."""
 
@@ -49,7 +57,7 @@ class PostgresHubStore(SqlHubStore):
     def __init__(self, url: str, *, pool_size: int = 4):
         self.url = url
         self.pool = ConnectionPool(url, min_size=1, max_size=max(1, pool_size), kwargs={"autocommit": True},
-                                   open=False, name="motcua-hub")
+                                   configure=_configure, open=False, name="motcua-hub")
         try:
             self.pool.open(wait=True, timeout=15)
         except Exception as error:

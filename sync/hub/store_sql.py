@@ -12,12 +12,16 @@ import json
 import os
 import random
 import secrets
+import threading
 import time
 from abc import abstractmethod
 from contextlib import AbstractContextManager
 
+import orjson
+
 from db.events import canonical_json
 from sync.hub import facts
+from sync.hub.group_commit import GroupCommitter, Push
 from sync.hub.schema import CURRENT
 from sync.hub.store import PROVINCE, Admin, Device, HubStore, StoreConflict, now_iso
 from sync.tokens import new_token, token_hash, token_id_of, usb_key
@@ -28,6 +32,7 @@ _SELECT_EVENT = f"SELECT server_seq, {', '.join(COLUMNS)} FROM events"
 _DEVICE = "SELECT token_id, unit_code, device_id, usb_key, station FROM devices WHERE "
 FACTS_MARK = "facts_server_seq"
 FACTS_CHUNK = 2000
+_CREATING = threading.Lock()
 
 
 def _insert_delay() -> float:
@@ -40,6 +45,7 @@ def _insert_delay() -> float:
 class SqlHubStore(HubStore):
     integrity_errors: tuple[type[BaseException], ...] = ()
     insert_delay = _insert_delay()
+    _committer: GroupCommitter | None = None
 
     @abstractmethod
     def _tx(self) -> AbstractContextManager: ...
@@ -76,27 +82,23 @@ class SqlHubStore(HubStore):
                        [token_id, token_hash(token), note, now_iso()])
         return token
 
-    def _checked(self, table: str, token: str) -> str | None:
-        """The token's id when its hash matches the one stored in `table`."""
+    def _checked(self, table: str, columns: str, token: str) -> tuple | None:
+        """The row's `columns` when the token's hash matches the one stored in `table` (one query)."""
         token_id = token_id_of(token)
         if token_id is None:
             return None
         with self._read() as tx:
-            row = tx.execute(f"SELECT token_hash FROM {table} WHERE token_id = ?", [token_id]).fetchone()
+            row = tx.execute(f"SELECT token_hash, {columns} FROM {table} WHERE token_id = ?", [token_id]).fetchone()
         if row is None or not secrets.compare_digest(row[0], token_hash(token)):
             return None
-        return token_id
+        return tuple(row[1:])
 
     def device_for(self, token: str) -> Device | None:
-        token_id = self._checked("devices", token)
-        return self.device_by_token_id(token_id) if token_id else None
+        row = self._checked("devices", "token_id, unit_code, device_id, usb_key, station", token)
+        return Device(*row) if row else None
 
     def admin_for(self, token: str) -> Admin | None:
-        token_id = self._checked("admins", token)
-        if token_id is None:
-            return None
-        with self._read() as tx:
-            row = tx.execute("SELECT token_id, note FROM admins WHERE token_id = ?", [token_id]).fetchone()
+        row = self._checked("admins", "token_id, note", token)
         return Admin(*row) if row else None
 
     def device_by_token_id(self, token_id: str) -> Device | None:
@@ -143,22 +145,40 @@ class SqlHubStore(HubStore):
     # --- events ----------------------------------------------------------------------------------------
 
     def store_events(self, unit_code: str, events: list[dict]) -> tuple[list[str], list[str]]:
-        rows = [[event[c] if c != "payload" else canonical_json(event[c]) for c in COLUMNS] for event in events]
+        """One push, atomic on its own, committed together with the pushes waiting at the same moment."""
+        with _CREATING:
+            if self._committer is None:
+                self._committer = GroupCommitter(self._write_group)
+        return self._committer.submit(unit_code, events)
+
+    def _write_group(self, group: list[Push]) -> None:
         with self._tx() as tx:
             self._serialise(tx)
-            inserted = self._insert_events(tx, unit_code, rows, now_iso())
-            if self.insert_delay:
-                time.sleep(random.uniform(0, self.insert_delay))
-            accepted, others = [], []
-            for event in events:
-                if event["uuid"] in inserted:
-                    inserted.discard(event["uuid"])  # a uuid twice in one batch: the second is a duplicate
-                    accepted.append(event["uuid"])
-                else:
-                    others.append(event)
-            duplicates, rejected = self._classify(tx, others) if others else ([], [])
-            if rejected:
-                raise StoreConflict(rejected)  # the transaction is rolled back: nothing stored
+            moment = now_iso()
+            for push in group:
+                tx.execute("SAVEPOINT push")
+                try:
+                    push.result = self._store_one(tx, push.unit_code, push.events, moment)
+                except StoreConflict as error:
+                    tx.execute("ROLLBACK TO SAVEPOINT push")  # this batch only: nothing of it stored
+                    push.error = error
+                tx.execute("RELEASE SAVEPOINT push")
+
+    def _store_one(self, tx, unit_code: str, events: list[dict], moment: str) -> tuple[list[str], list[str]]:
+        rows = [[event[c] if c != "payload" else canonical_json(event[c]) for c in COLUMNS] for event in events]
+        inserted = self._insert_events(tx, unit_code, rows, moment)
+        if self.insert_delay:
+            time.sleep(random.uniform(0, self.insert_delay))
+        accepted, others = [], []
+        for event in events:
+            if event["uuid"] in inserted:
+                inserted.discard(event["uuid"])  # a uuid twice in one batch: the second is a duplicate
+                accepted.append(event["uuid"])
+            else:
+                others.append(event)
+        duplicates, rejected = self._classify(tx, others) if others else ([], [])
+        if rejected:
+            raise StoreConflict(rejected)
         return accepted, duplicates
 
     @staticmethod
@@ -182,7 +202,8 @@ class SqlHubStore(HubStore):
                 rejected.append({"uuid": event["uuid"], "reason": "uuid đã có với nội dung khác"})
         return duplicates, rejected
 
-    def events_after(self, unit_code: str, after: int, limit: int, exclude_device: str) -> list[dict]:
+    def events_after(self, unit_code: str, after: int, limit: int, exclude_device: str, *,
+                     raw_payload: bool = False) -> list[dict]:
         """The unit's stream and the province's (published catalog) merged by server_seq: each side an index
         range of events_unit_seq, so a page costs `limit` rows whatever the history's length."""
         part = f"{_SELECT_EVENT} WHERE unit_code = ? AND server_seq > ? AND device_id != ? ORDER BY server_seq LIMIT ?"
@@ -191,13 +212,13 @@ class SqlHubStore(HubStore):
         with self._read() as tx:
             rows = tx.execute(sql, [unit_code, after, exclude_device, limit, PROVINCE, after, exclude_device, limit,
                                     limit]).fetchall()
-        return _rows_to_events(rows)
+        return _rows_to_events(rows, raw_payload)
 
-    def own_events(self, device_id: str, after_seq: int, limit: int) -> list[dict]:
+    def own_events(self, device_id: str, after_seq: int, limit: int, *, raw_payload: bool = False) -> list[dict]:
         with self._read() as tx:
             rows = tx.execute(f"{_SELECT_EVENT} WHERE device_id = ? AND seq > ? ORDER BY seq LIMIT ?",
                               [device_id, after_seq, limit]).fetchall()
-        return _rows_to_events(rows)
+        return _rows_to_events(rows, raw_payload)
 
     def max_seq(self, device_id: str) -> int:
         with self._read() as tx:
@@ -261,11 +282,15 @@ class SqlHubStore(HubStore):
             return tx.execute(sql, params).fetchall()
 
 
-def _rows_to_events(rows: list[tuple]) -> list[dict]:
+_NAMES = ("server_seq", *COLUMNS)
+
+
+def _rows_to_events(rows: list[tuple], raw_payload: bool = False) -> list[dict]:
+    parse = orjson.Fragment if raw_payload else json.loads
     result = []
     for row in rows:
-        event = dict(zip(("server_seq", *COLUMNS), row, strict=True))
-        event["payload"] = json.loads(event["payload"])
+        event = dict(zip(_NAMES, row, strict=True))
+        event["payload"] = parse(event["payload"])
         result.append(event)
     return result
 

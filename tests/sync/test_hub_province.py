@@ -184,3 +184,36 @@ def test_pull_page_merges_the_unit_and_the_province_in_order(hub, clients):
     sequence = [e["server_seq"] for e in body["events"]]
     assert sequence == sorted(sequence) and body["events"][-1]["entity_id"] == "9.000001"
     assert {e["device_id"] for e in body["events"]} == {device_id(a.db), result["publisher"]}
+
+
+def test_a_group_commit_refuses_a_conflicting_push_alone(hub, clients):
+    """Pushes committed together stay atomic one by one: a batch reusing a stored uuid with other content
+    is rolled back alone (its good events too), the others of the group are stored."""
+    from db.events import event_hash
+    from sync.hub.group_commit import GroupCommitter, Push
+    from sync.hub.store import StoreConflict
+    from sync.wire import HASHED_FIELDS
+
+    a, b = clients("a", 1), clients("b", 2)
+    enroll(a, hub)
+    enroll(b, hub)
+    mine, theirs = _events(a, 6, "a"), _events(b, 6, "b")
+    store = hub.store()
+    try:
+        assert store.store_events(UNIT, mine[:2]) == ([e["uuid"] for e in mine[:2]], [])
+        reused = {**mine[0], "actor": "người khác"}
+        reused["hash"] = event_hash(reused["prev_hash"], {k: reused[k] for k in HASHED_FIELDS})
+        group = [Push(UNIT, theirs[:3]), Push(UNIT, [*mine[2:4], reused]), Push(UNIT, theirs[3:] + mine[:1])]
+        store._write_group(group)
+        assert group[0].result == ([e["uuid"] for e in theirs[:3]], [])
+        assert isinstance(group[1].error, StoreConflict) and group[1].result is None
+        assert group[1].error.rejected == [{"uuid": reused["uuid"], "reason": "uuid đã có với nội dung khác"}]
+        assert group[2].result == ([e["uuid"] for e in theirs[3:]], [mine[0]["uuid"]])
+        stored = {row[0] for row in hub.events()}
+        assert {e["uuid"] for e in mine[2:4]}.isdisjoint(stored)               # the refused batch: nothing
+        assert {e["uuid"] for e in theirs} | {e["uuid"] for e in mine[:2]} <= stored
+        committer = GroupCommitter(lambda pushes: (_ for _ in ()).throw(OSError("disk")))
+        with pytest.raises(OSError):                                          # a failed COMMIT fails its pushes
+            committer.submit(UNIT, theirs)
+    finally:
+        store.close()
