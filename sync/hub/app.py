@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 from datetime import datetime
+from typing import Any
 
 import orjson
 from starlette.applications import Starlette
@@ -42,7 +43,7 @@ def server_time() -> str:
 
 
 def _refusal(error: Refused) -> JSONResponse:
-    body = {"error": error.code, "message": error.message, "server_time": server_time()}
+    body: dict[str, object] = {"error": error.code, "message": error.message, "server_time": server_time()}
     if error.rejected:
         body["rejected"] = error.rejected
     return JSONResponse(body, status_code=error.status)
@@ -164,7 +165,7 @@ class Hub:
         except StoreConflict as error:
             raise Refused(409, "token_used", error.rejected[0]["reason"]) from None
         unit_key = await run_in_threadpool(self.store.unit_key, device.unit_code)
-        max_seq = await run_in_threadpool(self.store.max_seq, device.device_id)
+        max_seq = await run_in_threadpool(self.store.max_seq, device.enrolled_id)
         return JSONResponse({"device_id": device.device_id, "unit_code": device.unit_code,
                              "unit_key": unit_key, "same_station": same_station,
                              "device_max_seq": max_seq, "server_time": server_time()})
@@ -195,7 +196,7 @@ class Hub:
         except StoreConflict as error:
             raise Refused(409, "conflicting_events", str(error) + ": không lưu gì.", error.rejected) from None
         self._after_commit()
-        max_seq = await run_in_threadpool(self.store.max_seq, device.device_id)
+        max_seq = await run_in_threadpool(self.store.max_seq, device.enrolled_id)
         return JSONResponse({"accepted": accepted, "duplicates": duplicates, "device_max_seq": max_seq,
                              "server_time": server_time()})
 
@@ -221,7 +222,7 @@ class Hub:
     async def pull(self, request: Request) -> JSONResponse:
         device = await self._device(request)
         after, limit = self._page(request, "after")
-        events = await run_in_threadpool(self.store.events_after, device.unit_code, after, limit, device.device_id,
+        events = await run_in_threadpool(self.store.events_after, device.unit_code, after, limit, device.enrolled_id,
                                          raw_payload=True)
         return JSONResponse({"events": events, "next": events[-1]["server_seq"] if events else after,
                              "more": len(events) == limit, "server_time": server_time()})
@@ -231,14 +232,14 @@ class Hub:
         had pushed since (sync/README.md, "After a restore")."""
         device = await self._device(request)
         after, limit = self._page(request, "after_seq")
-        events = await run_in_threadpool(self.store.own_events, device.device_id, after, limit, raw_payload=True)
-        max_seq = await run_in_threadpool(self.store.max_seq, device.device_id)
+        events = await run_in_threadpool(self.store.own_events, device.enrolled_id, after, limit, raw_payload=True)
+        max_seq = await run_in_threadpool(self.store.max_seq, device.enrolled_id)
         return JSONResponse({"device_id": device.device_id, "events": events,
                              "next": events[-1]["seq"] if events else after, "more": len(events) == limit,
                              "max_seq": max_seq, "server_time": server_time()})
 
 
-def create_app(store: HubStore, **options: object) -> Starlette:
+def create_app(store: HubStore, **options: Any) -> Starlette:
     hub = Hub(store, **options)
 
     def wrap(handler):

@@ -24,6 +24,13 @@ class Device:
     usb_key: str
     station: int | None = None
 
+    @property
+    def enrolled_id(self) -> str:
+        """The device id of a claimed token (the hub refuses unclaimed ones before asking)."""
+        if self.device_id is None:
+            raise ValueError("token not enrolled")
+        return self.device_id
+
 
 @dataclass(frozen=True)
 class Admin:
