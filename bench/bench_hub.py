@@ -339,11 +339,14 @@ async def year(hub: Hub, pcs: list[Pc], args) -> dict:
 async def main_async(args) -> int:
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-hub-") as folder:
-        hub = Hub(Path(folder) / "sqlite", None, 1)
-        try:
-            results.append(await bench_engine("sqlite", hub, args))
-        finally:
-            hub.stop()
+        if args.skip_sqlite:
+            results.append({"rate": 0.0})
+        else:
+            hub = Hub(Path(folder) / "sqlite", None, 1)
+            try:
+                results.append(await bench_engine("sqlite", hub, args))
+            finally:
+                hub.stop()
         bin_dir = find_bin_dir()
         if bin_dir is None:
             print("PostgreSQL (initdb, pg_ctl) is not installed: only SQLite was measured.")
@@ -358,7 +361,8 @@ async def main_async(args) -> int:
         finally:
             cluster.stop()
     sqlite, pg = results
-    print(f"\nPostgreSQL/SQLite push rate: {pg['rate'] / sqlite['rate']:.2f}x")
+    if sqlite["rate"]:
+        print(f"\nPostgreSQL/SQLite push rate: {pg['rate'] / sqlite['rate']:.2f}x")
     ok = (pg["rate"] >= GOAL_RATE and pg["paced_rate"] >= 0.95 * args.rate and pg["paced_p99"] <= GOAL_P99
           and pg["rate"] >= sqlite["rate"])
     print(f"goal PG ≥ {GOAL_RATE} events/s flat out and ≥ SQLite's; {args.rate} events/s offered sustained with "
@@ -380,6 +384,7 @@ def main() -> int:
     parser.add_argument("--pull", type=int, default=100_000, help="events a new PC pulls")
     parser.add_argument("--workers", type=int, default=2, help="hub processes on PostgreSQL")
     parser.add_argument("--year", action="store_true", help="also a province's year on PostgreSQL (long)")
+    parser.add_argument("--skip-sqlite", action="store_true", help="PostgreSQL only (e.g. a second --year run)")
     parser.add_argument("--year-events", type=int, default=2_000_000)
     return asyncio.run(main_async(parser.parse_args()))
 

@@ -56,6 +56,12 @@ class PostgresHubStore(SqlHubStore):
 
     def __init__(self, url: str, *, pool_size: int = 4):
         self.url = url
+        try:  # one plain connection first: a wrong address or password is told at once, not after retries
+            psycopg.connect(url, connect_timeout=10).close()
+        except psycopg.Error as error:
+            text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            raise UserError(f"Không kết nối được cơ sở dữ liệu PostgreSQL của máy chủ ({safe_url(url)}): {text}"
+                            ) from None
         self.pool = ConnectionPool(url, min_size=1, max_size=max(1, pool_size), kwargs={"autocommit": True},
                                    configure=_configure, open=False, name="motcua-hub")
         try:

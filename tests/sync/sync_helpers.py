@@ -195,3 +195,17 @@ def local_events(db) -> list[dict]:
     rows = db.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE device_id = ? ORDER BY seq",
                       [device_id(db)]).fetchall()
     return [row_to_wire(row) for row in rows]
+
+
+def request_raw(url: str, method: str, path: str, data: bytes, token: str) -> tuple[int, dict]:
+    """A request whose body is a file's bytes (the administrator's catalog upload)."""
+    host, port = url.split("//")[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        conn.request(method, path, body=data, headers={"Authorization": f"Bearer {token}",
+                                                       "Content-Type": "application/octet-stream"})
+        reply = conn.getresponse()
+        text = reply.read()
+    finally:
+        conn.close()
+    return reply.status, (json.loads(text) if text else {})

@@ -71,3 +71,22 @@ def test_a_catalog_with_bad_rows_publishes_nothing(hub, cli, tmp_path):
                  env=hub.env)
     assert result.returncode == 2 and "bị từ chối" in result.stderr
     assert hub.events() == []
+
+
+def test_the_administrator_publishes_over_http_and_a_clerk_cannot(hub, clients, cli, tmp_path):
+    from sync_helpers import request_raw
+
+    a = clients("a", 1)
+    clerk = enroll(a, hub)
+    result = cli("--data-dir", str(hub.data_dir), "--json", "hub", "enroll-admin", env=hub.env)
+    admin = json.loads(result.stdout)["token"]
+    data = tmp_path / "x.xlsx"
+    _xlsx(data, [["9.000004", "Thủ tục gửi qua mạng", "Tư pháp", "02 ngày làm việc", ""]])
+    status, body = request_raw(hub.url, "POST", f"/v1/admin/catalog?unit_code={UNIT}", data.read_bytes(), clerk)
+    assert status == 403 and body["error"] == "not_admin" and hub.events() == []
+    status, body = request_raw(hub.url, "POST", "/v1/admin/catalog", b"not a workbook", admin)
+    assert status == 400 and "Không đọc được" in body["message"] and hub.events() == []
+    status, body = request_raw(hub.url, "POST", f"/v1/admin/catalog?unit_code={UNIT}", data.read_bytes(), admin)
+    assert status == 200 and body["added"] == 1 and body["scope"] == UNIT
+    assert run_sync(a.db, a.data_dir).all_acknowledged
+    assert get_procedure(a.db, "9.000004").name == "Thủ tục gửi qua mạng"
