@@ -184,21 +184,24 @@ class Hub:
                for e in events if (reason := problem(e))]
         if bad:
             raise Refused(422, "invalid_events", f"{len(bad)} sự kiện không hợp lệ: không lưu gì.", bad)
-        units = await run_in_threadpool(self.store.units_of, {e["device_id"] for e in events}) if events else {}
+        accepted, duplicates, max_seq = await run_in_threadpool(self._store_push, device, events)
+        self._after_commit()
+        return JSONResponse({"accepted": accepted, "duplicates": duplicates, "device_max_seq": max_seq,
+                             "server_time": server_time()})
+
+    def _store_push(self, device: Device, events: list[dict]) -> tuple[list[str], list[str], int]:
+        """The push's storage work in one trip to a worker thread: units, the batch, the device's last seq."""
+        units = self.store.units_of({e["device_id"] for e in events}) if events else {}
         foreign = [{"uuid": e["uuid"], "reason": "sự kiện của máy không thuộc đơn vị này"}
                    for e in events if units.get(e["device_id"]) != device.unit_code]
         if foreign:
             raise Refused(403, "foreign_events", f"{len(foreign)} sự kiện của máy không thuộc đơn vị "
                                                  f"{device.unit_code}: không lưu gì.", foreign)
         try:
-            accepted, duplicates = (await run_in_threadpool(self.store.store_events, device.unit_code, events)
-                                    if events else ([], []))
+            accepted, duplicates = self.store.store_events(device.unit_code, events) if events else ([], [])
         except StoreConflict as error:
             raise Refused(409, "conflicting_events", str(error) + ": không lưu gì.", error.rejected) from None
-        self._after_commit()
-        max_seq = await run_in_threadpool(self.store.max_seq, device.enrolled_id)
-        return JSONResponse({"accepted": accepted, "duplicates": duplicates, "device_max_seq": max_seq,
-                             "server_time": server_time()})
+        return accepted, duplicates, self.store.max_seq(device.enrolled_id)
 
     def _after_commit(self) -> None:
         self.commits += 1

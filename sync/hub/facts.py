@@ -16,14 +16,25 @@ from models.report_rules import is_digitised, is_online, result_class
 from sync.fold_dossier import fold_dossier
 from sync.wire import HASHED_FIELDS, sort_key
 
-FACT_COLUMNS = ("uuid", "unit_code", "field", "state", "channel", "received_at", "due_at", "finished_at",
-                "closed_at", "cls", "days", "online", "running", "bits", "digitised", "rating", "rated_at",
+FACT_COLUMNS = ("uuid", "unit_code", "field", "state", "channel", "received_s", "due_s", "finished_s",
+                "closed_s", "cls", "days", "online", "running", "bits", "digitised", "rating", "rated_s",
                 "rating_field")
+_EPOCH = datetime(1970, 1, 1)
 _EVENT_FIELDS = ("unit_code", *HASHED_FIELDS, "prev_hash", "hash")
 
 
 def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
+
+
+def seconds(moment: datetime | str | None) -> int | None:
+    """A naive local moment (or its ISO text) as whole seconds since 1970-01-01 00:00 local: the order of the
+    desktop's text comparisons of ISO moments, as integers."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return int((moment.replace(tzinfo=None) - _EPOCH).total_seconds() // 1)
 
 
 def fact_row(unit_code: str, events: list[dict]) -> tuple | None:
@@ -41,9 +52,9 @@ def fact_row(unit_code: str, events: list[dict]) -> tuple | None:
     ratings = [e for e in events if e["entity"] == "rating" and e["action"] == "set"]
     rating = ratings[-1]["payload"] if ratings else {}  # the last rating wins (db.ratings.apply_rating_events)
     return (values["uuid"], unit_code, values["field"] or "", values["state"], values["channel"] or "",
-            values["received_at"], values["due_at"], values["finished_at"], values["closed_at"], cls, days,
+            seconds(received), seconds(due), seconds(finished), seconds(values["closed_at"]), cls, days,
             int(is_online(values["channel"] or "")), int(values["state"] in CLOCK_RUNNING_STATES), bits,
-            int(is_digitised(bool(bits & 1), bool(bits & 2))), rating.get("rating"), rating.get("at"),
+            int(is_digitised(bool(bits & 1), bool(bits & 2))), rating.get("rating"), seconds(rating.get("at")),
             rating.get("field", "") if rating else None)
 
 

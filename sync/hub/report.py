@@ -15,51 +15,51 @@ from models.dossier_clock import now_local
 from models.errors import UserError
 from models.report_period import Period
 from models.report_rules import ENDED_WITHOUT_RESULT, Tally, figures
+from sync.hub.facts import seconds
 from sync.hub.store import HubStore
 
 _IN = "{col} >= ? AND {col} < ?"
 # (Tally attribute, SQL expression): the arguments are supplied in _params' order.
-_RECEIVED = _IN.format(col="received_at")            # RECEIVED_SQL
-_RESOLVED = _IN.format(col="finished_at")            # RESOLVED_SQL, DIGITISED_SQL (resolved in the period)
-_ENDED = "finished_at IS NULL AND " + _IN.format(col="closed_at")  # ENDED_SQL
+_RECEIVED = _IN.format(col="received_s")            # RECEIVED_SQL
+_RESOLVED = _IN.format(col="finished_s")            # RESOLVED_SQL, DIGITISED_SQL (resolved in the period)
+_ENDED = "finished_s IS NULL AND " + _IN.format(col="closed_s")  # ENDED_SQL
 # OPEN_SQL and OPEN_RESOLVED_LATER_SQL: received before the moment, neither resolved nor ended before it.
-_OPEN = ("received_at < ? AND ((finished_at IS NULL AND (closed_at IS NULL OR closed_at >= ?)) "
-         "OR finished_at >= ?)")
+_OPEN = "received_s < ? AND ((finished_s IS NULL AND (closed_s IS NULL OR closed_s >= ?)) OR finished_s >= ?)"
 # Overdue: due passed at the moment; a dossier still open now must have its clock running (_RUNNING).
-_OVERDUE = f"{_OPEN} AND due_at < ? AND (finished_at IS NOT NULL OR closed_at IS NOT NULL OR running = 1)"
+_OVERDUE = f"{_OPEN} AND due_s < ? AND (finished_s IS NOT NULL OR closed_s IS NOT NULL OR running = 1)"
 
 FIGURES_SQL = f"""
 SELECT unit_code, field,
-  sum(CASE WHEN {_RECEIVED} THEN 1 ELSE 0 END),
-  sum(CASE WHEN {_RECEIVED} THEN online ELSE 0 END),
-  sum(CASE WHEN {_RESOLVED} THEN 1 ELSE 0 END),
-  sum(CASE WHEN {_RESOLVED} AND cls = 'truoc_han' THEN 1 ELSE 0 END),
-  sum(CASE WHEN {_RESOLVED} AND cls = 'dung_han' THEN 1 ELSE 0 END),
-  sum(CASE WHEN {_RESOLVED} AND cls = 'qua_han' THEN 1 ELSE 0 END),
-  sum(CASE WHEN {_RESOLVED} THEN days ELSE 0 END),
-  sum(CASE WHEN {_RESOLVED} THEN bits & 1 ELSE 0 END),
-  sum(CASE WHEN {_RESOLVED} THEN (bits & 2) / 2 ELSE 0 END),
-  sum(CASE WHEN {_RESOLVED} THEN digitised ELSE 0 END),
-  sum(CASE WHEN {_ENDED} AND state = 'tu_choi' THEN 1 ELSE 0 END),
-  sum(CASE WHEN {_ENDED} AND state = 'rut_ho_so' THEN 1 ELSE 0 END),
-  sum(CASE WHEN {_ENDED} AND state = 'dung_giai_quyet' THEN 1 ELSE 0 END),
-  sum(CASE WHEN {_OPEN} THEN 1 ELSE 0 END),
-  sum(CASE WHEN {_OVERDUE} THEN 1 ELSE 0 END)
+  count(*) FILTER (WHERE {_RECEIVED}),
+  sum(online) FILTER (WHERE {_RECEIVED}),
+  count(*) FILTER (WHERE {_RESOLVED}),
+  count(*) FILTER (WHERE {_RESOLVED} AND cls = 'truoc_han'),
+  count(*) FILTER (WHERE {_RESOLVED} AND cls = 'dung_han'),
+  count(*) FILTER (WHERE {_RESOLVED} AND cls = 'qua_han'),
+  sum(days) FILTER (WHERE {_RESOLVED}),
+  sum(bits & 1) FILTER (WHERE {_RESOLVED}),
+  sum((bits & 2) / 2) FILTER (WHERE {_RESOLVED}),
+  sum(digitised) FILTER (WHERE {_RESOLVED}),
+  count(*) FILTER (WHERE {_ENDED} AND state = 'tu_choi'),
+  count(*) FILTER (WHERE {_ENDED} AND state = 'rut_ho_so'),
+  count(*) FILTER (WHERE {_ENDED} AND state = 'dung_giai_quyet'),
+  count(*) FILTER (WHERE {_OPEN}),
+  count(*) FILTER (WHERE {_OVERDUE})
 FROM dossier_facts WHERE {{where}} GROUP BY unit_code, field"""
 _FIGURE_NAMES = ("received", "received_online", "resolved", "early", "on_time", "late", "resolution_days",
                  "inputs_digitised", "results_digitised", "digitised", "refused", "withdrawn", "stopped",
                  "in_progress", "overdue")
 # RATINGS_SQL: ratings recorded in the period, under the field the rating names.
 RATINGS_SQL = """
-SELECT unit_code, rating_field, sum(CASE WHEN rating = 'hai_long' THEN 1 ELSE 0 END),
-  sum(CASE WHEN rating = 'binh_thuong' THEN 1 ELSE 0 END), sum(CASE WHEN rating = 'khong_hai_long' THEN 1 ELSE 0 END)
-FROM dossier_facts WHERE rating IS NOT NULL AND rated_at >= ? AND rated_at < ? AND {where}
+SELECT unit_code, rating_field, count(*) FILTER (WHERE rating = 'hai_long'),
+  count(*) FILTER (WHERE rating = 'binh_thuong'), count(*) FILTER (WHERE rating = 'khong_hai_long')
+FROM dossier_facts WHERE rating IS NOT NULL AND rated_s >= ? AND rated_s < ? AND {where}
 GROUP BY unit_code, rating_field"""
 assert set(ENDED_WITHOUT_RESULT.values()) <= set(_FIGURE_NAMES)  # the three ended states counted above
 
 
-def _params(period: Period, moment: datetime) -> list[str]:
-    begins, ends, at = iso(period.begins), iso(period.ends), iso(moment)
+def _params(period: Period, moment: datetime) -> list[int | None]:
+    begins, ends, at = seconds(period.begins), seconds(period.ends), seconds(moment)
     window = [begins, ends]
     open_ = [at, at, at]
     return [*window, *window, *window, *window, *window, *window, *window, *window, *window, *window,
@@ -83,7 +83,7 @@ def tallies(store: HubStore, period: Period, moment: datetime, unit_code: str | 
         for name, value in zip(_FIGURE_NAMES, values, strict=True):
             setattr(tally, name, (float(value or 0) if name == "resolution_days" else int(value or 0)))
     for unit, field, good, neutral, bad in store.read_rows(RATINGS_SQL.format(where=where),
-                                                           [iso(period.begins), iso(period.ends), *extra]):
+                                                           [seconds(period.begins), seconds(period.ends), *extra]):
         tally = result.setdefault(unit, {}).setdefault(field or "", Tally())
         tally.rated_hai_long, tally.rated_binh_thuong, tally.rated_khong_hai_long = int(good), int(neutral), int(bad)
     return result
