@@ -3,6 +3,9 @@ and the province administrator's report and catalog publishing."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import os
 import signal
 from datetime import datetime
@@ -242,8 +245,28 @@ class Hub:
                              "max_seq": max_seq, "server_time": server_time()})
 
 
-def create_app(store: HubStore, **options: Any) -> Starlette:
+FACTS_SECONDS_ENV = "MOTCUA_HUB_FACTS_SECONDS"
+
+
+def _facts_every() -> float:
+    """How often a serving hub folds new dossier events into the report's facts (0: only when asked)."""
+    value = os.environ.get(FACTS_SECONDS_ENV, "60")
+    return float(value) if value.replace(".", "", 1).isdigit() else 60.0
+
+
+def create_app(store: HubStore, *, facts_every: float = 0.0, **options: Any) -> Starlette:
+    """The app; with `facts_every` a background task keeps the report's facts current, so `hub report`
+    and /v1/admin/report rarely have more than a minute of events to fold."""
     hub = Hub(store, **options)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        task = asyncio.create_task(_refresh_facts(store, facts_every)) if facts_every > 0 else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
 
     def wrap(handler):
         async def endpoint(request: Request) -> JSONResponse:
@@ -264,9 +287,18 @@ def create_app(store: HubStore, **options: Any) -> Starlette:
         Route("/v1/events", wrap(hub.pull), methods=["GET"]),
         Route("/v1/devices/me/events", wrap(hub.own_events), methods=["GET"]),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.hub = hub
     return app
+
+
+async def _refresh_facts(store: HubStore, every: float) -> None:
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await run_in_threadpool(store.refresh_facts)
+        except Exception:  # a failed refresh is retried next time; a report refreshes by itself anyway
+            logging.getLogger("motcua.hub").exception("refresh of the report's facts failed")
 
 
 DATA_DIR_ENV = "MOTCUA_HUB_DATA_DIR"
@@ -277,7 +309,7 @@ def worker_app() -> AccessLog:
     from sync.hub.store import open_store
 
     store = open_store(os.environ[DATA_DIR_ENV], os.environ.get(DATABASE_URL_ENV) or None)
-    return AccessLog(create_app(store, fault=os.environ.get("MOTCUA_HUB_FAULT") or None))
+    return AccessLog(create_app(store, facts_every=_facts_every(), fault=os.environ.get("MOTCUA_HUB_FAULT") or None))
 
 
 def serve(data_dir: str, host: str = "127.0.0.1", port: int = 8765, database_url: str | None = None,
@@ -302,7 +334,8 @@ def serve(data_dir: str, host: str = "127.0.0.1", port: int = 8765, database_url
             uvicorn.run("sync.hub.app:worker_app", factory=True, host=host, port=port, workers=workers,
                         log_level="warning", access_log=False)
             return
-        app = AccessLog(create_app(store, fault=os.environ.get("MOTCUA_HUB_FAULT") or None))
+        app = AccessLog(create_app(store, facts_every=_facts_every(),
+                                   fault=os.environ.get("MOTCUA_HUB_FAULT") or None))
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:
         store.close()

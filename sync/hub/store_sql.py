@@ -32,6 +32,7 @@ _SELECT_EVENT = f"SELECT server_seq, {', '.join(COLUMNS)} FROM events"
 _DEVICE = "SELECT token_id, unit_code, device_id, usb_key, station FROM devices WHERE "
 FACTS_MARK = "facts_server_seq"
 FACTS_CHUNK = 2000
+FACTS_STEP = 5000  # stored events folded per transaction
 _CREATING = threading.Lock()
 
 
@@ -247,24 +248,30 @@ class SqlHubStore(HubStore):
 
     def refresh_facts(self) -> int:
         """Fold every dossier with events stored after the watermark (all of its events, the older ones
-        too) and upsert its facts; the watermark moves in the same transaction."""
-        with self._tx() as tx:
-            self._lock_facts(tx)
-            row = tx.execute("SELECT value FROM hub_meta WHERE key = ?", [FACTS_MARK]).fetchone()
-            mark = int(row[0]) if row else 0
-            top = tx.execute("SELECT coalesce(max(server_seq), 0) FROM events").fetchone()[0]
-            touched = [r[0] for r in tx.execute(
-                "SELECT DISTINCT entity_id FROM events WHERE server_seq > ? AND server_seq <= ? AND entity IN "
-                "('dossier', 'rating')", [mark, top]).fetchall()]
-            for start in range(0, len(touched), FACTS_CHUNK):
-                chunk = touched[start:start + FACTS_CHUNK]
-                rows = tx.execute(f"SELECT unit_code, {', '.join(COLUMNS)} FROM events WHERE entity IN "
-                                  f"('dossier', 'rating') AND entity_id IN ({', '.join('?' for _ in chunk)})",
-                                  chunk).fetchall()
-                self._upsert_facts(tx, facts.facts_of(rows))
-            tx.execute("INSERT INTO hub_meta(key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = "
-                       "excluded.value", [FACTS_MARK, str(top)])
-        return len(touched)
+        too) and upsert its facts, FACTS_STEP stored events per transaction with the watermark moved in it:
+        a long backlog never holds a lock for long, and a stop halfway keeps what was done."""
+        total = 0
+        while True:
+            with self._tx() as tx:
+                self._lock_facts(tx)
+                row = tx.execute("SELECT value FROM hub_meta WHERE key = ?", [FACTS_MARK]).fetchone()
+                mark = int(row[0]) if row else 0
+                top = tx.execute("SELECT coalesce(max(server_seq), 0) FROM events").fetchone()[0]
+                if top <= mark:
+                    return total
+                upto = min(top, mark + FACTS_STEP)
+                touched = [r[0] for r in tx.execute(
+                    "SELECT DISTINCT entity_id FROM events WHERE server_seq > ? AND server_seq <= ? AND entity IN "
+                    "('dossier', 'rating')", [mark, upto]).fetchall()]
+                for start in range(0, len(touched), FACTS_CHUNK):
+                    chunk = touched[start:start + FACTS_CHUNK]
+                    rows = tx.execute(f"SELECT unit_code, {', '.join(COLUMNS)} FROM events WHERE entity IN "
+                                      f"('dossier', 'rating') AND entity_id IN ({', '.join('?' for _ in chunk)})",
+                                      chunk).fetchall()
+                    self._upsert_facts(tx, facts.facts_of(rows))
+                tx.execute("INSERT INTO hub_meta(key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = "
+                           "excluded.value", [FACTS_MARK, str(upto)])
+            total += len(touched)
 
     def _lock_facts(self, tx) -> None:
         return None

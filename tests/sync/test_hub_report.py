@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -29,8 +30,11 @@ def _same(mine, theirs) -> bool:
     return mine == theirs
 
 
-def test_hub_figures_equal_the_desktop_report(hub, clients, tmp_path, cli):
+def test_hub_figures_equal_the_desktop_report(hub, clients, tmp_path, cli, monkeypatch):
+    from sync.hub import store_sql
     from sync.hub.report import hub_report
+
+    monkeypatch.setattr(store_sql, "FACTS_STEP", 7)  # folded in many small steps, a dossier's events split
 
     a = clients("a", 1)
     enroll(a, hub)
@@ -64,3 +68,21 @@ def test_hub_figures_equal_the_desktop_report(hub, clients, tmp_path, cli):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["units"][UNIT]["received"] == build_report(a.db, Period(*FEBRUARY),
                                                                                  now=NOW).total.received
+
+
+def test_a_serving_hub_keeps_the_facts_current_by_itself(make_hub, clients):
+    a = clients("a", 1)
+    hub = make_hub("facts")
+    hub.env["MOTCUA_HUB_FACTS_SECONDS"] = "0.2"
+    hub.start()
+    enroll(a, hub)
+    receive(a.db, at=datetime(2026, 2, 10, 9, 0))
+    assert run_sync(a.db, a.data_dir).all_acknowledged
+    store = hub.store()
+    try:
+        deadline = time.monotonic() + 30
+        while not store.read_rows("SELECT count(*) FROM dossier_facts", [])[0][0] and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert store.read_rows("SELECT unit_code, field FROM dossier_facts", []) == [(UNIT, "Hộ tịch")]
+    finally:
+        store.close()
