@@ -1,5 +1,6 @@
 """Commands of the hub (the sync server of a unit or a province): serve, enroll devices and administrators,
-import a USB file, status, publish the catalog, the province's figures, backup."""
+import a USB file, status, publish the catalog, the province's figures, backup. Each runs an errand of
+sync/hub/commands.py, which the hub's own entry point (`python -m sync.hub`) runs too."""
 
 # The hub's modules are imported only when a hub command runs (the desktop bundle leaves them out).
 
@@ -75,112 +76,50 @@ def _hub_module(name: str):
                         "nguồn, sau khi cài: pip install -r requirements-hub.txt") from None
 
 
-def _store(context: Context, *, create: bool = False):
-    module = _hub_module("store")
-    folder = _hub_dir(context)
-    url = module.database_url(getattr(context.args, "database_url", None))
-    if url is None and not create and not (folder / module.HUB_DATABASE).is_file():
-        raise UserError(f"Thư mục {folder} chưa có dữ liệu máy chủ đồng bộ (tạo bằng 'hub enroll').")
-    try:
-        return module.open_store(folder, url)
-    except _hub_module("schema").SchemaTooNew as error:
-        raise UserError(str(error)) from None
+def _url(context: Context) -> str | None:
+    return getattr(context.args, "database_url", None)
+
+
+def _run(context: Context, name: str, *args: object) -> int:
+    """One errand of sync/hub/commands.py, printed as the other commands print."""
+    data, text = getattr(_hub_module("commands"), name)(_hub_dir(context), *args)
+    context.emit(data, text)
+    return 0
 
 
 def cmd_serve(context: Context) -> int:
-    if context.args.workers < 1:
-        raise UserError("--workers phải từ 1 trở lên.")
-    try:
-        _hub_module("app").serve(str(_hub_dir(context)), context.args.host, context.args.port,
-                                 context.args.database_url, context.args.workers)
-    except _hub_module("schema").SchemaTooNew as error:
-        raise UserError(str(error)) from None
+    _hub_module("app")  # says plainly when this build has no web stack (Starlette, uvicorn)
+    _hub_module("commands").serve(_hub_dir(context), context.args.host, context.args.port, _url(context),
+                                  context.args.workers)
     return 0
 
 
 def cmd_enroll(context: Context) -> int:
-    from models.text import clean_text
-
-    code = clean_text(context.args.unit_code)
-    if not code or code == _hub_module("store").PROVINCE:
-        raise UserError("Mã đơn vị không được để trống.")
-    store = _store(context, create=True)
-    try:
-        token = store.create_token(code, clean_text(context.args.note))
-    finally:
-        store.close()
-    context.emit({"unit_code": code, "token": token}, token)
-    return 0
+    return _run(context, "enroll", context.args.unit_code, context.args.note, _url(context))
 
 
 def cmd_enroll_admin(context: Context) -> int:
-    from models.text import clean_text
-
-    store = _store(context, create=True)
-    try:
-        token = store.create_admin_token(clean_text(context.args.note))
-    finally:
-        store.close()
-    context.emit({"role": "province_admin", "token": token}, token)
-    return 0
+    return _run(context, "enroll_admin", context.args.note, _url(context))
 
 
 def cmd_import(context: Context) -> int:
-    store = _store(context)
-    try:
-        result = _hub_module("usb_import").import_to_hub(store, _hub_dir(context), context.args.file)
-    finally:
-        store.close()
-    context.emit(result, f"Đã nhập {result['new']} sự kiện mới ({result['duplicates']} đã có) của máy "
-                         f"{result['device_id'][:8]}, đơn vị {result['unit_code']}.")
-    return 0
+    return _run(context, "import_usb", context.args.file, _url(context))
 
 
 def cmd_status(context: Context) -> int:
-    store = _store(context)
-    try:
-        data = store.stats()
-    finally:
-        store.close()
-    lines = [f"Sự kiện: {data['events']}"] + [
-        f"  {d['unit_code']}  máy {d['device_id'] or '(chưa gắn)'}  trạm {d['station'] or '-'}  "
-        f"{d['events']} sự kiện" + (f", thiếu {d['gaps']}" if d["gaps"] else "") for d in data["devices"]]
-    context.emit(data, "\n".join(lines))
-    return 0
+    return _run(context, "status", _url(context))
 
 
 def cmd_catalog_publish(context: Context) -> int:
-    from models.text import clean_text
-
-    unit = clean_text(context.args.unit_code) if context.args.unit_code else None
-    store = _store(context, create=True)
-    try:
-        result = _hub_module("catalog_publish").publish_file(store, context.args.file, unit)
-    finally:
-        store.close()
-    context.emit(result, f"Đã công bố danh mục cho {result['scope_label']}: thêm {result['added']}, cập nhật "
-                         f"{result['updated']}, không đổi {result['unchanged']}, bị từ chối {result['rejected']}.")
-    return 0
+    return _run(context, "publish_catalog", context.args.file, context.args.unit_code, _url(context))
 
 
 def cmd_report(context: Context) -> int:
     from cli.context import parse_day
 
-    store = _store(context)
-    try:
-        data = _hub_module("report").hub_report(store, parse_day(context.args.date_from).isoformat(),
-                                                parse_day(context.args.date_to).isoformat(), context.args.unit_code)
-    finally:
-        store.close()
-    context.emit(data, _hub_module("report").report_text(data))
-    return 0
+    return _run(context, "report", parse_day(context.args.date_from).isoformat(),
+                parse_day(context.args.date_to).isoformat(), context.args.unit_code, _url(context))
 
 
 def cmd_backup(context: Context) -> int:
-    store = _store(context)
-    try:
-        target = store.backup(Path(context.args.out))
-    finally:
-        store.close()
-    context.emit({"engine": store.engine, "file": str(target)}, f"Đã sao lưu dữ liệu máy chủ vào {target}.")
-    return 0
+    return _run(context, "backup", context.args.out, _url(context))

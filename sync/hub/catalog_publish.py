@@ -17,7 +17,7 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
 
-from db.events import GENESIS_HASH, event_hash
+from models.canonical import GENESIS_HASH, event_hash
 from models.catalog import Procedure
 from models.catalog_import import CatalogFile, read_catalog_file
 from models.catalog_plan import ADDED, make_plan
@@ -64,6 +64,7 @@ def publish_catalog(store: HubStore, catalog: CatalogFile, unit_code: str | None
     moment = datetime.now().astimezone().isoformat(timespec="seconds")
     events = []
     for row in plan.changed:
+        assert row.after is not None  # added and updated rows carry what to store
         seq += 1
         event = {"uuid": str(uuid.uuid4()), "device_id": device, "seq": seq, "actor": actor[:200], "at": moment,
                  "entity": "procedure", "entity_id": row.code, "action": "add" if row.status == ADDED else "update",

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from models.canonical import event_order
 from models.dossier import CLOCK_RUNNING_STATES
 from models.report_rules import is_digitised, is_online, result_class
 from sync.fold_dossier import fold_dossier
-from sync.wire import HASHED_FIELDS, sort_key
+from sync.wire import HASHED_FIELDS
 
 FACT_COLUMNS = ("uuid", "unit_code", "field", "state", "channel", "received_s", "due_s", "finished_s",
                 "closed_s", "cls", "days", "online", "running", "bits", "digitised", "rating", "rated_s",
@@ -39,14 +40,14 @@ def seconds(moment: datetime | str | None) -> int | None:
 
 def fact_row(unit_code: str, events: list[dict]) -> tuple | None:
     """The facts of one dossier from all its dossier and rating events; None before its 'receive'."""
-    events = sorted(events, key=sort_key)
+    events = sorted(events, key=event_order)
     folded = fold_dossier([e for e in events if e["entity"] == "dossier"])
     values = folded.values
     if values is None or not values.get("received_at"):
         return None
     finished, received, due = _moment(values["finished_at"]), _moment(values["received_at"]), _moment(values["due_at"])
     cls = result_class(values["timeliness"], values["supplement_count"] or 0, finished, due) if finished else None
-    days = (finished - received).total_seconds() / 86400 if finished else None
+    days = (finished - received).total_seconds() / 86400 if finished and received else None
     kinds = {a.get("kind") or "ho_so" for a in folded.attachments}
     bits = (1 if "ho_so" in kinds else 0) | (2 if "ket_qua" in kinds else 0)
     ratings = [e for e in events if e["entity"] == "rating" and e["action"] == "set"]
@@ -69,7 +70,7 @@ def facts_of(rows: list[tuple]) -> list[tuple]:
         units[event["entity_id"]] = event["unit_code"]
     result = []
     for uuid, events in by_dossier.items():
-        row = fact_row(units[uuid], events)
-        if row is not None:
-            result.append(row)
+        fact = fact_row(units[uuid], events)
+        if fact is not None:
+            result.append(fact)
     return result

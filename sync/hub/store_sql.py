@@ -19,7 +19,7 @@ from contextlib import AbstractContextManager
 
 import orjson
 
-from db.events import canonical_json
+from models.canonical import canonical_json
 from sync.hub import facts
 from sync.hub.group_commit import GroupCommitter, Push
 from sync.hub.schema import CURRENT
