@@ -63,8 +63,8 @@ def test_ctrl_enter_or_a_click_confirms(qtbot, context, dossier):
 def test_undo_from_the_detail_makes_an_event_and_the_timeline_says_so(qtbot, context, dossier):
     from db.dossier_store import move_dossier
     from db.events import events_for
-    from models.dossier_undo import UNDO_ACTION
-    from printing.forms import handover_rows
+    from models.dossier_undo import UNDO_ACTION, standing_events
+    from models.handover import handovers
     from ui.dossier_detail import DossierDetail
     from ui.dossier_move_dialog import UndoDialog
 
@@ -83,8 +83,9 @@ def test_undo_from_the_detail_makes_an_event_and_the_timeline_says_so(qtbot, con
     whats = [what for _at, _actor, what, _note in detail.timeline_rows]
     assert any("(đã hoàn tác)" in w for w in whats) and any(w.startswith("Hoàn tác chuyển trạng thái") for w in whats)
     assert not detail.undo_button.isVisible()  # an undo is not undone
-    rows = handover_rows(get_dossier(context.db, dossier.code))
-    assert "hoàn tác chuyển trạng thái" in rows[-1][0] and rows[-1][3] == "bam nham"  # the control sheet follows
+    events = get_dossier(context.db, dossier.code).events
+    assert [h.to_state for h in handovers(events)] == ["dang_xu_ly"]
+    assert handovers(standing_events(events)) == []  # the control sheet (printing/forms.control_rows) follows
 
 
 def test_reception_on_a_sunday_shows_when_the_clock_starts(qtbot, context):
