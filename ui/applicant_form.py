@@ -63,7 +63,7 @@ class ApplicantForm(QWidget):
             self.sex.addItem(label, key)
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("0912 345 678")
-        self.phone.setMinimumWidth(digits_width(self.phone, "+84 0912 345 678"))
+        self.phone.setMinimumWidth(digits_width(self.phone, "0912 345 678"))
         self.address = QLineEdit()
         self.email = QLineEdit()
         self.email.setPlaceholderText("Không bắt buộc")

@@ -161,7 +161,9 @@ class ReceptionScreen(QWidget):
         buttons.addWidget(add)
         buttons.addWidget(remove)
         buttons.addStretch(1)
-        form.addRow(QLabel("Giấy tờ đã nhận (đánh dấu giấy tờ công dân nộp; F2 hoặc nhấp đúp để sửa ô):"))
+        papers_label = QLabel("Giấy tờ đã nhận (đánh dấu giấy tờ công dân nộp; F2 hoặc nhấp đúp để sửa ô):")
+        papers_label.setWordWrap(True)  # never widens the column past a 1366×768 screen
+        form.addRow(papers_label)
         form.addRow(self.papers)
         form.addRow(buttons)
         form.addRow("Số bộ hồ sơ:", self.sets)

@@ -29,6 +29,15 @@ def window(qtbot, context):
     return widget
 
 
+def sideways_scrolling(window) -> list[str]:
+    """Scroll areas whose page is wider than their view: a screen a clerk would have to scroll sideways."""
+    from PySide6.QtWidgets import QScrollArea
+
+    return [f"{type(area.widget()).__name__} {area.widget().width()} > {area.viewport().width()}"
+            for area in window.findChildren(QScrollArea)
+            if area.isVisible() and area.widget() is not None and area.widget().width() > area.viewport().width()]
+
+
 def settle(qtbot) -> None:
     for _ in range(3):
         QApplication.processEvents()
@@ -46,6 +55,7 @@ def test_each_screen_fits_1366x728_with_nothing_clipped(qtbot, window, area):
     holder = window.stack.parentWidget().parentWidget()  # the scroll area around the screens
     assert window.stack.width() <= holder.viewport().width()  # nothing pushed off to the right
     assert window.stack.height() <= holder.viewport().height()  # nor below: no scrolling at 1366×728
+    assert sideways_scrolling(window) == []  # no screen inside scrolls sideways either
     assert clipped_widgets(window) == []
 
 
@@ -111,4 +121,5 @@ def test_each_screen_fits_a_1920x1040_screen_at_150_percent(qtbot, window, area)
     holder = window.stack.parentWidget().parentWidget()
     assert window.stack.width() <= holder.viewport().width()
     assert window.stack.height() <= holder.viewport().height()
+    assert sideways_scrolling(window) == []
     assert clipped_widgets(window) == []
