@@ -166,8 +166,10 @@ def receive(db, name: str = "Nguyễn Văn An", procedure: str = "1.004884", at:
 
 def move(db, code: str, state: str, at: datetime):
     from db.dossier_store import move_dossier
+    from models.dossier import REASON_REQUIRED
 
-    return move_dossier(db, code, state, at=at, now=at + timedelta(minutes=1))
+    note = "Lý do ghi trong thử nghiệm" if state in REASON_REQUIRED else ""
+    return move_dossier(db, code, state, at=at, note=note, now=at + timedelta(minutes=1))
 
 
 def dossier_rows(db) -> dict[str, dict]:
