@@ -3,20 +3,14 @@ that never sync. Works on a sqlite-utils Database or a bare sqlite3 connection; 
 
 from __future__ import annotations
 
-import sqlite3
-from typing import Protocol
+from db.rows import Executes, scalar
 
 
-class _Executes(Protocol):
-    def execute(self, sql: str, parameters: list = ..., /) -> sqlite3.Cursor: ...
+def get_local(db: Executes, key: str) -> str | None:
+    return scalar(db, "SELECT value FROM local WHERE key = ?", [key])
 
 
-def get_local(db: _Executes, key: str) -> str | None:
-    row = db.execute("SELECT value FROM local WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
-
-
-def put_local(db: _Executes, key: str, value: str | None) -> None:
+def put_local(db: Executes, key: str, value: str | None) -> None:
     """Set `key` (None removes it)."""
     if value is None:
         db.execute("DELETE FROM local WHERE key = ?", [key])
