@@ -152,9 +152,9 @@ def list_users(db: Database) -> list[Account]:
 def signer(db: Database, username: str) -> tuple[str, str] | None:
     """(username, full name) of an active account of this PC, for naming a colleague who receives a
     dossier; None when there is no such account. Reads no password and needs no permission."""
-    row = db.execute("SELECT username, full_name FROM users WHERE username = ? AND active = 1",
-                     [clean_text(username).lower()]).fetchone()
-    return (row[0], row[1]) if row else None
+    row = next(db.query("SELECT username, full_name FROM users WHERE username = ? AND active = 1",
+                        [clean_text(username).lower()]), None)
+    return (row["username"], row["full_name"]) if row else None
 
 
 def full_names(db: Database) -> dict[str, str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from db.backup_crypto import BackupKey, BackupRejected, decrypt_stream, is_encrypted, read_header
 from db.folder_lock import FolderLock
+from db.local import local_items
 from db.migrations import MIGRATION_SET, migrations
 from db.rows import column, scalar
 from models.errors import UserError
@@ -122,7 +123,7 @@ def change_marker(conn: sqlite3.Connection) -> dict:
     PC's own facts live in `local`. Backup bookkeeping keys are left out so a backup does not mark itself."""
     max_id, count, pending = conn.execute(
         "SELECT coalesce(max(id), 0), count(*), count(*) - count(acked_at) FROM events").fetchone()
-    local = conn.execute("SELECT key, value FROM local WHERE key NOT LIKE 'backup_%' ORDER BY key").fetchall()
+    local = local_items(conn, except_prefix="backup_")
     digest = hashlib.sha256(json.dumps(local, ensure_ascii=False).encode("utf-8")).hexdigest()
     return {"max_event_id": max_id, "events": count, "pending": pending, "local": digest[:16]}
 
