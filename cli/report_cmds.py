@@ -22,6 +22,11 @@ def register(subparsers, parents) -> None:
     report.add_argument("--pdf", metavar="TỆP.pdf", help="xuất báo cáo ra tệp PDF")
     report.set_defaults(handler=cmd_report)
 
+    fees = subparsers.add_parser("fees", parents=parents,
+                                 help="phí, lệ phí đã thu theo lĩnh vực và thủ tục (không thuộc Mẫu 01–07)")
+    _period_options(fees)
+    fees.set_defaults(handler=cmd_fees)
+
     logbook = subparsers.add_parser("logbook", parents=parents, help="sổ theo dõi hồ sơ (Mẫu 06) của một kỳ")
     _period_options(logbook)
     logbook.add_argument("--xlsx", metavar="TỆP.xlsx", help="xuất sổ ra tệp Excel")
@@ -41,6 +46,24 @@ def register(subparsers, parents) -> None:
     show = sub.add_parser("show", parents=parents, help="xem đánh giá của một hồ sơ")
     show.add_argument("code", metavar="MÃ_HỒ_SƠ")
     show.set_defaults(handler=cmd_rating_show)
+
+
+def cmd_fees(context: Context) -> int:
+    from services.dossiers import fee_totals
+
+    period = period_from(context.args)
+    rows = fee_totals(context.db, period.start, period.end)
+    money = lambda amount: f"{amount:,}".replace(",", ".") + " đồng"  # noqa: E731 - one format, here only
+    lines = [f"Phí, lệ phí đã thu từ {period.start:%d/%m/%Y} đến {period.end:%d/%m/%Y}"]
+    for field in dict.fromkeys(r["field"] for r in rows):
+        mine = [r for r in rows if r["field"] == field]
+        lines.append(f"{field or '(chưa có lĩnh vực)'}: {money(sum(r['amount'] for r in mine))}")
+        lines += [f"  {r['procedure_code']} {r['procedure_name']}: {money(r['amount'])} "
+                  f"({r['paid']} đã thu, {r['unpaid']} chưa thu)" for r in mine]
+    lines.append(f"Tổng cộng: {money(sum(r['amount'] for r in rows))}")
+    context.emit({"from": period.start.isoformat(), "to": period.end.isoformat(), "rows": rows,
+                  "total": sum(r["amount"] for r in rows)}, "\n".join(lines))
+    return 0
 
 
 def _period_options(parser) -> None:

@@ -207,8 +207,14 @@ def authenticate(db: Database, username: str, password: str, now: datetime | Non
 
 
 def check_own_password(db: Database, user: User, password: str, now: datetime | None = None) -> None:
-    """Unlock the screen: the same user's password (counted like a sign-in, so it locks too)."""
-    authenticate(db, user.username, password, now)
+    """Unlock the screen: the same user's password (counted like a sign-in, so it locks too). The user
+    name is not in question here, so a wrong try names only the password."""
+    try:
+        authenticate(db, user.username, password, now)
+    except SignInRefused as refused:
+        if str(refused) == _BAD_LOGIN:
+            raise SignInRefused("Sai mật khẩu.") from None
+        raise
 
 
 # ----- changes (each with its event, never the hash)

@@ -25,7 +25,7 @@ _COLUMNS = ("id", "uuid", "code", "group_id", "procedure_code", "procedure_name"
             "dob", "sex", "phone", "address", "email", "sets", "note", "logbook", "received_at", "due_at",
             "due_source", "paused_at", "supplement_count", "extension_count", "finished_at", "timeliness",
             "returned_at", "closed_at", "state_changed_at", "delegate", "result_delivery", "needs_verification",
-            "deciding_agency", "cooperating_agency", "first_due_at")
+            "deciding_agency", "cooperating_agency", "first_due_at", "fee_required", "fee_amount", "fee_receipt")
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM dossiers"
 _MOMENTS = ("received_at", "due_at", "paused_at", "finished_at", "returned_at", "closed_at", "state_changed_at",
             "first_due_at")
@@ -54,6 +54,7 @@ def row_to_dossier(row: tuple) -> Dossier:
     v.pop("dob")
     v["delegate"] = delegate_from_dict(json.loads(v["delegate"])) if v["delegate"] else None
     v["needs_verification"] = bool(v["needs_verification"])
+    v["fee_required"] = bool(v["fee_required"])
     for name in _MOMENTS:
         v[name] = _moment(v[name])
     return Dossier(applicant=applicant, **v)
@@ -145,10 +146,13 @@ def search_terms(text: str | None) -> list[str]:
 
 
 def _where(db: Database, *, state, states, field, channel, received_from, received_to, overdue, due_today,
-           due_this_week, search, now: datetime, for_page: bool = False) -> tuple[str, list, bool]:
+           due_this_week, search, now: datetime, unpaid: bool = False,
+           for_page: bool = False) -> tuple[str, list, bool]:
     """The WHERE clause and its parameters, and whether a page of it walks the received_at index."""
     clauses: list[str] = []
     params: list = []
+    if unpaid:  # the procedure charges a fee and none was recorded (models.dossier_fees)
+        clauses.append("fee_required = 1 AND fee_amount IS NULL")
     wanted = ([check_state(state)] if state else []) + [check_state(s) for s in states or ()]
     if wanted:
         clauses.append(f"state IN ({', '.join('?' for _ in wanted)})")
@@ -204,7 +208,7 @@ def list_dossiers(db: Database, *, state: str | None = None, states: list[str] |
                   field: str | None = None, channel: str | None = None, received_from: date | None = None,
                   received_to: date | None = None, overdue: bool = False, due_today: bool = False,
                   due_this_week: bool = False, search: str | None = None, limit: int = 100, offset: int = 0,
-                  now: datetime | None = None) -> list[Dossier]:
+                  now: datetime | None = None, unpaid: bool = False) -> list[Dossier]:
     """Dossiers newest first (received_at, then id), filtered; page with limit/offset.
 
     `search` folds accents, case and đ and matches every word as a substring of the code, applicant
@@ -216,7 +220,7 @@ def list_dossiers(db: Database, *, state: str | None = None, states: list[str] |
         raise UserError(f"Số dòng mỗi trang phải từ 1 đến {MAX_LIMIT}.")
     filters: dict[str, Any] = dict(state=state, states=states, field=field, channel=channel, received_from=received_from,
                    received_to=received_to, overdue=overdue, due_today=due_today, due_this_week=due_this_week,
-                   search=search, now=now or now_local())
+                   search=search, now=now or now_local(), unpaid=unpaid)
     where, params, walks = _where(db, **filters, for_page=True)
     page = " ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?"
     rows = None
@@ -243,13 +247,14 @@ def list_dossiers(db: Database, *, state: str | None = None, states: list[str] |
 def count_dossiers(db: Database, *, state: str | None = None, states: list[str] | None = None,
                    field: str | None = None, channel: str | None = None, received_from: date | None = None,
                    received_to: date | None = None, overdue: bool = False, due_today: bool = False,
-                   due_this_week: bool = False, search: str | None = None, now: datetime | None = None) -> int:
+                   due_this_week: bool = False, search: str | None = None, now: datetime | None = None,
+                   unpaid: bool = False) -> int:
     """How many dossiers list_dossiers would page through with the same filters."""
     require(VIEW_DOSSIERS, "xem danh sách hồ sơ")
     where, params, _ = _where(db, state=state, states=states, field=field, channel=channel,
                               received_from=received_from, received_to=received_to, overdue=overdue,
                               due_today=due_today, due_this_week=due_this_week, search=search,
-                              now=now or now_local())
+                              now=now or now_local(), unpaid=unpaid)
     return scalar(db, f"SELECT count(*) FROM dossiers{where}", params)
 
 

@@ -44,6 +44,7 @@ from models.dossier_clock import (
     now_local,
     resume_due,
 )
+from models.dossier_fees import check_receipt, parse_fee_amount, procedure_has_fee
 from models.dossier_moves import can_extend, move_effect
 from models.errors import UserError
 from models.handover import HANDOVER_MOVES, Party, parse_outside_party
@@ -100,7 +101,8 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
                     received_at: datetime | None = None, due_at: datetime | None = None,
                     linked: Sequence[str] = (), logbook: str = "", delegate: Delegate | None = None,
                     result_delivery: str = "", needs_verification: bool = False, actor: str | None = None,
-                    now: datetime | None = None) -> Dossier:
+                    now: datetime | None = None, fee_amount: int | str | None = None,
+                    fee_receipt: str | None = None) -> Dossier:
     """Receive a complete dossier (and its linked ones, liên thông) and return it with its group.
 
     Codes follow models.dossier.DOSSIER_CODE_FORMAT with this PC's station number; the due moment is
@@ -116,6 +118,8 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
     check_not_future(received, now, "Thời điểm tiếp nhận")
     channel, sets, note = check_channel(channel), check_sets(sets), _note(note)
     logbook = _note(logbook, "Số sổ theo dõi")
+    fee = parse_fee_amount(fee_amount)  # collected for the main procedure (the first of the group)
+    receipt = check_receipt(fee_receipt, fee)
     if not isinstance(applicant, Applicant) or not applicant.display_name:
         raise UserError("Cần họ tên người nộp hồ sơ (hoặc tên tổ chức).")
     codes = [clean_text(procedure_code)] + [clean_text(c) for c in linked if clean_text(c)]
@@ -171,6 +175,8 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
                 "result_delivery": result_delivery, "needs_verification": int(bool(needs_verification)),
                 "deciding_agency": procedure.deciding_agency, "cooperating_agency": procedure.cooperating_agency,
                 "due_source": "clerk" if explicit else "law", "state_changed_at": iso(received),
+                "fee_required": int(procedure_has_fee(procedure.fees)),
+                "fee_amount": fee if offset == 0 else None, "fee_receipt": receipt if offset == 0 else None,
                 "search_text": search_text(code, applicant), "created_at": iso(now), "updated_at": iso(now),
             }
             cursor = db.execute(f"INSERT INTO dossiers ({', '.join(values)}) "

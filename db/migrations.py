@@ -392,3 +392,13 @@ def catalog_papers_agencies(db: Database) -> None:
         latest[code] = payload
     sample = [code for code, payload in latest.items() if "sample_catalog" in str(json.loads(payload).get("source", ""))]
     db.conn.executemany("UPDATE procedures SET sample = 1 WHERE code = ?", [(code,) for code in sample])
+
+
+@migrations(name="0010_dossier_fees")
+def dossier_fees(db: Database) -> None:
+    """Fees collected at reception (issue #14): whether the procedure charges one when received, the amount
+    in đồng and the number of the fee receipt (biên lai); NULL amount = not collected yet."""
+    db.execute("ALTER TABLE dossiers ADD COLUMN fee_required INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE dossiers ADD COLUMN fee_amount INTEGER")
+    db.execute("ALTER TABLE dossiers ADD COLUMN fee_receipt TEXT")
+    db.execute("CREATE INDEX dossiers_unpaid ON dossiers(received_at) WHERE fee_required = 1 AND fee_amount IS NULL")

@@ -251,6 +251,9 @@ class Dossier:
     deciding_agency: str = ""
     cooperating_agency: str = ""
     first_due_at: datetime | None = None
+    fee_required: bool = False       # the procedure charges a fee (models.dossier_fees), as at reception
+    fee_amount: int | None = None    # đồng collected; None = not collected
+    fee_receipt: str | None = None   # the number of the fee receipt (biên lai) issued
     papers: tuple[Paper, ...] = ()
     events: tuple[dict, ...] = ()
     attachments: tuple[dict, ...] = ()
@@ -301,6 +304,7 @@ class Dossier:
             "result_delivery": self.result_delivery, "needs_verification": self.needs_verification,
             "deciding_agency": self.deciding_agency, "cooperating_agency": self.cooperating_agency,
             "first_due_at": iso(self.first_due_at),
+            "fee_required": self.fee_required, "fee_amount": self.fee_amount, "fee_receipt": self.fee_receipt,
         }
         if self.papers:
             data["papers"] = [{"name": p.name, "kind": p.kind, "count": p.count} for p in self.papers]

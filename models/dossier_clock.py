@@ -131,3 +131,26 @@ def parse_due_text(text: str, close_of_day: time) -> datetime | None:
     except ValueError:
         pass
     raise UserError(f"Hạn trả '{text}' không hợp lệ (cần dd/mm/yyyy hoặc dd/mm/yyyy HH:MM).")
+
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+def moment_words(moment: datetime) -> str:
+    """'07:30 Thứ Hai, 07/12/2026': how the counter says a moment."""
+    return f"{moment:%H:%M} {WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y}"
+
+
+def clock_start_notice(calendar: WorkCalendar, received: datetime) -> str | None:
+    """Received outside office hours or on a day off, the count starts at the next opening
+    (shared/domain.md, "Time"): say when, so the due date shown is no surprise. None in office hours."""
+    start = calendar.start_of_count(received)
+    if start == received:
+        return None
+    day = received.date()
+    if not calendar.is_working_day(day):
+        why = calendar.holiday_name(day) or WEEKDAYS[day.weekday()]
+        when = f"hôm nay là ngày nghỉ ({why})"
+    else:
+        when = "đang ngoài giờ làm việc"
+    return f"Nhận lúc {received:%H:%M}, {when}: thời hạn giải quyết tính từ {moment_words(start)}."

@@ -306,4 +306,4 @@ def sync_status(db: Database) -> dict:
             "rejected": len(rejected_events(db)), "conflicts": conflict_count(db), "last_ok": state.last_ok,
             "last_error": state.last_error, "last_attempt": state.last_attempt, "cursor": state.cursor,
             "auto_minutes": state.auto_minutes, "recovery_note": state.recovery_note,
-            "clock_warning": state.clock_warning or local_clock_warning(db)}
+            "clock_warning": state.clock_warning or local_clock_warning(db), "station": station_number(db)}

@@ -118,8 +118,9 @@ class FormPreviewDialog(QDialog):
 
     def _update_buttons(self) -> None:
         ready = self.form is not None and self.worker is None
-        self.print_button.setEnabled(ready)
-        self.save_button.setEnabled(ready)
+        why = "Đang tạo bản in hoặc đang in: chờ xong"
+        ui.dialogs.enable(self.print_button, ready, why)
+        ui.dialogs.enable(self.save_button, ready, why)
         if ready:
             self.print_button.setDefault(True)
             self.print_button.setFocus()
@@ -220,11 +221,15 @@ class _ActionDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(strings.CANCEL)
         self.buttons.accepted.connect(self.apply)
         self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.apply)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+
+    def guard(self, focus: QWidget) -> None:
+        """Call last in a subclass: the cursor opens in `focus`; only a click or Ctrl+Enter confirms."""
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ui.dialogs.guard_confirm(self, self.ok_button, focus)
 
     def apply(self) -> None:
         raise NotImplementedError
@@ -251,7 +256,8 @@ class MoveDialog(_ActionDialog):
         self.handover.setPlaceholderText("Tên đăng nhập của cán bộ, hoặc Cơ quan|Họ tên (ví dụ Công an xã|Trần Văn Bảo)")
         if target in HANDOVER_TARGETS:  # the control sheet (Mẫu 06) prints who gave and who received
             self.form.addRow("Người nhận hồ sơ:", self.handover)
-        self.form.addRow(QLabel("Ctrl+Enter để đồng ý."))
+        self.form.addRow(QLabel("Bấm “Đồng ý” hoặc Ctrl+Enter để chuyển; Enter trong ô ghi chú chỉ xuống dòng."))
+        self.guard(self.note)
 
     def apply(self) -> None:
         try:
@@ -285,6 +291,7 @@ class ExtendDialog(_ActionDialog):
         self.form.addRow(current)
         self.form.addRow("Gia hạn thêm:", self.days)
         self.form.addRow("Lý do chậm trễ:", self.reason)
+        self.guard(self.days)
 
     def apply(self) -> None:
         try:
@@ -294,6 +301,38 @@ class ExtendDialog(_ActionDialog):
             self.error.setText(str(error))
             return
         self.extended = done.dossier
+        self.context.publish(done.changes)
+        self.accept()
+
+
+class UndoDialog(_ActionDialog):
+    """Hoàn tác: take the dossier's latest move back with a reason (models.dossier_undo says who may)."""
+
+    def __init__(self, context: AppContext, dossier: Dossier, move: dict, parent: QWidget | None = None):
+        super().__init__(f"Hoàn tác bước chuyển của hồ sơ {dossier.code}", parent)
+        self.context = context
+        self.dossier = dossier
+        self.undone: Dossier | None = None
+        payload = move["payload"]
+        heading = QLabel(f"Bước chuyển <b>{state_label(payload.get('from', ''))}</b> → "
+                         f"<b>{state_label(payload.get('to', ''))}</b> của {move.get('actor')} sẽ được hoàn tác: "
+                         f"hồ sơ trở lại <b>{state_label(payload.get('from', ''))}</b>. Lịch sử vẫn giữ cả bước "
+                         "chuyển và lần hoàn tác này.")
+        heading.setWordWrap(True)
+        self.reason = _note_box()
+        self.reason.setPlaceholderText("Bắt buộc: vì sao hoàn tác")
+        self.form.addRow(heading)
+        self.form.addRow("Lý do hoàn tác:", self.reason)
+        self.guard(self.reason)
+        self.ok_button.setText("Hoàn tác")
+
+    def apply(self) -> None:
+        try:
+            done = dossiers.undo_move(self.context.db, self.dossier.code, reason=self.reason.toPlainText())
+        except UserError as error:
+            self.error.setText(str(error))
+            return
+        self.undone = done.dossier
         self.context.publish(done.changes)
         self.accept()
 

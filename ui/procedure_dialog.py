@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +27,7 @@ from models.errors import UserError
 from services.catalog import CATALOG, field_counts, get_procedure, save_procedure
 from ui import strings
 from ui.app_context import AppContext
+from ui.dialogs import guard_confirm
 
 
 def _text_box(lines: int) -> QPlainTextEdit:
@@ -123,7 +123,7 @@ class ProcedureDialog(QDialog):
         if procedure is not None:
             self._fill(procedure)
         self._update_deadline_hint()
-        (self.code if procedure is None else self.name).setFocus(Qt.FocusReason.OtherFocusReason)
+        guard_confirm(self, self.save_button, self.code if procedure is None else self.name)
 
     def _fill(self, procedure: Procedure) -> None:
         self.code.setText(procedure.code)

@@ -33,7 +33,7 @@ from services.changes import Changes
 from services.settings import set_station, station_number, store_settings
 from ui import strings
 from ui.app_context import AppContext
-from ui.dialogs import show_error
+from ui.dialogs import guard_confirm, show_error
 from ui.qdates import to_date
 
 _TIME_FIELDS = [
@@ -87,6 +87,7 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        guard_confirm(self, self.save_button, self.unit_name)
 
     def _unit_tab(self, current: UnitSettings) -> QWidget:
         tab = QWidget()
