@@ -23,6 +23,7 @@ from models.dossier import MAX_PAPER_NAME, make_paper
 from models.dossier_applicant import MAX_ADDRESS, MAX_NAME, make_applicant
 from models.dossier_forms import FORM_KINDS
 from models.errors import UserError
+from models.form_acts import form_input
 from models.report_period import Period
 from models.session import User, acting_as
 from models.text import MAX_LONG_TEXT, MAX_SHORT_TEXT
@@ -91,8 +92,12 @@ def test_every_form_prints_the_longest_values(longest, kind) -> None:
     rules = load_dossier_rules(db)
     if kind not in ("tiep_nhan", "bo_sung", "tu_choi", "xin_loi", "kiem_soat"):
         pytest.skip(f"{kind} is not in the default form set")
-    render_form(kind, dossier, load_settings(db), out, result_place=rules.result_place,
-                printed_at=datetime(2026, 3, 6, 9))
+    try:
+        form = form_input(kind, dossier, load_settings(db), result_place=rules.result_place,
+                          names={"canbo": "x" * MAX_SHORT_TEXT})
+    except UserError:
+        pytest.skip(f"{kind}: no act of this dossier prints it")
+    render_form(form, out)
     assert _pages(out.getvalue()) >= 1
 
 
