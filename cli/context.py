@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from models.errors import UserError
-from services.folder import open_folder
+from services.folder import finish_work, open_folder
 
 
 @dataclass
@@ -31,11 +31,15 @@ class Context:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = open_folder(self.data_dir)
+            # Statistics are written after the command succeeded (close(succeeded=True)), never into a
+            # file the command then finds damaged.
+            self._db = open_folder(self.data_dir, optimize_now=False)
         return self._db
 
-    def close(self) -> None:
+    def close(self, *, succeeded: bool = False) -> None:
         if self._db is not None:
+            if succeeded:
+                finish_work(self._db)
             self._db.close()
             self._db = None
 
