@@ -195,6 +195,7 @@ class Dossier:
     events: tuple[dict, ...] = ()
     attachments: tuple[dict, ...] = ()
     group: tuple[dict, ...] = field(default=())  # the linked dossiers (liên thông), self excluded
+    aliases: tuple[str, ...] = ()  # older codes, printed on receipts before a same-code rename (sync/same_code.py)
 
     @property
     def state_label(self) -> str:
@@ -237,6 +238,8 @@ class Dossier:
             data["attachments"] = list(self.attachments)
         if self.group:
             data["linked"] = list(self.group)
+        if self.aliases:
+            data["aliases"] = list(self.aliases)
         return data
 
 

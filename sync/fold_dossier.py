@@ -28,6 +28,19 @@ class FoldedDossier:
     attachments: list[dict] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # actions this version does not know
+    receive_key: tuple | None = None                # (at, device_id, seq) of the receive event: who came first
+    receive_uuid: str | None = None
+    recoded: list[str] = field(default_factory=list)  # codes named by 'recode' events (sync/same_code.py)
+
+    @property
+    def claimed_code(self) -> str | None:
+        """The code the receive event gave: the one on the citizen's receipt."""
+        return self.values["code"] if self.values is not None else None
+
+    @property
+    def stated_code(self) -> str | None:
+        """The code the dossier's own PC last said it has (its last 'recode' event, else the receipt's)."""
+        return self.recoded[-1] if self.recoded else self.claimed_code
 
 
 def _who(event: dict) -> str:
@@ -53,6 +66,8 @@ def fold_dossier(events: list[dict]) -> FoldedDossier:
             _move(folded, event)
         elif action == "extend":
             _extend(folded, event)
+        elif action == "recode":  # a note: the shown code is settled from the receive events (same_code.py)
+            folded.recoded += [c for c in (payload.get("from"), payload.get("to")) if isinstance(c, str) and c]
         elif action == "attach":
             record = {k: payload.get(k) for k in ("uuid", "sha256", "ext", "size", "display_name", "kind",
                                                   "added_at")}
@@ -69,6 +84,7 @@ def _receive(folded: FoldedDossier, event: dict) -> None:
                                          f"{_who(event)} tiếp nhận lại hồ sơ đã có: bỏ qua lần sau."))
         return
     payload = event["payload"]
+    folded.receive_key, folded.receive_uuid = (event["at"], event["device_id"], event["seq"]), event["uuid"]
     folded.values = {name: payload.get(name) for name in RECEIVED_COLUMNS}
     folded.values.update(paused_at=None, supplement_count=0, extension_count=0, finished_at=None,
                          timeliness=None, returned_at=None, closed_at=None)
