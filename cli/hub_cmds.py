@@ -26,6 +26,11 @@ def register(subparsers, parents) -> None:
     import_.set_defaults(handler=cmd_import)
     status = sub.add_parser("status", parents=parents, help="số sự kiện, các máy đã đăng ký")
     status.set_defaults(handler=cmd_status)
+    stations = sub.add_parser("stations", parents=parents, help="số máy trạm của từng máy trong đơn vị")
+    stations.add_argument("--unit-code", required=True, help="mã đơn vị, ví dụ 000.17.22.H56")
+    stations.add_argument("--release", type=int, metavar="N",
+                          help="giải phóng số N (máy đã thôi dùng), để cấp cho máy khác")
+    stations.set_defaults(handler=cmd_stations)
 
 
 def _hub_dir(context: Context) -> Path:
@@ -66,11 +71,19 @@ def cmd_enroll(context: Context) -> int:
     if not code:
         raise UserError("Mã đơn vị không được để trống.")
     store = _store(context, create=True)
+    module = _hub_module("store")
     try:
         token = store.create_token(code, clean_text(context.args.note))
+        station = store.station_of(token.split(".")[1])
+    except module.NoFreeStation as error:
+        raise UserError(f"Không tạo mã đăng ký: {error}") from None
     finally:
         store.close()
-    context.emit({"unit_code": code, "token": token}, token)
+    context.emit({"unit_code": code, "token": token, "station": station}, token)
+    if not context.as_json:
+        import sys
+
+        print(f"Số máy trạm dành cho máy này: {station} (máy nhận số này khi đăng ký).", file=sys.stderr)
     return 0
 
 
@@ -95,4 +108,36 @@ def cmd_status(context: Context) -> int:
         f"  {d['unit_code']}  máy {d['device_id'] or '(chưa gắn)'}  trạm {d['station'] or '-'}  "
         f"{d['events']} sự kiện" + (f", thiếu {d['gaps']}" if d["gaps"] else "") for d in data["devices"]]
     context.emit(data, "\n".join(lines))
+    return 0
+
+
+def cmd_stations(context: Context) -> int:
+    """Which PC holds which station number in a unit (and free one with --release N)."""
+    from models.text import clean_text
+
+    code = clean_text(context.args.unit_code)
+    store = _store(context)
+    try:
+        released = None
+        if context.args.release is not None:
+            if not 1 <= context.args.release <= 9:
+                raise UserError("Số máy trạm phải từ 1 đến 9.")
+            released = store.release_station(code, context.args.release)
+            if not released:
+                raise UserError(f"Số máy trạm {context.args.release} của đơn vị {code} chưa cấp cho máy nào.")
+        rows = store.stations(code)
+        unseen = {d["device_id"]: d["unseen"] for d in store.unseen_dossiers(code)}
+    finally:
+        store.close()
+    for row in rows:
+        row["unseen"] = unseen.get(row["device_id"], 0)
+    free = [n for n in range(1, 10) if n not in {r["station"] for r in rows}]
+    lines = [f"Đơn vị {code}: {len(rows)} máy trạm, số còn trống: {', '.join(map(str, free)) or 'không còn'}."]
+    if released:
+        lines.insert(0, f"Đã giải phóng số máy trạm {context.args.release}.")
+    lines += [f"  Số {r['station']}: máy {r['device_id'] or '(mã đăng ký chưa gắn máy)'}"
+              + (f" ({r['note']})" if r["note"] else "") + (f", đăng ký {r['enrolled_at'][:10]}" if r["enrolled_at"]
+                                                            else "")
+              + (f", {r['unseen']} hồ sơ máy khác chưa nhận" if r["unseen"] else "") for r in rows]
+    context.emit({"unit_code": code, "stations": rows, "free": free}, "\n".join(lines))
     return 0

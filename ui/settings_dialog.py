@@ -27,13 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from db.calendar_store import OVERRIDE_KINDS, list_overrides, remove_override, set_override
-from db.device import set_station_number, station_number
+from db.device import station_number
 from db.settings_store import save_settings
 from models.errors import UserError
 from models.settings import UnitSettings
+from services.sync import set_station, station_needs_hub
 from ui import strings
 from ui.app_context import AppContext
-from ui.dialogs import show_error
+from ui.dialogs import show_error, show_info
+from ui.worker import run_with_progress
 
 _TIME_FIELDS = [
     ("morning_start", "Sáng bắt đầu"),
@@ -127,11 +129,46 @@ class SettingsDialog(QDialog):
     def save(self) -> None:
         try:
             settings = UnitSettings.from_dict(self.values())
-            save_settings(self.context.db, settings)
-            set_station_number(self.context.db, self.station.value())
         except UserError as error:
             show_error(self, str(error))
             return
+        number = self.station.value()
+        if station_needs_hub(self.context.db, number):  # the hub is asked: off the GUI thread
+            open_connection = self.context.open_worker_connection
+
+            def job(_progress, _cancelled):
+                db = open_connection()
+                try:
+                    return set_station(db, number)
+                finally:
+                    db.close()
+
+            self.save_button.setEnabled(False)
+            run_with_progress(self, "Đang hỏi máy chủ đồng bộ về số máy trạm…", job,
+                              lambda change: self._finish(settings, change, tell=True), self._refused, cancellable=False)
+            return
+        try:
+            change = set_station(self.context.db, number) if number != station_number(self.context.db) else None
+        except UserError as error:
+            show_error(self, str(error))
+            return
+        self._finish(settings, change)
+
+    def _refused(self, message: str) -> None:
+        self.save_button.setEnabled(True)
+        show_error(self, message)
+
+    def _finish(self, settings: UnitSettings, change, *, tell: bool = False) -> None:
+        """Save the unit's settings once the station number is settled; `tell`: say why the hub could not
+        check it (a PC not enrolled yet gets its number from the hub at enrollment: nothing to say)."""
+        self.save_button.setEnabled(True)
+        try:
+            save_settings(self.context.db, settings)
+        except UserError as error:
+            show_error(self, str(error))
+            return
+        if tell and change is not None and change.warning:
+            show_info(self, "Số máy trạm", change.warning)
         self.context.changed.emit("settings")
         self.accept()
 

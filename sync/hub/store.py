@@ -35,6 +35,20 @@ class StoreConflict(Exception):
         self.rejected = rejected
 
 
+STATIONS = range(1, 10)  # the first digit of a dossier's daily sequence (shared/domain.md): 9 PCs per unit
+
+
+class NoFreeStation(Exception):
+    """Every station number of the unit is held: the 10th PC is refused (sync/README.md, "Station numbers")."""
+
+    def __init__(self, unit_code: str):
+        super().__init__(
+            f"Đơn vị {unit_code} đã có đủ 9 máy trạm (số 1–9: chữ số đầu của số thứ tự hồ sơ trong ngày). "
+            f"Không cấp thêm số được: hãy giải phóng số của một máy không còn dùng (hub stations --unit-code "
+            f"{unit_code} --release N) rồi đăng ký lại.")
+        self.unit_code = unit_code
+
+
 class HubStore(ABC):
     """What the hub needs from storage. Implementations must make `store_events` atomic and hand out
     `server_seq` values that become visible in increasing order (the pull cursor relies on it)."""
@@ -50,8 +64,41 @@ class HubStore(ABC):
 
     @abstractmethod
     def claim(self, token_id: str, device_id: str, station: int | None) -> tuple[Device, list[str]]:
-        """Bind the token to the device (once; again with the same device is fine). Returns the device
-        and the ids of other devices of the unit with the same station number (a warning)."""
+        """Bind the token to the device (once; again with the same device is fine) and settle its station
+        number (reserve_station with `station` as the wish). Returns the device (with its station) and the
+        ids of other devices of the unit with the same station number (none since stations are handed out)."""
+
+    # Station numbers (sync/README.md, "Station numbers"): table `stations`, keyed (unit_code, station), one
+    # row per token (so per PC once claimed). Plain SQL, one statement at a time, under one transaction.
+
+    @abstractmethod
+    def reserve_station(self, token_id: str, wanted: int | None = None) -> int:
+        """The token's station number: `wanted` if no other PC of the unit holds it (the token moves there),
+        else the one the token holds, else the lowest free one (NoFreeStation when all 9 are held)."""
+
+    @abstractmethod
+    def station_of(self, token_id: str) -> int | None: ...
+
+    @abstractmethod
+    def holder_of(self, unit_code: str, station: int) -> dict | None:
+        """{token_id, device_id, note, assigned_at} of the PC holding this number, or None."""
+
+    @abstractmethod
+    def stations(self, unit_code: str) -> list[dict]:
+        """Which PC holds which number: {station, token_id, device_id, note, assigned_at, enrolled_at}."""
+
+    @abstractmethod
+    def release_station(self, unit_code: str, station: int) -> bool:
+        """Free a number (a PC that is gone); False when nobody held it."""
+
+    @abstractmethod
+    def record_pull(self, device_id: str, after: int) -> None:
+        """The device asked for events after `after`: it holds every other device's event up to there."""
+
+    @abstractmethod
+    def unseen_dossiers(self, unit_code: str) -> list[dict]:
+        """Per device of the unit: {device_id, station, unseen, pulled_at}, `unseen` being how many dossiers
+        it received (receive events on the hub) that at least one other PC of the unit has not pulled yet."""
 
     @abstractmethod
     def unit_key(self, unit_code: str) -> str: ...
@@ -99,6 +146,21 @@ CREATE TABLE IF NOT EXISTS events (
     entity_id TEXT NOT NULL, action TEXT NOT NULL, payload TEXT NOT NULL, prev_hash TEXT NOT NULL,
     hash TEXT NOT NULL, received_at TEXT NOT NULL, UNIQUE (device_id, seq));
 CREATE INDEX IF NOT EXISTS events_unit_seq ON events(unit_code, server_seq);
+CREATE INDEX IF NOT EXISTS events_receives ON events(device_id, server_seq)
+    WHERE entity = 'dossier' AND action = 'receive';
+CREATE TABLE IF NOT EXISTS pulled (device_id TEXT PRIMARY KEY, upto INTEGER NOT NULL, at TEXT NOT NULL);
+"""
+# Station numbers handed out by the hub. Created apart: a hub made before it seeds it from the numbers its
+# PCs reported at enrollment (the first enrolled keeps a number two PCs reported; the other gets a free one
+# when it next syncs).
+_STATIONS = """
+CREATE TABLE stations (
+    unit_code TEXT NOT NULL REFERENCES units(unit_code), station INTEGER NOT NULL CHECK (station BETWEEN 1 AND 9),
+    token_id TEXT NOT NULL UNIQUE REFERENCES devices(token_id), assigned_at TEXT NOT NULL,
+    PRIMARY KEY (unit_code, station));
+INSERT OR IGNORE INTO stations (unit_code, station, token_id, assigned_at)
+    SELECT unit_code, station, token_id, coalesce(enrolled_at, created_at) FROM devices
+    WHERE device_id IS NOT NULL AND station BETWEEN 1 AND 9 ORDER BY enrolled_at, created_at;
 """
 _COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash")
 
@@ -115,6 +177,8 @@ class SqliteHubStore(HubStore):
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.executescript(_SCHEMA)
+        if self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'stations'").fetchone() is None:
+            self.conn.executescript(f"BEGIN IMMEDIATE; {_STATIONS} COMMIT;")
         self.lock = threading.Lock()
 
     def close(self) -> None:
@@ -135,6 +199,7 @@ class SqliteHubStore(HubStore):
                 self.conn.execute("INSERT INTO devices(token_id, token_hash, usb_key, unit_code, note, created_at) "
                                   "VALUES (?, ?, ?, ?, ?, ?)",
                                   [token_id, token_hash(token), usb_key(token), unit_code, note, _now()])
+                self._reserve(token_id, None)  # the PC's number is known when the token is printed
                 self.conn.execute("COMMIT")
             except BaseException:
                 self.conn.execute("ROLLBACK")
@@ -165,12 +230,108 @@ class SqliteHubStore(HubStore):
             other = self._device("device_id", device_id)
             if other is not None and other.token_id != token_id:
                 raise StoreConflict([{"uuid": "", "reason": "máy này đã đăng ký bằng một mã khác"}])
-            self.conn.execute("UPDATE devices SET device_id = ?, station = ?, enrolled_at = coalesce(enrolled_at, ?) "
-                              "WHERE token_id = ?", [device_id, station, _now(), token_id])
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("UPDATE devices SET device_id = ?, enrolled_at = coalesce(enrolled_at, ?) "
+                                  "WHERE token_id = ?", [device_id, _now(), token_id])
+                station = self._reserve(token_id, station)
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
             same_station = [row[0] for row in self.conn.execute(
                 "SELECT device_id FROM devices WHERE unit_code = ? AND station = ? AND device_id != ?",
                 [device.unit_code, station, device_id])]
             return self._device("token_id", token_id), same_station
+
+    def _reserve(self, token_id: str, wanted: int | None) -> int:
+        """reserve_station inside the caller's transaction (lock held)."""
+        unit_code = self.conn.execute("SELECT unit_code FROM devices WHERE token_id = ?", [token_id]).fetchone()[0]
+        held = self.conn.execute("SELECT station FROM stations WHERE token_id = ?", [token_id]).fetchone()
+        held = held[0] if held else None
+        if wanted in STATIONS and wanted != held and self.conn.execute(
+                "SELECT 1 FROM stations WHERE unit_code = ? AND station = ?", [unit_code, wanted]).fetchone() is None:
+            chosen = wanted
+        elif held is not None:
+            return held
+        else:
+            used = {row[0] for row in self.conn.execute("SELECT station FROM stations WHERE unit_code = ?",
+                                                        [unit_code])}
+            free = [n for n in STATIONS if n not in used]
+            if not free:
+                raise NoFreeStation(unit_code)
+            chosen = free[0]
+        self.conn.execute("DELETE FROM stations WHERE token_id = ?", [token_id])
+        self.conn.execute("INSERT INTO stations (unit_code, station, token_id, assigned_at) VALUES (?, ?, ?, ?)",
+                          [unit_code, chosen, token_id, _now()])
+        self.conn.execute("UPDATE devices SET station = ? WHERE token_id = ?", [chosen, token_id])
+        return chosen
+
+    def reserve_station(self, token_id: str, wanted: int | None = None) -> int:
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                station = self._reserve(token_id, wanted)
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+        return station
+
+    def station_of(self, token_id: str) -> int | None:
+        with self.lock:
+            row = self.conn.execute("SELECT station FROM stations WHERE token_id = ?", [token_id]).fetchone()
+        return row[0] if row else None
+
+    _STATION_ROWS = ("SELECT s.station, s.token_id, d.device_id, d.note, s.assigned_at, d.enrolled_at FROM stations s "
+                     "JOIN devices d ON d.token_id = s.token_id WHERE s.unit_code = ?")
+    _STATION_NAMES = ("station", "token_id", "device_id", "note", "assigned_at", "enrolled_at")
+
+    def holder_of(self, unit_code: str, station: int) -> dict | None:
+        with self.lock:
+            row = self.conn.execute(self._STATION_ROWS + " AND s.station = ?", [unit_code, station]).fetchone()
+        return dict(zip(self._STATION_NAMES, row, strict=True)) if row else None
+
+    def stations(self, unit_code: str) -> list[dict]:
+        with self.lock:
+            rows = self.conn.execute(self._STATION_ROWS + " ORDER BY s.station", [unit_code]).fetchall()
+        return [dict(zip(self._STATION_NAMES, row, strict=True)) for row in rows]
+
+    def release_station(self, unit_code: str, station: int) -> bool:
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                token = self.conn.execute("SELECT token_id FROM stations WHERE unit_code = ? AND station = ?",
+                                          [unit_code, station]).fetchone()
+                if token is not None:
+                    self.conn.execute("DELETE FROM stations WHERE token_id = ?", [token[0]])
+                    self.conn.execute("UPDATE devices SET station = NULL WHERE token_id = ?", [token[0]])
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+        return token is not None
+
+    def record_pull(self, device_id: str, after: int) -> None:
+        with self.lock:
+            self.conn.execute("INSERT INTO pulled (device_id, upto, at) VALUES (?, ?, ?) ON CONFLICT(device_id) "
+                              "DO UPDATE SET upto = max(pulled.upto, excluded.upto), at = excluded.at",
+                              [device_id, after, _now()])
+
+    def unseen_dossiers(self, unit_code: str) -> list[dict]:
+        with self.lock:
+            devices = self.conn.execute(
+                "SELECT d.device_id, d.station, coalesce(p.upto, 0), p.at FROM devices d LEFT JOIN pulled p "
+                "ON p.device_id = d.device_id WHERE d.unit_code = ? AND d.device_id IS NOT NULL "
+                "ORDER BY d.station, d.enrolled_at", [unit_code]).fetchall()
+            result = []
+            for device, station, _, pulled_at in devices:
+                others = [row[2] for row in devices if row[0] != device]
+                unseen = self.conn.execute(
+                    "SELECT count(*) FROM events WHERE device_id = ? AND entity = 'dossier' AND action = 'receive' "
+                    "AND server_seq > ?", [device, min(others)]).fetchone()[0] if others else 0
+                result.append({"device_id": device, "station": station, "unseen": unseen, "pulled_at": pulled_at})
+        return result
 
     def unit_key(self, unit_code: str) -> str:
         with self.lock:

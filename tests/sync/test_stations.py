@@ -1,0 +1,90 @@
+"""Station numbers handed out by the hub: PCs with default settings get 1, 2, 3…; a PC that used a number
+another PC holds moves to its own for new dossiers; a number held by another PC is refused; the 10th PC too."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sync_helpers import BASE, UNIT, enroll, receive
+
+from db.device import device_id, station_number
+from sync.client import run_sync, sync_status
+from sync.state import load_state
+
+
+def _stations(cli, hub) -> dict:
+    done = cli("--json", "hub", "stations", "--data-dir", str(hub.data_dir), "--unit-code", UNIT)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_pcs_with_default_settings_get_one_number_each(hub, clients, cli):
+    pcs = [clients(name) for name in ("a", "b", "c")]
+    for pc in pcs:
+        enroll(pc, hub)
+    assert [station_number(pc.db) for pc in pcs] == [1, 2, 3]
+    listed = _stations(cli, hub)
+    assert [(s["station"], s["device_id"]) for s in listed["stations"]] == \
+        [(n, device_id(pc.db)) for n, pc in zip((1, 2, 3), pcs, strict=True)]
+    assert listed["free"] == [4, 5, 6, 7, 8, 9]
+    text = cli("hub", "stations", "--data-dir", str(hub.data_dir), "--unit-code", UNIT).stdout
+    assert "Số 2: máy" in text and "số còn trống: 4, 5, 6, 7, 8, 9" in text
+    codes = [receive(pc.db).code for pc in pcs]
+    assert [code[-4] for code in codes] == ["1", "2", "3"]        # no two PCs give one code
+
+
+def test_a_pc_that_received_under_a_held_number_moves_for_new_dossiers(hub, clients):
+    a, b = clients("a"), clients("b")
+    enroll(a, hub)
+    old = receive(b.db, name="Trước khi đăng ký")                  # b worked offline as station 1
+    assert old.code.endswith("-1001")
+    result = enroll(b, hub)
+    assert result and station_number(b.db) == 2
+    assert "số máy trạm 2" in load_state(b.db).station_note and "giữ nguyên mã" in load_state(b.db).station_note
+    new = receive(b.db, name="Sau khi đăng ký", at=BASE + timedelta(minutes=5))
+    assert new.code.endswith("-2001")
+    assert b.db.execute("SELECT code FROM dossiers WHERE uuid = ?", [old.uuid]).fetchone()[0] == old.code
+
+
+def test_a_pc_keeps_a_free_number_it_chose(hub, clients):
+    a = clients("a", 5)
+    enroll(a, hub)
+    assert station_number(a.db) == 5
+
+
+def test_settings_set_station_refused_when_held_and_allowed_offline_with_a_warning(hub, clients, cli):
+    a, b = clients("a"), clients("b")
+    enroll(a, hub)
+    enroll(b, hub)
+    b.db.close()
+    refused = cli("--data-dir", str(b.data_dir), "settings", "set", "--station", "1")
+    assert refused.returncode != 0 and "Số máy trạm 1 đang do một máy khác" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    moved = cli("--json", "--data-dir", str(b.data_dir), "settings", "set", "--station", "4")
+    assert moved.returncode == 0, moved.stderr
+    assert json.loads(moved.stdout)["station_number"] == 4 and json.loads(moved.stdout)["warning"] is None
+    assert {s["station"] for s in _stations(cli, hub)["stations"]} == {1, 4}
+    hub.kill()                                                      # the hub cannot be asked: allowed, warned
+    offline = cli("--json", "--data-dir", str(b.data_dir), "settings", "set", "--station", "1")
+    assert offline.returncode == 0, offline.stderr
+    assert "Chưa hỏi được máy chủ" in json.loads(offline.stdout)["warning"]
+    hub.start()                                                     # next sync: 1 is a's, b takes its own again
+    from db.data_folder import open_data_folder
+
+    b.db = open_data_folder(b.data_dir)
+    report = run_sync(b.db, b.data_dir)
+    assert report.error is None and station_number(b.db) == 4
+    assert "vì số 1 đã có máy khác" in report.station_note
+    assert sync_status(b.db)["station"] == 4
+
+
+def test_the_tenth_pc_of_a_unit_is_refused_with_a_message(hub, cli):
+    for _ in range(9):
+        hub.token()
+    tenth = cli("hub", "enroll", "--data-dir", str(hub.data_dir), "--unit-code", UNIT)
+    assert tenth.returncode != 0 and "đã có đủ 9 máy trạm" in tenth.stderr and "--release" in tenth.stderr
+    released = cli("hub", "stations", "--data-dir", str(hub.data_dir), "--unit-code", UNIT, "--release", "3")
+    assert released.returncode == 0 and "Đã giải phóng số máy trạm 3" in released.stdout
+    again = cli("--json", "hub", "enroll", "--data-dir", str(hub.data_dir), "--unit-code", UNIT)
+    assert again.returncode == 0 and json.loads(again.stdout)["station"] == 3
