@@ -1,5 +1,6 @@
-"""Sync errands the window and the command line share: station numbers asked of the hub, and per PC of
-the unit how many dossiers the others have not seen yet (sync/README.md, "Station numbers")."""
+"""Sync errands the window and the command line share: this PC's station number, asked of the hub
+(sync/README.md, "Station numbers"). What each PC has that the others have not seen is in
+sync.client.sync_status (`unseen_by_pc`), which the Đồng bộ screen and `sync status` both show."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from db.device import set_station_number, station_number
 from models.errors import UserError
 from models.roles import EDIT_SETTINGS
 from models.session import require
-from sync.client import unseen_by_pc
 from sync.state import load_state, save_state
 from sync.stations import ask_hub, station_chosen
 from sync.transport import Transport
@@ -60,8 +60,3 @@ def set_station(db: Database, number: int, *, transport: Transport | None = None
             save_state(db, station_confirmed=number, station_note=None)
     return StationChange(number, number != before, warning is None, warning)
 
-
-def unseen_per_pc(db: Database) -> list[dict]:
-    """Per PC of the unit (this one first): its station, and how many of its dossiers the others have not seen
-    yet (`unseen`; for this PC `unsent` of them are not on the hub yet). From the hub's answer at the last sync."""
-    return unseen_by_pc(db)

@@ -184,7 +184,7 @@ class _Run:
         """Per PC of the unit, what the others have not pulled yet (shown on the Đồng bộ screen); one try,
         and an older hub without it is no error."""
         try:
-            data = self.transport.request("GET", "/v1/unit/status").data
+            data = self.transport.request("GET", f"/v1/unit/status?after={load_state(self.db).cursor}").data
         except HubError:
             return
         if isinstance(data.get("devices"), list):

@@ -74,7 +74,10 @@ class SyncScreen(QWidget):
         title = QLabel("Đồng bộ")
         title.setObjectName("areaTitle")
         layout.addWidget(title)
-        layout.addWidget(self._state_box())
+        top = QHBoxLayout()
+        top.addWidget(self._state_box(), 3)
+        top.addWidget(self._unseen_box(), 2)
+        layout.addLayout(top)
         layout.addWidget(self._enroll_box())
         layout.addWidget(self._usb_box())
         layout.addWidget(self._conflicts_box(), 1)
@@ -91,12 +94,15 @@ class SyncScreen(QWidget):
         self.last_ok_label, self.error_label, self.clock_label = QLabel(), QLabel(), QLabel()
         self.recovery_label = QLabel()  # what the sync did after this PC restored a backup (sync/recovery.py)
         self.recovery_label.setWordWrap(True)
+        self.station_label = QLabel()  # the station number and where it came from (sync/stations.py)
+        self.station_label.setWordWrap(True)
         for label in (self.error_label, self.clock_label):
             label.setWordWrap(True)
             label.setStyleSheet("color: #b00020;")
         self.device_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Máy chủ:", self.hub_label)
         form.addRow("Mã máy này:", self.device_label)
+        form.addRow("Số máy trạm:", self.station_label)
         form.addRow("Chờ đồng bộ:", self.pending_label)
         form.addRow("Lần thành công cuối:", self.last_ok_label)
         form.addRow("Lỗi cuối:", self.error_label)
@@ -124,6 +130,38 @@ class SyncScreen(QWidget):
         auto.addStretch(1)
         form.addRow(auto)
         return box
+
+    def _unseen_box(self) -> QGroupBox:
+        """Per PC of the unit: how many of its dossiers the other PCs have not seen yet."""
+        box = QGroupBox("Hồ sơ các máy khác chưa thấy")
+        layout = QVBoxLayout(box)
+        self.unseen_table = QTableWidget(0, 3)
+        self.unseen_table.setHorizontalHeaderLabels(["Máy", "Số máy trạm", "Hồ sơ máy khác chưa thấy"])
+        self.unseen_table.horizontalHeader().setStretchLastSection(True)
+        self.unseen_table.verticalHeader().setVisible(False)
+        self.unseen_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.unseen_note = QLabel()
+        self.unseen_note.setWordWrap(True)
+        layout.addWidget(self.unseen_table, 1)
+        layout.addWidget(self.unseen_note)
+        return box
+
+    def _fill_unseen(self, status: dict) -> None:
+        rows = status["unseen_by_pc"]
+        self.unseen_table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            who = "Máy này" if row["me"] else f"Máy {row['device_id'][:8]}"
+            count = str(row["unseen"])
+            if row["me"] and row["unsent"]:
+                count += f" ({row['unsent']} chưa gửi lên máy chủ)"
+            for column, value in enumerate((who, str(row["station"] or "–"), count)):
+                item = QTableWidgetItem(value)
+                item.setToolTip(row["device_id"] if column == 0 else value)
+                self.unseen_table.setItem(index, column, item)
+        self.unseen_table.resizeColumnsToContents()
+        self.unseen_note.setText(f"Theo máy chủ lúc {_when(status['unit_view_at'])}; số của máy khác chưa tính "
+                                 "hồ sơ chúng chưa gửi lên." if status["unit_view_at"] else
+                                 "Chưa đồng bộ lần nào: chỉ biết hồ sơ của máy này.")
 
     def _enroll_box(self) -> QGroupBox:
         self.enroll_box = QGroupBox("Đăng ký máy này với máy chủ đồng bộ (một lần)")
@@ -154,7 +192,7 @@ class SyncScreen(QWidget):
         return box
 
     def _conflicts_box(self) -> QGroupBox:
-        box = QGroupBox("Xung đột khi đồng bộ (hai máy cùng sửa một hồ sơ)")
+        box = QGroupBox("Xung đột khi đồng bộ (hai máy cùng sửa một hồ sơ, hai hồ sơ trùng mã)")
         layout = QVBoxLayout(box)
         self.conflicts_table = QTableWidget(0, 3)
         self.conflicts_table.setHorizontalHeaderLabels(["Thời điểm", "Hồ sơ", "Nội dung"])
@@ -177,6 +215,12 @@ class SyncScreen(QWidget):
         self.pending_label.setText(pending)
         self.last_ok_label.setText(_when(status["last_ok"]))
         self.error_label.setText(self.controller.last_message or status["last_error"] or "không có")
+        station = str(status["station"])
+        if status["enrolled"]:
+            station += " (máy chủ đã xác nhận)" if status["station_confirmed"] == status["station"] else \
+                " (chưa được máy chủ xác nhận: kiểm tra ở lần đồng bộ sau)"
+        self.station_label.setText(station + (f"\n{status['station_note']}" if status["station_note"] else ""))
+        self._fill_unseen(status)
         self.recovery_label.setText(status["recovery_note"] or "")
         self.state_form.setRowVisible(self.recovery_label, bool(status["recovery_note"]))
         self.clock_label.setText(status["clock_warning"] or "")

@@ -139,6 +139,8 @@ class Hub:
     async def unit_status(self, request: Request) -> JSONResponse:
         """Per PC of the caller's unit: its station and how many of its dossiers another PC has not pulled yet."""
         device = self._device(request)
+        if "after" in request.query_params:  # the caller's pull cursor: it holds the others' events up to there
+            self.store.record_pull(device.device_id, self._page(request, "after")[0])
         devices = [{**d, "me": d["device_id"] == device.device_id} for d in self.store.unseen_dossiers(device.unit_code)]
         return JSONResponse({"unit_code": device.unit_code, "devices": devices, "server_time": server_time()})
 

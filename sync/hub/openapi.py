@@ -138,7 +138,10 @@ SPEC = {
                                                            "this PC's number, and `free`), or none free (no_station)"}}}},
         "/v1/unit/status": {"get": {
             "summary": "Per PC of the unit: station and dossiers another PC has not pulled yet",
-            "security": _AUTH, "responses": {"200": _json("UnitStatus"), "401": _ERROR, "403": _ERROR}}},
+            "security": _AUTH,
+            "parameters": [{"name": "after", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0},
+                            "description": "the caller's pull cursor (it applied every event up to there)"}],
+            "responses": {"200": _json("UnitStatus"), "400": _ERROR, "401": _ERROR, "403": _ERROR}}},
         "/v1/devices/me/events": {"get": {
             "summary": "Pull back this device's own events after a seq (recovery after restoring a backup)",
             "security": _AUTH,

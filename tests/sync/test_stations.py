@@ -88,3 +88,28 @@ def test_the_tenth_pc_of_a_unit_is_refused_with_a_message(hub, cli):
     assert released.returncode == 0 and "Đã giải phóng số máy trạm 3" in released.stdout
     again = cli("--json", "hub", "enroll", "--data-dir", str(hub.data_dir), "--unit-code", UNIT)
     assert again.returncode == 0 and json.loads(again.stdout)["station"] == 3
+
+
+def _unseen(db) -> dict:
+    return {("me" if r["me"] else r["device_id"]): (r["unseen"], r["unsent"]) for r in sync_status(db)["unseen_by_pc"]}
+
+
+def test_sync_status_counts_per_pc_the_dossiers_the_others_have_not_seen(hub, clients, cli):
+    a, b = clients("a"), clients("b")
+    enroll(a, hub)
+    enroll(b, hub)
+    me_a, me_b = device_id(a.db), device_id(b.db)
+    for minute in (0, 1):
+        receive(a.db, at=BASE + timedelta(minutes=minute))
+    assert _unseen(a.db) == {"me": (2, 2)}                          # never synced: only its own, unsent
+    assert run_sync(a.db, a.data_dir).error is None
+    assert _unseen(a.db) == {"me": (2, 0), me_b: (0, 0)}            # on the hub, b has not pulled them
+    receive(b.db, name="Lê Thị Bình", at=BASE + timedelta(minutes=3))
+    assert run_sync(b.db, b.data_dir).error is None
+    assert _unseen(b.db) == {"me": (1, 0), me_a: (0, 0)}            # b has a's two; a has not b's one
+    assert run_sync(a.db, a.data_dir).error is None
+    assert _unseen(a.db) == {"me": (0, 0), me_b: (0, 0)}
+    b.db.close()
+    text = cli("--data-dir", str(b.data_dir), "sync", "status").stdout
+    assert "Hồ sơ các máy khác chưa thấy" in text and "Máy này, số máy trạm 2: 1" in text
+    assert "Số máy trạm: 2 (máy chủ đã xác nhận)" in text
