@@ -259,6 +259,8 @@ def run_sync(db: Database, data_dir: Path | str, *, progress: Progress | None = 
             run.recover_if_needed()
             run.push()
             run.pull()
+            if sendable_count(db):  # recorded while pulling (a renamed dossier's 'recode' event): sent now
+                run.push()
             run.unit_view()
         except SyncCancelled:
             report.stopped = True

@@ -19,7 +19,6 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from db.events import events_for, record_event
-from models.session import system_work
 from sync.conflicts import Conflict, store_conflicts
 from sync.fold_dossier import FoldedDossier, fold_dossier
 
@@ -181,8 +180,7 @@ def record_recodes(db: Database, me: str, uuids: Iterable[str]) -> int:
         folded = fold_dossier(events_for(db, "dossier", uuid))
         if not folded.receive_key or folded.receive_key[1] != me or folded.stated_code == row[0]:
             continue
-        with system_work():
-            record_event(db, entity="dossier", entity_id=uuid, action="recode",
-                         payload={"from": folded.stated_code, "to": row[0], "claimed_code": row[1], "reason": KIND})
+        record_event(db, entity="dossier", entity_id=uuid, action="recode",  # by whoever runs the sync
+                     payload={"from": folded.stated_code, "to": row[0], "claimed_code": row[1], "reason": KIND})
         recorded += 1
     return recorded

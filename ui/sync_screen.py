@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -197,6 +198,9 @@ class SyncScreen(QWidget):
         self.conflicts_table = QTableWidget(0, 3)
         self.conflicts_table.setHorizontalHeaderLabels(["Thời điểm", "Hồ sơ", "Nội dung"])
         self.conflicts_table.horizontalHeader().setStretchLastSection(True)
+        for column in (0, 1):  # the moment and the whole dossier code, the message wraps in the rest
+            self.conflicts_table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.conflicts_table.setWordWrap(True)
         self.conflicts_table.verticalHeader().setVisible(False)
         self.conflicts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         layout.addWidget(self.conflicts_table)
@@ -241,6 +245,7 @@ class SyncScreen(QWidget):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 self.conflicts_table.setItem(index, column, item)
+        self.conflicts_table.resizeRowsToContents()
         self.status_text = status_line(status, running, self.controller.last_progress)[0]
 
     def _on_progress(self, done: int, total: int) -> None:

@@ -124,3 +124,19 @@ def test_dossier_show_by_an_old_code_says_alias_of(clients, cli):
     assert latest["uuid"] == y.uuid and latest["aliases"] == [code, f"{code}-2"] and latest["alias_of"] == []
     middle = show(f"{code}-2")  # shown by Xuân's now, and printed on Yến's corrected receipt before
     assert middle["uuid"] == x.uuid and middle["alias_of"] == [f"{code}-3"]
+
+
+def test_a_corrected_receipt_prints_the_new_code_and_names_the_old_one(clients, tmp_path):
+    from pypdf import PdfReader
+
+    from db.settings_store import load_settings
+    from printing.forms import render_receipt
+
+    a, b = clients("a", 1), clients("b", 1)
+    receive(a.db, name="Nguyễn Văn An")
+    mine = receive(b.db, name="Lê Văn Cường", at=BASE + timedelta(minutes=5))
+    apply_remote_events(b.db, local_events(a.db))
+    out = tmp_path / "giay-tiep-nhan.pdf"
+    render_receipt(get_dossier(b.db, f"{mine.code}-2"), load_settings(b.db), out)
+    text = " ".join(PdfReader(out).pages[0].extract_text().split())
+    assert f"Mã hồ sơ: {mine.code}-2" in text and f"Thay cho mã {mine.code}" in text
