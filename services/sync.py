@@ -12,8 +12,9 @@ from db.device import set_station_number, station_number
 from models.errors import UserError
 from models.roles import EDIT_SETTINGS
 from models.session import require
+from services.changes import Changes
 from sync.state import load_state, save_state
-from sync.stations import ask_hub, station_chosen
+from sync.stations import ask_hub
 from sync.transport import Transport
 
 HUB_TIMEOUT = 5.0  # seconds: asking about a station number must not keep the clerk waiting long
@@ -35,7 +36,8 @@ def station_needs_hub(db: Database, number: int) -> bool:
     return load_state(db).enrolled and (number != station_number(db) or load_state(db).station_confirmed != number)
 
 
-def set_station(db: Database, number: int, *, transport: Transport | None = None) -> StationChange:
+def choose_station(db: Database, number: int, *,
+                   transport: Transport | None = None) -> tuple[StationChange, Changes]:
     """Set this PC's station number: refused when the hub says another PC of the unit holds it; set with a
     warning when the hub cannot be asked (or this PC is not enrolled), and the next sync run checks again."""
     require(EDIT_SETTINGS, "đổi số máy trạm")
@@ -48,9 +50,9 @@ def set_station(db: Database, number: int, *, transport: Transport | None = None
         return StationChange(number, number != before, False, (
             f"Máy này chưa đăng ký với máy chủ đồng bộ nên chưa kiểm tra được số {number} có trùng máy khác của "
             "đơn vị không. Mỗi máy một số khác nhau; khi đăng ký, máy chủ sẽ cấp số không trùng.")
-            if number != before or not station_chosen(db) else None)
+            if number != before else None), Changes(settings=True, sync=True)
     if not station_needs_hub(db, number):
-        return StationChange(number, False, True, None)
+        return StationChange(number, False, True, None), Changes()
     allowed, warning = ask_hub(db, transport or Transport(state.hub_url, state.token, timeout=HUB_TIMEOUT), number)
     if not allowed:
         raise UserError(f"Không đổi số máy trạm: {warning}")
@@ -58,5 +60,4 @@ def set_station(db: Database, number: int, *, transport: Transport | None = None
         set_station_number(db, number)
         if warning is None:
             save_state(db, station_confirmed=number, station_note=None)
-    return StationChange(number, number != before, warning is None, warning)
-
+    return StationChange(number, number != before, warning is None, warning), Changes(settings=True, sync=True)

@@ -26,12 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.calendar_store import OVERRIDE_KINDS, list_overrides, remove_override, set_override
-from db.device import station_number
-from db.settings_store import save_settings
 from models.errors import UserError
 from models.settings import UnitSettings
-from services.sync import set_station, station_needs_hub
+from services.calendar import OVERRIDE_KINDS, add_day, list_overrides, remove_day
+from services.changes import Changes
+from services.settings import station_number, store_settings
+from services.sync import StationChange, choose_station, station_needs_hub
 from ui import strings
 from ui.app_context import AppContext
 from ui.dialogs import show_error, show_info
@@ -139,37 +139,42 @@ class SettingsDialog(QDialog):
             def job(_progress, _cancelled):
                 db = open_connection()
                 try:
-                    return set_station(db, number)
+                    return choose_station(db, number)
                 finally:
                     db.close()
 
             self.save_button.setEnabled(False)
             run_with_progress(self, "Đang hỏi máy chủ đồng bộ về số máy trạm…", job,
-                              lambda change: self._finish(settings, change, tell=True), self._refused, cancellable=False)
+                              lambda result: self._finish(settings, result, tell=True), self._refused,
+                              cancellable=False)
             return
         try:
-            change = set_station(self.context.db, number) if number != station_number(self.context.db) else None
+            result = choose_station(self.context.db, number) if number != station_number(self.context.db) else None
         except UserError as error:
             show_error(self, str(error))
             return
-        self._finish(settings, change)
+        self._finish(settings, result)
 
     def _refused(self, message: str) -> None:
         self.save_button.setEnabled(True)
         show_error(self, message)
 
-    def _finish(self, settings: UnitSettings, change, *, tell: bool = False) -> None:
+    def _finish(self, settings: UnitSettings, result: tuple[StationChange, Changes] | None, *,
+                tell: bool = False) -> None:
         """Save the unit's settings once the station number is settled; `tell`: say why the hub could not
         check it (a PC not enrolled yet gets its number from the hub at enrollment: nothing to say)."""
         self.save_button.setEnabled(True)
         try:
-            save_settings(self.context.db, settings)
+            _saved, changes = store_settings(self.context.db, settings)
         except UserError as error:
             show_error(self, str(error))
             return
-        if tell and change is not None and change.warning:
-            show_info(self, "Số máy trạm", change.warning)
-        self.context.changed.emit("settings")
+        if result is not None:
+            change, station_changes = result
+            changes |= station_changes
+            if tell and change.warning:
+                show_info(self, "Số máy trạm", change.warning)
+        self.context.publish(changes)
         self.accept()
 
 
@@ -224,20 +229,22 @@ class CalendarOverridesTab(QWidget):
 
     def add(self) -> None:
         try:
-            set_override(self.context.db, self.day.date().toPython(), self.kind.currentData(), self.note.text())
+            changes = add_day(self.context.db, self.day.date().toPython(), self.kind.currentData(), self.note.text())
         except UserError as error:
             show_error(self, str(error))
             return
         self.note.clear()
         self.reload()
-        self.context.changed.emit("calendar")
+        self.context.publish(changes)
 
     def remove_selected(self) -> None:
         from datetime import date
 
         rows = sorted({index.row() for index in self.table.selectedIndexes()})
+        changes = Changes()
         for row in rows:
-            remove_override(self.context.db, date.fromisoformat(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)))
+            day = date.fromisoformat(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
+            changes |= remove_day(self.context.db, day)[1]
         if rows:
             self.reload()
-            self.context.changed.emit("calendar")
+            self.context.publish(changes)

@@ -6,6 +6,7 @@ import json
 import os
 import signal
 from datetime import datetime
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -32,7 +33,8 @@ def server_time() -> str:
 
 
 def _refusal(error: Refused) -> JSONResponse:
-    body = {**error.extra, "error": error.code, "message": error.message, "server_time": server_time()}
+    body: dict[str, object] = {**error.extra, "error": error.code, "message": error.message,
+                               "server_time": server_time()}
     if error.rejected:
         body["rejected"] = error.rejected
     return JSONResponse(body, status_code=error.status)
@@ -104,7 +106,7 @@ class Hub:
         return JSONResponse({"device_id": device.device_id, "unit_code": device.unit_code,
                              "unit_key": self.store.unit_key(device.unit_code), "same_station": same_station,
                              "station": device.station,
-                             "device_max_seq": self.store.max_seq(device.device_id), "server_time": server_time()})
+                             "device_max_seq": self.store.max_seq(device.enrolled_id), "server_time": server_time()})
 
     async def station(self, request: Request) -> JSONResponse:
         """A PC asks for a station number (set by hand, or checked at the start of a sync run): granted when
@@ -140,7 +142,7 @@ class Hub:
         """Per PC of the caller's unit: its station and how many of its dossiers another PC has not pulled yet."""
         device = self._device(request)
         if "after" in request.query_params:  # the caller's pull cursor: it holds the others' events up to there
-            self.store.record_pull(device.device_id, self._page(request, "after")[0])
+            self.store.record_pull(device.enrolled_id, self._page(request, "after")[0])
         devices = [{**d, "me": d["device_id"] == device.device_id} for d in self.store.unseen_dossiers(device.unit_code)]
         return JSONResponse({"unit_code": device.unit_code, "devices": devices, "server_time": server_time()})
 
@@ -170,7 +172,7 @@ class Hub:
             raise Refused(409, "conflicting_events", str(error) + ": không lưu gì.", error.rejected) from None
         self._after_commit()
         return JSONResponse({"accepted": accepted, "duplicates": duplicates,
-                             "device_max_seq": self.store.max_seq(device.device_id), "server_time": server_time()})
+                             "device_max_seq": self.store.max_seq(device.enrolled_id), "server_time": server_time()})
 
     def _after_commit(self) -> None:
         self.commits += 1
@@ -194,8 +196,8 @@ class Hub:
     async def pull(self, request: Request) -> JSONResponse:
         device = self._device(request)
         after, limit = self._page(request, "after")
-        self.store.record_pull(device.device_id, after)  # it holds the others' events up to `after`
-        events = self.store.events_after(device.unit_code, after, limit, device.device_id)
+        self.store.record_pull(device.enrolled_id, after)  # it holds the others' events up to `after`
+        events = self.store.events_after(device.unit_code, after, limit, device.enrolled_id)
         return JSONResponse({"events": events, "next": events[-1]["server_seq"] if events else after,
                              "more": len(events) == limit, "server_time": server_time()})
 
@@ -204,10 +206,10 @@ class Hub:
         had pushed since (sync/README.md, "After a restore")."""
         device = self._device(request)
         after, limit = self._page(request, "after_seq")
-        events = self.store.own_events(device.device_id, after, limit)
+        events = self.store.own_events(device.enrolled_id, after, limit)
         return JSONResponse({"device_id": device.device_id, "events": events,
                              "next": events[-1]["seq"] if events else after, "more": len(events) == limit,
-                             "max_seq": self.store.max_seq(device.device_id), "server_time": server_time()})
+                             "max_seq": self.store.max_seq(device.enrolled_id), "server_time": server_time()})
 
 
 def _check_station(value: object, *, optional: bool) -> int | None:
@@ -218,7 +220,7 @@ def _check_station(value: object, *, optional: bool) -> int | None:
     return value
 
 
-def create_app(store: HubStore, **options: object) -> Starlette:
+def create_app(store: HubStore, **options: Any) -> Starlette:
     hub = Hub(store, **options)
 
     def wrap(handler):
