@@ -140,3 +140,37 @@ def test_a_corrected_receipt_prints_the_new_code_and_names_the_old_one(clients, 
     render_receipt(get_dossier(b.db, f"{mine.code}-2"), load_settings(b.db), out)
     text = " ".join(PdfReader(out).pages[0].extract_text().split())
     assert f"Mã hồ sơ: {mine.code}-2" in text and f"Thay cho mã {mine.code}" in text
+
+
+def test_a_code_reused_after_a_restore_shows_both_dossiers(hub, clients):
+    from datetime import datetime
+
+    from sync_helpers import enroll
+
+    from db.backup import create_backup
+    from db.backup_restore import restore_backup
+    from db.data_folder import open_data_folder
+    from sync.client import run_sync
+
+    a, b = clients("a"), clients("b")
+    enroll(a, hub)
+    enroll(b, hub)
+    receive(a.db, name="Trước sao lưu")
+    assert run_sync(a.db, a.data_dir).all_acknowledged
+    backup = create_backup(a.data_dir, now=datetime.now() - timedelta(minutes=10)).path
+    lost = receive(a.db, name="Sau sao lưu", at=BASE + timedelta(minutes=30))
+    assert run_sync(a.db, a.data_dir).all_acknowledged
+    a.db.close()
+    restore_backup(a.data_dir, backup)
+    a.db = open_data_folder(a.data_dir)
+    again = receive(a.db, name="Sau khôi phục", at=BASE + timedelta(minutes=40))
+    assert again.code == lost.code                          # the day's numbers come from the restored table
+    report = run_sync(a.db, a.data_dir)
+    assert report.all_acknowledged and report.recovered
+    assert run_sync(b.db, b.data_dir).all_acknowledged
+    for db in (a.db, b.db):
+        assert _codes(db)[lost.uuid] == lost.code and _codes(db)[again.uuid] == f"{lost.code}-2"
+        assert len(list_dossiers(db)) == 3
+    assert dossier_rows(a.db) == dossier_rows(b.db)
+    recode = [e for e in local_events(a.db) if e["action"] == "recode"]
+    assert [(e["entity_id"], e["payload"]["to"]) for e in recode] == [(again.uuid, f"{lost.code}-2")]
