@@ -113,3 +113,27 @@ def test_sync_status_counts_per_pc_the_dossiers_the_others_have_not_seen(hub, cl
     text = cli("--data-dir", str(b.data_dir), "sync", "status").stdout
     assert "Hồ sơ các máy khác chưa thấy" in text and "Máy này, số máy trạm 2: 1" in text
     assert "Số máy trạm: 2 (máy chủ đã xác nhận)" in text
+
+
+def test_a_hub_made_before_station_numbers_fills_them_from_what_its_pcs_reported(tmp_path):
+    import sqlite3
+
+    from sync.hub.store import SqliteHubStore
+
+    store = SqliteHubStore(tmp_path / "hub")
+    tokens = [store.create_token(UNIT, f"máy {i}") for i in range(3)]
+    for i, token in enumerate(tokens):
+        store.claim(token.split(".")[1], f"pc-{i}", None)
+    store.close()
+    conn = sqlite3.connect(tmp_path / "hub" / "hub.sqlite3")  # as an older hub left it: no stations table,
+    conn.execute("DROP TABLE stations")                          # the numbers the PCs reported at enrollment
+    conn.executemany("UPDATE devices SET station = ?, enrolled_at = ? WHERE device_id = ?",
+                     [(1, "2026-01-01", "pc-0"), (1, "2026-01-02", "pc-1"), (4, "2026-01-03", "pc-2")])
+    conn.commit()
+    conn.close()
+    store = SqliteHubStore(tmp_path / "hub")
+    try:
+        assert [(s["station"], s["device_id"]) for s in store.stations(UNIT)] == [(1, "pc-0"), (4, "pc-2")]
+        assert store.reserve_station(tokens[1].split(".")[1]) == 2   # the second PC reporting 1 gets a free one
+    finally:
+        store.close()
