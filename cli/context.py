@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,11 +32,18 @@ class Context:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = open_folder(self.data_dir)
+            self._db = open_folder(self.data_dir, optimize=False)  # statistics at the end, see close
         return self._db
 
-    def close(self) -> None:
+    def close(self, *, optimize: bool = False) -> None:
+        """Close the database; `optimize` (the command succeeded): refresh the planner's statistics of the
+        tables this command used (SQLite's advice for short-lived connections)."""
         if self._db is not None:
+            if optimize:
+                try:
+                    self._db.execute("PRAGMA optimize")
+                except sqlite3.Error:  # statistics only: a busy database keeps the old ones
+                    pass
             self._db.close()
             self._db = None
 

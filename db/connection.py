@@ -56,8 +56,12 @@ def _backup_before_migrating(conn: sqlite3.Connection, path: Path) -> None:
         target.close()
 
 
-def open_database(path: Path) -> Database:
-    """Open (creating if needed) the database at `path`, migrated to this version's schema."""
+def open_database(path: Path, *, optimize: bool = True) -> Database:
+    """Open (creating if needed) the database at `path`, migrated to this version's schema.
+
+    `optimize` False: no planner statistics written at open. A short-lived command line runs `PRAGMA optimize`
+    at its end instead, once the command succeeded (cli/parser.py): it must not write into a file it has not
+    found sound yet (a damaged database is reported, never written; tests/test_backup_restore.py)."""
     path = Path(path)
     existed = path.exists() and path.stat().st_size > 0
     try:
@@ -86,7 +90,8 @@ def open_database(path: Path) -> Database:
         # Keep the query planner's statistics fresh on big tables (a million dossiers); the limit makes
         # ANALYZE sample instead of reading whole tables, so opening stays fast.
         conn.execute("PRAGMA analysis_limit=400")
-        conn.execute("PRAGMA optimize")
+        if optimize:
+            conn.execute("PRAGMA optimize")
     except BaseException:
         conn.close()
         raise

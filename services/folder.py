@@ -13,9 +13,10 @@ from services.changes import Changes
 __all__ = ["database_path", "finish_first_run", "first_run_pending", "job_connection", "open_folder"]
 
 
-def open_folder(data_dir: Path) -> Database:
-    """Open (creating on first run) the data folder's database, migrated, with the sample catalog."""
-    return open_data_folder(Path(data_dir))
+def open_folder(data_dir: Path, *, optimize: bool = True) -> Database:
+    """Open (creating on first run) the data folder's database, migrated, with the sample catalog
+    (`optimize`: see db.connection.open_database)."""
+    return open_data_folder(Path(data_dir), optimize=optimize)
 
 
 def job_connection(data_dir: Path) -> Database:
