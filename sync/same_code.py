@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from db.events import events_for, record_event
+from models.session import current_user
 from sync.conflicts import Conflict, store_conflicts
 from sync.fold_dossier import FoldedDossier, fold_dossier
 
@@ -173,6 +174,8 @@ def record_recodes(db: Database, me: str, uuids: Iterable[str]) -> int:
     """This PC's dossiers whose shown code is not the one it last stated get a 'recode' event (inside the
     caller's transaction): the renaming is then in the log, on this PC's and every other PC's timeline."""
     recorded = 0
+    if current_user() is None:  # nobody signed in to record it for (not a path MotCua takes): the code and
+        return 0                # the note stand by the rule, only this note-event is not written
     for uuid in sorted(uuids):
         row = db.execute("SELECT code, claimed_code FROM dossiers WHERE uuid = ?", [uuid]).fetchone()
         if row is None:
