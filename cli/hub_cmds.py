@@ -111,6 +111,11 @@ def cmd_status(context: Context) -> int:
     return 0
 
 
+def _day(moment: str) -> str:
+    """An ISO moment as dd/mm/yyyy."""
+    return f"{moment[8:10]}/{moment[5:7]}/{moment[:4]}"
+
+
 def cmd_stations(context: Context) -> int:
     """Which PC holds which station number in a unit (and free one with --release N)."""
     from models.text import clean_text
@@ -136,7 +141,7 @@ def cmd_stations(context: Context) -> int:
     if released:
         lines.insert(0, f"Đã giải phóng số máy trạm {context.args.release}.")
     lines += [f"  Số {r['station']}: máy {r['device_id'] or '(mã đăng ký chưa gắn máy)'}"
-              + (f" ({r['note']})" if r["note"] else "") + (f", đăng ký {r['enrolled_at'][:10]}" if r["enrolled_at"]
+              + (f" ({r['note']})" if r["note"] else "") + (f", đăng ký {_day(r['enrolled_at'])}" if r["enrolled_at"]
                                                             else "")
               + (f", {r['unseen']} hồ sơ máy khác chưa nhận" if r["unseen"] else "") for r in rows]
     context.emit({"unit_code": code, "stations": rows, "free": free}, "\n".join(lines))

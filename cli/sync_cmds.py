@@ -67,6 +67,13 @@ def cmd_run(context: Context) -> int:
     return 0 if report.all_acknowledged else 1
 
 
+def _moment(iso_text: str) -> str:
+    """An ISO moment as the clerk reads it: 'HH:MM dd/mm/yyyy' (local time)."""
+    from datetime import datetime
+
+    return f"{datetime.fromisoformat(iso_text).astimezone():%H:%M %d/%m/%Y}"
+
+
 def cmd_status(context: Context) -> int:
     from sync.client import sync_status
 
@@ -82,7 +89,7 @@ def cmd_status(context: Context) -> int:
                                               " (chưa được máy chủ xác nhận)"),
         *([f"  {data['station_note']}"] if data["station_note"] else []),
         f"Xung đột: {data['conflicts']}",
-        "Hồ sơ các máy khác chưa thấy" + (f" (theo máy chủ lúc {data['unit_view_at'][:16].replace('T', ' ')}):"
+        "Hồ sơ các máy khác chưa thấy" + (f" (theo máy chủ lúc {_moment(data['unit_view_at'])}):"
                                          if data["unit_view_at"] else " (chưa đồng bộ lần nào):"),
         *(f"  {'Máy này' if r['me'] else 'Máy ' + r['device_id'][:8]}, số máy trạm {r['station'] or '–'}: "
           f"{r['unseen']}" + (f" ({r['unsent']} chưa gửi lên máy chủ)" if r["me"] and r["unsent"] else "")
