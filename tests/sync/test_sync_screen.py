@@ -149,3 +149,27 @@ def test_same_code_notes_station_and_per_pc_counts_are_shown(qtbot, context, hub
     assert rows[0][:2] == ["Máy này", "1"] and rows[1][1] == "2" and len(rows) == 2
     assert rows[0][2] == "1"                                  # the other PC has not pulled this PC's dossier yet
     assert "Theo máy chủ lúc" in screen.unseen_note.text()
+
+
+def test_settings_dialog_asks_the_hub_about_the_station_number(qtbot, context, hub, boxes, clients, monkeypatch):
+    import ui.settings_dialog
+    from db.device import station_number
+    from sync.client import enroll
+    from ui.settings_dialog import SettingsDialog
+
+    monkeypatch.setattr(ui.settings_dialog, "show_error", lambda parent, message, title="": boxes.append(message))
+    monkeypatch.setattr(ui.settings_dialog, "show_info", lambda parent, title, message: boxes.append(message))
+    _enrolled_screen(qtbot, context, hub, boxes)
+    other = clients("other")
+    enroll(other.db, hub.url, hub.token())                     # holds station 2
+    dialog = SettingsDialog(context)
+    qtbot.addWidget(dialog)
+    before = len(boxes)
+    dialog.station.setValue(2)
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: len(boxes) > before, timeout=10_000)   # asked off the GUI thread, then refused
+    assert "Số máy trạm 2 đang do một máy khác" in boxes[-1] and station_number(context.db) == 1
+    dialog.station.setValue(3)
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: station_number(context.db) == 3, timeout=10_000)
+    assert dialog.result() == 1  # accepted
