@@ -164,12 +164,12 @@ def test_settings_dialog_asks_the_hub_about_the_station_number(qtbot, context, h
     enroll(other.db, hub.url, hub.token())                     # holds station 2
     dialog = SettingsDialog(context)
     qtbot.addWidget(dialog)
-    before = len(boxes)
     dialog.station.setValue(2)
-    dialog.save_button.click()
-    qtbot.waitUntil(lambda: len(boxes) > before, timeout=10_000)   # asked off the GUI thread, then refused
-    assert "Số máy trạm 2 đang do một máy khác" in boxes[-1] and station_number(context.db) == 1
+    dialog.save_button.click()                                 # asked off the GUI thread, then refused
+    qtbot.waitUntil(lambda: any("Số máy trạm 2 đang do một máy khác" in box for box in boxes), timeout=20_000)
+    assert station_number(context.db) == 1
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=5_000)
     dialog.station.setValue(3)
     dialog.save_button.click()
-    qtbot.waitUntil(lambda: station_number(context.db) == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: station_number(context.db) == 3, timeout=20_000)
     assert dialog.result() == 1  # accepted
