@@ -18,6 +18,17 @@ _SETTING_OPTIONS = {
     "district": ("--district", "huyện (tùy chọn: cấp huyện đã bỏ từ 01/7/2025)"),
     "qr_template": ("--qr-template", "mẫu đường dẫn QR, có {code} là chỗ điền mã thủ tục"),
     "dossier_prefix": ("--dossier-prefix", "tiền tố mã hồ sơ (mặc định: mã đơn vị)"),
+    "place_name": ("--place-name", "địa danh ghi trên giấy tờ, không kèm 'xã' (mặc định: lấy từ tên đơn vị)"),
+    "one_stop_body": ("--one-stop-body", "tên bộ phận một cửa (mặc định: Trung tâm Phục vụ hành chính công + xã)"),
+    "head_title": ("--head-title", "chức vụ người đứng đầu ký văn bản (mặc định: Giám đốc)"),
+    "head_name": ("--head-name", "họ tên người đứng đầu"),
+    "office_phone": ("--office-phone", "số điện thoại của bộ phận một cửa (in trên Mẫu 02)"),
+    "complaints_address": ("--complaints-address", "địa chỉ tiếp nhận phản ánh, kiến nghị (in trên bảng niêm yết)"),
+    "complaints_phone": ("--complaints-phone", "số điện thoại tiếp nhận phản ánh, kiến nghị"),
+    "publish_decision_number": ("--publish-decision-number", "số quyết định công bố danh mục thủ tục"),
+    "publish_decision_date": ("--publish-decision-date", "ngày quyết định công bố (dd/mm/yyyy)"),
+    "due_soon_working_days": ("--due-soon-days", "báo \"sắp đến hạn\" trước bao nhiêu ngày làm việc (mặc định 2)"),
+    "on_time_alert_percent": ("--on-time-alert", "cảnh báo khi tỷ lệ đúng hạn dưới N % (mặc định 90)"),
 }
 
 

@@ -128,10 +128,40 @@ def applicant_from_card(card: CitizenCard, *, phone: str | None = None, email: s
                           phone=phone, email=email, today=today)
 
 
-def applicant_from_dict(data: dict) -> Applicant:
-    """Rebuild a stored applicant (no re-validation: it was checked when received)."""
-    dob = data.get("dob")
-    return Applicant(name=data.get("name") or "", organisation=data.get("organisation") or "",
-                     cccd=data.get("cccd") or "", dob=date.fromisoformat(dob) if dob else None,
-                     sex=data.get("sex") or "", phone=data.get("phone") or "",
-                     address=data.get("address") or "", email=data.get("email") or "")
+@dataclass(frozen=True)
+class Delegate:
+    """The authorised person who submits on the applicant's behalf (Mẫu 01, 2025: name, address, số
+    định danh, phone, email and the authorisation paper); stored as JSON in dossiers.delegate."""
+
+    name: str = ""
+    address: str = ""
+    cccd: str = ""
+    phone: str = ""
+    email: str = ""
+    paper: str = ""  # the authorisation: "Giấy ủy quyền số 12/UQ ngày 02/02/2026"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def make_delegate(*, name: str | None = None, address: str | None = None, cccd: str | None = None,
+                  phone: str | None = None, email: str | None = None, paper: str | None = None,
+                  today: date | None = None) -> Delegate | None:
+    """Check the authorised person's block; None when nothing was typed, UserError when it is partial."""
+    values = [clean_text(v) for v in (name, address, cccd, phone, email, paper)]
+    if not any(values):
+        return None
+    name, address, cccd, phone, email, paper = values
+    if not name:
+        raise UserError("Cần họ tên người được ủy quyền nộp hồ sơ.")
+    if len(name) > MAX_NAME or len(address) > MAX_ADDRESS or len(paper) > MAX_ADDRESS:
+        raise UserError("Thông tin người được ủy quyền quá dài.")
+    number = validate_cccd(cccd, today=today or date.today()) if cccd else ""
+    return Delegate(name=name, address=address, cccd=number, phone=normalise_phone(phone),
+                    email=normalise_email(email), paper=paper)
+
+
+def delegate_from_dict(data: dict | None) -> Delegate | None:
+    if not data:
+        return None
+    return Delegate(**{k: str(data.get(k) or "") for k in ("name", "address", "cccd", "phone", "email", "paper")})

@@ -83,6 +83,16 @@ def extended_due(calendar: WorkCalendar, due_at: datetime, *, hours: float | Non
     return calendar.add_working_hours(due_at, working_hours)
 
 
+def check_extension_in_time(calendar: WorkCalendar, moment: datetime, due_at: datetime, margin_days: int) -> None:
+    """An extension (Mẫu 04) is asked at the latest `margin_days` working days before the due moment
+    (01 working day, restated in 2025 provincial rules; shared/domain.md); later it is refused and the
+    dossier is simply late."""
+    if calendar.add_working_days(moment, margin_days) > due_at:
+        when = "sau hạn trả" if moment > due_at else f"khi còn chưa đủ {margin_days} ngày làm việc trước hạn trả"
+        raise UserError(f"Không gia hạn được: đề nghị gia hạn {when} ({due_at:%H:%M %d/%m/%Y}); phải gửi "
+                        f"chậm nhất {margin_days:02d} ngày làm việc trước hạn. Hồ sơ vẫn tính là quá hạn.")
+
+
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """[00:00 of `day`, 00:00 of the next day)."""
     start = datetime.combine(day, time(0, 0))
@@ -94,3 +104,30 @@ def week_bounds(day: date) -> tuple[datetime, datetime]:
     monday = day - timedelta(days=day.weekday())
     start = datetime.combine(monday, time(0, 0))
     return start, start + timedelta(days=7)
+
+
+_DUE_FORMATS = ("%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+_DAY_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+
+def parse_due_text(text: str, close_of_day: time) -> datetime | None:
+    """A due moment typed by a clerk or a script; None when empty. A date without an hour means the end of
+    that working day (`close_of_day`, the unit's afternoon end), in the window and on the command line."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    for fmt in _DUE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    for fmt in _DAY_FORMATS:
+        try:
+            return datetime.combine(datetime.strptime(text, fmt).date(), close_of_day)
+        except ValueError:
+            continue
+    try:
+        return local_naive(datetime.fromisoformat(text))  # a script's full ISO 8601 moment
+    except ValueError:
+        pass
+    raise UserError(f"Hạn trả '{text}' không hợp lệ (cần dd/mm/yyyy hoặc dd/mm/yyyy HH:MM).")

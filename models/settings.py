@@ -19,8 +19,20 @@ DEFAULT_MORNING = ("07:30", "11:30")
 DEFAULT_AFTERNOON = ("13:30", "17:00")
 DEFAULT_SAME_DAY_CUTOFF = "15:00"
 
+# "Sắp đến hạn" (the list's amber rows, the dashboard's count) and the on-time share below which the
+# dashboard and the report's chart warn: no regulation fixes either, so they are unit settings with these
+# defaults (the 90% is QĐ 766's full score for on-time results, models/report_rules.py).
+DEFAULT_DUE_SOON_WORKING_DAYS = 2
+DEFAULT_ON_TIME_ALERT_PERCENT = 90
+_INT_FIELDS = ("due_soon_working_days", "on_time_alert_percent")
+
 SAMPLE_UNIT_NAME = "UBND xã Mẫu (dữ liệu mẫu)"
 SAMPLE_UNIT_CODE = "000.00.00.H00"
+
+# At commune level since 07/2025 the one-stop body is usually this centre (shared/domain.md); a setting.
+DEFAULT_ONE_STOP_BODY = "Trung tâm Phục vụ hành chính công"
+_COMMITTEE = re.compile(r"^\s*(UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+", re.IGNORECASE)
+_RANK = re.compile(r"^\s*(xã|phường|đặc khu|thị trấn|thị xã|thành phố|quận|huyện)\s+", re.IGNORECASE)
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -50,6 +62,52 @@ class UnitSettings:
     afternoon_start: str = DEFAULT_AFTERNOON[0]
     afternoon_end: str = DEFAULT_AFTERNOON[1]
     same_day_cutoff: str = DEFAULT_SAME_DAY_CUTOFF
+    # --- what the official papers print (shared/domain.md "Dossiers", the forms) ----------------------
+    # The place of the place-and-date line, without its rank ('Hương Mai'); '' = taken from unit_name.
+    place_name: str = ""
+    # The one-stop body under the parent body in every form's header; the name changes by province, so
+    # it is a setting: '' = "Trung tâm Phục vụ hành chính công" + the commune ('… xã Hương Mai').
+    one_stop_body: str = ""
+    # The head of that body, who signs Mẫu 04 and the stop notice (title and full name).
+    head_title: str = "Giám đốc"
+    head_name: str = ""
+    # The office's phone, printed on Mẫu 02 ("liên hệ với …, số điện thoại …").
+    office_phone: str = ""
+    # The posting sheet: where citizens send complaints and recommendations (phản ánh, kiến nghị), and
+    # the decision that published the list of procedures (số, ngày).
+    complaints_address: str = ""
+    complaints_phone: str = ""
+    publish_decision_number: str = ""
+    publish_decision_date: str = ""
+
+    @property
+    def place(self) -> str:
+        """'Hương Mai' for 'UBND xã Hương Mai': the place of the date line, without its rank (Nghị định
+        30/2020/NĐ-CP, Phụ lục I)."""
+        if self.place_name:
+            return self.place_name
+        return _RANK.sub("", _COMMITTEE.sub("", self.unit_name)).strip() or self.unit_name
+
+    @property
+    def commune(self) -> str:
+        """'xã Hương Mai' for 'UBND xã Hương Mai': the unit's name without the people's committee."""
+        return _COMMITTEE.sub("", self.unit_name).strip() or self.unit_name
+
+    @property
+    def one_stop_body_name(self) -> str:
+        return self.one_stop_body or f"{DEFAULT_ONE_STOP_BODY} {self.commune}"
+    due_soon_working_days: int = DEFAULT_DUE_SOON_WORKING_DAYS
+    on_time_alert_percent: int = DEFAULT_ON_TIME_ALERT_PERCENT
+
+    @property
+    def close_of_day(self) -> time:
+        """When the working day ends: a due date typed without an hour means this hour of that day."""
+        return parse_clock(self.afternoon_end)
+
+    @property
+    def on_time_alert(self) -> float:
+        """The on-time share (0–1) below which the figures are shown as a warning."""
+        return self.on_time_alert_percent / 100
 
     @property
     def effective_dossier_prefix(self) -> str:
@@ -68,7 +126,12 @@ class UnitSettings:
         known = {f.name for f in fields(cls)}
         values = {key: value for key, value in data.items() if key in known}
         for key, value in list(values.items()):
-            if isinstance(value, str):
+            if key in _INT_FIELDS:
+                try:
+                    values[key] = int(str(value).strip())
+                except ValueError:
+                    raise UserError(f"'{value}' không phải là một số nguyên.") from None
+            elif isinstance(value, str):
                 values[key] = clean_text(value)
         settings = cls(**values)
         settings.validate()
@@ -91,3 +154,7 @@ class UnitSettings:
         if not clocks[0] < clocks[1] <= clocks[2] < clocks[3]:
             raise UserError("Giờ làm việc không hợp lệ: cần sáng bắt đầu < sáng kết thúc ≤ chiều bắt đầu < chiều kết thúc.")
         parse_clock(self.same_day_cutoff)
+        if not 0 <= self.due_soon_working_days <= 20:
+            raise UserError("Số ngày làm việc \"sắp đến hạn\" phải từ 0 đến 20.")
+        if not 1 <= self.on_time_alert_percent <= 100:
+            raise UserError("Ngưỡng cảnh báo tỷ lệ đúng hạn phải từ 1 đến 100 (%).")

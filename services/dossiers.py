@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -9,13 +10,14 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from db.attachments import ATTACHMENT_KINDS, attach_file
+from db.calendar_store import due_soon_until
 from db.dossier_queries import count_dossiers, find_dossier, get_dossier, list_dossiers, require_dossier
 from db.dossier_rules import DossierRules, load_dossier_rules, save_dossier_rules
 from db.dossier_store import extend_dossier, move_dossier
 from models.dossier import Dossier, check_move_note
 from services.changes import Changes
 
-__all__ = ["ATTACHMENT_KINDS", "Attached", "DossierDone", "DossierRules", "attach", "conflicts_of", "count_dossiers",
+__all__ = ["ATTACHMENT_KINDS", "Attached", "DossierDone", "DossierRules", "attach", "conflicts_of", "count_dossiers", "due_soon_until",
            "extend", "find_dossier", "get_dossier", "list_dossiers", "load_dossier_rules", "move", "require_dossier",
            "store_rules"]
 
@@ -28,10 +30,11 @@ class DossierDone:
 
 
 def move(db: Database, code: str, to_state: str, *, note: str = "", at: datetime | None = None,
-         now: datetime | None = None) -> DossierDone:
+         handover_to: str | None = None, items: Sequence[str] = (), now: datetime | None = None) -> DossierDone:
     """Move a dossier; a move whose printed form carries the note needs one (models.dossier.NOTE_REQUIRED)."""
     check_move_note(to_state, note)
-    dossier = move_dossier(db, code, to_state, note=note.strip(), at=at, now=now)
+    dossier = move_dossier(db, code, to_state, note=note.strip(), at=at, handover_to=handover_to, items=items,
+                           now=now)
     return DossierDone(dossier, Changes.dossiers([dossier.code]),
                        f"Hồ sơ {dossier.code}: {dossier.state_label}. Hạn trả: {dossier.due_at:%H:%M %d/%m/%Y}.")
 

@@ -31,10 +31,20 @@ from PySide6.QtWidgets import (
 )
 
 import ui.dialogs
-from models.dossier import CHANNELS, FINAL_STATES, MOVES, STATES, Dossier, state_label
+from models.dossier import CHANNELS, MOVES, STATES, Dossier, state_label
 from models.dossier_clock import now_local
+from models.dossier_moves import can_extend, urgency
 from models.errors import UserError
-from services.dossiers import ATTACHMENT_KINDS, attach, conflicts_of, find_dossier, get_dossier
+from services import forms
+from services.changes import Changes
+from services.dossiers import (
+    ATTACHMENT_KINDS,
+    attach,
+    conflicts_of,
+    due_soon_until,
+    find_dossier,
+    get_dossier,
+)
 from ui.app_context import AppContext
 from ui.dossier_move_dialog import (
     FORM_OF_MOVE,
@@ -44,7 +54,6 @@ from ui.dossier_move_dialog import (
     available_forms,
     form_ready,
 )
-from ui.dossier_table_model import urgency
 
 ACTIONS = {"receive": "Tiếp nhận hồ sơ", "move": "Chuyển trạng thái", "extend": "Gia hạn", "attach": "Đính kèm tệp"}
 PLACEHOLDER = "Chọn một hồ sơ trong danh sách (mũi tên lên/xuống, Enter hoặc nhấp đúp) để xem chi tiết."
@@ -125,6 +134,7 @@ class DossierDetail(QWidget):
         super().__init__(parent)
         self.context = context
         self.dossier: Dossier | None = None
+        context.changed.connect(self._context_changed)
         self.linked: QLabel | None = None
         self.move_buttons: dict[str, QPushButton] = {}
         self.code_label = QLabel()
@@ -231,6 +241,13 @@ class DossierDetail(QWidget):
         if self.dossier is not None:
             self.show_code(self.dossier.code)
 
+    def _context_changed(self, changes: Changes) -> None:
+        """Re-read the dossier shown when an errand touched it (once per errand, whoever did it)."""
+        if self.dossier is None or not (changes.touches_dossier(self.dossier.code) or changes.ratings):
+            return
+        if not self.show_code(self.dossier.code) and changes.restore:
+            self.clear()  # the restored data has no such dossier
+
     def clear(self) -> None:
         self.dossier = None
         self.body.hide()
@@ -240,7 +257,7 @@ class DossierDetail(QWidget):
     def show_dossier(self, dossier: Dossier) -> None:
         self.dossier = dossier
         now = now_local()
-        level = urgency(dossier, now)
+        level = urgency(dossier.state, dossier.due_at, now, due_soon_until(self.context.db, now))
         self.code_label.setText(dossier.code)
         due = f"hạn trả {dossier.due_at:%H:%M %d/%m/%Y}"
         extra = {"overdue": " — ĐÃ QUÁ HẠN", "soon": " — sắp đến hạn"}.get(level, "")
@@ -268,9 +285,9 @@ class DossierDetail(QWidget):
             self.moves_grid.addWidget(button, position // MOVE_COLUMNS, position % MOVE_COLUMNS)
             self.move_buttons[target] = button
         self.moves_label.setText("Chuyển sang:" if self.move_buttons else "Hồ sơ đã kết thúc: không chuyển tiếp.")
-        self.extend_button.setVisible(dossier.state not in FINAL_STATES and dossier.state != "co_ket_qua")
+        self.extend_button.setVisible(can_extend(dossier.state))
         self.print_menu.clear()
-        for kind, label in available_forms(self.context).items():
+        for kind, label in forms.form_menu(self.context.db, dossier).items():
             action = QAction(label, self.print_menu)
             action.setEnabled(form_ready(dossier, kind))
             action.triggered.connect(lambda _checked=False, k=kind: self.print_form(k))
@@ -288,8 +305,15 @@ class DossierDetail(QWidget):
                 ("Tiếp nhận lúc", f"{dossier.received_at:%H:%M %d/%m/%Y}"),
                 ("Hạn trả", f"{dossier.due_at:%H:%M %d/%m/%Y}" + (" (cán bộ nhập)" if dossier.due_source == "clerk"
                                                                   else "")),
-                ("Thời hạn theo quy định", dossier.deadline_text), ("Số bộ hồ sơ", str(dossier.sets)),
-                ("Ghi chú", dossier.note)]
+                ("Thời hạn theo quy định", dossier.deadline_text + (" (trường hợp cần xác minh)"
+                                                                    if dossier.needs_verification else "")),
+                ("Hẹn trả lần đầu", f"{dossier.first_due_at:%H:%M %d/%m/%Y}"
+                 if dossier.first_due_at and dossier.first_due_at != dossier.due_at else ""),
+                ("Người được ủy quyền", ", ".join(p for p in (dossier.delegate.name, dossier.delegate.paper) if p)
+                 if dossier.delegate else ""),
+                ("Nhận kết quả", dossier.result_delivery_label), ("Cơ quan thực hiện", dossier.deciding_agency),
+                ("Cơ quan phối hợp", dossier.cooperating_agency),
+                ("Số bộ hồ sơ", str(dossier.sets)), ("Ghi chú", dossier.note)]
         for label, value in rows:
             if value:
                 text = QLabel(value)
@@ -359,7 +383,10 @@ class DossierDetail(QWidget):
         if self.dossier is None or target not in MOVES.get(self.dossier.state, ()):
             return None
         dialog = MoveDialog(self.context, self.dossier, target, self)
-        dialog.accepted.connect(lambda: self._after_change(dialog.moved, FORM_OF_MOVE.get(target)))
+        # A refusal after the receipt prints the notice that the dossier does not meet the conditions.
+        kind = "khong_du_dieu_kien" if target == "tu_choi" and self.dossier.state != "tiep_nhan" else \
+            FORM_OF_MOVE.get(target)
+        dialog.accepted.connect(lambda: self._after_change(dialog.moved, kind))
         dialog.open()
         return dialog
 
@@ -378,7 +405,6 @@ class DossierDetail(QWidget):
             from ui import rating_dialog
 
             rating_dialog.ask_rating(self, self.context, dossier.code)
-        self.show_code(dossier.code)
         if form_kind and form_kind in available_forms(self.context):
             self.print_form(form_kind)
 

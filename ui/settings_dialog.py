@@ -35,6 +35,7 @@ from services.sync import StationChange, choose_station, station_needs_hub
 from ui import strings
 from ui.app_context import AppContext
 from ui.dialogs import show_error, show_info
+from ui.qdates import to_date
 from ui.worker import run_with_progress
 
 _TIME_FIELDS = [
@@ -44,6 +45,20 @@ _TIME_FIELDS = [
     ("afternoon_end", "Chiều kết thúc"),
     ("same_day_cutoff", "Giờ chốt nhận hồ sơ \"trong ngày\""),
 ]
+
+
+# The papers' settings (models.settings.UnitSettings): the forms' header and signer, the posting sheet.
+_PAPER_FIELDS = (
+    ("place_name", "Địa danh trên giấy tờ (không kèm 'xã')"),
+    ("one_stop_body", "Tên bộ phận một cửa"),
+    ("head_title", "Chức vụ người đứng đầu (ký Mẫu 04, 05)"),
+    ("head_name", "Họ tên người đứng đầu"),
+    ("office_phone", "Điện thoại bộ phận một cửa (Mẫu 02)"),
+    ("complaints_address", "Địa chỉ nhận phản ánh, kiến nghị"),
+    ("complaints_phone", "Điện thoại nhận phản ánh, kiến nghị"),
+    ("publish_decision_number", "Số quyết định công bố danh mục"),
+    ("publish_decision_date", "Ngày quyết định công bố"),
+)
 
 
 class SettingsDialog(QDialog):
@@ -62,6 +77,7 @@ class SettingsDialog(QDialog):
             layout.addWidget(intro)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._unit_tab(current), "Đơn vị")
+        self.tabs.addTab(self._papers_tab(current), "Giấy tờ, niêm yết")
         self.tabs.addTab(self._hours_tab(current), "Giờ làm việc")
         self.calendar_tab = CalendarOverridesTab(context)
         self.tabs.addTab(self.calendar_tab, "Ngày nghỉ, làm bù")
@@ -101,6 +117,22 @@ class SettingsDialog(QDialog):
         form.addRow("Số máy trạm (1-9):", self.station)
         return tab
 
+    def _papers_tab(self, current: UnitSettings) -> QWidget:
+        """What the official papers and the posting sheet print (issue #12): names, signer, phones."""
+        tab = QWidget()
+        form = QFormLayout(tab)
+        self.paper_edits: dict[str, QLineEdit] = {}
+        hints = {"place_name": f"để trống: {current.place}",
+                 "one_stop_body": f"để trống: {current.one_stop_body_name}",
+                 "publish_decision_date": "dd/mm/yyyy"}
+        for key, label in _PAPER_FIELDS:
+            edit = QLineEdit(getattr(current, key))
+            edit.setObjectName(key)
+            edit.setPlaceholderText(hints.get(key, ""))
+            self.paper_edits[key] = edit
+            form.addRow(label + ":", edit)
+        return tab
+
     def _hours_tab(self, current: UnitSettings) -> QWidget:
         tab = QWidget()
         form = QFormLayout(tab)
@@ -112,6 +144,16 @@ class SettingsDialog(QDialog):
             edit.setTime(edit.time().fromString(f"{hours}:{minutes}", "HH:mm"))
             self.time_edits[key] = edit
             form.addRow(label + ":", edit)
+        self.due_soon_days = QSpinBox()
+        self.due_soon_days.setRange(0, 20)
+        self.due_soon_days.setSuffix(" ngày làm việc")
+        self.due_soon_days.setValue(current.due_soon_working_days)
+        form.addRow("Báo \"sắp đến hạn\" trước:", self.due_soon_days)
+        self.on_time_alert = QSpinBox()
+        self.on_time_alert.setRange(1, 100)
+        self.on_time_alert.setSuffix(" %")
+        self.on_time_alert.setValue(current.on_time_alert_percent)
+        form.addRow("Cảnh báo khi tỷ lệ đúng hạn dưới:", self.on_time_alert)
         return tab
 
     def values(self) -> dict:
@@ -124,6 +166,8 @@ class SettingsDialog(QDialog):
             "dossier_prefix": self.dossier_prefix.text(),
         }
         data.update({key: edit.time().toString("HH:mm") for key, edit in self.time_edits.items()})
+        data.update({key: edit.text() for key, edit in self.paper_edits.items()})
+        data.update(due_soon_working_days=self.due_soon_days.value(), on_time_alert_percent=self.on_time_alert.value())
         return data
 
     def save(self) -> None:
@@ -229,7 +273,7 @@ class CalendarOverridesTab(QWidget):
 
     def add(self) -> None:
         try:
-            changes = add_day(self.context.db, self.day.date().toPython(), self.kind.currentData(), self.note.text())
+            changes = add_day(self.context.db, to_date(self.day.date()), self.kind.currentData(), self.note.text())
         except UserError as error:
             show_error(self, str(error))
             return

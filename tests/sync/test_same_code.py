@@ -129,15 +129,14 @@ def test_dossier_show_by_an_old_code_says_alias_of(clients, cli):
 def test_a_corrected_receipt_prints_the_new_code_and_names_the_old_one(clients, tmp_path):
     from pypdf import PdfReader
 
-    from db.settings_store import load_settings
-    from printing.forms import render_receipt
+    from services.forms import render_dossier_form
 
     a, b = clients("a", 1), clients("b", 1)
     receive(a.db, name="Nguyễn Văn An")
     mine = receive(b.db, name="Lê Văn Cường", at=BASE + timedelta(minutes=5))
     apply_remote_events(b.db, local_events(a.db))
     out = tmp_path / "giay-tiep-nhan.pdf"
-    render_receipt(get_dossier(b.db, f"{mine.code}-2"), load_settings(b.db), out)
+    render_dossier_form(b.db, "tiep_nhan", f"{mine.code}-2", out)
     text = " ".join(PdfReader(out).pages[0].extract_text().split())
     assert f"Mã hồ sơ: {mine.code}-2" in text and f"Thay cho mã {mine.code}" in text
 

@@ -14,7 +14,7 @@ from sync.state import load_state
 
 
 def _stations(cli, hub) -> dict:
-    done = cli("--json", "hub", "stations", "--data-dir", str(hub.data_dir), "--unit-code", UNIT)
+    done = cli("--json", "hub", "stations", "--data-dir", str(hub.data_dir), "--unit-code", UNIT, env=hub.env)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
@@ -28,7 +28,7 @@ def test_pcs_with_default_settings_get_one_number_each(hub, clients, cli):
     assert [(s["station"], s["device_id"]) for s in listed["stations"]] == \
         [(n, device_id(pc.db)) for n, pc in zip((1, 2, 3), pcs, strict=True)]
     assert listed["free"] == [4, 5, 6, 7, 8, 9]
-    text = cli("hub", "stations", "--data-dir", str(hub.data_dir), "--unit-code", UNIT).stdout
+    text = cli("hub", "stations", "--data-dir", str(hub.data_dir), "--unit-code", UNIT, env=hub.env).stdout
     assert "Số 2: máy" in text and "số còn trống: 4, 5, 6, 7, 8, 9" in text
     codes = [receive(pc.db).code for pc in pcs]
     assert [code[-4] for code in codes] == ["1", "2", "3"]        # no two PCs give one code
@@ -82,11 +82,11 @@ def test_settings_set_station_refused_when_held_and_allowed_offline_with_a_warni
 def test_the_tenth_pc_of_a_unit_is_refused_with_a_message(hub, cli):
     for _ in range(9):
         hub.token()
-    tenth = cli("hub", "enroll", "--data-dir", str(hub.data_dir), "--unit-code", UNIT)
+    tenth = cli("hub", "enroll", "--data-dir", str(hub.data_dir), "--unit-code", UNIT, env=hub.env)
     assert tenth.returncode != 0 and "đã có đủ 9 máy trạm" in tenth.stderr and "--release" in tenth.stderr
-    released = cli("hub", "stations", "--data-dir", str(hub.data_dir), "--unit-code", UNIT, "--release", "3")
+    released = cli("hub", "stations", "--data-dir", str(hub.data_dir), "--unit-code", UNIT, "--release", "3", env=hub.env)
     assert released.returncode == 0 and "Đã giải phóng số máy trạm 3" in released.stdout
-    again = cli("--json", "hub", "enroll", "--data-dir", str(hub.data_dir), "--unit-code", UNIT)
+    again = cli("--json", "hub", "enroll", "--data-dir", str(hub.data_dir), "--unit-code", UNIT, env=hub.env)
     assert again.returncode == 0 and json.loads(again.stdout)["station"] == 3
 
 
@@ -125,8 +125,11 @@ def test_a_hub_made_before_station_numbers_fills_them_from_what_its_pcs_reported
     for i, token in enumerate(tokens):
         store.claim(token.split(".")[1], f"pc-{i}", None)
     store.close()
-    conn = sqlite3.connect(tmp_path / "hub" / "hub.sqlite3")  # as an older hub left it: no stations table,
-    conn.execute("DROP TABLE stations")                          # the numbers the PCs reported at enrollment
+    conn = sqlite3.connect(tmp_path / "hub" / "hub.sqlite3")  # as an older hub left it: schema step 2, the
+    for table in ("stations", "pulled"):                         # numbers the PCs reported at enrollment
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("DROP INDEX events_receives")
+    conn.execute("UPDATE hub_schema SET version = 2")
     conn.executemany("UPDATE devices SET station = ?, enrolled_at = ? WHERE device_id = ?",
                      [(1, "2026-01-01", "pc-0"), (1, "2026-01-02", "pc-1"), (4, "2026-01-03", "pc-2")])
     conn.commit()
