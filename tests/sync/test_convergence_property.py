@@ -24,7 +24,6 @@ from models.dossier import STATES
 from sync.fold_dossier import FOLDED_COLUMNS, fold_dossier
 from sync.projection import apply_remote_events
 from sync.same_code import Claim, aliases_of, assign_codes
-from sync.wire import sort_key
 
 PREFIX = "000.17.22.H56"
 DAY = datetime(2026, 3, 2, 8, 0)
@@ -124,7 +123,7 @@ def histories(draw) -> list[dict]:
 def _expected(events: list[dict]) -> tuple[dict, dict]:
     """Rows and aliases from folding every event at once (the pure rule)."""
     by_dossier: dict[str, list[dict]] = {}
-    for event in sorted(events, key=sort_key):
+    for event in sorted(events, key=lambda e: (e["at"], e["device_id"], e["seq"])):  # the fold's order
         by_dossier.setdefault(event["entity_id"], []).append(event)
     folds = {uuid: fold_dossier(evs) for uuid, evs in by_dossier.items()}
     folds = {uuid: f for uuid, f in folds.items() if f.values is not None}
