@@ -14,7 +14,7 @@ from sqlite_utils import Database
 
 from models.dossier_clock import check_year
 from models.errors import UserError
-from services.folder import open_folder
+from services.folder import finish_work, open_folder
 
 
 @dataclass
@@ -32,11 +32,15 @@ class Context:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = open_folder(self.data_dir)
+            # Statistics are written after the command succeeded (close(succeeded=True)), never into a
+            # file the command then finds damaged.
+            self._db = open_folder(self.data_dir, optimize_now=False)
         return self._db
 
-    def close(self) -> None:
+    def close(self, *, succeeded: bool = False) -> None:
         if self._db is not None:
+            if succeeded:
+                finish_work(self._db)
             self._db.close()
             self._db = None
 

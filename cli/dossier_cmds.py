@@ -197,8 +197,10 @@ def _party(party: dict) -> str:
 
 
 def cmd_show(context: Context) -> int:
-    data = dossiers.get_dossier(context.db, context.args.code).to_dict()
-    context.emit(data, _show_text(data))
+    from services.dossier_codes import show_dossier
+
+    data = show_dossier(context.db, context.args.code).to_dict()
+    context.emit(data, "\n".join([*(f"Lưu ý: {n}" for n in data["notes"]), _show_text(data)]))
     return 0
 
 

@@ -121,10 +121,16 @@ def cmd_settings_set(context: Context) -> int:
     changes = _setting_changes(context)
     if not any(value is not None for value in changes.values()) and context.args.station is None:
         raise UserError("Chưa có gì để sửa: hãy cho ít nhất một tùy chọn, ví dụ --unit-name.")
+    warning = None
     if context.args.station is not None:
-        set_station(context.db, context.args.station)
+        from services.sync import choose_station
+
+        warning = choose_station(context.db, context.args.station)[0].warning
     change_settings(context.db, changes)
-    return cmd_settings_show(context)
+    data = _settings_output(context)
+    text = "\n".join(f"{key}: {value}" for key, value in data.items())
+    context.emit({**data, "warning": warning}, f"{text}\nCảnh báo: {warning}" if warning else text)
+    return 0
 
 
 def cmd_calendar_set(context: Context) -> int:

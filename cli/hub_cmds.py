@@ -37,6 +37,11 @@ def register(subparsers, parents) -> None:
     import_ = sub.add_parser("import", parents=common, help="nhập tệp đồng bộ (USB) của một máy")
     import_.add_argument("file", metavar="TỆP")
     import_.set_defaults(handler=cmd_import)
+    stations = sub.add_parser("stations", parents=common, help="số máy trạm của từng máy trong đơn vị")
+    stations.add_argument("--unit-code", required=True, help="mã đơn vị, ví dụ 000.17.22.H56")
+    stations.add_argument("--release", type=int, metavar="N",
+                          help="giải phóng số N (máy đã thôi dùng), để cấp cho máy khác")
+    stations.set_defaults(handler=cmd_stations)
     status = sub.add_parser("status", parents=common, help="số sự kiện, các máy đã đăng ký")
     status.set_defaults(handler=cmd_status)
     catalog = sub.add_parser("catalog", parents=parents, help="danh mục thủ tục do tỉnh công bố")
@@ -99,6 +104,10 @@ def cmd_serve(context: Context) -> int:
 
 def cmd_enroll(context: Context) -> int:
     return _run(context, "enroll", context.args.unit_code, context.args.note, _url(context))
+
+
+def cmd_stations(context: Context) -> int:
+    return _run(context, "stations", context.args.unit_code, context.args.release, _url(context))
 
 
 def cmd_enroll_admin(context: Context) -> int:

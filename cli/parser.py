@@ -121,7 +121,9 @@ def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> in
     try:
         if account_cmds.needs_sign_in(args) and not account_cmds.recovering_damaged_database(context):
             account_cmds.sign_in_command(context)  # the data layer checks this person's role (models.session)
-        return int(handler(context) or 0)
+        code = int(handler(context) or 0)
+        context.close(succeeded=code == 0)
+        return code
     except UserError as error:
         return fail(str(error))
     except sqlite3.OperationalError as error:

@@ -92,8 +92,11 @@ def _backup_before_migrating(conn: sqlite3.Connection, path: Path) -> None:
         target.close()
 
 
-def open_database(path: Path) -> Database:
-    """Open (creating if needed) the database at `path`, migrated to this version's schema."""
+def open_database(path: Path, *, optimize_now: bool = True) -> Database:
+    """Open (creating if needed) the database at `path`, migrated to this version's schema.
+
+    `optimize_now=False` leaves the planner's statistics for `optimize()` after the work succeeded: a
+    command line that finds a damaged file must not have written statistics into it first."""
     path = Path(path)
     existed = path.exists() and path.stat().st_size > 0
     try:
@@ -122,14 +125,19 @@ def open_database(path: Path) -> Database:
         if pending and existed and _applied_names(conn):
             _backup_before_migrating(conn, path)
         migrations.apply(db)
-        # Keep the query planner's statistics fresh on big tables (a million dossiers); the limit makes
-        # ANALYZE sample instead of reading whole tables, so opening stays fast.
-        conn.execute("PRAGMA analysis_limit=400")
-        conn.execute("PRAGMA optimize")
+        if optimize_now:
+            optimize(db)
     except BaseException:
         conn.close()
         raise
     return db
+
+
+def optimize(db: Database) -> None:
+    """Keep the query planner's statistics fresh on big tables (a million dossiers); the limit makes
+    ANALYZE sample instead of reading whole tables, so it stays fast."""
+    db.execute("PRAGMA analysis_limit=400")
+    db.execute("PRAGMA optimize")
 
 
 def open_light(path: Path) -> Database:

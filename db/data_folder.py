@@ -31,7 +31,7 @@ def _make_dirs(data_dir: Path, *, inner: bool = True) -> None:
         raise UserError(f"Không tạo được thư mục dữ liệu {data_dir}: {error.strerror or error}.") from None
 
 
-def open_data_folder(data_dir: Path, *, load_sample: bool = True) -> Database:
+def open_data_folder(data_dir: Path, *, load_sample: bool = True, optimize_now: bool = True) -> Database:
     """Open the data folder's database, creating folder, schema and sample catalog on first run.
 
     The sample catalog is loaded only into an empty catalog, once, so the app never opens empty and a
@@ -41,7 +41,7 @@ def open_data_folder(data_dir: Path, *, load_sample: bool = True) -> Database:
     if data_dir.exists() and not data_dir.is_dir():
         raise UserError(f"Đường dẫn dữ liệu {data_dir} là một tệp, không phải thư mục.")
     _make_dirs(data_dir, inner=False)
-    db = open_database(database_path(data_dir))  # refuses another program's database, writing nothing
+    db = open_database(database_path(data_dir), optimize_now=optimize_now)  # refuses a foreign database
     try:
         _make_dirs(data_dir)
     except BaseException:

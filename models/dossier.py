@@ -259,6 +259,7 @@ class Dossier:
     events: tuple[dict, ...] = ()
     attachments: tuple[dict, ...] = ()
     group: tuple[dict, ...] = ()  # the linked dossiers (liên thông), self excluded
+    aliases: tuple[str, ...] = ()  # older codes, printed on receipts before a same-code rename (sync/same_code.py)
 
     @property
     def state_label(self) -> str:
@@ -318,6 +319,8 @@ class Dossier:
             data["attachments"] = list(self.attachments)
         if self.group:
             data["linked"] = list(self.group)
+        if self.aliases:
+            data["aliases"] = list(self.aliases)
         return data
 
 
