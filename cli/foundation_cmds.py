@@ -176,7 +176,7 @@ def cmd_calendar_due(context: Context) -> int:
         value, unit = context.args.hours, "working_hours"
     else:
         value, unit = context.args.days, "working_days"
-    value, unit = check_deadline(value, unit)  # the catalog's bounds: > 0, finite, at most 3650
-    due = calendar.due_at(start, value, unit)
+    checked, checked_unit = check_deadline(value, unit)  # the catalog's bounds: > 0, finite, at most 3650
+    due = calendar.due_at(start, checked, checked_unit or unit)
     context.emit({"from": start, "due_at": due}, f"Hạn trả: {due:%H:%M %d/%m/%Y}")
     return 0

@@ -8,6 +8,8 @@ which Excel hides and never evaluates. In XLSX a cell is written with the string
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -18,7 +20,7 @@ def csv_cell(value: object) -> object:
     return value
 
 
-def csv_row(values: list[object]) -> list[object]:
+def csv_row(values: Sequence[object]) -> list[object]:
     return [csv_cell(value) for value in values]
 
 

@@ -182,7 +182,8 @@ def csv_rows(text: str, delimiter: str, name: str) -> Iterator[list[object]]:
                                 f"{MAX_FIELD_CHARS // 1024} KiB: không phải danh mục bình thường.") from None
             raise UserError(f"Tệp {name} không đọc được dạng CSV (dòng {lines.line_number}): {error}.") from None
         lines.since_row = 0
-        yield row
+        cells: list[object] = list(row)
+        yield cells
 
 
 def csv_table(text: str, find_header: FindHeader, name: str) -> tuple[list[list[object]], Header | None]:
