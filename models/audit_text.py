@@ -34,7 +34,12 @@ FIELDS = {"code": "Mã", "state": "Trạng thái", "note": "Ghi chú", "reason":
           "name": "Tên", "deadline_text": "Thời hạn", "full_name": "Họ tên", "role": "Vai trò",
           "rating": "Đánh giá", "comment": "Ý kiến", "path": "Tệp", "rows": "Số dòng", "timeliness": "Kết quả",
           "fee_amount": "Phí, lệ phí đã thu", "fee_receipt": "Số biên lai", "minutes": "Số phút",
-          "failed_attempts": "Số lần sai", "logbook": "Sổ theo dõi", "waited_hours": "Số giờ chờ"}
+          "failed_attempts": "Số lần sai", "logbook": "Sổ theo dõi", "waited_hours": "Số giờ chờ",
+          "actor_name": "Họ tên người thực hiện", "handover": "Giao nhận", "from": "giao", "to": "nhận",
+          "account": "tài khoản", "agency": "cơ quan", "person": "người", "items": "Nội dung",
+          "delegate": "Người được ủy quyền", "result_delivery": "Nhận kết quả",
+          "needs_verification": "Cần xác minh", "deciding_agency": "Cơ quan thực hiện",
+          "cooperating_agency": "Cơ quan phối hợp", "first_due_at": "Hẹn trả lần đầu"}
 # Keys that only repeat what another line says, or are machine detail.
 _SKIP = {"uuid", "group_id", "code_day", "station", "day_seq", "search_text", "move_uuid", "replayed",
          "entered_at", "deadline_value", "deadline_unit", "due_source", "state_changed_at", "due_rule",
@@ -70,9 +75,9 @@ def _value(key: str, value: object) -> str:
         moment = moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
         return f"{moment:%H:%M %d/%m/%Y}"
     if isinstance(value, (list, tuple)):
-        return ", ".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {v}" for k, v in value.items())
+        return "; ".join(_value(key, v) for v in value)
+    if isinstance(value, dict):  # nested facts (a hand-over's giver and receiver…): words, never braces
+        return ", ".join(f"{FIELDS.get(k, k)} {_value(k, v)}" for k, v in value.items() if v not in (None, ""))
     return str(value)
 
 
@@ -83,13 +88,16 @@ def change_lines(action: str, payload: object) -> list[str]:
     lines = []
     if "from" in payload or "to" in payload:
         lines.append(f"Trạng thái: {_value('from', payload.get('from'))} → {_value('to', payload.get('to'))}")
+    for key in ("note", "reason", "comment"):  # the why comes right after the what
+        if payload.get(key):
+            lines.append(f"{FIELDS[key]}: {_value(key, payload[key])}")
     if action == "receive" and payload.get("papers"):
         lines.append("Giấy tờ: " + "; ".join(f"{p.get('name')} ({p.get('count', 1)})" for p in payload["papers"]
                                              if isinstance(p, dict)))
     for key, value in payload.items():
         if key in ("from", "to") or key in _SKIP:
             continue
-        if key in ("note", "reason", "comment") and not value:
+        if key in ("note", "reason", "comment"):
             continue
         lines.append(f"{FIELDS.get(key, key)}: {_value(key, value)}")
     return lines
