@@ -18,6 +18,7 @@ from sqlite_utils import Database
 
 from db.events import record_event
 from db.local import get_local, put_local
+from db.rows import scalar
 from models.dossier import iso
 from models.dossier_clock import local_naive, now_local
 from models.errors import UserError
@@ -151,9 +152,9 @@ def list_users(db: Database) -> list[Account]:
 def signer(db: Database, username: str) -> tuple[str, str] | None:
     """(username, full name) of an active account of this PC, for naming a colleague who receives a
     dossier; None when there is no such account. Reads no password and needs no permission."""
-    row = db.execute("SELECT username, full_name FROM users WHERE username = ? AND active = 1",
-                     [clean_text(username).lower()]).fetchone()
-    return (row[0], row[1]) if row else None
+    row = next(db.query("SELECT username, full_name FROM users WHERE username = ? AND active = 1",
+                        [clean_text(username).lower()]), None)
+    return (row["username"], row["full_name"]) if row else None
 
 
 def full_names(db: Database) -> dict[str, str]:
@@ -329,13 +330,11 @@ def set_role(db: Database, username: str, role: str, now: datetime | None = None
 
 
 def _active_admins(db: Database) -> int:
-    return db.execute("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1").fetchone()[0]
+    return scalar(db, "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1")
 
 
 def must_change_password(db: Database, username: str) -> bool:
-    row = db.execute("SELECT must_change_password FROM users WHERE username = ?", [clean_text(username).lower()]
-                     ).fetchone()
-    return bool(row and row[0])
+    return bool(scalar(db, "SELECT must_change_password FROM users WHERE username = ?", [clean_text(username).lower()]))
 
 
 # ----- locking the screen: this PC's choice (table `local`, never synced)

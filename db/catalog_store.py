@@ -42,7 +42,8 @@ def _sort_key(procedure: Procedure) -> tuple:
 
 def _all(db: Database) -> dict[str, Procedure]:
     """Every stored procedure, retired ones included, by code."""
-    return {row[0]: _procedure(row) for row in db.execute(_SELECT).fetchall()}
+    procedures = [_procedure(row) for row in db.execute(_SELECT).fetchall()]
+    return {procedure.code: procedure for procedure in procedures}
 
 
 def list_procedures(db: Database, *, active_only: bool = True, search: str | None = None,

@@ -11,6 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from db.events import events_for
+from db.rows import scalar
 from models.dossier import CLOCK_RUNNING_STATES, Dossier, Paper, check_channel, check_state, iso
 from models.dossier_applicant import Applicant, delegate_from_dict
 from models.dossier_clock import day_bounds, now_local, week_bounds
@@ -127,7 +128,7 @@ def has_fts(db: Database) -> bool:
 def _matches_at_least(db: Database, query: str, many: int) -> bool:
     """Whether an FTS query matches at least `many` rows (probed with a LIMIT: stops early)."""
     sql = "SELECT count(*) FROM (SELECT 1 FROM dossier_search WHERE dossier_search MATCH ? LIMIT ?)"
-    return db.execute(sql, [query, many]).fetchone()[0] >= many
+    return scalar(db, sql, [query, many]) >= many
 
 
 def _like(term: str) -> str:
@@ -254,11 +255,11 @@ def count_dossiers(db: Database, *, state: str | None = None, states: list[str] 
                               received_from=received_from, received_to=received_to, overdue=overdue,
                               due_today=due_today, due_this_week=due_this_week, search=search,
                               now=now or now_local(), unpaid=unpaid)
-    return db.execute(f"SELECT count(*) FROM dossiers{where}", params).fetchone()[0]
+    return scalar(db, f"SELECT count(*) FROM dossiers{where}", params)
 
 
 def next_day_seq(db: Database, day: date, station: int) -> int:
     """The next free number of `station` on `day` (one seek on the unique day/station/seq index)."""
-    row = db.execute("SELECT max(day_seq) FROM dossiers WHERE code_day = ? AND station = ?",
-                     [day.isoformat(), station]).fetchone()
-    return (row[0] or 0) + 1
+    last = scalar(db, "SELECT max(day_seq) FROM dossiers WHERE code_day = ? AND station = ?",
+                  [day.isoformat(), station])
+    return (last or 0) + 1

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, fields
 from sqlite_utils import Database
 
 from db.events import record_event
+from db.rows import scalar
 from models.dossier_forms import BY_DATE
 from models.dossier_forms import form_set as find_form_set
 from models.errors import UserError
@@ -45,11 +46,11 @@ class DossierRules:
 
 
 def load_dossier_rules(db: Database) -> DossierRules:
-    row = db.execute("SELECT value FROM settings WHERE key = ?", [_KEY]).fetchone()
-    if row is None:
+    value = scalar(db, "SELECT value FROM settings WHERE key = ?", [_KEY])
+    if value is None:
         return DossierRules()
     known = {f.name for f in fields(DossierRules)}
-    return DossierRules(**{k: v for k, v in json.loads(row[0]).items() if k in known})
+    return DossierRules(**{k: v for k, v in json.loads(value).items() if k in known})
 
 
 def save_dossier_rules(db: Database, rules: DossierRules, actor: str | None = None) -> DossierRules:

@@ -345,8 +345,8 @@ def events_write_path(db: Database) -> None:
     db.execute(f"CREATE UNIQUE INDEX events_device_seq ON events(device_id, seq) {acknowledged}")
     db.execute(f"CREATE UNIQUE INDEX events_uuid ON events(uuid) {acknowledged}")
     db.execute(f"CREATE INDEX events_entity ON events(entity, entity_id) {acknowledged}")
-    # The floor as db.events.advance_acked_floor computes it (a migration keeps its own copy: later code
-    # may change, this step may not).
+    # The floor as db.events.advance_acked_floor computes it (a migration keeps its own copy, and its own
+    # `local` SQL rather than db.local's accessor: later code may change, this step may not).
     device = db.execute("SELECT value FROM local WHERE key = 'device_id'").fetchone()
     if device is not None:
         first_pending, last = db.execute(

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from db.calendar_store import due_soon_until
+from db.rows import column
 from models.dossier import CLOCK_RUNNING_STATES, ONLINE_CHANNELS, iso
 from models.dossier_clock import local_naive, now_local
 from models.logbook import LogbookLine
@@ -86,7 +87,7 @@ DUE_LIST_LIMIT = 500
 
 
 def fields_present(db: Database) -> list[str]:
-    return [row[0] for row in db.execute(FIELDS_SQL).fetchall()]
+    return column(db, FIELDS_SQL)
 
 
 def period_counts(db: Database, period: Period, moment: datetime) -> tuple[dict[str, Tally], dict, dict]:

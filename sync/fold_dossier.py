@@ -64,7 +64,7 @@ def fold_dossier(events: list[dict]) -> FoldedDossier:
         elif action == "extend":
             _extend(folded, folded.values, event)
         elif action == UNDO_ACTION:
-            _undo(folded, event)
+            _undo(folded, folded.values, event)
         elif action == FEE_ACTION:  # a fee collected after reception (services.dossiers.record_fee)
             folded.values.update(fee_amount=payload.get("fee_amount"), fee_receipt=payload.get("fee_receipt"))
         elif action == "attach":
@@ -132,7 +132,7 @@ def _extend(folded: FoldedDossier, values: dict, event: dict) -> None:
 UNDONE_COLUMNS = ("state", "state_changed_at", "due_at", *DERIVED_COLUMNS)
 
 
-def _undo(folded: FoldedDossier, event: dict) -> None:
+def _undo(folded: FoldedDossier, values: dict, event: dict) -> None:
     """Hoàn tác: the row goes back to just before the named move, if that move is still the latest
     change applied here; otherwise (another PC changed the dossier since) it is not applied and shown."""
     payload = event["payload"]
@@ -145,7 +145,7 @@ def _undo(folded: FoldedDossier, event: dict) -> None:
             "được áp dụng): không áp dụng."))
         return
     before = folded.before_move[target]
-    folded.values.update({name: before[name] for name in UNDONE_COLUMNS})
+    values.update({name: before[name] for name in UNDONE_COLUMNS})
     folded.last_change = event["uuid"]
 
 

@@ -24,6 +24,7 @@ from db.events import (
     own_pending_ids,
     pending_by_entity,
 )
+from db.rows import scalar
 from models.catalog import Procedure
 from models.catalog_plan import _DEADLINE_FIELDS, FIELD_LABELS
 from models.dossier_applicant import Applicant
@@ -178,7 +179,7 @@ def _add_attachments(db: Database, uuid: str, attachments: list[dict]) -> None:
     """Attachment rows follow their events; the file itself comes with a USB file (or is fetched later)."""
     if not attachments:
         return
-    dossier_id = db.execute("SELECT id FROM dossiers WHERE uuid = ?", [uuid]).fetchone()[0]
+    dossier_id = scalar(db, "SELECT id FROM dossiers WHERE uuid = ?", [uuid])
     db.conn.executemany(
         "INSERT OR IGNORE INTO dossier_attachments (uuid, dossier_id, sha256, ext, size, display_name, kind, "
         "added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -238,9 +239,11 @@ def _known_hash(db: Database, event: dict, me: str) -> tuple | None:
     """The stored hash of an event with this uuid: acknowledged events by the uuid index, this PC's own
     (pending ones included) by their number (db.events.event_at)."""
     if event["device_id"] == me:
-        row = event_at(db, me, event["seq"])
-        if row is not None and row[0] == event["uuid"]:
-            return (row[1],)
+        own = event_at(db, me, event["seq"])  # (uuid, hash)
+        if own is not None:
+            uuid, digest = own
+            if uuid == event["uuid"]:
+                return (digest,)
     return db.execute("SELECT hash FROM events WHERE uuid = ? AND acked_at IS NOT NULL",
                       [event["uuid"]]).fetchone()
 

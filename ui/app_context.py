@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from models.settings import UnitSettings
 from services.changes import Changes
-from services.folder import job_connection, open_folder
+from services.folder import data_version, job_connection, open_folder
 from services.settings import load_settings
 
 # Another process may have changed anything (a restore is announced by its own errand, not guessed here).
@@ -51,7 +51,7 @@ class AppContext(QObject):
     # ----- writes made by someone else: the command line, another process, a worker's connection
     def data_version(self) -> int:
         """SQLite's PRAGMA data_version: changes when another connection commits to the file."""
-        return self.db.execute("PRAGMA data_version").fetchone()[0]
+        return data_version(self.db)
 
     def check_outside_writes(self) -> bool:
         """Publish OUTSIDE_WRITE (as F5 would) when the database was written by another connection."""

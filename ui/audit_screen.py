@@ -40,7 +40,7 @@ from services.audit import (
 from services.changes import Changes
 from ui import dialogs
 from ui.app_context import AppContext
-from ui.worker import Worker, on_connection, run_with_progress, start
+from ui.worker import Worker, on_connection, run_job, run_with_progress
 
 PAGE_SIZE = 200
 COLUMNS = ["Thời điểm", "Người thực hiện", "Thao tác", "Đối tượng", "Hồ sơ / mã", "Nội dung"]
@@ -182,11 +182,12 @@ class AuditScreen(QWidget):
         def read(db: Database) -> tuple[int, list[dict]]:
             return count_events(db, event_filter), list_events(db, event_filter, limit=PAGE_SIZE, offset=offset)
 
-        worker: Worker[tuple[int, list[dict]]] = Worker(on_connection(context.data_dir, read))
+        # The callbacks run on the GUI thread after run_job has returned, so they see `worker`.
+        worker: Worker[tuple[int, list[dict]]] = run_job(
+            on_connection(context.data_dir, read),
+            lambda result: self._show(worker, offset, *result), lambda message: self._failed(worker, message))
         self.worker = worker
-        worker.then(lambda result: self._show(worker, offset, *result), lambda message: self._failed(worker, message))
         self.page_label.setText("Đang tải…")
-        start(worker)
 
     def _failed(self, worker: Worker, message: str) -> None:
         if worker is self.worker:

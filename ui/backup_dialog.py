@@ -43,7 +43,7 @@ from services.backup import (
 from ui import dialogs, strings
 from ui.app_context import AppContext
 from ui.dialogs import enable, guard_confirm
-from ui.worker import Worker, run_with_progress, start
+from ui.worker import Worker, run_job, run_with_progress
 
 COLUMNS = ["Thời điểm", "Dung lượng", "Mật khẩu", "Thư mục", "Tệp"]
 _REASONS = {"thu_cong": "sao lưu tay", "exit": "khi thoát", "start": "khi mở", "daily": "hằng ngày"}
@@ -282,11 +282,13 @@ def start_automatic_backups(context: AppContext, parent: QWidget) -> QTimer:
     data_dir = context.data_dir
 
     def run(reason: str) -> None:
-        worker = Worker(lambda _progress, _cancelled: auto_backup(data_dir, reason))
         status = getattr(parent, "statusBar", None)
-        if status is not None:
-            worker.signals.failed.connect(lambda message: status().showMessage(f"Sao lưu tự động: {message}"))
-        start(worker)
+
+        def failed(message: str) -> None:
+            if status is not None:
+                status().showMessage(f"Sao lưu tự động: {message}")
+
+        run_job(lambda _progress, _cancelled: auto_backup(data_dir, reason), lambda _result: None, failed)
 
     timer = QTimer(parent)
     timer.setInterval(60 * 60 * 1000)

@@ -42,8 +42,7 @@ from ui.charts import MonthChartWidget, ShareChartWidget
 from ui.dashboard_jobs import logbook_job, preview_job, report_job
 from ui.qdates import to_date
 from ui.report_tables import due_model, due_rows, field_model, field_rows, indicator_model, indicator_rows
-from ui.worker import Job, Worker, on_connection, run_with_progress
-from ui.worker import start as start_worker
+from ui.worker import Job, Worker, on_connection, run_job, run_with_progress
 
 # (figure key, title, kind): the tiles, in the order a leader reads them.
 TILES = (
@@ -299,10 +298,9 @@ class DashboardScreen(QWidget):
         now, context = self.clock(), self.context
 
         job = on_connection(context.data_dir, lambda db: Computed(build_report(db, period, now), load_settings(db)))
-        self.worker = Worker(job).then(self._shown, self._failed)
+        self.worker = run_job(job, self._shown, self._failed)
         self.status.setText(f"Đang tính số liệu {period.title}…")
         self._update_buttons()
-        start_worker(self.worker)
         return self.worker
 
     def _shown(self, result: Computed) -> None:

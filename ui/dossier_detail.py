@@ -386,10 +386,11 @@ class DossierDetail(QWidget):
         return dialog
 
     def undo(self) -> UndoDialog | None:
-        move = undoable_move(self.dossier.events) if self.dossier is not None else None
-        if move is None:
+        dossier = self.dossier
+        move = undoable_move(dossier.events) if dossier is not None else None
+        if dossier is None or move is None:
             return None
-        dialog = UndoDialog(self.context, self.dossier, move, self)
+        dialog = UndoDialog(self.context, dossier, move, self)
         dialog.accepted.connect(lambda: self._after_change(dialog.undone, None))
         dialog.open()
         return dialog

@@ -48,8 +48,7 @@ from ui.dossier_table_model import (
     COL_STATE,
     DossierTableModel,
 )
-from ui.worker import Worker
-from ui.worker import start as start_worker
+from ui.worker import Worker, run_job
 
 SEARCH_DELAY_MS = 200  # typing pauses shorter than this do not query
 DEADLINES = {"": "Mọi thời hạn", "overdue": "Quá hạn", "due_today": "Đến hạn hôm nay",
@@ -331,7 +330,7 @@ class DossierListScreen(QWidget):
         query: Query[Page] = Query(context, lambda db: (generation, filters, now,
                                                         list_dossiers(db, **filters, limit=size, now=now)))
         self.page_query = query
-        self.page_worker = start_worker(Worker(query).then(self._page_done, self._page_failed))
+        self.page_worker = run_job(query, self._page_done, self._page_failed)
         return self.page_worker
 
     def _page_done(self, result: Page | None) -> None:
@@ -361,7 +360,7 @@ class DossierListScreen(QWidget):
         self.count_wanted = None
         query: Query[Count] = Query(self.context, lambda db: (generation, count_dossiers(db, **filters, now=now)))
         self.count_query = query
-        self.count_worker = start_worker(Worker(query).then(self._count_done, lambda _message: self._count_done(None)))
+        self.count_worker = run_job(query, self._count_done, lambda _message: self._count_done(None))
 
     def _count_done(self, result: Count | None) -> None:
         self.count_worker = None

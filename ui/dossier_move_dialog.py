@@ -31,8 +31,7 @@ from services import dossiers, forms
 from ui import strings
 from ui.app_context import AppContext
 from ui.pdf_view import PdfView, ask_pdf_path, make_print_dialog, printing_job, render_pages, save_pdf_bytes
-from ui.worker import Worker, run_with_progress
-from ui.worker import start as start_worker
+from ui.worker import Worker, run_job, run_with_progress
 
 # The form a move calls for (Thông tư 01/2018): 02 when papers are missing, 03 on refusal; the 2025 set
 # adds a notice when processing stops. Printed only when the set in force has that form.
@@ -131,7 +130,7 @@ class FormPreviewDialog(QDialog):
         def job(_progress: object, _cancelled: object) -> RenderedForm:
             return render_dossier_form(context, code, kind, dpi)
 
-        self.worker = start_worker(Worker(job).then(self._rendered, self._render_failed))
+        self.worker = run_job(job, self._rendered, self._render_failed)
 
     def _rendered(self, form: RenderedForm) -> None:
         self.worker = None

@@ -38,8 +38,7 @@ from services.changes import Changes
 from services.settings import load_settings
 from ui.app_context import AppContext
 from ui.pdf_view import PdfView, ask_pdf_path, make_print_dialog, printing_job, render_pages, save_pdf_bytes
-from ui.worker import Worker, run_with_progress
-from ui.worker import start as start_worker
+from ui.worker import Cancelled, Progress, Worker, run_job, run_with_progress
 
 LAYOUT_NAMES = {"list": "Danh sách A4 có mã QR", "cards": "Thẻ QR cho nhà văn hóa thôn (6 thẻ/trang)"}
 _FILE_STEM = {"list": "danh-muc-TTHC", "cards": "the-QR-TTHC"}
@@ -89,7 +88,7 @@ class PostingScreen(QWidget):
         self.progress.hide()
         self.cancel_button = QPushButton("Hủy")
         self.cancel_button.hide()
-        self.cancel_button.clicked.connect(self.cancel_preview)
+        self.cancel_button.clicked.connect(self._show_cancelling)  # the job hears it through run_job
         status_row = QHBoxLayout()
         status_row.addWidget(self.status, 1)
         status_row.addWidget(self.progress)
@@ -242,7 +241,7 @@ class PostingScreen(QWidget):
         choice, dpi = self.choice(), self.pdf_view.screen_dpi()
         context = self.context
 
-        def job(progress, cancelled) -> Preview | None:
+        def job(progress: Progress, cancelled: Cancelled) -> Preview | None:
             db = context.open_worker_connection()
             try:
                 procedures, settings = list_procedures(db), load_settings(db)
@@ -262,20 +261,23 @@ class PostingScreen(QWidget):
                 return None
             return Preview(choice, buffer.getvalue(), images, count)
 
-        self.worker = Worker(job).then(self._preview_done, self._preview_failed)
-        self.worker.signals.progress.connect(self._progress)
+        self.worker = run_job(job, self._preview_done, self._preview_failed, on_progress=self._progress,
+                              cancel_on=self.cancel_button.clicked)
         self.status.setText("Đang tạo bản in…")
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
         self._update_buttons()
-        start_worker(self.worker)
         return self.worker
 
     def cancel_preview(self) -> None:
+        """Press Hủy: run_job wired the button to the preview job's cancel."""
+        if self.worker is not None and self.cancel_button.isEnabled():
+            self.cancel_button.click()
+
+    def _show_cancelling(self) -> None:
         if self.worker is not None:
-            self.worker.cancel()
             self.cancel_button.setEnabled(False)
             self.status.setText("Đang hủy…")
 

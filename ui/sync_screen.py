@@ -29,8 +29,7 @@ import ui.dialogs
 from services.sync import UsbDone, export_usb, import_usb, list_conflicts
 from ui.app_context import AppContext
 from ui.sync_controller import MAX_AUTO_MINUTES, controller_for, status_line
-from ui.worker import Worker, on_connection
-from ui.worker import start as start_worker
+from ui.worker import Worker, on_connection, run_job
 
 USB_FILTER = "Tệp đồng bộ MotCua (*.motcua);;Mọi tệp (*)"
 
@@ -280,7 +279,7 @@ class SyncScreen(QWidget):
             ui.dialogs.show_error(self, message)
 
         job = on_connection(data_dir, lambda db: work(db, data_dir))
-        self.usb_worker = start_worker(Worker(job).then(done, failed))
+        self.usb_worker = run_job(job, done, failed)
         return self.usb_worker
 
     def export_to(self, path: str) -> Worker[UsbDone]:

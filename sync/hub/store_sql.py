@@ -16,6 +16,7 @@ import threading
 import time
 from abc import abstractmethod
 from contextlib import AbstractContextManager
+from typing import Any
 
 import orjson
 
@@ -34,6 +35,16 @@ FACTS_MARK = "facts_server_seq"
 FACTS_CHUNK = 2000
 FACTS_STEP = 5000  # stored events folded per transaction
 _CREATING = threading.Lock()
+
+
+def scalar(tx: Any, sql: str, params: list | tuple = ()) -> Any:
+    """The one value of a one-column query's first row (None when there is none), on either engine: the
+    hub's only read by position, and only of a query naming one column."""
+    row = tx.execute(sql, params).fetchone()
+    if row is None:
+        return None
+    (value,) = row  # refuses a query with more than one column
+    return value
 
 
 def _insert_delay() -> float:
@@ -90,9 +101,10 @@ class SqlHubStore(HubStore):
             return None
         with self._read() as tx:
             row = tx.execute(f"SELECT token_hash, {columns} FROM {table} WHERE token_id = ?", [token_id]).fetchone()
-        if row is None or not secrets.compare_digest(row[0], token_hash(token)):
+        if row is None:
             return None
-        return tuple(row[1:])
+        stored_hash, *fields = row
+        return tuple(fields) if secrets.compare_digest(stored_hash, token_hash(token)) else None
 
     def device_for(self, token: str) -> Device | None:
         row = self._checked("devices", "token_id, unit_code, device_id, usb_key, station", token)
@@ -130,7 +142,7 @@ class SqlHubStore(HubStore):
 
     def unit_key(self, unit_code: str) -> str:
         with self._read() as tx:
-            return tx.execute("SELECT unit_key FROM units WHERE unit_code = ?", [unit_code]).fetchone()[0]
+            return scalar(tx, "SELECT unit_key FROM units WHERE unit_code = ?", [unit_code])
 
     def units(self) -> list[str]:
         with self._read() as tx:
@@ -223,8 +235,7 @@ class SqlHubStore(HubStore):
 
     def max_seq(self, device_id: str) -> int:
         with self._read() as tx:
-            return tx.execute("SELECT coalesce(max(seq), 0) FROM events WHERE device_id = ?",
-                              [device_id]).fetchone()[0]
+            return scalar(tx, "SELECT coalesce(max(seq), 0) FROM events WHERE device_id = ?", [device_id])
 
     def stats(self) -> dict:
         with self._read() as tx:
@@ -234,7 +245,7 @@ class SqlHubStore(HubStore):
                 "FROM devices d LEFT JOIN events e ON e.device_id = d.device_id GROUP BY d.token_id "
                 "ORDER BY d.unit_code, d.created_at").fetchall()
             total = tx.execute("SELECT count(*), coalesce(max(server_seq), 0) FROM events").fetchone()
-            admins = tx.execute("SELECT count(*) FROM admins").fetchone()[0]
+            admins = scalar(tx, "SELECT count(*) FROM admins")
         return {"engine": self.engine, "events": total[0], "last_server_seq": total[1], "events_by_unit": units,
                 "admins": admins,
                 "devices": [{"unit_code": d[0], "device_id": d[1], "station": d[2], "enrolled_at": d[3],
@@ -254,9 +265,9 @@ class SqlHubStore(HubStore):
         while True:
             with self._tx() as tx:
                 self._lock_facts(tx)
-                row = tx.execute("SELECT value FROM hub_meta WHERE key = ?", [FACTS_MARK]).fetchone()
-                mark = int(row[0]) if row else 0
-                top = tx.execute("SELECT coalesce(max(server_seq), 0) FROM events").fetchone()[0]
+                stored_mark = scalar(tx, "SELECT value FROM hub_meta WHERE key = ?", [FACTS_MARK])
+                mark = int(stored_mark) if stored_mark is not None else 0
+                top = scalar(tx, "SELECT coalesce(max(server_seq), 0) FROM events")
                 if top <= mark:
                     return total
                 upto = min(top, mark + FACTS_STEP)

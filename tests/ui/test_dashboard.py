@@ -157,6 +157,8 @@ def test_rating_dialog_records_and_the_dashboard_follows(qtbot, monkeypatch, scr
     monkeypatch.setattr(RatingDialog, "exec", lambda self: (self.choose("hai_long"), self.save()))
     assert ask_rating(screen, context, k.code) is None
     assert shown and "chỉ ghi đánh giá" in shown[0]
+    # The rating's own refresh finishes here, not during the next test.
+    qtbot.waitUntil(lambda: screen.worker is None and not screen.refresh_timer.isActive(), timeout=TIMEOUT)
 
 
 def test_the_logbook_of_one_field(qtbot, screen, context, monkeypatch, tmp_path):
@@ -173,3 +175,4 @@ def test_the_logbook_of_one_field(qtbot, screen, context, monkeypatch, tmp_path)
     assert any("Hộ tịch" in str(cell) for row in rows[:6] for cell in row if cell)
     lines = events_for(context.db, "report", "logbook")[-1]["payload"]["lines"]
     assert 0 < lines < 14
+    qtbot.waitUntil(lambda: screen.worker is None and not screen.refresh_timer.isActive(), timeout=TIMEOUT)
