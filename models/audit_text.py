@@ -44,7 +44,9 @@ FIELDS = {"code": "Mã", "state": "Trạng thái", "note": "Ghi chú", "reason":
           "sample": "Dữ liệu mẫu", "place_name": "Địa danh", "one_stop_body": "Bộ phận một cửa",
           "head_title": "Chức vụ người đứng đầu", "head_name": "Người đứng đầu", "office_phone": "Điện thoại một cửa",
           "complaints_address": "Địa chỉ phản ánh", "complaints_phone": "Điện thoại phản ánh",
-          "publish_decision_number": "Số quyết định công bố", "publish_decision_date": "Ngày quyết định công bố"}
+          "publish_decision_number": "Số quyết định công bố", "publish_decision_date": "Ngày quyết định công bố",
+          "actor_name": "Họ tên người thực hiện", "from": "giao", "to": "nhận", "account": "tài khoản",
+          "agency": "cơ quan", "person": "người"}
 # Keys that only repeat what another line says, or are machine detail.
 _SKIP = {"uuid", "group_id", "code_day", "station", "day_seq", "search_text", "move_uuid", "replayed",
          "entered_at", "deadline_value", "deadline_unit", "due_source", "state_changed_at", "due_rule",
@@ -111,6 +113,9 @@ def change_lines(action: str, payload: object) -> list[str]:
     lines = []
     if "from" in payload or "to" in payload:
         lines.append(f"Trạng thái: {_value('from', payload.get('from'))} → {_value('to', payload.get('to'))}")
+    for key in ("note", "reason", "comment"):  # the why comes right after the what
+        if payload.get(key):
+            lines.append(f"{FIELDS[key]}: {_value(key, payload[key])}")
     if action == "receive" and payload.get("papers"):
         lines.append("Giấy tờ: " + "; ".join(f"{p.get('name')} ({p.get('count', 1)})" for p in payload["papers"]
                                              if isinstance(p, dict)))
@@ -119,7 +124,7 @@ def change_lines(action: str, payload: object) -> list[str]:
     for key, value in ordered:
         if key in ("from", "to") or key in _SKIP:
             continue
-        if key in ("note", "reason", "comment") and not value:
+        if key in ("note", "reason", "comment"):
             continue
         lines.append(f"{FIELDS.get(key, key)}: {_value(key, value)}")
     return lines
