@@ -48,7 +48,7 @@ from models.dossier_fees import check_receipt, parse_fee_amount, procedure_has_f
 from models.dossier_moves import can_extend, move_effect
 from models.errors import UserError
 from models.handover import HANDOVER_MOVES, Party, parse_outside_party
-from models.roles import PRINT_FORMS, PROCESS, RECEIVE, move_permission
+from models.roles import COUNTER_MOVES, PRINT_FORMS, PROCESS, RECEIVE, move_permission
 from models.session import current_user, require
 from models.text import clean_text, fold
 
@@ -214,7 +214,8 @@ def move_dossier(db: Database, code: str, to_state: str, *, note: str = "", at: 
     Into co_ket_qua: finished_at and timeliness (trước hạn / đúng hạn / quá hạn) are stored.
     """
     target = check_state(to_state)
-    require(move_permission(target), f"chuyển hồ sơ sang '{state_label(target)}'")
+    if target not in {to for (_, to) in COUNTER_MOVES}:  # otherwise checked once the current state is read
+        require(move_permission(target), f"chuyển hồ sơ sang '{state_label(target)}'")
     now = local_naive(now) if now else now_local()
     moment = local_naive(at) if at else now
     note = _note(note)
@@ -224,6 +225,7 @@ def move_dossier(db: Database, code: str, to_state: str, *, note: str = "", at: 
     receiver = _receiver(db, handover_to) if clean_text(handover_to) else None
     with db.atomic():
         dossier = require_dossier(db, code)
+        require(move_permission(target, dossier.state), f"chuyển hồ sơ sang '{state_label(target)}'")
         check_move(dossier.state, target)
         if dossier.state_changed_at is not None and moment < dossier.state_changed_at:
             raise UserError(f"Thời điểm chuyển ({moment:%H:%M %d/%m/%Y}) trước lần chuyển trạng thái trước "

@@ -104,8 +104,16 @@ def has_permission(role: str | None, permission: str) -> bool:
     return permission in ROLE_PERMISSIONS.get(role or "", frozenset())
 
 
-def move_permission(target_state: str) -> str:
-    """The permission a move into `target_state` needs (PROCESS for a state not listed)."""
+# A refusal at the counter (tiep_nhan -> tu_choi, Mẫu 03: "từ chối tiếp nhận") is the receiving clerk's
+# act (shared/domain.md, Mẫu 03); a refusal after processing began is the processing side's (the notice).
+COUNTER_MOVES: dict[tuple[str, str], str] = {("tiep_nhan", "tu_choi"): RECEIVE}
+
+
+def move_permission(target_state: str, from_state: str | None = None) -> str:
+    """The permission a move into `target_state` needs (PROCESS for a state not listed); a move made at
+    the counter (COUNTER_MOVES) needs the counter's permission instead."""
+    if from_state is not None and (from_state, target_state) in COUNTER_MOVES:
+        return COUNTER_MOVES[(from_state, target_state)]
     return MOVE_PERMISSIONS.get(target_state, PROCESS)
 
 
