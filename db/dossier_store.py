@@ -48,8 +48,8 @@ from models.dossier_fees import check_receipt, parse_fee_amount, procedure_has_f
 from models.dossier_moves import can_extend, move_effect
 from models.errors import UserError
 from models.handover import HANDOVER_MOVES, Party, parse_outside_party
-from models.roles import COUNTER_MOVES, PRINT_FORMS, PROCESS, RECEIVE, move_permission
-from models.session import current_user, require
+from models.roles import COUNTER_MOVES, PRINT_FORMS, PROCESS, RECEIVE, counter_permission, move_permission
+from models.session import can, current_user, require
 from models.text import clean_text, fold
 
 MAX_NOTE = 2000
@@ -225,7 +225,9 @@ def move_dossier(db: Database, code: str, to_state: str, *, note: str = "", at: 
     receiver = _receiver(db, handover_to) if clean_text(handover_to) else None
     with db.atomic():
         dossier = require_dossier(db, code)
-        require(move_permission(target, dossier.state), f"chuyển hồ sơ sang '{state_label(target)}'")
+        counter = counter_permission(dossier.state, target)
+        if counter is None or not can(counter):
+            require(move_permission(target), f"chuyển hồ sơ sang '{state_label(target)}'")
         check_move(dossier.state, target)
         if dossier.state_changed_at is not None and moment < dossier.state_changed_at:
             raise UserError(f"Thời điểm chuyển ({moment:%H:%M %d/%m/%Y}) trước lần chuyển trạng thái trước "

@@ -105,16 +105,19 @@ def has_permission(role: str | None, permission: str) -> bool:
 
 
 # A refusal at the counter (tiep_nhan -> tu_choi, Mẫu 03: "từ chối tiếp nhận") is the receiving clerk's
-# act (shared/domain.md, Mẫu 03); a refusal after processing began is the processing side's (the notice).
+# act (shared/domain.md, Mẫu 03) as well as the processing side's; after the hand-over only the
+# processing side refuses (the notice that the dossier does not meet the conditions).
 COUNTER_MOVES: dict[tuple[str, str], str] = {("tiep_nhan", "tu_choi"): RECEIVE}
 
 
-def move_permission(target_state: str, from_state: str | None = None) -> str:
-    """The permission a move into `target_state` needs (PROCESS for a state not listed); a move made at
-    the counter (COUNTER_MOVES) needs the counter's permission instead."""
-    if from_state is not None and (from_state, target_state) in COUNTER_MOVES:
-        return COUNTER_MOVES[(from_state, target_state)]
+def move_permission(target_state: str) -> str:
+    """The permission a move into `target_state` needs (PROCESS for a state not listed)."""
     return MOVE_PERMISSIONS.get(target_state, PROCESS)
+
+
+def counter_permission(from_state: str, target_state: str) -> str | None:
+    """The counter's permission that also allows this move (COUNTER_MOVES), if any."""
+    return COUNTER_MOVES.get((from_state, target_state))
 
 
 def mask_cccd(number: str) -> str:
