@@ -5,6 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
+from models.calendar_recheck import first_appointment
 from models.dossier import Dossier
 from models.dossier_forms import FormSet
 from models.settings import UnitSettings
@@ -64,7 +65,7 @@ def receipt_story(dossier: Dossier, settings: UnitSettings, forms: FormSet, *, r
         p(f"2. Số lượng hồ sơ: {dossier.sets} (bộ)"),
         field_line("3. Thời gian giải quyết hồ sơ theo quy định", dossier.deadline_text),
         p(f"4. Thời gian nhận hồ sơ: {moment_text(dossier.received_at)}"),
-        p(f"5. Thời gian trả kết quả giải quyết hồ sơ: <b>{moment_text(dossier.due_at)}</b>"),
+        p(f"5. Thời gian trả kết quả giải quyết hồ sơ: <b>{moment_text(first_appointment(dossier))}</b>"),
         field_line("6. Đăng ký nhận kết quả tại", place),
         field_line("Vào Sổ theo dõi hồ sơ, quyển số/số thứ tự", dossier.logbook),
         Spacer(1, 4 * mm),

@@ -53,6 +53,8 @@ def fold_dossier(events: list[dict]) -> FoldedDossier:
             _move(folded, event)
         elif action == "extend":
             _extend(folded, event)
+        elif action == "recalendar":
+            _recalendar(folded, event)
         elif action == "attach":
             record = {k: payload.get(k) for k in ("uuid", "sha256", "ext", "size", "display_name", "kind",
                                                   "added_at")}
@@ -121,6 +123,17 @@ def _extend(folded: FoldedDossier, event: dict) -> None:
         return
     values["extension_count"] += 1
     _new_due(folded, event, "Gia hạn")
+
+
+def _recalendar(folded: FoldedDossier, event: dict) -> None:
+    """A due date corrected to a changed calendar (db/dossier_recalendar.py): the new due moment, and for a
+    dossier with a result its timeliness judged again against it, as the writer did."""
+    values = folded.values
+    _new_due(folded, event, "Tính lại hạn theo lịch mới")
+    if values["finished_at"] is not None:
+        values["timeliness"] = timeliness(datetime.fromisoformat(values["finished_at"]),
+                                          datetime.fromisoformat(values["due_at"]),
+                                          extended=values["extension_count"] > 0)
 
 
 def _new_due(folded: FoldedDossier, event: dict, what: str) -> None:

@@ -33,9 +33,11 @@ from PySide6.QtWidgets import (
 import ui.dialogs
 from db.attachments import ATTACHMENT_KINDS, attach_file
 from db.dossier_queries import find_dossier, get_dossier
+from models.calendar_recheck import TIMELINESS_LABELS
 from models.dossier import CHANNELS, FINAL_STATES, MOVES, STATES, Dossier, state_label
 from models.dossier_clock import now_local
 from models.errors import UserError
+from services.calendar import due_note
 from ui.app_context import AppContext
 from ui.dossier_move_dialog import (
     FORM_OF_MOVE,
@@ -47,7 +49,8 @@ from ui.dossier_move_dialog import (
 )
 from ui.dossier_table_model import urgency
 
-ACTIONS = {"receive": "Tiếp nhận hồ sơ", "move": "Chuyển trạng thái", "extend": "Gia hạn", "attach": "Đính kèm tệp"}
+ACTIONS = {"receive": "Tiếp nhận hồ sơ", "move": "Chuyển trạng thái", "extend": "Gia hạn", "attach": "Đính kèm tệp",
+           "recalendar": "Tính lại hạn theo lịch mới"}
 PLACEHOLDER = "Chọn một hồ sơ trong danh sách (mũi tên lên/xuống, Enter hoặc nhấp đúp) để xem chi tiết."
 MOVE_COLUMNS = 3
 # Button texts for the moves (the full state names are in the tooltips).
@@ -77,6 +80,13 @@ def event_text(event: dict) -> tuple[str, str]:
         return what, payload.get("note", "")
     if action == "extend":
         return f"Gia hạn đến {local_moment(payload.get('due_at')):%H:%M %d/%m/%Y}", payload.get("reason", "")
+    if action == "recalendar":
+        what = (f"Tính lại hạn theo lịch mới: {local_moment(payload.get('due_before')):%H:%M %d/%m/%Y} → "
+                f"{local_moment(payload.get('due_at')):%H:%M %d/%m/%Y}")
+        if payload.get("timeliness") != payload.get("timeliness_before"):
+            what += (f" (kết quả: {TIMELINESS_LABELS.get(payload.get('timeliness_before') or '', '—')} → "
+                     f"{TIMELINESS_LABELS.get(payload.get('timeliness') or '', '—')})")
+        return what, payload.get("reason", "")
     if action == "attach":
         return f"Đính kèm '{payload.get('display_name', '')}'", ATTACHMENT_KINDS.get(payload.get("kind", ""), "")
     if action == "receive":
@@ -278,6 +288,11 @@ class DossierDetail(QWidget):
             action.triggered.connect(lambda _checked=False, k=kind: self.print_form(k))
             self.print_menu.addAction(action)
 
+    def _due_note(self, dossier: Dossier) -> str:
+        """' (dự kiến)' when the due date crosses a day the calendar only estimates (services.calendar)."""
+        note = due_note(self.context.db, dossier.received_at, dossier.due_at)
+        return f" ({note})" if note else ""
+
     def _fill_info(self, dossier: Dossier) -> None:
         while self.info.rowCount():
             self.info.removeRow(0)
@@ -289,7 +304,7 @@ class DossierDetail(QWidget):
                 ("Kênh nộp", CHANNELS.get(dossier.channel, dossier.channel)),
                 ("Tiếp nhận lúc", f"{dossier.received_at:%H:%M %d/%m/%Y}"),
                 ("Hạn trả", f"{dossier.due_at:%H:%M %d/%m/%Y}" + (" (cán bộ nhập)" if dossier.due_source == "clerk"
-                                                                  else "")),
+                                                                  else "") + self._due_note(dossier)),
                 ("Thời hạn theo quy định", dossier.deadline_text), ("Số bộ hồ sơ", str(dossier.sets)),
                 ("Ghi chú", dossier.note)]
         for label, value in rows:

@@ -33,6 +33,7 @@ from models.dossier import CHANNELS, MAX_SETS, PAPER_KINDS, Dossier, Paper, make
 from models.dossier_clock import now_local
 from models.errors import UserError
 from models.text import clean_text
+from services.calendar import due_note
 from ui.app_context import AppContext
 from ui.applicant_form import ERROR_STYLE, OK_STYLE, ApplicantForm
 from ui.dossier_detail import scrolled
@@ -301,10 +302,12 @@ class ReceptionScreen(QWidget):
         return {code: preview_due(self.context.db, code, now) for code in [procedure.code, *self.linked_codes()]}
 
     def update_due_preview(self, now: datetime | None = None) -> None:
-        """Show the due moment(s) a dossier saved now would get (db.dossier_store.preview_due)."""
+        """Show the due moment(s) a dossier saved now would get (db.dossier_store.preview_due), marked
+        "dự kiến" when counted across a day the calendar only estimates (services.calendar.due_note)."""
         procedure = self.picker.procedure
+        now = now or now_local()
         try:
-            self.shown_dues = self.compute_dues(now or now_local())
+            self.shown_dues = self.compute_dues(now)
         except UserError as error:
             self.shown_dues = {}
             self.due_label.setText(str(error))
@@ -318,7 +321,8 @@ class ReceptionScreen(QWidget):
         lines = []
         for code, due in self.shown_dues.items():
             name = "" if code == procedure.code else f" (liên thông {code})"
-            lines.append(f"Hạn trả{name}: {due_text(due)}" if due else
+            note = due_note(self.context.db, now, due)
+            lines.append(f"Hạn trả{name}: {due_text(due)}" + (f" ({note})" if note else "") if due else
                          f"Thủ tục {code} chưa có thời hạn tính được: nhập hạn trả bằng tay.")
         self.due_label.setText("\n".join(lines))
 

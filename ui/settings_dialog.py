@@ -33,6 +33,7 @@ from models.errors import UserError
 from models.settings import UnitSettings
 from ui import strings
 from ui.app_context import AppContext
+from ui.calendar_screen import CalendarYearTab
 from ui.dialogs import show_error
 
 _TIME_FIELDS = [
@@ -63,6 +64,9 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._hours_tab(current), "Giờ làm việc")
         self.calendar_tab = CalendarOverridesTab(context)
         self.tabs.addTab(self.calendar_tab, "Ngày nghỉ, làm bù")
+        self.year_tab = CalendarYearTab(context)
+        self.tabs.addTab(self.year_tab, "Lịch nghỉ lễ theo năm")
+        context.changed.connect(self._calendar_changed)
         layout.addWidget(self.tabs)
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(strings.SAVE, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -71,6 +75,12 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _calendar_changed(self, what: str) -> None:
+        """A day added on one calendar tab shows on the other (both read the same calendar)."""
+        if what == "calendar":
+            self.calendar_tab.reload()
+            self.year_tab.reload()
 
     def _unit_tab(self, current: UnitSettings) -> QWidget:
         tab = QWidget()
