@@ -33,6 +33,9 @@ class Procedure:
     essential: bool = False
     own_url: str = ""
     active: bool = True
+    # The result is a paper (a certificate, an extract): QĐ 766 then counts an online dossier as online
+    # only with an electronic result too (shared/domain.md, "The 766 index"); default "has a paper result".
+    paper_result: bool = True
 
     @property
     def online_level_label(self) -> str:

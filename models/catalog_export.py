@@ -21,6 +21,7 @@ COLUMNS = [
     ("online_level", HEADERS["online_level"][0], 12),
     ("essential", HEADERS["essential"][0], 10),
     ("own_url", HEADERS["own_url"][0], 40),
+    ("paper_result", HEADERS["paper_result"][0], 12),
 ]
 _LEVEL_TEXT = {"toan_trinh": "Toàn trình", "mot_phan": "Một phần", "": ""}
 
@@ -32,6 +33,7 @@ def procedure_cells(procedure: Procedure) -> list[str]:
         "deadline_text": procedure.deadline_text, "fees": procedure.fees,
         "online_level": _LEVEL_TEXT.get(procedure.online_level, ""),
         "essential": "x" if procedure.essential else "", "own_url": procedure.own_url,
+        "paper_result": "x" if procedure.paper_result else "không",
     }
     return [values[key] for key, _, _ in COLUMNS]
 

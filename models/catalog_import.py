@@ -26,6 +26,7 @@ HEADERS = {
     "online_level": ["Mức độ DVC", "Mức độ", "Mức độ dịch vụ công", "Mức độ DVCTT"],
     "essential": ["Thiết yếu"],
     "own_url": ["Đường dẫn"],
+    "paper_result": ["Kết quả là giấy", "Kết quả bản giấy"],
 }
 HEADER_ROWS_SCANNED = 50  # title rows above the header: a few in practice; stop looking after this
 
@@ -211,13 +212,18 @@ def _file_row(number: int, cells: dict[str, str]) -> FileRow:
         problems.append(f"Cột Thiết yếu không nhận ra: '{_short(cells['essential'])}' (dùng x hoặc để trống)")
     if url_problem(cells.get("own_url", "")):
         problems.append(url_problem(cells["own_url"]))
+    # Blank or absent means the default, "the result is a paper" (models.catalog.Procedure.paper_result).
+    paper = parse_flag(cells.get("paper_result", "") or "x")
+    if paper is None:
+        problems.append(f"Cột Kết quả là giấy không nhận ra: '{_short(cells['paper_result'])}' (x, không, "
+                        "hoặc để trống)")
     if problems:
         return FileRow(number, code, name, reason="; ".join(problems))
     value, unit = parse_deadline(cells.get("deadline_text", ""))
     procedure = Procedure(
         code=code, name=name, field=cells.get("field", ""), deadline_text=cells.get("deadline_text", ""),
         deadline_value=value, deadline_unit=unit, fees=cells.get("fees", ""), online_level=level or "",
-        essential=bool(essential), own_url=cells.get("own_url", ""),
+        essential=bool(essential), own_url=cells.get("own_url", ""), paper_result=bool(paper),
     )
     return FileRow(number, code, name, procedure=procedure)
 

@@ -14,10 +14,10 @@ RECEIVED_COLUMNS = (
     "uuid", "code", "group_id", "code_day", "station", "day_seq", "procedure_code", "procedure_name", "field",
     "deadline_text", "deadline_value", "deadline_unit", "channel", "state", "applicant_name", "organisation",
     "cccd", "dob", "sex", "phone", "address", "email", "sets", "note", "logbook", "received_at", "due_at",
-    "due_source", "state_changed_at")
+    "due_source", "state_changed_at", "paper_result")
 # Columns the later events change; together with RECEIVED_COLUMNS, every column the fold owns.
 DERIVED_COLUMNS = ("paused_at", "supplement_count", "extension_count", "finished_at", "timeliness",
-                   "returned_at", "closed_at")
+                   "returned_at", "closed_at", "resolution")
 FOLDED_COLUMNS = RECEIVED_COLUMNS + DERIVED_COLUMNS
 
 
@@ -73,7 +73,9 @@ def _receive(folded: FoldedDossier, event: dict) -> None:
     payload = event["payload"]
     folded.values = {name: payload.get(name) for name in RECEIVED_COLUMNS}
     folded.values.update(paused_at=None, supplement_count=0, extension_count=0, finished_at=None,
-                         timeliness=None, returned_at=None, closed_at=None)
+                         timeliness=None, returned_at=None, closed_at=None, resolution=None)
+    if folded.values["paper_result"] is None:  # received by a version before 0007: the default
+        folded.values["paper_result"] = 1
     folded.papers = [dict(p) for p in payload.get("papers", [])]
 
 
@@ -108,6 +110,7 @@ def _move(folded: FoldedDossier, event: dict) -> None:
         values["finished_at"] = iso(moment)
         values["timeliness"] = timeliness(moment, datetime.fromisoformat(values["due_at"]),
                                           extended=values["extension_count"] > 0)
+        values["resolution"] = payload.get("resolution")
     if target == "da_tra":
         values["returned_at"] = iso(moment)
     if target in FINAL_STATES:

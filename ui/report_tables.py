@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from models.report import FIELD_COLUMNS, Report, column_value, field_label, format_value
+from models.report import FIELD_COLUMNS, Report, column_value, field_label, format_value, posting_indicators
 
 OVERDUE_COLOUR = QColor("#b42318")
 HEADER_WIDTH = 12  # characters per header line
@@ -91,18 +91,29 @@ def due_rows(report: Report) -> list[Row]:
                  "Quá hạn" if item.overdue else "Sắp đến hạn"], alert=item.overdue) for item in report.due]
 
 
+def average_model() -> RowsModel:
+    return RowsModel(["Mã thủ tục", "Đơn vị tính", "Trung bình", "Số hồ sơ"], {2, 3})
+
+
+def average_rows(report: Report) -> list[Row]:
+    """QĐ 766 2.2: one row per procedure and unit, never one average over different units."""
+    return [Row([a.procedure_code, a.unit_label, format_value(a.average, "days"), format_value(a.count, "count")])
+            for a in report.averages]
+
+
 def indicator_model() -> RowsModel:
     return RowsModel(["Tiêu chí", "Chỉ số", "Giá trị", "Điểm tối đa khi", "Cách tính"], {2, 3})
 
 
 def indicator_rows(report: Report) -> list[Row]:
     rows = []
-    for indicator in report.indicators():
-        kind = "days" if indicator.key == "average_days" else "share"
+    for indicator in report.indicators() + posting_indicators(report):
         if not indicator.computed:
             value = "Không tính tại xã"
+        elif indicator.key == "average_time":
+            value = "Xem bảng theo thủ tục" if report.averages else "Chưa có số liệu"
         else:
-            value = format_value(indicator.value, kind) if indicator.value is not None else "Chưa có số liệu"
+            value = format_value(indicator.value, "share") if indicator.value is not None else "Chưa có số liệu"
         target = f"≥ {format_value(indicator.target, 'share')}" if indicator.target is not None else ""
         rows.append(Row([indicator.criterion, indicator.name, value, target, indicator.how], tooltip=indicator.how))
     return rows
