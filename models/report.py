@@ -16,7 +16,7 @@ REPORT_TITLE = "BÁO CÁO TÌNH HÌNH TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ 
 # The balance reads left to right: kỳ trước chuyển sang + tiếp nhận = đã giải quyết + kết thúc không có
 # kết quả (từ chối, rút, dừng) + đang giải quyết (trong hạn, quá hạn).
 FIELD_COLUMNS = (
-    ("Kỳ trước chuyển sang", "carried_over", "count"),
+    ("Tồn kỳ trước", "carried_over", "count"),
     ("Tiếp nhận", "received", "count"),
     ("Trực tiếp", "received_direct", "count"),
     ("Trực tuyến", "received_online", "count"),

@@ -74,7 +74,7 @@ def _field_table(report: Report) -> Table:
                     + [format_value(column_value(tally, src), kind) for _, src, kind in FIELD_COLUMNS])
     rows.append(["", "Tổng cộng"] + [format_value(column_value(report.total, src), kind)
                                      for _, src, kind in FIELD_COLUMNS])
-    parts = [4, 12] + [6 if kind == "share" else 7 for _, _, kind in FIELD_COLUMNS]  # 7: '199.683' in bold
+    parts = [5, 12] + [7.5 if kind == "share" else 6.5 for _, _, kind in FIELD_COLUMNS]  # 6,5: "199.683" in bold
     return ruled_table(head, rows, widths(parts), right=range(2, 2 + len(FIELD_COLUMNS)), bold_last=True)
 
 

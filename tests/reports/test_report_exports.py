@@ -63,7 +63,7 @@ def test_report_xlsx_is_laid_out_to_print(scenario, unit, data_dir, cli, tmp_pat
     assert cell("Đã giải quyết").value == 9
     assert (cell("Trước hạn").value, cell("Đúng hạn").value, cell("Quá hạn").value) == (2, 4, 3)
     # The balance (report_scenario: 1 carried over + 14 received = 9 + 3 + 3) and the channels.
-    assert (cell("Kỳ trước chuyển sang").value, cell("Trực tiếp").value, cell("Trực tuyến").value,
+    assert (cell("Tồn kỳ trước").value, cell("Trực tiếp").value, cell("Trực tuyến").value,
             cell("Bưu chính").value) == (1, 7, 6, 1)
     assert (cell("Từ chối").value, cell("Rút hồ sơ").value, cell("Dừng giải quyết").value) == (1, 1, 1)
     assert (cell("Đang giải quyết trong hạn").value, cell("Đang giải quyết quá hạn").value) == (1, 2)

@@ -73,7 +73,7 @@ def test_february_at_a_glance(qtbot, screen, errors) -> None:
     assert tile(screen, "digitised_share") == "13,3%" and tile(screen, "satisfaction_rate") == "53,3%"
     assert tile(screen, "resolved_on_time_share") == "66,7%"  # 6/9: the unit's own view, labelled so
     assert screen.field_model.rowCount() == 4  # three fields and the total
-    assert screen.field_model.rows[-1].cells[:3] == ["Tổng cộng", "1", "14"]
+    assert screen.field_model.rows[-1].cells[:3] == ["Tổng cộng", "1", "14"]  # tồn kỳ trước, tiếp nhận
     assert screen.due_model.rowCount() == 2 and screen.due_model.rows[0].alert
     assert screen.indicator_model.rowCount() == 14  # 13 of QĐ 766 and the unit's own, then "niêm yết"
     assert screen.average_model.rowCount() == 6  # one per procedure resolved in February
