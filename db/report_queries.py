@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from db.calendar_store import load_calendar
-from models.dossier import CLOCK_RUNNING_STATES, ONLINE_CHANNELS, PAUSING_STATES, iso
+from models.dossier import CHANNELS, CLOCK_RUNNING_STATES, ONLINE_CHANNELS, PAUSING_STATES, iso
 from models.dossier_clock import local_naive, now_local
 from models.logbook import LogbookLine
 from models.report import DueItem, Report
@@ -51,17 +51,26 @@ WITH RECURSIVE f(name) AS (
 SELECT name FROM f WHERE name IS NOT NULL"""
 
 _ONLINE = f"channel IN {_in(ONLINE_CHANNELS)}"
-# Per field and month (:start/:end are the month cut to the period; :first is the period's first moment).
-RECEIVED_SQL = f"""
-SELECT count(*), sum({_ONLINE}), sum(channel = 'truc_tiep'), sum(channel = 'buu_chinh'),
-       sum({_ONLINE} AND paper_result = 0)                     -- report_rules.counts_online, no paper
-FROM dossiers INDEXED BY dossiers_report_received
-WHERE field = :field AND received_at >= :start AND received_at < :end"""
+# Per field, channel and month (:start/:end are the month cut to the period; :first is the period's first
+# moment): a plain count of one index range, and for online channels the dossiers without a paper result
+# (report_rules.counts_online), so no per-row test of the channel is evaluated.
+RECEIVED_SQL = """
+SELECT count(*), sum(paper_result = 0) FROM dossiers INDEXED BY dossiers_report_received
+WHERE field = :field AND channel = :channel AND received_at >= :start AND received_at < :end"""
 
-RESOLVED_SQL = f"""
-SELECT count(*), sum(cls = 'truoc_han'), sum(cls = 'dung_han'), sum(received_at < :first), sum(paper_result)
-FROM (SELECT {_CLASS} AS cls, received_at, paper_result FROM dossiers INDEXED BY dossiers_report_finished
-      WHERE field = :field AND finished_at >= :start AND finished_at < :end)"""
+# report_rules.result_class in two steps: the stored verdicts counted plainly, then the few rows the
+# exceptions index holds (no stored verdict, more than one supplement request, no paper result) correct
+# them: (stored early or on time) − (early or on time by result_class), and the resolved without a paper.
+RESOLVED_SQL = """
+SELECT count(*), sum(timeliness = 'truoc_han'), sum(timeliness = 'dung_han'), sum(received_at < :first)
+FROM dossiers INDEXED BY dossiers_report_finished
+WHERE field = :field AND finished_at >= :start AND finished_at < :end"""
+EXCEPTIONS_SQL = f"""
+SELECT sum(timeliness IS 'truoc_han') - sum(cls = 'truoc_han'), sum(timeliness IS 'dung_han') - sum(cls = 'dung_han'),
+       sum(paper_result = 0)
+FROM (SELECT timeliness, paper_result, {_CLASS} AS cls FROM dossiers INDEXED BY dossiers_report_exceptions
+      WHERE field = :field AND finished_at >= :start AND finished_at < :end
+      AND (timeliness IS NULL OR supplement_count > {MAX_SUPPLEMENTS_ON_TIME} OR paper_result = 0))"""
 
 # Per field over the period: attachments (report_attached's bits: 1 input papers, 2 result, kept by
 # triggers, db/migrations.py 0004) of dossiers resolved in the period; 4.1 needs the procedure's
@@ -80,7 +89,7 @@ ATTACHED_POPULATION_SQL = f"""
 SELECT d.field, sum(ra.bits & 1 = 1 AND (d.paper_result = 0 OR ra.bits & 2 = 2)),
        sum(ra.bits & 2 = 2 AND d.paper_result = 1 AND {_ONLINE.replace("channel", "d.channel")}
            AND d.received_at >= :first AND d.received_at < :end)
-FROM report_attached ra JOIN dossiers d ON d.id = ra.dossier_id
+FROM report_attached ra CROSS JOIN dossiers d ON d.id = ra.dossier_id           -- CROSS: attachments first
 WHERE ra.bits > 0 AND {_IN_POPULATION} GROUP BY d.field"""
 
 RATINGS_SQL = """
@@ -116,15 +125,18 @@ WHERE field = :field AND finished_at >= :moment AND received_at < :moment"""
 # 2.2 per procedure and unit (report_rules.resolution_time, stored with the result): the pairs present by a
 # loose index scan, then one index range each.
 AVERAGE_SQL = """
-SELECT count(resolution), sum(resolution) FROM dossiers INDEXED BY dossiers_report_resolution
-WHERE procedure_code = :code AND deadline_unit IS :unit AND finished_at >= :start AND finished_at < :end"""
-NEXT_PAIR_SQL = """
+SELECT count(*), sum(resolution) FROM dossiers INDEXED BY dossiers_report_resolution
+WHERE resolution IS NOT NULL AND procedure_code = :code AND deadline_unit IS :unit AND finished_at >= :start
+AND finished_at < :end"""
+NEXT_UNIT_SQL = """
 SELECT procedure_code, deadline_unit FROM dossiers INDEXED BY dossiers_report_resolution
-WHERE finished_at IS NOT NULL AND (procedure_code > :code OR (procedure_code = :code AND deadline_unit > :unit))
-ORDER BY procedure_code, deadline_unit LIMIT 1"""
+WHERE resolution IS NOT NULL AND procedure_code = :code AND deadline_unit > :unit ORDER BY deadline_unit LIMIT 1"""
+NEXT_CODE_SQL = """
+SELECT procedure_code, deadline_unit FROM dossiers INDEXED BY dossiers_report_resolution
+WHERE resolution IS NOT NULL AND procedure_code > :code ORDER BY procedure_code, deadline_unit LIMIT 1"""
 FIRST_PAIR_SQL = """
 SELECT procedure_code, deadline_unit FROM dossiers INDEXED BY dossiers_report_resolution
-WHERE finished_at IS NOT NULL ORDER BY procedure_code, deadline_unit LIMIT 1"""
+WHERE resolution IS NOT NULL ORDER BY procedure_code, deadline_unit LIMIT 1"""
 
 _DUE_COLUMNS = "code, procedure_code, procedure_name, field, organisation, applicant_name, state, received_at, due_at"
 DUE_LIST_LIMIT = 500
@@ -156,20 +168,26 @@ def period_counts(db: Database, period: Period, moment: datetime) -> tuple[dict[
         t = Tally()
         for month, start, after in slices:
             bounds = {"field": field, "start": start, "end": after, "first": first}
-            count, online, direct, post, online_no_paper = db.execute(RECEIVED_SQL, bounds).fetchone()
-            t.received += count
-            t.received_online += online or 0
-            t.received_direct += direct or 0
-            t.received_post += post or 0
-            t.online_counted += online_no_paper or 0
-            received_by_month[month] = received_by_month.get(month, 0) + count
-            resolved, early, on_time, carried, paper = db.execute(RESOLVED_SQL, bounds).fetchone()
+            for channel in CHANNELS:
+                count, no_paper = db.execute(RECEIVED_SQL, {**bounds, "channel": channel}).fetchone()
+                t.received += count
+                received_by_month[month] = received_by_month.get(month, 0) + count
+                if channel in ONLINE_CHANNELS:
+                    t.received_online += count
+                    t.online_counted += no_paper or 0
+                elif channel == "buu_chinh":
+                    t.received_post += count
+                else:
+                    t.received_direct += count
+            resolved, early, on_time, carried = db.execute(RESOLVED_SQL, bounds).fetchone()
+            wrong_early, wrong_on_time, no_paper = db.execute(EXCEPTIONS_SQL, bounds).fetchone()
+            early, on_time = (early or 0) - (wrong_early or 0), (on_time or 0) - (wrong_on_time or 0)
             t.resolved += resolved
             t.early += early or 0
             t.on_time += on_time or 0
             t.late += resolved - (early or 0) - (on_time or 0)
             t.carried_over += carried or 0
-            t.resolved_paper += paper or 0
+            t.resolved_paper += resolved - (no_paper or 0)
             resolved_by_month[month] = resolved_by_month.get(month, 0) + resolved
         t.timely += t.early + t.on_time
         inputs, results, electronic = db.execute(DIGITISED_SQL, {"field": field, **whole}).fetchone()
@@ -208,7 +226,8 @@ def procedure_averages(db: Database, period: Period) -> list[ProcedureAverage]:
         count, total = db.execute(AVERAGE_SQL, {"code": code, "unit": unit, **bounds}).fetchone()
         if count and unit in RESOLUTION_UNITS:
             averages.append(ProcedureAverage(code, unit, total or 0.0, count))
-        pair = db.execute(NEXT_PAIR_SQL, {"code": code, "unit": unit or ""}).fetchone()
+        pair = (db.execute(NEXT_UNIT_SQL, {"code": code, "unit": unit or ""}).fetchone()
+                or db.execute(NEXT_CODE_SQL, {"code": code}).fetchone())
     return averages
 
 
