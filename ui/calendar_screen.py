@@ -137,7 +137,9 @@ class CalendarYearTab(QWidget):
             show_error(self, str(error))
             return
         self.reload()
-        self.context.changed.emit("calendar")
+        self.context.changed.emit("calendar")  # the settings dialog reloads both calendar tabs
+        self.summary.setText(f"Đã lưu quyết định về ngày {chosen:%d/%m/%Y}. Hồ sơ đã tiếp nhận không tự đổi hạn: "
+                             "bấm \"Kiểm tra lại hạn trả hồ sơ…\" để xem và sửa.")
 
     def open_recheck(self):
         from ui.recheck_dialog import RecheckDialog

@@ -48,6 +48,7 @@ def test_the_year_tab_shows_sources_and_decides_the_unverified_day(qtbot, contex
     assert decided.status == UNIT and decided.kind == "work"
     assert events_for(context.db, "calendar", "2026-11-24")[-1]["payload"]["decision"] == "remove"
     assert UNVERIFIED not in {d.status for d in tab.days}
+    assert "Kiểm tra lại hạn trả" in tab.summary.text()  # a decision does not move due dates by itself
     tab.year.setValue(2027)
     assert tab.days and {d.status for d in tab.days} == {ESTIMATED}
     assert "DỰ KIẾN" in tab.summary.text()
