@@ -46,6 +46,7 @@ from ui.report_tables import (
     field_rows,
     indicator_model,
     indicator_rows,
+    posting_text,
 )
 from ui.worker import Worker, run_with_progress
 from ui.worker import start as start_worker
@@ -165,6 +166,9 @@ class DashboardScreen(QWidget):
             table.setFixedHeight(height)
             column.addWidget(label)
             column.addWidget(table)
+        self.posting_label = QLabel()
+        self.posting_label.setWordWrap(True)
+        column.addWidget(self.posting_label)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -337,6 +341,7 @@ class DashboardScreen(QWidget):
         self.due_model.set_rows(due_rows(report))
         self.indicator_model.set_rows(indicator_rows(report))
         self.average_model.set_rows(average_rows(report))
+        self.posting_label.setText(posting_text(report))
         for table in (self.field_table, self.due_table, self.indicator_table, self.average_table):
             _fit_height(table, 20 if table is self.indicator_table else 14)
         until = f"{report.due_soon_until:%H:%M %d/%m/%Y}" if report.due_soon_until else ""

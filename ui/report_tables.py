@@ -91,6 +91,13 @@ def due_rows(report: Report) -> list[Row]:
                  "Quá hạn" if item.overdue else "Sắp đến hạn"], alert=item.overdue) for item in report.due]
 
 
+def posting_text(report: Report) -> str:
+    """The "niêm yết" line, outside the 766 table: procedures whose posted QR opens their own page."""
+    posting = posting_indicators(report)[0]
+    return (f"Niêm yết (không thuộc chỉ số 766): {format_value(posting.value, 'share')} thủ tục đang áp dụng có "
+            f"đường dẫn riêng trên Cổng DVC quốc gia ({report.procedures_with_link}/{report.procedures_active}).")
+
+
 def average_model() -> RowsModel:
     return RowsModel(["Mã thủ tục", "Đơn vị tính", "Trung bình", "Số hồ sơ"], {2, 3})
 
@@ -107,7 +114,7 @@ def indicator_model() -> RowsModel:
 
 def indicator_rows(report: Report) -> list[Row]:
     rows = []
-    for indicator in report.indicators() + posting_indicators(report):
+    for indicator in report.indicators():
         if not indicator.computed:
             value = "Không tính tại xã"
         elif indicator.key == "average_time":

@@ -111,8 +111,14 @@ def test_the_command_line_prints_the_same_figures(db, scenario, data_dir, cli) -
     assert {k: v for k, v in printed.items() if k != "generated_at"} == \
         {k: v for k, v in screen.items() if k != "generated_at"}
     for key in ("received", "resolved", "on_time", "early", "late", "in_progress", "overdue", "online_share",
-                "digitised_share", "satisfaction_rate", "by_field"):
+                "digitised_share", "satisfaction_rate", "by_field", "carried_over", "refused", "withdrawn",
+                "stopped", "received_by_channel", "on_time_share", "avg_resolution_by_procedure", "methodology"):
         assert key in printed
+    assert set(printed["received_by_channel"]) == {"truc_tiep", "truc_tuyen", "buu_chinh"}
+    assert set(printed["avg_resolution_by_procedure"][0]) >= {"procedure_code", "unit", "average", "count"}
+    for figures in [printed, *printed["by_field"].values()]:  # the balance, for the unit and every field
+        assert figures["carried_over"] + figures["received"] == figures["resolved"] + figures["refused"] + \
+            figures["withdrawn"] + figures["stopped"] + figures["in_progress"]
     assert 0 <= printed["online_share"] <= 1 and 0 <= printed["satisfaction_rate"] <= 1
 
 

@@ -75,7 +75,9 @@ def test_february_at_a_glance(qtbot, screen, errors) -> None:
     assert screen.field_model.rowCount() == 4  # three fields and the total
     assert screen.field_model.rows[-1].cells[:3] == ["Tổng cộng", "1", "14"]  # tồn kỳ trước, tiếp nhận
     assert screen.due_model.rowCount() == 2 and screen.due_model.rows[0].alert
-    assert screen.indicator_model.rowCount() == 14  # 13 of QĐ 766 and the unit's own, then "niêm yết"
+    assert screen.indicator_model.rowCount() == 13  # QĐ 766's and the unit's own, labelled so
+    assert "đường dẫn riêng" not in " ".join(row.cells[1] for row in screen.indicator_model.rows)
+    assert screen.posting_label.text().startswith("Niêm yết (không thuộc chỉ số 766)")
     assert screen.average_model.rowCount() == 6  # one per procedure resolved in February
     assert "Từ 01/02/2026 đến 28/02/2026" in screen.status.text() and "cân đối" in screen.status.text()
     for chart in (screen.month_chart, screen.share_chart):
