@@ -110,7 +110,8 @@ WHERE finished_at IS NULL AND closed_at >= :start AND closed_at < :end GROUP BY 
 _PAUSED = f"state IN {_in(PAUSING_STATES)}"
 OPEN_SQL = (f"""
 SELECT field, count(*), sum(due_at < :moment AND {_RUNNING}),
-       sum({_TIMELY} AND CASE WHEN {_PAUSED} THEN paused_at <= due_at ELSE due_at >= :moment END),
+       sum({_TIMELY} AND CASE WHEN {_PAUSED} AND paused_at < :moment THEN paused_at <= due_at
+                              ELSE due_at >= :moment END),
        sum(received_at < :first)
 FROM dossiers INDEXED BY dossiers_report_unfinished
 WHERE finished_at IS NULL AND closed_at IS NULL AND received_at < :moment GROUP BY field""", f"""

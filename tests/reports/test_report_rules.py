@@ -205,3 +205,29 @@ def test_migration_0007_fills_the_resolution_time_of_older_results(db) -> None:
         db.execute("UPDATE dossiers SET resolution = NULL")
         _backfill_resolution(db)
     assert db.execute("SELECT resolution FROM dossiers WHERE id = ?", [dossier.id]).fetchone()[0] == stored
+
+
+def test_sql_judges_ended_and_open_dossiers_exactly_as_the_766_rules(db) -> None:
+    """Every combination of supplement requests, extension, due moment and (for open ones) a pause, through
+    the SQL, against report_rules.timely_ended / timely_open: the 2.1 numerator beyond resolved ones."""
+    moment = datetime(2026, 4, 1, 0, 0)  # March's end
+    wanted = 0
+    for supplements, extensions, due, end, paused in itertools.product(
+            [0, 1, 2], [0, 1], [datetime(2026, 3, 20, 10), datetime(2026, 4, 3, 10)],
+            [datetime(2026, 3, 18, 9), datetime(2026, 3, 25, 9), None], [None, datetime(2026, 3, 19, 9)]):
+        if end is not None and paused is not None:
+            continue  # an ended dossier is not waiting
+        dossier = _dossier(db, datetime(2026, 3, 2, 8, 0))
+        state = "tu_choi" if end else ("cho_bo_sung" if paused else "dang_xu_ly")
+        db.execute("UPDATE dossiers SET state = ?, closed_at = ?, due_at = ?, supplement_count = ?, "
+                   "extension_count = ?, paused_at = ? WHERE id = ?",
+                   [state, end and end.isoformat(), due.isoformat(), supplements, extensions,
+                    paused and paused.isoformat(), dossier.id])
+        if end is not None:
+            wanted += rules.timely_ended(end, due, supplements, extensions > 0)
+        else:
+            wanted += rules.timely_open(moment, due, supplements, extensions > 0, paused)
+    db.conn.commit()
+    t = build_report(db, Period(date(2026, 3, 1), date(2026, 3, 31)), now=NOW).total
+    assert t.timely == wanted and 0 < wanted < rules.population(t)
+    assert rules.balance_holds(t)
