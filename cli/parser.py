@@ -16,6 +16,7 @@ from cli import (
     dossier_cmds,
     foundation_cmds,
     hub_cmds,
+    log_cmds,
     report_cmds,
     sheet_cmds,
     sync_cmds,
@@ -23,10 +24,11 @@ from cli import (
 from cli.context import Context, fail
 from models.errors import UserError
 from models.session import sign_out
+from services.logs import fault_line, log_fault, start_logging
 
 # Each module has register(subparsers); its commands set `handler` (Context -> int exit code).
 COMMAND_MODULES = [foundation_cmds, catalog_cmds, sheet_cmds, dossier_cmds, sync_cmds, hub_cmds, report_cmds,
-                   backup_cmds, audit_cmds, account_cmds]
+                   backup_cmds, audit_cmds, account_cmds, log_cmds]
 
 _ARGPARSE_MESSAGES = [
     (r"the following arguments are required: (.*)", "thiếu tham số bắt buộc: {0}"),
@@ -91,6 +93,15 @@ def build_parser() -> VietnameseParser:
     return parser
 
 
+def _unexpected(context: Context) -> int:
+    try:
+        start_logging(context.data_dir)
+    except Exception:  # noqa: BLE001 - no data folder to log to: the line still says what happened
+        pass
+    log_fault(f"Lỗi không mong đợi khi chạy lệnh '{getattr(context.args, 'command', '?')}'")
+    return fail(fault_line())
+
+
 def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> int | None:
     """Run a command line; None when no command was given (the caller opens the GUI)."""
     parser = build_parser()
@@ -104,10 +115,9 @@ def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> in
     context = Context(args=args, data_dir_factory=default_data_dir, as_json=bool(args.json))
     try:
         if getattr(args, "check_database_first", False):  # opening the file (sign-in) may write: check first
-            from db.backup_files import check_database
-            from db.connection import database_path
+            from services.backup import check_data
 
-            check_database(database_path(context.data_dir))
+            check_data(context.data_dir)
         if account_cmds.needs_sign_in(args) and not account_cmds.recovering_damaged_database(context):
             account_cmds.sign_in_command(context)  # the data layer checks this person's role (models.session)
         return int(handler(context) or 0)
@@ -118,7 +128,9 @@ def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> in
             return fail("Cơ sở dữ liệu đang bận (một chương trình khác đang ghi). Hãy thử lại sau.")
         if "disk" in str(error) and "full" in str(error):
             return fail("Ổ đĩa đã đầy: không ghi được dữ liệu. Không có gì bị thay đổi.")
-        raise
+        return _unexpected(context)
+    except Exception:  # noqa: BLE001 - one Vietnamese line on screen, the traceback in the log
+        return _unexpected(context)
     finally:
         context.close()
         sign_out()

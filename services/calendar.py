@@ -1,5 +1,6 @@
-"""The calendar's errands: its days with their sources, the unit's decision on an unverified day, the mark
-beside a due date that depends on an estimate, and the recheck of dossiers after a calendar change."""
+"""Calendar errands: the unit's own days off and make-up working days (a change moves due dates), the
+calendar's days with their sources, the unit's decision on an unverified day, the mark beside a due date
+that depends on an estimate, and the recheck of dossiers after a calendar change (issue #13)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,30 @@ from datetime import date, datetime
 
 from sqlite_utils import Database
 
-from db.calendar_store import load_calendar, set_override
+from db.calendar_store import OVERRIDE_KINDS, list_overrides, load_calendar, remove_override, set_override
 from db.dossier_recalendar import apply_recheck, recheck_rows
 from models.calendar import UNVERIFIED, CalendarDay
 from models.calendar_recheck import RecheckRow
 from models.errors import UserError
 from models.roles import EDIT_SETTINGS
 from models.session import require
+from services.changes import Changes
+
+__all__ = ["OVERRIDE_KINDS", "add_day", "apply_corrections", "calendar_days", "decide_unverified_day", "due_note",
+           "list_overrides", "load_calendar", "recheck", "remove_day", "unit_days"]
+
+
+def add_day(db: Database, day: date, kind: str, note: str = "", actor: str | None = None) -> Changes:
+    """Mark `day` as off or as a working day for this unit."""
+    set_override(db, day, kind, note, actor=actor)
+    return Changes(calendar=True)
+
+
+def remove_day(db: Database, day: date, actor: str | None = None) -> tuple[bool, Changes]:
+    """Give `day` back to the national calendar; False when it had no override."""
+    removed = remove_override(db, day, actor=actor)
+    return removed, Changes(calendar=True) if removed else Changes()
+
 
 CONFIRMED_NOTE = "Đơn vị xác nhận là ngày nghỉ: {name}"
 REMOVED_NOTE = "Đơn vị bỏ ngày nghỉ chưa xác minh, làm việc bình thường: {name}"
@@ -63,8 +81,6 @@ def apply_corrections(db: Database, codes: Sequence[str] | None = None, *, start
 
 def unit_days(db: Database) -> list[dict]:
     """The unit's own days (every year), as calendar_days rows: what `calendar list` shows without a year."""
-    from db.calendar_store import list_overrides
-
     calendar = load_calendar(db)
     days = [calendar.special_day(date.fromisoformat(row["day"])) for row in list_overrides(db)]
     return [day.to_dict() for day in days if day is not None]

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from models.calendar import DECIDED, ESTIMATED, UNIT, UNVERIFIED, CalendarDay
 from models.errors import UserError
 from services.calendar import calendar_days, decide_unverified_day
+from services.changes import Changes
 from ui.app_context import AppContext
 from ui.dialogs import show_error
 
@@ -137,7 +138,7 @@ class CalendarYearTab(QWidget):
             show_error(self, str(error))
             return
         self.reload()
-        self.context.changed.emit("calendar")  # the settings dialog reloads both calendar tabs
+        self.context.publish(Changes(calendar=True))  # the settings dialog reloads both calendar tabs
         self.summary.setText(f"Đã lưu quyết định về ngày {chosen:%d/%m/%Y}. Hồ sơ đã tiếp nhận không tự đổi hạn: "
                              "bấm \"Kiểm tra lại hạn trả hồ sơ…\" để xem và sửa.")
 

@@ -19,6 +19,7 @@ from models.calendar_recheck import TIMELINESS_LABELS, RecheckRow
 from models.dossier import state_label
 from models.errors import UserError
 from services.calendar import apply_corrections, recheck
+from services.changes import Changes
 from ui import strings
 from ui.app_context import AppContext
 from ui.dialogs import ask_yes_no, show_error
@@ -124,7 +125,7 @@ class RecheckDialog(QDialog):
         except UserError as error:
             show_error(self, str(error))
             return []
-        self.context.changed.emit("dossier")
+        self.context.publish(Changes.dossiers(row.code for row in done))
         self.refresh()
         return done
 
