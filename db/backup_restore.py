@@ -46,6 +46,7 @@ from db.backup_files import (
 from db.connection import database_path
 from db.data_folder import BACKUPS_DIR
 from db.events import heads_valid_since
+from db.local import get_local, put_local
 from models.errors import UserError
 
 RESTORED_KEY = "backup_restored_at"  # `local`: when this PC last restored (audit anchors start there)
@@ -227,10 +228,9 @@ def _after_restore(data_dir: Path, backup: Path, manifest: dict, aside: Path | N
     db = open_data_folder(data_dir)
     try:
         with context, db.atomic():
-            db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
-                       "excluded.value", [RESTORED_KEY, datetime.now().astimezone().isoformat(timespec="seconds")])
+            put_local(db, RESTORED_KEY, datetime.now().astimezone().isoformat(timespec="seconds"))
             for key, value in kept_settings:
-                db.execute("INSERT OR REPLACE INTO local(key, value) VALUES (?, ?)", [key, value])
+                put_local(db, key, value)
             record_event(db, entity="backup", entity_id=backup.name, action="restore", actor=actor,
                          payload={"file": backup.name, "created_at": manifest.get("created_at"),
                                   "sha256": manifest.get("sha256"), "kept_aside": aside.name if aside else None})
@@ -278,8 +278,8 @@ def database_state(data_dir: Path) -> str | None:
 def audit_anchors(data_dir: Path, db) -> dict[str, list]:
     """Chain heads recorded by the newest backup made since this PC's last restore: events are never
     removed legitimately, so a chain shorter than one of these lost events from its end."""
-    row = db.execute("SELECT value FROM local WHERE key = ?", [RESTORED_KEY]).fetchone()
-    restored = datetime.fromisoformat(row[0]).replace(tzinfo=None) if row else None
+    value = get_local(db, RESTORED_KEY)
+    restored = datetime.fromisoformat(value).replace(tzinfo=None) if value else None
     restored = heads_valid_since(db, restored)  # or when sync renumbered unsent events since (sync/recovery.py)
     for info in all_backups(data_dir):
         if info.manifest and "heads" in info.manifest and (restored is None or info.created_at > restored):

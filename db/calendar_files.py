@@ -46,7 +46,10 @@ def parse_year_file(raw: bytes, name: str) -> tuple[int, YearHolidays]:
     days = data.get("days")
     if not isinstance(days, list) or not days or len(days) > MAX_DAYS:
         raise UserError(f"{where}: 'days' phải là danh sách từ 1 đến {MAX_DAYS} ngày.")
-    names, work_names, sources, unverified = {}, {}, {}, set()
+    names: dict[date, str] = {}
+    work_names: dict[date, str] = {}
+    sources: dict[date, str] = {}
+    unverified: set[date] = set()
     for entry in days:
         if not isinstance(entry, dict):
             raise UserError(f"{where}: mỗi ngày phải là một đối tượng.")

@@ -179,13 +179,14 @@ class WorkCalendar:
     def uncertain_days(self, start: date, end: date) -> list[CalendarDay]:
         """Estimated or unverified days from `start` to `end` inclusive that a count over them depends
         on: a due date counted across one is shown "dự kiến" (shared/domain.md, "Time")."""
-        found = []
+        found: list[CalendarDay] = []
         d = start
         while d <= end:
             year = self._year(d.year)
-            if d not in self.overrides and (year.estimated or d in year.unverified) and (
-                    d in year.names or d in year.weekend_workdays):
-                found.append(self.special_day(d))
+            if d not in self.overrides and (year.estimated or d in year.unverified):
+                special = self.special_day(d)
+                if special is not None:
+                    found.append(special)
             d += timedelta(days=1)
         return found
 

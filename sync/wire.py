@@ -7,7 +7,7 @@ import re
 import uuid as uuid_module
 from datetime import datetime
 
-from db.events import event_hash
+from models.canonical import event_hash
 
 # Fields hashed by db.events.record_event, then the chain fields.
 HASHED_FIELDS = ("uuid", "device_id", "seq", "actor", "at", "entity", "entity_id", "action", "payload")
@@ -65,7 +65,3 @@ def problem(event: object) -> str | None:
         return "mã băm không khớp nội dung (sự kiện bị sửa hoặc hỏng)"
     return None
 
-
-def sort_key(event: dict) -> tuple:
-    """The one order every PC applies events in (sync/README.md, "The rule")."""
-    return event["at"], event["device_id"], event["seq"]
