@@ -22,10 +22,17 @@ def register(subparsers, parents) -> None:
     report.add_argument("--pdf", metavar="TỆP.pdf", help="xuất báo cáo ra tệp PDF")
     report.set_defaults(handler=cmd_report)
 
+    fees = subparsers.add_parser("fees", parents=parents,
+                                 help="phí, lệ phí đã thu theo lĩnh vực và thủ tục (không thuộc Mẫu 01–07)")
+    _period_options(fees)
+    fees.set_defaults(handler=cmd_fees)
+
     logbook = subparsers.add_parser("logbook", parents=parents, help="sổ theo dõi hồ sơ (Mẫu 06) của một kỳ")
     _period_options(logbook)
     logbook.add_argument("--xlsx", metavar="TỆP.xlsx", help="xuất sổ ra tệp Excel")
     logbook.add_argument("--pdf", metavar="TỆP.pdf", help="xuất sổ ra tệp PDF")
+    logbook.add_argument("--field", action="append", default=[], metavar="LĨNH_VỰC",
+                         help="sổ của một lĩnh vực (lặp lại cho một nhóm lĩnh vực); mặc định: mọi lĩnh vực")
     logbook.set_defaults(handler=cmd_logbook)
 
     rating = subparsers.add_parser("rating", parents=parents, help="đánh giá mức độ hài lòng của người dân")
@@ -39,6 +46,24 @@ def register(subparsers, parents) -> None:
     show = sub.add_parser("show", parents=parents, help="xem đánh giá của một hồ sơ")
     show.add_argument("code", metavar="MÃ_HỒ_SƠ")
     show.set_defaults(handler=cmd_rating_show)
+
+
+def cmd_fees(context: Context) -> int:
+    from services.dossiers import fee_totals
+
+    period = period_from(context.args)
+    rows = fee_totals(context.db, period.start, period.end)
+    money = lambda amount: f"{amount:,}".replace(",", ".") + " đồng"  # noqa: E731 - one format, here only
+    lines = [f"Phí, lệ phí đã thu từ {period.start:%d/%m/%Y} đến {period.end:%d/%m/%Y}"]
+    for field in dict.fromkeys(r["field"] for r in rows):
+        mine = [r for r in rows if r["field"] == field]
+        lines.append(f"{field or '(chưa có lĩnh vực)'}: {money(sum(r['amount'] for r in mine))}")
+        lines += [f"  {r['procedure_code']} {r['procedure_name']}: {money(r['amount'])} "
+                  f"({r['paid']} đã thu, {r['unpaid']} chưa thu)" for r in mine]
+    lines.append(f"Tổng cộng: {money(sum(r['amount'] for r in rows))}")
+    context.emit({"from": period.start.isoformat(), "to": period.end.isoformat(), "rows": rows,
+                  "total": sum(r["amount"] for r in rows)}, "\n".join(lines))
+    return 0
 
 
 def _period_options(parser) -> None:
@@ -120,7 +145,7 @@ def cmd_logbook(context: Context) -> int:
     xlsx, pdf = _check_suffix(args.xlsx, ".xlsx"), _check_suffix(args.pdf, ".pdf")
     if not (xlsx or pdf):
         raise UserError("Cần --xlsx TỆP.xlsx hoặc --pdf TỆP.pdf (hoặc cả hai).")
-    done = export_logbook(context.db, period, [p for p in (xlsx, pdf) if p is not None])
+    done = export_logbook(context.db, period, [p for p in (xlsx, pdf) if p is not None], args.field)
     data = {"period": period.to_dict(), "lines": done.lines, "files": [str(path) for path in done.files]}
     context.emit(data, f"Sổ theo dõi hồ sơ {period.title}: {_n(done.lines)} hồ sơ. "
                        + " ".join(f"Đã ghi {path}." for path in done.files))

@@ -11,13 +11,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlite_utils import Database
 
 from db.events import record_event
 from db.local import get_local, put_local
+from db.rows import scalar
 from models.dossier import iso
 from models.dossier_clock import local_naive, now_local
 from models.errors import UserError
@@ -148,6 +149,19 @@ def list_users(db: Database) -> list[Account]:
 
 
 
+def signer(db: Database, username: str) -> tuple[str, str] | None:
+    """(username, full name) of an active account of this PC, for naming a colleague who receives a
+    dossier; None when there is no such account. Reads no password and needs no permission."""
+    row = next(db.query("SELECT username, full_name FROM users WHERE username = ? AND active = 1",
+                        [clean_text(username).lower()]), None)
+    return (row["username"], row["full_name"]) if row else None
+
+
+def full_names(db: Database) -> dict[str, str]:
+    """Login -> full name of every account of this PC with one (forms print names, never logins)."""
+    return dict(db.execute("SELECT username, full_name FROM users WHERE full_name != ''").fetchall())
+
+
 # ----- signing in
 
 def authenticate(db: Database, username: str, password: str, now: datetime | None = None) -> User:
@@ -193,8 +207,14 @@ def authenticate(db: Database, username: str, password: str, now: datetime | Non
 
 
 def check_own_password(db: Database, user: User, password: str, now: datetime | None = None) -> None:
-    """Unlock the screen: the same user's password (counted like a sign-in, so it locks too)."""
-    authenticate(db, user.username, password, now)
+    """Unlock the screen: the same user's password (counted like a sign-in, so it locks too). The user
+    name is not in question here, so a wrong try names only the password."""
+    try:
+        authenticate(db, user.username, password, now)
+    except SignInRefused as refused:
+        if str(refused) == _BAD_LOGIN:
+            raise SignInRefused("Sai mật khẩu.") from None
+        raise
 
 
 # ----- changes (each with its event, never the hash)
@@ -226,7 +246,7 @@ def create_user(db: Database, username: str, password: str, role: str, full_name
         return _insert(db, name, password, role, full_name, must_change=must_change_password, now=now)
 
 
-def ensure_admin(db: Database, username: str, password: str, full_name: str = "Quản trị",
+def ensure_admin(db: Database, username: str, password: str, full_name: str = "",
                  now: datetime | None = None) -> Account | None:
     """First run: make the admin account while the database has none; None when accounts already exist.
 
@@ -310,13 +330,11 @@ def set_role(db: Database, username: str, role: str, now: datetime | None = None
 
 
 def _active_admins(db: Database) -> int:
-    return db.execute("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1").fetchone()[0]
+    return scalar(db, "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1")
 
 
 def must_change_password(db: Database, username: str) -> bool:
-    row = db.execute("SELECT must_change_password FROM users WHERE username = ?", [clean_text(username).lower()]
-                     ).fetchone()
-    return bool(row and row[0])
+    return bool(scalar(db, "SELECT must_change_password FROM users WHERE username = ?", [clean_text(username).lower()]))
 
 
 # ----- locking the screen: this PC's choice (table `local`, never synced)
@@ -342,3 +360,31 @@ def set_idle_lock_minutes(db: Database, minutes: int) -> int:
     with db.atomic():
         put_local(db, IDLE_LOCK_KEY, str(minutes))
     return minutes
+
+
+def set_full_name(db: Database, username: str, full_name: str, now: datetime | None = None) -> Account:
+    """Set the full name forms print for an account (your own, or any with MANAGE_ACCOUNTS); forms
+    never print a login name (shared/domain.md)."""
+    me = require_signed_in("đặt họ tên")
+    if check_username(username) != me.username.lower():
+        require(MANAGE_ACCOUNTS, "đặt họ tên cho tài khoản của người khác")
+    full_name = clean_text(full_name)
+    if not full_name:
+        raise UserError("Họ tên không được để trống (in trên giấy tờ, chỗ ký và ghi rõ họ tên).")
+    if len(full_name) > 120:
+        raise UserError("Họ tên quá dài (tối đa 120 ký tự).")
+    now = local_naive(now) if now else now_local()
+    with db.atomic():
+        account = _find(db, username)
+        if account is None:
+            raise UserError(f"Không có tài khoản '{clean_text(username)}'.")
+        if account.full_name == full_name:
+            return account
+        db.execute("UPDATE users SET full_name = ?, updated_at = ? WHERE username = ?",
+                   [full_name, iso(now), account.username])
+        _record(db, account.username, "set_full_name", {"full_name": full_name})
+    if account.username == me.username:
+        from models.session import sign_in
+
+        sign_in(User(me.username, full_name, me.role))
+    return replace(account, full_name=full_name)

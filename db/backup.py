@@ -240,7 +240,8 @@ def _write_backup(data_dir: Path, folder: Path, *, key: BackupKey | None, reason
 
 
 def rotate(folder: Path, unit_code: str | None) -> list[Path]:
-    """Delete this unit's backups rotation does not keep (7 daily, 4 weekly, 12 monthly); the removed."""
+    """Delete this unit's backups rotation does not keep (10 of the newest day, 7 daily, 4 weekly, 12
+    monthly: db.backup_rotation); the removed."""
     backups = list_backups(folder, unit_code)
     keep = stamps_to_keep(info.created_at for info in backups)
     removed = []

@@ -46,7 +46,7 @@ from db.backup_files import (
 from db.connection import database_path
 from db.data_folder import BACKUPS_DIR
 from db.events import heads_valid_since
-from db.local import get_local, put_local
+from db.local import get_local, local_items, put_local
 from models.errors import UserError
 
 RESTORED_KEY = "backup_restored_at"  # `local`: when this PC last restored (audit anchors start there)
@@ -207,8 +207,7 @@ def _backup_settings(path: Path) -> list[tuple[str, str]]:
     try:
         conn = connect_readonly(path)
         try:
-            return conn.execute("SELECT key, value FROM local WHERE key IN (?, ?)",
-                                [SECOND_FOLDER_KEY, KEY_KEY]).fetchall()
+            return local_items(conn, keys=[SECOND_FOLDER_KEY, KEY_KEY])
         finally:
             conn.close()
     except sqlite3.DatabaseError:

@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from db.migrations import MIGRATION_SET, migrations
+from db.rows import column
 from models.app_info import DATABASE_FILE_NAME
 from models.errors import SchemaTooNewError, UserError
 
@@ -23,10 +24,7 @@ def _applied_names(conn: sqlite3.Connection) -> list[str]:
     ).fetchone()
     if not exists:
         return []
-    rows = conn.execute(
-        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET]
-    )
-    return [row[0] for row in rows]
+    return column(conn, "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid", [MIGRATION_SET])
 
 
 def check_schema_not_newer(conn: sqlite3.Connection) -> None:

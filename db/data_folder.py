@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from db.connection import database_path, open_database
 from db.device import device_id
 from db.local import get_local, put_local
+from db.rows import scalar
 from models.errors import UserError
 
 ATTACHMENTS_DIR = "attachments"
@@ -43,7 +44,7 @@ def open_data_folder(data_dir: Path, *, load_sample: bool = True) -> Database:
         from db.catalog_store import load_sample_catalog  # the catalog module owns the sample's format
 
         with db.atomic():
-            if db.execute("SELECT count(*) FROM procedures").fetchone()[0] == 0:
+            if scalar(db, "SELECT count(*) FROM procedures") == 0:
                 load_sample_catalog(db)
             put_local(db, "sample_catalog_offered", "1")
     return db

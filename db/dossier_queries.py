@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from datetime import date, datetime
@@ -10,8 +11,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from db.events import events_for
+from db.rows import scalar
 from models.dossier import CLOCK_RUNNING_STATES, Dossier, Paper, check_channel, check_state, iso
-from models.dossier_applicant import Applicant
+from models.dossier_applicant import Applicant, delegate_from_dict
 from models.dossier_clock import day_bounds, now_local, week_bounds
 from models.errors import UserError
 from models.roles import VIEW_DOSSIERS, VIEW_FULL_ID, mask_cccd
@@ -22,9 +24,11 @@ _COLUMNS = ("id", "uuid", "code", "group_id", "procedure_code", "procedure_name"
             "deadline_value", "deadline_unit", "channel", "state", "applicant_name", "organisation", "cccd",
             "dob", "sex", "phone", "address", "email", "sets", "note", "logbook", "received_at", "due_at",
             "due_source", "paused_at", "supplement_count", "extension_count", "finished_at", "timeliness",
-            "returned_at", "closed_at", "state_changed_at")
+            "returned_at", "closed_at", "state_changed_at", "delegate", "result_delivery", "needs_verification",
+            "deciding_agency", "cooperating_agency", "first_due_at", "fee_required", "fee_amount", "fee_receipt")
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM dossiers"
-_MOMENTS = ("received_at", "due_at", "paused_at", "finished_at", "returned_at", "closed_at", "state_changed_at")
+_MOMENTS = ("received_at", "due_at", "paused_at", "finished_at", "returned_at", "closed_at", "state_changed_at",
+            "first_due_at")
 _RUNNING = "state IN ({})".format(", ".join(f"'{s}'" for s in CLOCK_RUNNING_STATES))
 _FTS_MIN = 3  # the trigram tokenizer cannot match shorter strings
 MAX_LIMIT = 1000
@@ -48,6 +52,9 @@ def row_to_dossier(row: tuple) -> Dossier:
                           dob=date.fromisoformat(v["dob"]) if v["dob"] else None, sex=v.pop("sex"),
                           phone=v.pop("phone"), address=v.pop("address"), email=v.pop("email"))
     v.pop("dob")
+    v["delegate"] = delegate_from_dict(json.loads(v["delegate"])) if v["delegate"] else None
+    v["needs_verification"] = bool(v["needs_verification"])
+    v["fee_required"] = bool(v["fee_required"])
     for name in _MOMENTS:
         v[name] = _moment(v[name])
     return Dossier(applicant=applicant, **v)
@@ -121,7 +128,7 @@ def has_fts(db: Database) -> bool:
 def _matches_at_least(db: Database, query: str, many: int) -> bool:
     """Whether an FTS query matches at least `many` rows (probed with a LIMIT: stops early)."""
     sql = "SELECT count(*) FROM (SELECT 1 FROM dossier_search WHERE dossier_search MATCH ? LIMIT ?)"
-    return db.execute(sql, [query, many]).fetchone()[0] >= many
+    return scalar(db, sql, [query, many]) >= many
 
 
 def _like(term: str) -> str:
@@ -139,10 +146,13 @@ def search_terms(text: str | None) -> list[str]:
 
 
 def _where(db: Database, *, state, states, field, channel, received_from, received_to, overdue, due_today,
-           due_this_week, search, now: datetime, for_page: bool = False) -> tuple[str, list, bool]:
+           due_this_week, search, now: datetime, unpaid: bool = False,
+           for_page: bool = False) -> tuple[str, list, bool]:
     """The WHERE clause and its parameters, and whether a page of it walks the received_at index."""
     clauses: list[str] = []
     params: list = []
+    if unpaid:  # the procedure charges a fee and none was recorded (models.dossier_fees)
+        clauses.append("fee_required = 1 AND fee_amount IS NULL")
     wanted = ([check_state(state)] if state else []) + [check_state(s) for s in states or ()]
     if wanted:
         clauses.append(f"state IN ({', '.join('?' for _ in wanted)})")
@@ -198,7 +208,7 @@ def list_dossiers(db: Database, *, state: str | None = None, states: list[str] |
                   field: str | None = None, channel: str | None = None, received_from: date | None = None,
                   received_to: date | None = None, overdue: bool = False, due_today: bool = False,
                   due_this_week: bool = False, search: str | None = None, limit: int = 100, offset: int = 0,
-                  now: datetime | None = None) -> list[Dossier]:
+                  now: datetime | None = None, unpaid: bool = False) -> list[Dossier]:
     """Dossiers newest first (received_at, then id), filtered; page with limit/offset.
 
     `search` folds accents, case and đ and matches every word as a substring of the code, applicant
@@ -210,7 +220,7 @@ def list_dossiers(db: Database, *, state: str | None = None, states: list[str] |
         raise UserError(f"Số dòng mỗi trang phải từ 1 đến {MAX_LIMIT}.")
     filters: dict[str, Any] = dict(state=state, states=states, field=field, channel=channel, received_from=received_from,
                    received_to=received_to, overdue=overdue, due_today=due_today, due_this_week=due_this_week,
-                   search=search, now=now or now_local())
+                   search=search, now=now or now_local(), unpaid=unpaid)
     where, params, walks = _where(db, **filters, for_page=True)
     page = " ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?"
     rows = None
@@ -237,18 +247,19 @@ def list_dossiers(db: Database, *, state: str | None = None, states: list[str] |
 def count_dossiers(db: Database, *, state: str | None = None, states: list[str] | None = None,
                    field: str | None = None, channel: str | None = None, received_from: date | None = None,
                    received_to: date | None = None, overdue: bool = False, due_today: bool = False,
-                   due_this_week: bool = False, search: str | None = None, now: datetime | None = None) -> int:
+                   due_this_week: bool = False, search: str | None = None, now: datetime | None = None,
+                   unpaid: bool = False) -> int:
     """How many dossiers list_dossiers would page through with the same filters."""
     require(VIEW_DOSSIERS, "xem danh sách hồ sơ")
     where, params, _ = _where(db, state=state, states=states, field=field, channel=channel,
                               received_from=received_from, received_to=received_to, overdue=overdue,
                               due_today=due_today, due_this_week=due_this_week, search=search,
-                              now=now or now_local())
-    return db.execute(f"SELECT count(*) FROM dossiers{where}", params).fetchone()[0]
+                              now=now or now_local(), unpaid=unpaid)
+    return scalar(db, f"SELECT count(*) FROM dossiers{where}", params)
 
 
 def next_day_seq(db: Database, day: date, station: int) -> int:
     """The next free number of `station` on `day` (one seek on the unique day/station/seq index)."""
-    row = db.execute("SELECT max(day_seq) FROM dossiers WHERE code_day = ? AND station = ?",
-                     [day.isoformat(), station]).fetchone()
-    return (row[0] or 0) + 1
+    last = scalar(db, "SELECT max(day_seq) FROM dossiers WHERE code_day = ? AND station = ?",
+                  [day.isoformat(), station])
+    return (last or 0) + 1

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from db.calendar_store import due_soon_until
+from db.rows import column
 from models.dossier import CHANNELS, CLOCK_RUNNING_STATES, ONLINE_CHANNELS, PAUSING_STATES, iso
 from models.dossier_clock import local_naive, now_local
 from models.logbook import LogbookLine
@@ -143,7 +144,7 @@ DUE_LIST_LIMIT = 500
 
 
 def fields_present(db: Database) -> list[str]:
-    return [row[0] for row in db.execute(FIELDS_SQL).fetchall()]
+    return column(db, FIELDS_SQL)
 
 
 def _add_open(t: Tally, count: int, overdue, timely, carried) -> None:
@@ -274,7 +275,8 @@ def build_report(db: Database, period: Period, now: datetime | None = None, *,
 
 
 _LOGBOOK_COLUMNS = ("code, procedure_code, procedure_name, field, sets, organisation, applicant_name, address, phone, "
-                    "state, received_at, due_at, finished_at, returned_at, timeliness, supplement_count, logbook")
+                    "state, received_at, due_at, finished_at, returned_at, timeliness, supplement_count, logbook, "
+                    "deciding_agency, first_due_at, result_delivery")
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -295,5 +297,7 @@ def logbook_lines(db: Database, period: Period) -> list[LogbookLine]:
                         state=r["state"], received_at=datetime.fromisoformat(r["received_at"]),
                         due_at=datetime.fromisoformat(r["due_at"]), finished_at=_moment(r["finished_at"]),
                         returned_at=_moment(r["returned_at"]), timeliness=r["timeliness"],
-                        supplement_count=r["supplement_count"], logbook=r["logbook"])
+                        supplement_count=r["supplement_count"], logbook=r["logbook"],
+                        deciding_agency=r["deciding_agency"], first_due_at=_moment(r["first_due_at"]),
+                        result_delivery=r["result_delivery"])
             for n, r in enumerate(rows, start=1)]

@@ -45,14 +45,16 @@ def recompute_due(calendar: WorkCalendar, dossier: Dossier, events: Iterable[dic
     """The due moment the dossier would have on `calendar`: its time from receipt, then every pause
     (moved by the working time waited, or restarted, as its event says) and extension replayed in order.
 
-    A due date the clerk typed stays as typed (only the pauses and extensions after it are recounted).
+    A due date the clerk typed, or one counted with the catalog's longer time for a case that needs
+    verification (not kept on the dossier), stays as given at receipt (only the pauses and extensions
+    after it are recounted).
     None when it cannot be recounted: no processing time, or pauses and extensions without their events
     (a dossier imported from an older system), which the unit then checks by hand.
     """
     events = [e for e in events if e["action"] in ("receive", "move", "extend")]
     if not events and (dossier.supplement_count or dossier.extension_count or dossier.paused_at):
         return None
-    if dossier.due_source == "law":
+    if dossier.due_source == "law" and not dossier.needs_verification:
         due = calendar.due_at(dossier.received_at, dossier.deadline_value, dossier.deadline_unit)
     else:
         receive = next((e for e in events if e["action"] == "receive"), None)
@@ -97,13 +99,3 @@ def recheck_row(calendar: WorkCalendar, dossier: Dossier, events: Iterable[dict]
     if closed and stored == new:
         return None
     return RecheckRow(dossier.code, dossier.state, dossier.received_at, dossier.due_at, due, stored, new)
-
-
-def first_appointment(dossier: Dossier) -> datetime:
-    """The due moment first given on the receipt (the receive event's), which a reprint keeps even after a
-    calendar correction (shared/domain.md, "Mẫu 01": a later date comes only with Mẫu 04). The stored
-    due date when the timeline is not loaded or has no receive event (a dossier from an older system)."""
-    for event in dossier.events:
-        if event.get("action") == "receive" and event.get("payload", {}).get("due_at"):
-            return datetime.fromisoformat(event["payload"]["due_at"])
-    return dossier.due_at

@@ -83,6 +83,16 @@ def extended_due(calendar: WorkCalendar, due_at: datetime, *, hours: float | Non
     return calendar.add_working_hours(due_at, working_hours)
 
 
+def check_extension_in_time(calendar: WorkCalendar, moment: datetime, due_at: datetime, margin_days: int) -> None:
+    """An extension (Mẫu 04) is asked at the latest `margin_days` working days before the due moment
+    (01 working day, restated in 2025 provincial rules; shared/domain.md); later it is refused and the
+    dossier is simply late."""
+    if calendar.add_working_days(moment, margin_days) > due_at:
+        when = "sau hạn trả" if moment > due_at else f"khi còn chưa đủ {margin_days} ngày làm việc trước hạn trả"
+        raise UserError(f"Không gia hạn được: đề nghị gia hạn {when} ({due_at:%H:%M %d/%m/%Y}); phải gửi "
+                        f"chậm nhất {margin_days:02d} ngày làm việc trước hạn. Hồ sơ vẫn tính là quá hạn.")
+
+
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """[00:00 of `day`, 00:00 of the next day)."""
     start = datetime.combine(day, time(0, 0))
@@ -121,3 +131,26 @@ def parse_due_text(text: str, close_of_day: time) -> datetime | None:
     except ValueError:
         pass
     raise UserError(f"Hạn trả '{text}' không hợp lệ (cần dd/mm/yyyy hoặc dd/mm/yyyy HH:MM).")
+
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+def moment_words(moment: datetime) -> str:
+    """'07:30 Thứ Hai, 07/12/2026': how the counter says a moment."""
+    return f"{moment:%H:%M} {WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y}"
+
+
+def clock_start_notice(calendar: WorkCalendar, received: datetime) -> str | None:
+    """Received outside office hours or on a day off, the count starts at the next opening
+    (shared/domain.md, "Time"): say when, so the due date shown is no surprise. None in office hours."""
+    start = calendar.start_of_count(received)
+    if start == received:
+        return None
+    day = received.date()
+    if not calendar.is_working_day(day):
+        why = calendar.holiday_name(day) or WEEKDAYS[day.weekday()]
+        when = f"hôm nay là ngày nghỉ ({why})"
+    else:
+        when = "đang ngoài giờ làm việc"
+    return f"Nhận lúc {received:%H:%M}, {when}: thời hạn giải quyết tính từ {moment_words(start)}."

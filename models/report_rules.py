@@ -25,7 +25,6 @@ from models.text import clean_text, fold
 
 # --- per-dossier rules --------------------------------------------------------------------------------
 
-RESOLVED_STATES = ("co_ket_qua", "da_tra")  # a result exists (co_ket_qua reached)
 ENDED_WITHOUT_RESULT = {"tu_choi": "refused", "rut_ho_so": "withdrawn", "dung_giai_quyet": "stopped"}
 # QĐ 766 as described in shared/domain.md ("The 766 index"): more than one supplement request makes
 # the dossier late even if its result came before the due moment.

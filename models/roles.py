@@ -42,6 +42,7 @@ BACKUP = "backup"
 RESTORE = "restore"
 SYNC = "sync"
 AUDIT = "audit"
+UNDO_ANY_MOVE = "undo_any_move"      # hoàn tác bước chuyển của bất kỳ ai, bất cứ lúc nào (lãnh đạo)
 
 PERMISSIONS: dict[str, str] = {
     RECEIVE: "tiếp nhận hồ sơ",
@@ -62,13 +63,14 @@ PERMISSIONS: dict[str, str] = {
     RESTORE: "khôi phục từ bản sao lưu",
     SYNC: "đồng bộ",
     AUDIT: "xem nhật ký thao tác",
+    UNDO_ANY_MOVE: "hoàn tác bước chuyển trạng thái của người khác",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "clerk": frozenset({RECEIVE, HANDOVER, RETURN, RATE, ATTACH, PRINT_FORMS, VIEW_DOSSIERS, VIEW_FULL_ID, SYNC}),
     "officer": frozenset({HANDOVER, PROCESS, ATTACH, PRINT_FORMS, VIEW_DOSSIERS, VIEW_FULL_ID, SYNC}),
     "leader": frozenset({HANDOVER, PROCESS, PRINT_FORMS, VIEW_DOSSIERS, VIEW_REPORTS, EXPORT_PERSONAL, BACKUP,
-                         SYNC, AUDIT}),
+                         SYNC, AUDIT, UNDO_ANY_MOVE}),
     "admin": frozenset(PERMISSIONS),
 }
 

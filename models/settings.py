@@ -29,6 +29,27 @@ _INT_FIELDS = ("due_soon_working_days", "on_time_alert_percent")
 SAMPLE_UNIT_NAME = "UBND xã Mẫu (dữ liệu mẫu)"
 SAMPLE_UNIT_CODE = "000.00.00.H00"
 
+# At commune level since 07/2025 the one-stop body is usually this centre (shared/domain.md); a setting.
+DEFAULT_ONE_STOP_BODY = "Trung tâm Phục vụ hành chính công"
+_COMMITTEE = re.compile(r"^\s*(UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+", re.IGNORECASE)
+_RANK = re.compile(r"^\s*(xã|phường|đặc khu|thị trấn|thị xã|thành phố|quận|huyện)\s+", re.IGNORECASE)
+
+# The unit's identifying code, shape ddd.dd.dd.Ldd (shared/domain.md, "Dossiers": e.g. 000.17.22.H56); it
+# starts every dossier code (Thông tư 01/2018), so a typo would be printed on every receipt.
+UNIT_CODE_SHAPE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
+# A prefix typed instead of the unit code: letters, digits, dots and dashes only (it is part of a code).
+_PREFIX = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,29}$")
+
+
+def check_unit_code(text: str) -> str:
+    """'000.17.22.h56 ' -> '000.17.22.H56'; UserError naming the expected shape for anything else."""
+    code = clean_text(text).upper()
+    if not UNIT_CODE_SHAPE.match(code):
+        raise UserError(f"Mã đơn vị '{clean_text(text)}' không đúng dạng ddd.dd.dd.Ldd (3 số, 2 số, 2 số, một "
+                        "chữ cái và 2 số, cách nhau bằng dấu chấm; ví dụ 000.17.22.H56).")
+    return code
+
+
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -57,6 +78,40 @@ class UnitSettings:
     afternoon_start: str = DEFAULT_AFTERNOON[0]
     afternoon_end: str = DEFAULT_AFTERNOON[1]
     same_day_cutoff: str = DEFAULT_SAME_DAY_CUTOFF
+    # --- what the official papers print (shared/domain.md "Dossiers", the forms) ----------------------
+    # The place of the place-and-date line, without its rank ('Hương Mai'); '' = taken from unit_name.
+    place_name: str = ""
+    # The one-stop body under the parent body in every form's header; the name changes by province, so
+    # it is a setting: '' = "Trung tâm Phục vụ hành chính công" + the commune ('… xã Hương Mai').
+    one_stop_body: str = ""
+    # The head of that body, who signs Mẫu 04 and the stop notice (title and full name).
+    head_title: str = "Giám đốc"
+    head_name: str = ""
+    # The office's phone, printed on Mẫu 02 ("liên hệ với …, số điện thoại …").
+    office_phone: str = ""
+    # The posting sheet: where citizens send complaints and recommendations (phản ánh, kiến nghị), and
+    # the decision that published the list of procedures (số, ngày).
+    complaints_address: str = ""
+    complaints_phone: str = ""
+    publish_decision_number: str = ""
+    publish_decision_date: str = ""
+
+    @property
+    def place(self) -> str:
+        """'Hương Mai' for 'UBND xã Hương Mai': the place of the date line, without its rank (Nghị định
+        30/2020/NĐ-CP, Phụ lục I)."""
+        if self.place_name:
+            return self.place_name
+        return _RANK.sub("", _COMMITTEE.sub("", self.unit_name)).strip() or self.unit_name
+
+    @property
+    def commune(self) -> str:
+        """'xã Hương Mai' for 'UBND xã Hương Mai': the unit's name without the people's committee."""
+        return _COMMITTEE.sub("", self.unit_name).strip() or self.unit_name
+
+    @property
+    def one_stop_body_name(self) -> str:
+        return self.one_stop_body or f"{DEFAULT_ONE_STOP_BODY} {self.commune}"
     due_soon_working_days: int = DEFAULT_DUE_SOON_WORKING_DAYS
     on_time_alert_percent: int = DEFAULT_ON_TIME_ALERT_PERCENT
 
@@ -95,17 +150,24 @@ class UnitSettings:
             elif isinstance(value, str):
                 values[key] = clean_text(value)
         settings = cls(**values)
-        settings.validate()
+        settings.validate(shapes=False)
         return settings
 
-    def validate(self) -> None:
-        """Raise UserError with a Vietnamese message for the first invalid value."""
+    def validate(self, *, shapes: bool = True) -> None:
+        """Raise UserError with a Vietnamese message for the first invalid value. `shapes=False` (reading
+        what is stored or came from another PC) skips the code shapes added later, so old data still opens;
+        every save checks them (db.settings_store.save_settings)."""
         if not self.unit_name:
             raise UserError("Tên đơn vị (xã/phường/đặc khu) không được để trống.")
         if not self.unit_code or " " in self.unit_code:
             raise UserError("Mã đơn vị không được để trống và không chứa dấu cách (ví dụ 000.17.22.H56).")
+        if shapes:
+            check_unit_code(self.unit_code)
         if " " in self.dossier_prefix:
             raise UserError("Tiền tố mã hồ sơ không được chứa dấu cách.")
+        if shapes and self.dossier_prefix and not _PREFIX.match(self.dossier_prefix):
+            raise UserError(f"Tiền tố mã hồ sơ '{self.dossier_prefix}' chỉ gồm chữ in hoa không dấu, số, dấu chấm "
+                            "và gạch ngang (tối đa 30 ký tự).")
         if not (self.qr_template.startswith("https://") or self.qr_template.startswith("http://")):
             raise UserError("Mẫu đường dẫn QR phải bắt đầu bằng http:// hoặc https://.")
         if "{code}" not in self.qr_template:

@@ -17,6 +17,7 @@ from sqlite_utils import Database
 
 from db.device import device_id, station_number
 from db.events import pending_count
+from db.rows import scalar
 from db.settings_store import load_settings
 from models.errors import UserError
 from models.roles import EDIT_SETTINGS, SYNC
@@ -218,11 +219,11 @@ def clock_warning(server_time: str | None, now: datetime | None = None) -> str |
 
 def local_clock_warning(db: Database, now: datetime | None = None) -> str | None:
     """Warn when this PC's clock is earlier than the newest event it holds."""
-    row = db.execute("SELECT max(at) FROM events").fetchone()
-    if not row or not row[0]:
+    newest_at = scalar(db, "SELECT max(at) FROM events")
+    if not newest_at:
         return None
     local = now or datetime.now().astimezone()
-    newest = datetime.fromisoformat(row[0])
+    newest = datetime.fromisoformat(newest_at)
     if newest - local > CLOCK_TOLERANCE:
         return (f"Đồng hồ máy này ({local:%H:%M %d/%m/%Y}) sớm hơn sự kiện mới nhất đã ghi "
                 f"({newest:%H:%M %d/%m/%Y}): hãy chỉnh lại giờ máy.")
@@ -305,4 +306,4 @@ def sync_status(db: Database) -> dict:
             "rejected": len(rejected_events(db)), "conflicts": conflict_count(db), "last_ok": state.last_ok,
             "last_error": state.last_error, "last_attempt": state.last_attempt, "cursor": state.cursor,
             "auto_minutes": state.auto_minutes, "recovery_note": state.recovery_note,
-            "clock_warning": state.clock_warning or local_clock_warning(db)}
+            "clock_warning": state.clock_warning or local_clock_warning(db), "station": station_number(db)}

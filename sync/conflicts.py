@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from db.rows import scalar
 from sync.state import now_iso
 
 
@@ -59,4 +60,4 @@ def list_conflicts(db: Database, limit: int = 200) -> list[dict]:
 
 
 def conflict_count(db: Database) -> int:
-    return db.execute("SELECT count(*) FROM conflicts").fetchone()[0]
+    return scalar(db, "SELECT count(*) FROM conflicts")

@@ -37,6 +37,7 @@ from db.events import (
     record_event,
 )
 from db.local import get_local, put_local
+from db.rows import scalar
 from sync.projection import _INSERT, rebuild_entities
 from sync.state import immediate, now_iso, save_state
 from sync.transport import HubError
@@ -81,7 +82,7 @@ def restored_at(db: Database) -> str | None:
 def acknowledged_floor(db: Database) -> int:
     """The highest seq up to which every event of this PC is acknowledged: the hub and the log agree there."""
     me = device_id(db)
-    first_pending = db.execute(f"SELECT min(seq) FROM events WHERE {PENDING}", [me]).fetchone()[0]
+    first_pending = scalar(db, f"SELECT min(seq) FROM events WHERE {PENDING}", [me])
     if first_pending is not None:
         return first_pending - 1
     return local_max_seq(db)

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from db.device import device_id
 from db.events import PENDING, advance_acked_floor, own_pending_ids
+from db.rows import scalar
 from sync.wire import EVENT_COLUMNS, row_to_wire
 
 
@@ -95,7 +96,7 @@ def pending_batch(db: Database, limit: int) -> list[dict]:
 
 
 def sendable_count(db: Database) -> int:
-    return db.execute(f"SELECT count(*) {_PENDING}", [device_id(db)]).fetchone()[0]
+    return scalar(db, f"SELECT count(*) {_PENDING}", [device_id(db)])
 
 
 def mark_acked(db: Database, uuids: list[str], at: str | None = None) -> None:

@@ -277,3 +277,11 @@ def test_account_events_travel_with_the_log_but_accounts_stay_on_their_pc(db, tm
         assert other.execute("SELECT count(*) FROM users").fetchone()[0] == 0
     finally:
         other.close()
+
+
+def test_the_status_bar_name_never_repeats_the_role() -> None:
+    from models.session import User
+
+    assert User("admin", "Quản trị", "admin").display == "admin (Quản trị)"
+    assert User("admin", "", "admin").display == "admin (Quản trị)"
+    assert User("an", "Nguyễn Văn An", "clerk").display == "Nguyễn Văn An (an, Tiếp nhận và trả kết quả)"

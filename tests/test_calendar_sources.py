@@ -14,7 +14,6 @@ from db.dossier_queries import find_dossier, get_dossier
 from db.dossier_store import move_dossier, receive_dossier
 from db.events import events_for, pending_count
 from models.calendar import DECIDED, ESTIMATED, UNIT, UNVERIFIED, WorkCalendar, decided_first
-from models.calendar_recheck import first_appointment
 from models.dossier_applicant import make_applicant
 from models.errors import UserError
 from services.calendar import apply_corrections, calendar_days, decide_unverified_day, due_note, recheck
@@ -166,7 +165,7 @@ def test_recheck_finds_and_corrects_dossiers_received_on_the_old_calendar(db, da
     event = corrected.events[-1]
     assert event["action"] == "recalendar" and event["payload"]["reason"] == "Bổ sung lịch nghỉ Tết Dương lịch 2026"
     assert event["payload"]["due_before"] == "2026-01-06T10:00:00"
-    assert first_appointment(corrected) == datetime(2026, 1, 6, 10, 0)  # the printed receipt keeps its date
+    assert corrected.appointment == datetime(2026, 1, 6, 10, 0)  # the printed receipt keeps its date
     assert [row.code for row in recheck(db, date(2025, 12, 1), date(2026, 3, 31))] == [closed.code]
 
     result = cli("--data-dir", str(data_dir), "--json", "calendar", "recheck", "--apply", "--from", "01/12/2025")

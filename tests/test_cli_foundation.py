@@ -46,11 +46,12 @@ def test_bad_input_is_one_vietnamese_line_and_changes_nothing(cli, tmp_path):
     _assert_one_vietnamese_line(cli("khong-co-lenh"))
     _assert_one_vietnamese_line(cli("--data-dir", str(folder), "init", "--unit-name", "X",
                                     "--unit-code", "A B"))
-    assert cli("--data-dir", str(folder), "init", "--unit-name", "X", "--unit-code", "Y").returncode == 0
+    _assert_one_vietnamese_line(cli("--data-dir", str(folder), "init", "--unit-name", "X", "--unit-code", "Y"))
+    assert cli("--data-dir", str(folder), "init", "--unit-name", "X", "--unit-code", "000.17.22.H56").returncode == 0
     _assert_one_vietnamese_line(cli("--data-dir", str(folder), "settings", "set", "--qr-template", "abc"))
     _assert_one_vietnamese_line(cli("--data-dir", str(folder), "calendar", "add-off", "31/02/2026"))
-    _assert_one_vietnamese_line(cli("--data-dir", str(folder), "init", "--unit-name", "X", "--unit-code", "Y",
-                                    "--station", "12"))
+    _assert_one_vietnamese_line(cli("--data-dir", str(folder), "init", "--unit-name", "X",
+                                    "--unit-code", "000.17.22.H56", "--station", "12"))
     shown = json.loads(cli("--data-dir", str(folder), "--json", "settings", "show").stdout)
     assert shown["qr_template"].startswith("https://") and shown["station_number"] == 1
 

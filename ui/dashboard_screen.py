@@ -8,13 +8,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QDate, QStandardPaths, QTimer, Signal
+from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -34,6 +33,7 @@ from models.report import Report, format_value
 from models.report_chart import month_chart, on_time_bars
 from models.report_period import PRESETS, Period, preset
 from models.settings import UnitSettings
+from services.catalog import field_counts
 from services.changes import Changes
 from services.reports import LogbookExport, build_report
 from services.settings import load_settings
@@ -52,8 +52,7 @@ from ui.report_tables import (
     indicator_rows,
     posting_text,
 )
-from ui.worker import Job, Worker, on_connection, run_with_progress
-from ui.worker import start as start_worker
+from ui.worker import Job, Worker, on_connection, run_job, run_with_progress
 
 # (figure key, title, kind): the tiles, in the order a leader reads them.
 # The balance first (kỳ trước + tiếp nhận = giải quyết + kết thúc không có kết quả + đang giải quyết),
@@ -218,17 +217,26 @@ class DashboardScreen(QWidget):
     def _build_button_row(self) -> QHBoxLayout:
         self.xlsx_button = QPushButton("Xuất Excel…")
         self.pdf_button = QPushButton("Xuất PDF…")
-        self.print_button = QPushButton("Xem bản in, in…")
+        self.print_button = QPushButton("Xem trước bản in…")
         self.logbook_xlsx_button = QPushButton("Sổ theo dõi hồ sơ (Excel)…")
         self.logbook_pdf_button = QPushButton("Sổ theo dõi hồ sơ (PDF)…")
+        # Mẫu 07 is kept per field or group of fields: the book of one field, or of all (issue #12).
+        self.logbook_field = QComboBox()
+        self.logbook_field.setObjectName("logbook_field")
+        self.logbook_field.addItem("Sổ: mọi lĩnh vực", "")
+        for name in (name for name in field_counts(self.context.db) if name):
+            self.logbook_field.addItem(f"Sổ: {name}", name)
         self.xlsx_button.clicked.connect(lambda: self.choose_export("xlsx"))
         self.pdf_button.clicked.connect(lambda: self.choose_export("pdf"))
         self.print_button.clicked.connect(self.open_print_preview)
         self.logbook_xlsx_button.clicked.connect(lambda: self.choose_logbook("xlsx"))
         self.logbook_pdf_button.clicked.connect(lambda: self.choose_logbook("pdf"))
+        self.fees_button = QPushButton("Phí, lệ phí…")
+        self.fees_button.setToolTip("Phí, lệ phí đã thu trong kỳ, theo lĩnh vực và thủ tục")
+        self.fees_button.clicked.connect(self.open_fees)
         row = QHBoxLayout()
-        for button in (self.xlsx_button, self.pdf_button, self.print_button, self.logbook_xlsx_button,
-                       self.logbook_pdf_button):
+        for button in (self.xlsx_button, self.pdf_button, self.print_button, self.logbook_field,
+                       self.logbook_xlsx_button, self.logbook_pdf_button, self.fees_button):
             row.addWidget(button)
         row.addStretch(1)
         return row
@@ -278,6 +286,20 @@ class DashboardScreen(QWidget):
         self.preset_box.setCurrentIndex(self.preset_box.findData("custom"))
         self.preset_box.blockSignals(False)
 
+    def open_fees(self):
+        """The fees of the period shown (services.dossiers.fee_totals)."""
+        from models.errors import UserError
+        from ui.fee_report_dialog import FeeReportDialog
+
+        try:
+            dialog = FeeReportDialog(self.context, self.period(), self)
+        except UserError as error:  # dates out of order, or no right to see reports
+            ui.dialogs.show_error(self, str(error))
+            return None
+        dialog.show()
+        self.fee_dialog = dialog
+        return dialog
+
     def period(self) -> Period:
         start, end = to_date(self.start_edit.date()), to_date(self.end_edit.date())
         return Period(start, end, self.preset_box.currentData())
@@ -300,10 +322,9 @@ class DashboardScreen(QWidget):
         now, context = self.clock(), self.context
 
         job = on_connection(context.data_dir, lambda db: Computed(build_report(db, period, now), load_settings(db)))
-        self.worker = Worker(job).then(self._shown, self._failed)
+        self.worker = run_job(job, self._shown, self._failed)
         self.status.setText(f"Đang tính số liệu {period.title}…")
         self._update_buttons()
-        start_worker(self.worker)
         return self.worker
 
     def _shown(self, result: Computed) -> None:
@@ -356,23 +377,25 @@ class DashboardScreen(QWidget):
 
     def _update_buttons(self) -> None:
         ready = self.report is not None and self.worker is None
+        busy = "Đang tính số liệu: chờ xong"
         for button in (self.xlsx_button, self.pdf_button, self.print_button):
-            button.setEnabled(ready)
+            ui.dialogs.enable(button, ready, busy if self.worker is not None else "Bấm \"Xem số liệu\" trước")
         for button in (self.logbook_xlsx_button, self.logbook_pdf_button, self.refresh_button):
-            button.setEnabled(self.worker is None)
+            ui.dialogs.enable(button, self.worker is None, busy)
 
     # ----- exports
     def _ask_path(self, title: str, name: str, suffix: str) -> Path | None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        from ui.save_dialog import ask_save_path
+
         kinds = {"xlsx": "Tệp Excel (*.xlsx)", "pdf": "Tệp PDF (*.pdf)"}
-        path, _filter = QFileDialog.getSaveFileName(self, title, str(Path(folder) / f"{name}.{suffix}"), kinds[suffix])
-        if not path:
-            return None
-        return Path(path) if path.lower().endswith("." + suffix) else Path(f"{path}.{suffix}")
+        return ask_save_path(self, title, f"{name}.{suffix}", kinds[suffix], f".{suffix}")
 
     def _file_stem(self, what: str) -> str:
+        """'so-theo-doi-11-2026' for November, 'bao-cao-quy-4-2026' for a quarter (models.file_names)."""
+        from models.file_names import period_name
+
         period = self.report.period if self.report else self.period()
-        return f"{what}-{period.start:%d-%m-%Y}-den-{period.end:%d-%m-%Y}"
+        return period_name(what, period.start, period.end, "x")[:-2]
 
     def _run(self, label: str, job: Job[T], on_done: Callable[[T], None]) -> None:
         def failed(message: str) -> None:
@@ -397,12 +420,14 @@ class DashboardScreen(QWidget):
         self.export_done.emit(str(path))
 
     def choose_logbook(self, suffix: str) -> None:
-        path = self._ask_path("Xuất sổ theo dõi hồ sơ", self._file_stem("so-theo-doi-ho-so"), suffix)
+        path = self._ask_path("Xuất sổ theo dõi hồ sơ", self._file_stem("so-theo-doi"), suffix)
         if path is not None:
             self.export_logbook(path)
 
     def export_logbook(self, path: Path) -> None:
-        self._run("Đang xuất sổ theo dõi hồ sơ…", logbook_job(self.context, self.period(), path),
+        field = self.logbook_field.currentData()
+        self._run("Đang xuất sổ theo dõi hồ sơ…", logbook_job(self.context, self.period(), path,
+                                                               [field] if field else []),
                   self._logbook_exported)
 
     def _logbook_exported(self, result: LogbookExport) -> None:

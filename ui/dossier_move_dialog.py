@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -30,12 +31,15 @@ from services import dossiers, forms
 from ui import strings
 from ui.app_context import AppContext
 from ui.pdf_view import PdfView, ask_pdf_path, make_print_dialog, printing_job, render_pages, save_pdf_bytes
-from ui.worker import Worker, run_with_progress
-from ui.worker import start as start_worker
+from ui.worker import Worker, run_job, run_with_progress
 
 # The form a move calls for (Thông tư 01/2018): 02 when papers are missing, 03 on refusal; the 2025 set
 # adds a notice when processing stops. Printed only when the set in force has that form.
-FORM_OF_MOVE = {"cho_bo_sung": "bo_sung", "tu_choi": "tu_choi", "dung_giai_quyet": "dung_giai_quyet"}
+FORM_OF_MOVE = {"cho_bo_sung": "bo_sung", "tu_choi": "tu_choi", "dung_giai_quyet": "dung_giai_quyet",
+                "rut_ho_so": "dung_giai_quyet"}
+# A hand-over is recorded on these moves; the receiver is typed here (an account or 'Cơ quan|Họ tên').
+HANDOVER_TARGETS = {"dang_xu_ly", "co_ket_qua"}
+
 @dataclass(frozen=True)
 class RenderedForm:
     """A form as previewed: what was rendered (services.forms), its PDF bytes and its page images."""
@@ -51,6 +55,11 @@ class RenderedForm:
     @property
     def title(self) -> str:
         return self.info.title
+
+    @property
+    def label(self) -> str:
+        """'Mẫu 02', or 'Thông báo' for the unnumbered notice (its number depends on the act's date)."""
+        return f"Mẫu {self.info.number}" if self.info.number else "Thông báo"
 
 
 def render_dossier_form(context: AppContext, code: str, kind: str, dpi: float) -> RenderedForm:
@@ -109,8 +118,9 @@ class FormPreviewDialog(QDialog):
 
     def _update_buttons(self) -> None:
         ready = self.form is not None and self.worker is None
-        self.print_button.setEnabled(ready)
-        self.save_button.setEnabled(ready)
+        why = "Đang tạo bản in hoặc đang in: chờ xong"
+        ui.dialogs.enable(self.print_button, ready, why)
+        ui.dialogs.enable(self.save_button, ready, why)
         if ready:
             self.print_button.setDefault(True)
             self.print_button.setFocus()
@@ -120,12 +130,12 @@ class FormPreviewDialog(QDialog):
         def job(_progress: object, _cancelled: object) -> RenderedForm:
             return render_dossier_form(context, code, kind, dpi)
 
-        self.worker = start_worker(Worker(job).then(self._rendered, self._render_failed))
+        self.worker = run_job(job, self._rendered, self._render_failed)
 
     def _rendered(self, form: RenderedForm) -> None:
         self.worker = None
         self.form = form
-        self.setWindowTitle(f"Mẫu {form.number} – {form.title} – {self.code}")
+        self.setWindowTitle(f"{form.label} – {form.title} – {self.code}")
         self.view.set_images(form.images)
         self._update_buttons()
         self.work_finished.emit()
@@ -142,7 +152,7 @@ class FormPreviewDialog(QDialog):
             return None
         printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = make_print_dialog(printer, len(self.form.images), self)
-        dialog.setWindowTitle(f"In Mẫu {self.form.number}")
+        dialog.setWindowTitle(f"In {self.form.number}")
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         job = printing_job(self.form.data, printer)
@@ -173,7 +183,7 @@ class FormPreviewDialog(QDialog):
     def choose_save_file(self) -> None:
         if self.form is None:
             return
-        path = ask_pdf_path(self, "Lưu bản in", f"mau-{self.form.number}-{self.code}.pdf")
+        path = ask_pdf_path(self, "Lưu bản in", f"{self.kind}-{self.code}.pdf")
         if path:
             self.save_pdf(path)
 
@@ -211,11 +221,15 @@ class _ActionDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(strings.CANCEL)
         self.buttons.accepted.connect(self.apply)
         self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.apply)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+
+    def guard(self, focus: QWidget) -> None:
+        """Call last in a subclass: the cursor opens in `focus`; only a click or Ctrl+Enter confirms."""
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ui.dialogs.guard_confirm(self, self.ok_button, focus)
 
     def apply(self) -> None:
         raise NotImplementedError
@@ -237,11 +251,18 @@ class MoveDialog(_ActionDialog):
         self.note.setPlaceholderText("Bắt buộc" if target in NOTE_REQUIRED else "Không bắt buộc")
         self.form.addRow(heading)
         self.form.addRow(label + ":", self.note)
-        self.form.addRow(QLabel("Ctrl+Enter để đồng ý."))
+        self.handover = QLineEdit()
+        self.handover.setObjectName("handover_to")
+        self.handover.setPlaceholderText("Tên đăng nhập của cán bộ, hoặc Cơ quan|Họ tên (ví dụ Công an xã|Trần Văn Bảo)")
+        if target in HANDOVER_TARGETS:  # the control sheet (Mẫu 06) prints who gave and who received
+            self.form.addRow("Người nhận hồ sơ:", self.handover)
+        self.form.addRow(QLabel("Bấm “Đồng ý” hoặc Ctrl+Enter để chuyển; Enter trong ô ghi chú chỉ xuống dòng."))
+        self.guard(self.note)
 
     def apply(self) -> None:
         try:
-            done = dossiers.move(self.context.db, self.dossier.code, self.target, note=self.note.toPlainText())
+            done = dossiers.move(self.context.db, self.dossier.code, self.target, note=self.note.toPlainText(),
+                                 handover_to=self.handover.text().strip() or None)
         except UserError as error:
             self.error.setText(str(error))
             self.note.setFocus()
@@ -270,6 +291,7 @@ class ExtendDialog(_ActionDialog):
         self.form.addRow(current)
         self.form.addRow("Gia hạn thêm:", self.days)
         self.form.addRow("Lý do chậm trễ:", self.reason)
+        self.guard(self.days)
 
     def apply(self) -> None:
         try:
@@ -283,13 +305,39 @@ class ExtendDialog(_ActionDialog):
         self.accept()
 
 
+class UndoDialog(_ActionDialog):
+    """Hoàn tác: take the dossier's latest move back with a reason (models.dossier_undo says who may)."""
+
+    def __init__(self, context: AppContext, dossier: Dossier, move: dict, parent: QWidget | None = None):
+        super().__init__(f"Hoàn tác bước chuyển của hồ sơ {dossier.code}", parent)
+        self.context = context
+        self.dossier = dossier
+        self.undone: Dossier | None = None
+        payload = move["payload"]
+        heading = QLabel(f"Bước chuyển <b>{state_label(payload.get('from', ''))}</b> → "
+                         f"<b>{state_label(payload.get('to', ''))}</b> của {move.get('actor')} sẽ được hoàn tác: "
+                         f"hồ sơ trở lại <b>{state_label(payload.get('from', ''))}</b>. Lịch sử vẫn giữ cả bước "
+                         "chuyển và lần hoàn tác này.")
+        heading.setWordWrap(True)
+        self.reason = _note_box()
+        self.reason.setPlaceholderText("Bắt buộc: vì sao hoàn tác")
+        self.form.addRow(heading)
+        self.form.addRow("Lý do hoàn tác:", self.reason)
+        self.guard(self.reason)
+        self.ok_button.setText("Hoàn tác")
+
+    def apply(self) -> None:
+        try:
+            done = dossiers.undo_move(self.context.db, self.dossier.code, reason=self.reason.toPlainText())
+        except UserError as error:
+            self.error.setText(str(error))
+            return
+        self.undone = done.dossier
+        self.context.publish(done.changes)
+        self.accept()
+
+
 def form_ready(dossier: Dossier, kind: str) -> bool:
-    """Whether the timeline has what form `kind` prints (a refusal needs the refusal, 04 an extension)."""
-    actions = {(e["action"], e["payload"].get("to")) for e in dossier.events}
-    if kind == "xin_loi":
-        return any(action == "extend" for action, _to in actions)
-    if kind in ("bo_sung", "tu_choi", "dung_giai_quyet"):
-        target = {"bo_sung": "cho_bo_sung"}.get(kind, kind)
-        return ("move", target) in actions
-    return True
+    """Whether the timeline has the act form `kind` records (services.forms.form_ready)."""
+    return forms.form_ready(dossier, kind)
 

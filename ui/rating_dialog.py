@@ -20,6 +20,7 @@ from services.dossiers import require_dossier
 from services.reports import get_rating, set_rating_for
 from ui import strings
 from ui.app_context import AppContext
+from ui.dialogs import enable, guard_confirm
 
 
 class RatingDialog(QDialog):
@@ -60,6 +61,7 @@ class RatingDialog(QDialog):
         self.group.buttonToggled.connect(lambda *_args: self._update())
         layout.addWidget(box)
         self._update()
+        guard_confirm(self, self.save_button, self.comment)
 
     def chosen(self) -> str | None:
         return next((key for key, button in self.buttons.items() if button.isChecked()), None)
@@ -68,7 +70,7 @@ class RatingDialog(QDialog):
         self.buttons[rating].setChecked(True)
 
     def _update(self) -> None:
-        self.save_button.setEnabled(self.chosen() is not None)
+        enable(self.save_button, self.chosen() is not None, "Chọn một mức hài lòng trước")
 
     def save(self) -> None:
         rating = self.chosen()

@@ -4,123 +4,47 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from models.catalog import Procedure
-from models.dossier import CHANNELS, MAX_SETS, PAPER_KINDS, Dossier, Paper, make_paper
-from models.dossier_clock import now_local
+from models.catalog_papers import papers_of
+from models.dossier import CHANNELS, MAX_SETS, RESULT_DELIVERY, Dossier
+from models.dossier_clock import moment_words, now_local
+from models.dossier_fees import procedure_has_fee
 from models.errors import UserError
-from models.text import clean_text
 from services.calendar import due_note
 from services.catalog import list_procedures
 from services.changes import Changes
+from services.dossiers import clock_start_notice
 from services.reception import due_from_text, preview_due, receive
 from ui.app_context import AppContext
 from ui.applicant_form import ERROR_STYLE, OK_STYLE, ApplicantForm
 from ui.dossier_detail import scrolled
 from ui.dossier_move_dialog import FormPreviewDialog
+from ui.papers_table import DelegateBox, PapersTable
 from ui.procedure_picker import ProcedurePicker, linked_offers
 
 PREVIEW_REFRESH_MS = 30_000  # the due date depends on the clock (cut-off at 15:00, closing time)
-WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
-DEFAULT_PAPERS = [("Tờ khai (đơn đề nghị) theo mẫu", "ban_chinh", 1), ("Giấy tờ tùy thân (căn cước)", "ban_sao", 1)]
-KIND_ROLE = Qt.ItemDataRole.UserRole
 
 
 def due_text(due: datetime) -> str:
-    return f"{due:%H:%M} {WEEKDAYS[due.weekday()]}, {due:%d/%m/%Y}"
+    return moment_words(due)
 
 
-class KindDelegate(QStyledItemDelegate):
-    """Original or copy, chosen from a list (models.dossier.PAPER_KINDS)."""
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802 - Qt's name
-                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
-        combo = QComboBox(parent)
-        for key, label in PAPER_KINDS.items():
-            combo.addItem(label, key)
-        return combo
-
-    def setEditorData(self, editor: QWidget, index) -> None:  # noqa: N802 - Qt's name
-        editor.setCurrentIndex(max(editor.findData(index.data(KIND_ROLE)), 0))
-
-    def setModelData(self, editor: QWidget, model, index) -> None:  # noqa: N802 - Qt's name
-        model.setData(index, editor.currentData(), KIND_ROLE)
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.DisplayRole)
-
-
-class PapersTable(QTableWidget):
-    """The papers received: name, original/copy, count; rows with no name are ignored."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(0, 3, parent)
-        self.setHorizontalHeaderLabels(["Tên giấy tờ", "Hình thức", "Số lượng"])
-        self.setItemDelegateForColumn(1, KindDelegate(self))
-        self.verticalHeader().hide()
-        self.setTabKeyNavigation(False)  # Tab leaves the table: the clerk edits cells with arrows and F2
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        self.setColumnWidth(1, 150)
-        self.setColumnWidth(2, 80)
-        self.reset_rows()
-
-    def add_row(self, name: str = "", kind: str = "ban_chinh", count: int = 1) -> int:
-        row = self.rowCount()
-        self.insertRow(row)
-        self.setItem(row, 0, QTableWidgetItem(name))
-        kind_item = QTableWidgetItem(PAPER_KINDS[kind])
-        kind_item.setData(KIND_ROLE, kind)
-        self.setItem(row, 1, kind_item)
-        count_item = QTableWidgetItem()
-        count_item.setData(Qt.ItemDataRole.EditRole, count)
-        self.setItem(row, 2, count_item)
-        return row
-
-    def remove_current(self) -> None:
-        if self.currentRow() >= 0:
-            self.removeRow(self.currentRow())
-
-    def reset_rows(self) -> None:
-        self.setRowCount(0)
-        for name, kind, count in DEFAULT_PAPERS:
-            self.add_row(name, kind, count)
-
-    def papers(self) -> list[Paper]:
-        """The checked papers (UserError naming the row for a bad one)."""
-        found = []
-        for row in range(self.rowCount()):
-            name = self.item(row, 0).text() if self.item(row, 0) else ""
-            if not clean_text(name):
-                continue
-            try:
-                found.append(make_paper(name, self.item(row, 1).data(KIND_ROLE) or "ban_chinh",
-                                        self.item(row, 2).data(Qt.ItemDataRole.EditRole) or 1))
-            except UserError as error:
-                raise UserError(f"Giấy tờ dòng {row + 1}: {error}") from None
-        return found
 
 
 class ReceptionScreen(QWidget):
@@ -141,6 +65,15 @@ class ReceptionScreen(QWidget):
         for key, label in CHANNELS.items():
             self.channel.addItem(label, key)
         self.papers = PapersTable()
+        self.delivery = QComboBox()
+        self.delivery.setObjectName("result_delivery")
+        self.delivery.addItem("(chưa chọn)", "")
+        for key, label in RESULT_DELIVERY.items():
+            self.delivery.addItem(label, key)
+        self.verification = QCheckBox("Trường hợp cần xác minh (thời hạn dài hơn theo danh mục)")
+        self.verification.setObjectName("needs_verification")
+        self.verification.toggled.connect(lambda _on: self.update_due_preview())
+        self.delegate = DelegateBox()
         self.sets = QSpinBox()
         self.sets.setRange(1, MAX_SETS)
         self.note = QLineEdit()
@@ -179,6 +112,9 @@ class ReceptionScreen(QWidget):
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self.note.returnPressed.connect(self.save)
+        self.picker.edit.textEdited.connect(lambda _text: self._next_started())
+        for edit in (self.applicant.name, self.applicant.cccd, self.applicant.scan):
+            edit.textEdited.connect(lambda _text: self._next_started())
         self._shortcut("Ctrl+S", self.save)
         self._shortcut("Ctrl+P", lambda: self.print_receipt())
         self._shortcut("F2", self.applicant.scan.setFocus)
@@ -208,9 +144,9 @@ class ReceptionScreen(QWidget):
         applicant_box = QGroupBox("2. Người nộp hồ sơ")
         QVBoxLayout(applicant_box).addWidget(self.applicant)
         left = QVBoxLayout()
-        left.addWidget(procedure_box)
+        left.addWidget(procedure_box, 1)  # the procedure list grows with the column
         left.addWidget(applicant_box)
-        left.addStretch(1)
+        left.addWidget(self.delegate)
         return left
 
     def _right_column(self, new_button: QPushButton) -> QVBoxLayout:
@@ -226,13 +162,32 @@ class ReceptionScreen(QWidget):
         buttons.addWidget(add)
         buttons.addWidget(remove)
         buttons.addStretch(1)
-        form.addRow(QLabel("Giấy tờ đã nhận (F2 hoặc nhấp đúp để sửa ô):"))
+        papers_label = QLabel("Giấy tờ đã nhận (đánh dấu giấy tờ công dân nộp; F2 hoặc nhấp đúp để sửa ô):")
+        papers_label.setWordWrap(True)  # never widens the column past a 1366×768 screen
+        form.addRow(papers_label)
         form.addRow(self.papers)
         form.addRow(buttons)
         form.addRow("Số bộ hồ sơ:", self.sets)
+        form.addRow("Nhận kết quả:", self.delivery)
+        form.addRow(self.verification)
         form.addRow("Ghi chú:", self.note)
         self.manual_row = QLabel("Hạn trả (nhập tay):")
         form.addRow(self.manual_row, self.manual_due)
+        # The fee collected, when the chosen procedure charges one (models.dossier_fees).
+        self.fee_amount = QLineEdit()
+        self.fee_amount.setPlaceholderText("số tiền đã thu, ví dụ 50.000 (để trống nếu chưa thu)")
+        self.fee_receipt = QLineEdit()
+        self.fee_receipt.setPlaceholderText("số biên lai đã cấp")
+        fee_row = QHBoxLayout()
+        fee_row.addWidget(self.fee_amount, 3)
+        fee_row.addWidget(QLabel("Biên lai số:"))
+        fee_row.addWidget(self.fee_receipt, 2)
+        self.fee_widget = QWidget()
+        self.fee_widget.setLayout(fee_row)
+        fee_row.setContentsMargins(0, 0, 0, 0)
+        self.fee_label = QLabel("Phí, lệ phí đã thu:")
+        form.addRow(self.fee_label, self.fee_widget)
+        self._show_fee(None)
         due_box = QGroupBox("4. Hạn trả kết quả")
         due_layout = QVBoxLayout(due_box)
         due_layout.addWidget(self.due_label)
@@ -258,7 +213,20 @@ class ReceptionScreen(QWidget):
             self.reload_catalog()
             self.update_due_preview()
 
+    def _show_fee(self, procedure: Procedure | None) -> None:
+        """The fee boxes only for a procedure that charges one; its catalog text says how much."""
+        shown = procedure is not None and procedure_has_fee(procedure.fees)
+        self.fee_label.setVisible(shown)
+        self.fee_widget.setVisible(shown)
+        if shown:
+            self.fee_label.setToolTip(f"Theo danh mục: {procedure.fees}")
+            self.fee_amount.setToolTip(f"Theo danh mục: {procedure.fees}")
+        else:
+            self.fee_amount.clear()
+            self.fee_receipt.clear()
+
     def _picked(self, procedure: Procedure | None) -> None:
+        self._show_fee(procedure)
         for box, _procedure in self.linked_boxes:
             self.linked_layout.removeWidget(box)
             box.deleteLater()
@@ -271,6 +239,10 @@ class ReceptionScreen(QWidget):
             self.linked_layout.addWidget(box)
             self.linked_boxes.append((box, other))
         self.linked_box.setVisible(bool(offers))
+        self.papers.show_papers(papers_of(procedure.papers) if procedure else ())
+        self.verification.setEnabled(bool(procedure and procedure.verification_text))
+        if not self.verification.isEnabled():
+            self.verification.setChecked(False)
         self.update_due_preview()
 
     def linked_codes(self) -> list[str]:
@@ -286,7 +258,9 @@ class ReceptionScreen(QWidget):
         procedure = self.picker.procedure
         if procedure is None:
             return {}
-        return {code: preview_due(self.context.db, code, now) for code in [procedure.code, *self.linked_codes()]}
+        checked = self.verification.isChecked()
+        return {code: preview_due(self.context.db, code, now, needs_verification=checked)
+                for code in [procedure.code, *self.linked_codes()]}
 
     def update_due_preview(self, now: datetime | None = None) -> None:
         """Show the due moment(s) a dossier saved now would get (db.dossier_store.preview_due), marked
@@ -306,6 +280,9 @@ class ReceptionScreen(QWidget):
             self.due_label.setText("Chọn thủ tục để xem hạn trả kết quả.")
             return
         lines = []
+        notice = clock_start_notice(self.context.db, now)
+        if notice:
+            lines.append(notice)
         for code, due in self.shown_dues.items():
             name = "" if code == procedure.code else f" (liên thông {code})"
             note = due_note(self.context.db, now, due)
@@ -335,6 +312,7 @@ class ReceptionScreen(QWidget):
             return None
         try:
             papers = self.papers.papers()
+            delegate = self.delegate.delegate()
             manual = due_from_text(self.context.db, self.manual_due.text()) if self.manual_due.isVisible() else None
             now = now_local()
             dues = self.compute_dues(now)
@@ -347,7 +325,11 @@ class ReceptionScreen(QWidget):
                 raise UserError("Cần nhập hạn trả kết quả (thủ tục chưa có thời hạn tính được).")
             done = receive(self.context.db, procedure_code=procedure.code, applicant=applicant,
                            channel=self.channel.currentData(), papers=papers, sets=self.sets.value(),
-                           note=self.note.text(), due_at=manual, linked=self.linked_codes(), now=now)
+                           note=self.note.text(), due_at=manual, linked=self.linked_codes(), delegate=delegate,
+                           result_delivery=self.delivery.currentData() or "",
+                           needs_verification=self.verification.isChecked(), now=now,
+                           fee_amount=self.fee_amount.text() if self.fee_widget.isVisibleTo(self) else None,
+                           fee_receipt=self.fee_receipt.text() if self.fee_widget.isVisibleTo(self) else None)
         except UserError as error:
             self._say(str(error))
             return None
@@ -356,6 +338,7 @@ class ReceptionScreen(QWidget):
         self.clear_form()
         codes = ", ".join(done.codes)
         self._say(f"Đã tiếp nhận hồ sơ {codes}. Hạn trả: {due_text(dossier.due_at)}.", ok=True)
+        self.print_button.setText(f"In giấy tiếp nhận hồ sơ {dossier.code} (Ctrl+P)")
         self.print_button.show()
         self.print_button.setFocus()
         self.saved.emit(dossier)
@@ -367,16 +350,26 @@ class ReceptionScreen(QWidget):
         self.applicant.clear()
         self.channel.setCurrentIndex(0)
         self.papers.reset_rows()
+        self.delegate.clear()
+        self.delivery.setCurrentIndex(0)
+        self.verification.setChecked(False)
         self.sets.setValue(1)
         self.note.clear()
         self.manual_due.clear()
+        self.fee_amount.clear()
+        self.fee_receipt.clear()
         self.message.clear()
         self.print_button.hide()
         self.picker.edit.setFocus()
 
+    def _next_started(self) -> None:
+        """The clerk began typing the next dossier: the last one's print button goes, so it is never
+        mistaken for this one's (the last receipt is still in the dossier list)."""
+        self.print_button.hide()
+
     def print_receipt(self) -> FormPreviewDialog | None:
         """Mẫu 01 of the dossier just saved: the preview, then "In…" prints exactly those pages."""
-        if self.last_saved is None:
+        if self.last_saved is None or self.print_button.isHidden():
             return None
         self.receipt_dialog = FormPreviewDialog(self.context, self.last_saved.code, "tiep_nhan", self)
         self.receipt_dialog.finished.connect(lambda _result: self.picker.edit.setFocus())

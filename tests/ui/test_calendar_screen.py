@@ -12,7 +12,7 @@ from db.dossier_store import receive_dossier
 from db.events import events_for
 from models.calendar import ESTIMATED, UNIT, UNVERIFIED
 from models.dossier_applicant import make_applicant
-from ui.dossier_detail import event_text
+from models.dossier_timeline import event_text
 from ui.settings_dialog import SettingsDialog
 
 SHOTS = Path("/tmp/motcua-shots")
