@@ -187,7 +187,8 @@ def test_recheck_replays_a_pause_on_the_new_calendar(db, monkeypatch) -> None:
         dossier = receive_dossier(db, procedure_code=THREE_DAYS, applicant=APPLICANT,
                                   received_at=datetime(2025, 12, 29, 10, 0), now=NOW)
         move_dossier(db, dossier.code, "dang_xu_ly", at=datetime(2025, 12, 29, 11, 0), now=NOW)
-        move_dossier(db, dossier.code, "cho_bo_sung", at=datetime(2025, 12, 30, 10, 0), now=NOW)
+        move_dossier(db, dossier.code, "cho_bo_sung", note="Bổ sung bản sao sổ hộ khẩu",
+                     at=datetime(2025, 12, 30, 10, 0), now=NOW)
         move_dossier(db, dossier.code, "dang_xu_ly", at=datetime(2025, 12, 30, 14, 0), now=NOW)
     # Waited 30/12 10:00–14:00 = 1.5 h + 0.5 h = 2 working hours. Old: 3 working days from Mon 29/12
     # 10:00 (30, 31/12, 02/01; 01/01 off) = Fri 02/01 10:00, + 2 h = 11:30, then 13:30–14:00.

@@ -197,7 +197,8 @@ def test_migration_0007_fills_the_resolution_time_of_older_results(db) -> None:
     dossier = _dossier(db, datetime(2026, 3, 2, 8, 0))  # 1.004884: 05 ngày làm việc
     for state, moment in (("dang_xu_ly", datetime(2026, 3, 2, 9, 0)), ("cho_bo_sung", datetime(2026, 3, 3, 8, 0)),
                           ("dang_xu_ly", datetime(2026, 3, 3, 14, 0)), ("co_ket_qua", datetime(2026, 3, 5, 8, 0))):
-        move_dossier(db, dossier.code, state, at=moment, now=NOW)
+        move_dossier(db, dossier.code, state, at=moment, now=NOW,
+                     note="Bổ sung giấy tờ" if state == "cho_bo_sung" else "")
     stored = db.execute("SELECT resolution FROM dossiers WHERE id = ?", [dossier.id]).fetchone()[0]
     # 02/03 08:00 → 05/03 08:00 = 7 + 7.5 + 7.5 + 0.5 = 22.5 h, minus 03/03 08:00–14:00 (3.5 + 0.5 = 4 h).
     assert stored == pytest.approx(18.5 / 7.5, abs=1e-4)
