@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from cli.context import Context, parse_day
+from cli.context import Context, bounded_int, parse_day
 from models.calendar import UNIT
 from models.calendar_recheck import TIMELINESS_LABELS, RecheckRow
+from models.dossier_clock import EARLIEST_YEAR, LATEST_YEAR
 from services.calendar import apply_corrections, calendar_days, decide_unverified_day, recheck, unit_days
 
 
@@ -12,7 +13,8 @@ def register(calendar_sub, parents) -> None:
     """Called by cli/foundation_cmds.py on the `calendar` group."""
     listing = calendar_sub.add_parser("list", parents=parents,
                                       help="ngày nghỉ và ngày làm bù của một năm, kèm văn bản quyết định")
-    listing.add_argument("--year", type=int, help="năm (mặc định: chỉ các ngày đơn vị thêm)")
+    listing.add_argument("--year", type=bounded_int(EARLIEST_YEAR, LATEST_YEAR),
+                         help="năm (mặc định: chỉ các ngày đơn vị thêm)")
     listing.set_defaults(handler=cmd_calendar_list)
     for name, keep, text in (("confirm", True, "xác nhận ngày nghỉ chưa xác minh (vẫn nghỉ)"),
                              ("reject", False, "bỏ ngày nghỉ chưa xác minh (làm việc bình thường)")):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli.context import Context, parse_day, parse_moment
+from cli.context import MAX_OFFSET, Context, bounded_int, parse_day, parse_moment
 from models.dossier import CHANNELS, RESULT_DELIVERY, STATES, iso, parse_paper, summary_line
 from models.dossier_applicant import make_applicant, make_delegate
 from models.dossier_fees import fee_text
@@ -34,7 +34,7 @@ def register(subparsers, parents) -> None:
     receive.add_argument("--due-at", metavar="THỜI_ĐIỂM", help="hạn trả (bắt buộc khi thủ tục chưa rõ thời hạn)")
     receive.add_argument("--paper", action="append", default=[], metavar="TÊN|LOẠI|SỐ",
                          help="giấy tờ nhận: 'tên|ban_chinh|1' (lặp lại cho nhiều giấy tờ)")
-    receive.add_argument("--sets", type=int, default=1, help="số bộ hồ sơ (mặc định 1)")
+    receive.add_argument("--sets", type=bounded_int(1, 1000), default=1, help="số bộ hồ sơ (mặc định 1)")
     receive.add_argument("--note", default="", help="ghi chú")
     receive.add_argument("--logbook", default="", help="quyển số/số thứ tự trong sổ theo dõi")
     receive.add_argument("--linked", default="", metavar="MÃ2,MÃ3", help="thủ tục liên thông đi kèm")
@@ -65,7 +65,7 @@ def register(subparsers, parents) -> None:
     listing.add_argument("--due-this-week", action="store_true", help="chỉ hồ sơ đến hạn tuần này")
     listing.add_argument("--search", help="tìm theo mã, họ tên, số căn cước, số điện thoại")
     listing.add_argument("--limit", type=int, default=100, help="số dòng (mặc định 100)")
-    listing.add_argument("--offset", type=int, default=0, help="bỏ qua N dòng đầu")
+    listing.add_argument("--offset", type=bounded_int(0, MAX_OFFSET), default=0, help="bỏ qua N dòng đầu")
     listing.add_argument("--count", action="store_true", help="chỉ in số hồ sơ khớp")
     listing.add_argument("--unpaid", action="store_true", help="chỉ hồ sơ có phí, lệ phí chưa thu")
     listing.add_argument("--xlsx", metavar="TỆP.xlsx", help="ghi mọi hồ sơ khớp bộ lọc ra tệp Excel")
@@ -197,8 +197,10 @@ def _party(party: dict) -> str:
 
 
 def cmd_show(context: Context) -> int:
-    data = dossiers.get_dossier(context.db, context.args.code).to_dict()
-    context.emit(data, _show_text(data))
+    from services.dossier_codes import show_dossier
+
+    data = show_dossier(context.db, context.args.code).to_dict()
+    context.emit(data, "\n".join([*(f"Lưu ý: {n}" for n in data["notes"]), _show_text(data)]))
     return 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cli import calendar_cmds
 from cli.context import Context, parse_day, parse_moment
 from models.app_info import VERSION
+from models.deadline_text import check_deadline
 from models.errors import UserError
 from services.calendar import add_day, load_calendar, remove_day
 from services.folder import finish_first_run
@@ -116,10 +117,16 @@ def cmd_settings_set(context: Context) -> int:
     changes = _setting_changes(context)
     if not any(value is not None for value in changes.values()) and context.args.station is None:
         raise UserError("Chưa có gì để sửa: hãy cho ít nhất một tùy chọn, ví dụ --unit-name.")
+    warning = None
     if context.args.station is not None:
-        set_station(context.db, context.args.station)
+        from services.sync import choose_station
+
+        warning = choose_station(context.db, context.args.station)[0].warning
     change_settings(context.db, changes)
-    return cmd_settings_show(context)
+    data = _settings_output(context)
+    text = "\n".join(f"{key}: {value}" for key, value in data.items())
+    context.emit({**data, "warning": warning}, f"{text}\nCảnh báo: {warning}" if warning else text)
+    return 0
 
 
 def cmd_calendar_set(context: Context) -> int:
@@ -141,10 +148,12 @@ def cmd_calendar_due(context: Context) -> int:
     calendar = load_calendar(context.db)
     start = parse_moment(context.args.start)
     if context.args.same_day:
-        due = calendar.due_at(start, 1, "same_day")
+        value, unit = None, "same_day"
     elif context.args.hours is not None:
-        due = calendar.due_at(start, context.args.hours, "working_hours")
+        value, unit = context.args.hours, "working_hours"
     else:
-        due = calendar.due_at(start, context.args.days, "working_days")
+        value, unit = context.args.days, "working_days"
+    checked, checked_unit = check_deadline(value, unit)  # the catalog's bounds: > 0, finite, at most 3650
+    due = calendar.due_at(start, checked, checked_unit or unit)
     context.emit({"from": start, "due_at": due}, f"Hạn trả: {due:%H:%M %d/%m/%Y}")
     return 0

@@ -67,8 +67,9 @@ def _local(conn: sqlite3.Connection, key: str) -> str | None:
 
 
 def _put_local(db_path: Path, key: str, value: str | None) -> None:
-    conn = sqlite3.connect(db_path, timeout=15)
+    conn = sqlite3.connect(db_path, timeout=15, isolation_level=None)
     try:
+        conn.execute("BEGIN IMMEDIATE")  # waits for another writer (busy timeout) instead of failing
         with conn:
             put_local(conn, key, value)
     finally:

@@ -147,9 +147,11 @@ def chain_heads(conn: sqlite3.Connection) -> dict[str, list]:
 def db_unit_code(conn: sqlite3.Connection) -> str | None:
     try:
         value = scalar(conn, "SELECT value FROM settings WHERE key = 'unit'")
-    except sqlite3.DatabaseError:
+        data = json.loads(value) if value else None
+    except (sqlite3.DatabaseError, ValueError, TypeError):
         return None
-    return json.loads(value).get("unit_code") if value else None
+    code = data.get("unit_code") if isinstance(data, dict) else None
+    return code if isinstance(code, str) and code else None
 
 
 @dataclass(frozen=True)
@@ -294,7 +296,10 @@ def verified_copy(source: Path, target: Path, *, password: str | None = None, st
             raise BackupRejected(f"Bản sao lưu {source.name}: số dòng không khớp tệp mô tả: không dùng được.")
         if manifest is not None and manifest.get("unit_code") not in (None, unit):
             raise BackupRejected(f"Bản sao lưu {source.name}: mã đơn vị trong tệp mô tả khác dữ liệu bên trong.")
-        if expected_unit is not None and unit is not None and unit != expected_unit:
+        if expected_unit is not None and unit is None:
+            raise BackupRejected(f"Không đọc được mã đơn vị trong bản sao lưu {source.name} (máy này: "
+                                 f"{expected_unit}): không khôi phục.")
+        if expected_unit is not None and unit != expected_unit:
             raise BackupRejected(f"Bản sao lưu này của đơn vị khác (mã {unit}, máy này: {expected_unit}): "
                                  "không khôi phục.")
     except BaseException:

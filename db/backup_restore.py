@@ -31,7 +31,7 @@ from pathlib import Path
 
 from db.backup import KEY_KEY, SECOND_FOLDER_KEY, all_backups, second_folder, stored_key
 from db.backup_attachments import restore_attachments
-from db.backup_crypto import BackupKey, BackupRejected, PasswordNeeded
+from db.backup_crypto import BackupKey, BackupRejected, PasswordNeeded, is_encrypted
 from db.backup_files import (
     BackupInfo,
     check_database,
@@ -39,6 +39,8 @@ from db.backup_files import (
     copy_file_atomic,
     db_unit_code,
     fsync_dir,
+    manifest_path,
+    read_manifest,
     remove_quietly,
     remove_stale,
     verified_copy,
@@ -143,6 +145,11 @@ def restore_backup(data_dir: Path, backup: Path, *, password: str | None = None,
     step = on_step or (lambda _text: None)
     if not backup.is_file():
         raise UserError(f"Không thấy tệp sao lưu {backup}.")
+    if check_unit and not is_encrypted(backup) and read_manifest(backup) is None:
+        # Without its manifest a plain file's sha256, counts and unit cannot be checked: refused (a damaged
+        # database's recovery, check_unit=False, still takes it after the integrity check).
+        raise BackupRejected(f"Bản sao lưu {backup.name} thiếu tệp mô tả ({manifest_path(backup).name}) nên không xác "
+                             "thực được: không khôi phục. Hãy chép tệp mô tả đi kèm vào cùng thư mục.")
     path = database_path(data_dir)
     (data_dir / BACKUPS_DIR).mkdir(parents=True, exist_ok=True)
     remove_stale(data_dir, ".khoi-phuc-*.tmp")

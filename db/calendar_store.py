@@ -11,7 +11,7 @@ from db.events import record_event
 from models.errors import UserError
 from models.roles import EDIT_SETTINGS
 from models.session import require
-from models.text import clean_text
+from models.text import MAX_SHORT_TEXT, check_length, clean_text
 
 OVERRIDE_KINDS = {"off": "Nghỉ", "work": "Làm việc (làm bù)"}
 
@@ -27,7 +27,7 @@ def set_override(db: Database, day: date, kind: str, note: str = "", actor: str 
     require(EDIT_SETTINGS, "sửa lịch làm việc của đơn vị")
     if kind not in OVERRIDE_KINDS:
         raise UserError("Loại ngày phải là 'off' (nghỉ) hoặc 'work' (làm việc bù).")
-    note = clean_text(note)
+    note = check_length(clean_text(note), MAX_SHORT_TEXT, "Ghi chú của ngày")
     with db.atomic():
         db.execute(
             "INSERT INTO calendar_overrides(day, kind, note) VALUES (?, ?, ?) "

@@ -18,7 +18,7 @@ from models.dossier_clock import day_bounds, now_local, week_bounds
 from models.errors import UserError
 from models.roles import VIEW_DOSSIERS, VIEW_FULL_ID, mask_cccd
 from models.session import can, require
-from models.text import clean_text, fold
+from models.text import clean_text, search_words
 
 _COLUMNS = ("id", "uuid", "code", "group_id", "procedure_code", "procedure_name", "field", "deadline_text",
             "deadline_value", "deadline_unit", "channel", "state", "applicant_name", "organisation", "cccd",
@@ -61,9 +61,29 @@ def row_to_dossier(row: tuple) -> Dossier:
 
 
 def find_dossier(db: Database, code: str) -> Dossier | None:
-    """The stored row only (no papers, events…); None when there is no such code."""
-    row = db.execute(_SELECT + " WHERE code = ?", [clean_text(code)]).fetchone()
+    """The stored row only (no papers, events…); None when there is no such code. A code a dossier had
+    before two dossiers were found with one code (an alias, sync/same_code.py) finds it too: the citizen
+    holds a receipt with it. A code shown by a dossier wins over the same code kept as an alias."""
+    code = clean_text(code)
+    row = db.execute(_SELECT + " WHERE code = ?", [code]).fetchone()
+    if row is None:
+        row = db.execute(_SELECT + " WHERE uuid IN (SELECT dossier_uuid FROM dossier_aliases WHERE code = ?) "
+                         "ORDER BY received_at, id LIMIT 1", [code]).fetchone()
     return row_to_dossier(row) if row else None
+
+
+def aliases_of(db: Database, uuid: str) -> tuple[str, ...]:
+    """Older codes of a dossier (on receipts printed before it was renamed), oldest claim first."""
+    return tuple(row[0] for row in db.execute("SELECT code FROM dossier_aliases WHERE dossier_uuid = ? ORDER BY code",
+                                              [uuid]))
+
+
+def holders_of_alias(db: Database, code: str) -> tuple[dict, ...]:
+    """The dossiers that had `code` on their receipt and now show another code."""
+    rows = db.execute(_SELECT + " WHERE uuid IN (SELECT dossier_uuid FROM dossier_aliases WHERE code = ?) "
+                      "ORDER BY received_at, id", [clean_text(code)]).fetchall()
+    return tuple({"code": d.code, "name": d.applicant.display_name, "received_at": iso(d.received_at)}
+                 for d in map(row_to_dossier, rows))
 
 
 def require_dossier(db: Database, code: str) -> Dossier:
@@ -104,7 +124,8 @@ def get_dossier(db: Database, code: str, *, with_timeline: bool = True) -> Dossi
     dossier = require_dossier(db, code)
     events = tuple(events_for(db, "dossier", dossier.uuid)) if with_timeline else ()
     return shown(Dossier(**{**dossier.__dict__, "papers": papers_of(db, dossier.id), "events": events,
-                            "attachments": attachments_of(db, dossier.id), "group": group_of(db, dossier)}))
+                            "attachments": attachments_of(db, dossier.id), "group": group_of(db, dossier),
+                            "aliases": aliases_of(db, dossier.uuid)}))
 
 
 def shown(dossier: Dossier) -> Dossier:
@@ -138,7 +159,7 @@ def _like(term: str) -> str:
 def search_terms(text: str | None) -> list[str]:
     """Folded words of a search; '+84…' becomes '0…' as phones are stored."""
     terms = []
-    for term in fold(text or "").split():
+    for term in search_words(text or ""):
         if re.fullmatch(r"\+84\d*", term):
             term = "0" + term[3:]
         terms.append(term)

@@ -12,7 +12,7 @@ from db.rows import scalar
 from models.dossier_forms import BY_DATE
 from models.dossier_forms import form_set as find_form_set
 from models.errors import UserError
-from models.text import clean_text
+from models.text import MAX_LONG_TEXT, check_length, clean_text
 
 _KEY = "dossier_rules"
 
@@ -60,7 +60,8 @@ def save_dossier_rules(db: Database, rules: DossierRules, actor: str | None = No
 
     require(EDIT_SETTINGS, "sửa quy tắc hồ sơ của đơn vị")
     rules = DossierRules(restart_full_time_on_resume=bool(rules.restart_full_time_on_resume),
-                         form_set=clean_text(rules.form_set), result_place=clean_text(rules.result_place),
+                         form_set=clean_text(rules.form_set), result_place=check_length(clean_text(rules.result_place), MAX_LONG_TEXT,
+                                                                    "Nơi trả kết quả"),
                          extension_margin_days=rules.extension_margin_days,
                          author_undo_same_day=bool(rules.author_undo_same_day))
     rules.validate()

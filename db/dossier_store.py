@@ -91,9 +91,10 @@ def preview_due(db: Database, procedure_code: str, received_at: datetime | None 
     return load_calendar(db).due_at(moment, value, unit)
 
 
-def search_text(code: str, applicant: Applicant) -> str:
-    """What search-as-you-type matches: code, names, căn cước and phone, folded (models.text.fold)."""
-    return fold(" ".join(part for part in (code, applicant.name, applicant.organisation, applicant.cccd,
+def search_text(code: str, applicant: Applicant, aliases: Sequence[str] = ()) -> str:
+    """What search-as-you-type matches: code, older codes (aliases, sync/same_code.py), names, căn cước and
+    phone, folded (models.text.fold)."""
+    return fold(" ".join(part for part in (code, *aliases, applicant.name, applicant.organisation, applicant.cccd,
                                            applicant.phone) if part))
 
 
@@ -162,7 +163,7 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
         for offset, (procedure, due) in enumerate(zip(procedures, dues, strict=True)):
             code = dossier_code(prefix, received.date(), station, first + offset)
             values = {
-                "uuid": str(uuid.uuid4()), "code": code, "group_id": group_id,
+                "uuid": str(uuid.uuid4()), "code": code, "claimed_code": code, "group_id": group_id,
                 "code_day": received.date().isoformat(), "station": station, "day_seq": first + offset,
                 "procedure_code": procedure.code, "procedure_name": procedure.name, "field": procedure.field,
                 "deadline_text": procedure.deadline_text, "deadline_value": procedure.deadline_value,
@@ -190,7 +191,8 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
             made.append(values)
         group_codes = [str(v["code"]) for v in made]
         for values in made:
-            payload = {k: v for k, v in values.items() if k not in ("search_text", "created_at", "updated_at")}
+            payload = {k: v for k, v in values.items()
+                       if k not in ("search_text", "created_at", "updated_at", "claimed_code")}
             payload.update(papers=[asdict(p) for p in papers], group_codes=group_codes, **_replay(received_at, now),
                            **_signer())
             record_event(db, entity="dossier", entity_id=str(values["uuid"]), action="receive", payload=payload,

@@ -468,6 +468,29 @@ def catalog_papers_agencies(db: Database) -> None:
     db.conn.executemany("UPDATE procedures SET sample = 1 WHERE code = ?", [(code,) for code in sample])
 
 
+@migrations(name="0009_same_code")
+def same_code(db: Database) -> None:
+    """Two dossiers with one code are both shown (sync/README.md, "Same code"): the one received first keeps
+    the code, the other is shown under a new one, and the code on its receipt stays findable as an alias.
+
+    `claimed_code` is the code the receive event gave (the one printed on the citizen's receipt); `code`
+    is the code shown, unique. The day/station/sequence index stops being unique (two PCs may have used
+    one station number), and stays for finding the next number of the day.
+    """
+    db.execute("ALTER TABLE dossiers ADD COLUMN claimed_code TEXT")
+    db.execute("UPDATE dossiers SET claimed_code = code")
+    db.execute("CREATE INDEX dossiers_claimed_code ON dossiers(claimed_code)")
+    db.execute("DROP INDEX dossiers_day_station_seq")
+    db.execute("CREATE INDEX dossiers_day_station_seq ON dossiers(code_day, station, day_seq)")
+    db.execute(
+        """CREATE TABLE dossier_aliases (
+            code TEXT NOT NULL,                           -- an older code of the dossier (on a printed receipt)
+            dossier_uuid TEXT NOT NULL,
+            PRIMARY KEY (code, dossier_uuid)
+        )"""
+    )
+    db.execute("CREATE INDEX dossier_aliases_dossier ON dossier_aliases(dossier_uuid)")
+
 @migrations(name="0010_dossier_fees")
 def dossier_fees(db: Database) -> None:
     """Fees collected at reception (issue #14): whether the procedure charges one when received, the amount

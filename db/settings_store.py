@@ -26,6 +26,7 @@ def load_settings(db: Database) -> UnitSettings:
 def save_settings(db: Database, settings: UnitSettings, actor: str | None = None) -> UnitSettings:
     """Validate and store; raises UserError (and changes nothing) on an invalid value."""
     require(EDIT_SETTINGS, "sửa cài đặt đơn vị")
+    settings.check_lengths()
     settings.validate()
     data = settings.to_dict()
     with db.atomic():

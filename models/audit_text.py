@@ -7,9 +7,10 @@ own name, so nothing an event carries is hidden.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
-from models.dossier import CHANNELS, STATES, TIMELINESS
+from models.dossier import CHANNELS, RESULT_DELIVERY, STATES, TIMELINESS
 from models.dossier_undo import UNDO_ACTION, UNDO_LABEL
 from models.roles import ROLES
 
@@ -34,11 +35,23 @@ FIELDS = {"code": "Mã", "state": "Trạng thái", "note": "Ghi chú", "reason":
           "name": "Tên", "deadline_text": "Thời hạn", "full_name": "Họ tên", "role": "Vai trò",
           "rating": "Đánh giá", "comment": "Ý kiến", "path": "Tệp", "rows": "Số dòng", "timeliness": "Kết quả",
           "fee_amount": "Phí, lệ phí đã thu", "fee_receipt": "Số biên lai", "minutes": "Số phút",
-          "failed_attempts": "Số lần sai", "logbook": "Sổ theo dõi", "waited_hours": "Số giờ chờ"}
+          "failed_attempts": "Số lần sai", "logbook": "Sổ theo dõi", "waited_hours": "Số giờ chờ",
+          # issue #12: what the 2025 forms print
+          "items": "Nội dung cần bổ sung", "handover": "Giao nhận", "delegate": "Người được ủy quyền",
+          "result_delivery": "Nhận kết quả", "needs_verification": "Cần xác minh",
+          "deciding_agency": "Cơ quan thực hiện", "cooperating_agency": "Cơ quan phối hợp",
+          "first_due_at": "Hẹn trả lần đầu", "verification_text": "Thời hạn cần xác minh",
+          "sample": "Dữ liệu mẫu", "place_name": "Địa danh", "one_stop_body": "Bộ phận một cửa",
+          "head_title": "Chức vụ người đứng đầu", "head_name": "Người đứng đầu", "office_phone": "Điện thoại một cửa",
+          "complaints_address": "Địa chỉ phản ánh", "complaints_phone": "Điện thoại phản ánh",
+          "publish_decision_number": "Số quyết định công bố", "publish_decision_date": "Ngày quyết định công bố",
+          "actor_name": "Họ tên người thực hiện", "from": "giao", "to": "nhận", "account": "tài khoản",
+          "agency": "cơ quan", "person": "người"}
 # Keys that only repeat what another line says, or are machine detail.
 _SKIP = {"uuid", "group_id", "code_day", "station", "day_seq", "search_text", "move_uuid", "replayed",
          "entered_at", "deadline_value", "deadline_unit", "due_source", "state_changed_at", "due_rule",
-         "papers", "group_codes", "sha256", "ext", "size", "added_at", "dob", "sex"}
+         "papers", "group_codes", "sha256", "ext", "size", "added_at", "dob", "sex",
+         "actor_name"}  # the signer's full name: the actor column names who acted
 
 
 def entity_label(entity: str) -> str:
@@ -71,9 +84,26 @@ def _value(key: str, value: object) -> str:
         return f"{moment:%H:%M %d/%m/%Y}"
     if isinstance(value, (list, tuple)):
         return ", ".join(str(v) for v in value)
+    if key == "handover" and isinstance(value, dict):
+        return f"{_party(value.get('from'))} → {_party(value.get('to'))}"
+    if key == "result_delivery":
+        return RESULT_DELIVERY.get(str(value), str(value))
+    if key == "delegate" and isinstance(value, str) and value.startswith("{"):
+        try:
+            return str(json.loads(value).get("name") or value)
+        except ValueError:
+            return value
     if isinstance(value, dict):
         return ", ".join(f"{k}: {v}" for k, v in value.items())
     return str(value)
+
+
+def _party(party: object) -> str:
+    """'Trần Văn Bảo (Công an xã Hương Mai)' for one side of a hand-over."""
+    if not isinstance(party, dict):
+        return "(chưa ghi)"
+    name, agency = str(party.get("name") or ""), str(party.get("agency") or "")
+    return (f"{name} ({agency})" if name and agency else name or agency) or "(chưa ghi)"
 
 
 def change_lines(action: str, payload: object) -> list[str]:
@@ -83,13 +113,18 @@ def change_lines(action: str, payload: object) -> list[str]:
     lines = []
     if "from" in payload or "to" in payload:
         lines.append(f"Trạng thái: {_value('from', payload.get('from'))} → {_value('to', payload.get('to'))}")
+    for key in ("note", "reason", "comment"):  # the why comes right after the what
+        if payload.get(key):
+            lines.append(f"{FIELDS[key]}: {_value(key, payload[key])}")
     if action == "receive" and payload.get("papers"):
         lines.append("Giấy tờ: " + "; ".join(f"{p.get('name')} ({p.get('count', 1)})" for p in payload["papers"]
                                              if isinstance(p, dict)))
-    for key, value in payload.items():
+    # The reason first: it is what the clerk looks for, and the screen shortens long lines.
+    ordered = sorted(payload.items(), key=lambda item: item[0] not in ("note", "reason"))
+    for key, value in ordered:
         if key in ("from", "to") or key in _SKIP:
             continue
-        if key in ("note", "reason", "comment") and not value:
+        if key in ("note", "reason", "comment"):
             continue
         lines.append(f"{FIELDS.get(key, key)}: {_value(key, value)}")
     return lines

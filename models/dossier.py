@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from models.dossier_applicant import Applicant, Delegate
 from models.errors import UserError
-from models.text import clean_text, fold
+from models.text import check_length, clean_text, fold
 
 # --- states (shared/domain.md, "Dossiers"; MotCua's names) -----------------------------------------
 
@@ -95,6 +95,7 @@ PAPER_KINDS: dict[str, str] = {
     "ban_sao_chung_thuc": "Bản sao chứng thực",
 }
 MAX_SETS = 99
+MAX_PAPER_NAME = 500  # the longest real paper names are about 200 characters
 MAX_PAPER_COUNT = 999
 
 # --- the dossier code (Thông tư 01/2018/TT-VPCP: <mã đơn vị>-<YYMMDD>-<XXXX>) ------------------------
@@ -180,7 +181,7 @@ class Paper:
 
 def make_paper(name: str, kind: str = "ban_chinh", count: int | str = 1) -> Paper:
     """Check one paper line; the kind may be typed as 'ban_sao' or 'Bản sao'."""
-    name = clean_text(name)
+    name = check_length(clean_text(name), MAX_PAPER_NAME, "Tên giấy tờ")
     if not name:
         raise UserError("Tên giấy tờ không được để trống.")
     kind_key = fold(kind).replace(" ", "_") or "ban_chinh"
@@ -258,6 +259,7 @@ class Dossier:
     events: tuple[dict, ...] = ()
     attachments: tuple[dict, ...] = ()
     group: tuple[dict, ...] = ()  # the linked dossiers (liên thông), self excluded
+    aliases: tuple[str, ...] = ()  # older codes, printed on receipts before a same-code rename (sync/same_code.py)
 
     @property
     def state_label(self) -> str:
@@ -317,6 +319,8 @@ class Dossier:
             data["attachments"] = list(self.attachments)
         if self.group:
             data["linked"] = list(self.group)
+        if self.aliases:
+            data["aliases"] = list(self.aliases)
         return data
 
 

@@ -49,6 +49,9 @@ def event_text(event: dict, undone: frozenset[str] | set[str] = frozenset()) -> 
         return f"Đính kèm '{payload.get('display_name', '')}'", ATTACHMENT_KINDS.get(payload.get("kind", ""), "")
     if action == "receive":
         return "Tiếp nhận hồ sơ", payload.get("note", "")
+    if action == "recode":
+        return (f"Đổi mã hồ sơ {payload.get('from', '')} → {payload.get('to', '')}",
+                "Trùng mã với hồ sơ tiếp nhận trước: in lại giấy tiếp nhận có mã mới")
     return ACTIONS.get(action, action), ""
 
 

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import time
 
 from models.errors import UserError
-from models.text import clean_text
+from models.text import MAX_LONG_TEXT, MAX_SHORT_TEXT, check_length, clean_text
 
 # The national portal addresses a procedure's page by an internal id, not by its code, and the older
 # code-based address is reported dead (shared/domain.md). Searching the portal by the code is the
@@ -152,6 +152,13 @@ class UnitSettings:
         settings = cls(**values)
         settings.validate(shapes=False)
         return settings
+
+    def check_lengths(self) -> None:
+        """Where settings are entered (not when stored ones are read): texts a printout can hold."""
+        for key, what in (("unit_name", "Tên đơn vị"), ("unit_code", "Mã đơn vị"), ("province", "Tỉnh/thành phố"),
+                          ("district", "Huyện"), ("dossier_prefix", "Tiền tố mã hồ sơ")):
+            check_length(getattr(self, key, "") or "", MAX_SHORT_TEXT, what)
+        check_length(self.qr_template, MAX_LONG_TEXT, "Mẫu đường dẫn QR")
 
     def validate(self, *, shapes: bool = True) -> None:
         """Raise UserError with a Vietnamese message for the first invalid value. `shapes=False` (reading

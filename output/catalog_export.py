@@ -10,6 +10,7 @@ from models.catalog import Procedure
 from models.catalog_import import HEADERS, SAMPLE_NOTE
 from models.catalog_papers import papers_cell
 from models.errors import UserError
+from models.sheet_cells import csv_row, make_inert
 from output.files import write_through_temp
 
 # (column key, header, width in characters): the importer's first header of each key.
@@ -52,7 +53,7 @@ def _write_csv(procedures: Iterable[Procedure], target: Path) -> None:
     with open(target, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow([header for _, header, _ in COLUMNS])
-        writer.writerows(procedure_cells(p) for p in procedures)
+        writer.writerows(csv_row(procedure_cells(p)) for p in procedures)  # =, +, -, @ stay text
 
 
 def _write_xlsx(procedures: Iterable[Procedure], target: Path) -> None:
@@ -77,6 +78,7 @@ def _write_xlsx(procedures: Iterable[Procedure], target: Path) -> None:
     for index, (_, _, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
+    make_inert(workbook)
     workbook.save(target)
 
 

@@ -19,6 +19,7 @@ from models.report import (
     posting_indicators,
 )
 from models.settings import UnitSettings
+from models.sheet_cells import make_inert
 from models.text import clean_text
 from output.files import write_through_temp
 
@@ -220,6 +221,7 @@ def _save(workbook, path: Path | str) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise UserError(f"Tệp Excel phải có đuôi .xlsx: '{path.name}'.")
+    make_inert(workbook)  # a unit name "=HYPERLINK(...)" in the header stays text, as every other cell
     write_through_temp(path, workbook.save)
     return path
 

@@ -156,7 +156,7 @@ def _control(form: FormInput) -> list[Flowable]:
             "Kết quả giải quyết (trước hạn/đúng hạn/quá hạn)", "Ghi chú", "Người giao ký", "Người nhận ký"]
     rows = control_rows(form) or [[p("", CELL) for _ in head]]
     widths = (FRAME_WIDTH - 112 * mm, 23 * mm, 25 * mm, 24 * mm, 20 * mm, 20 * mm)
-    table = Table([[p(para(h), CELL_HEAD) for h in head], *rows], colWidths=list(widths), repeatRows=1)
+    table = Table([[p(para(h), CELL_HEAD) for h in head], *rows], colWidths=list(widths), repeatRows=1, splitInRow=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("FONTNAME", (0, 0), (-1, -1), SERIF_FONT)]))
     return [field_line("Mã hồ sơ", dossier.code),

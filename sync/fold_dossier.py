@@ -41,6 +41,20 @@ class FoldedDossier:
     before_move: dict[str, dict] = field(default_factory=dict)  # move uuid -> the row just before it
     last_change: str | None = None  # uuid of the latest applied move, extension or undo
 
+    receive_key: tuple | None = None                # (at, device_id, seq) of the receive event: who came first
+    receive_uuid: str | None = None
+    recoded: list[str] = field(default_factory=list)  # codes named by 'recode' events (sync/same_code.py)
+
+    @property
+    def claimed_code(self) -> str | None:
+        """The code the receive event gave: the one on the citizen's receipt."""
+        return self.values["code"] if self.values is not None else None
+
+    @property
+    def stated_code(self) -> str | None:
+        """The code the dossier's own PC last said it has (its last 'recode' event, else the receipt's)."""
+        return self.recoded[-1] if self.recoded else self.claimed_code
+
 
 def _who(event: dict) -> str:
     return f"{event['actor']} (máy {event['device_id'][:8]})"
@@ -71,6 +85,9 @@ def fold_dossier(events: list[dict]) -> FoldedDossier:
             _undo(folded, folded.values, event)
         elif action == FEE_ACTION:  # a fee collected after reception (services.dossiers.record_fee)
             folded.values.update(fee_amount=payload.get("fee_amount"), fee_receipt=payload.get("fee_receipt"))
+
+        elif action == "recode":  # a note: the shown code is settled from the receive events (same_code.py)
+            folded.recoded += [c for c in (payload.get("from"), payload.get("to")) if isinstance(c, str) and c]
         elif action == "attach":
             record = {k: payload.get(k) for k in ("uuid", "sha256", "ext", "size", "display_name", "kind",
                                                   "added_at")}
@@ -87,6 +104,7 @@ def _receive(folded: FoldedDossier, event: dict) -> None:
                                          f"{_who(event)} tiếp nhận lại hồ sơ đã có: bỏ qua lần sau."))
         return
     payload = event["payload"]
+    folded.receive_key, folded.receive_uuid = (event["at"], event["device_id"], event["seq"]), event["uuid"]
     folded.values = {name: payload.get(name, RECEIVED_DEFAULTS.get(name)) for name in RECEIVED_COLUMNS}
     folded.values["first_due_at"] = folded.values["first_due_at"] or payload.get("due_at")
     folded.values.update(paused_at=None, supplement_count=0, extension_count=0, finished_at=None,

@@ -33,6 +33,10 @@ class SyncState:
     restore_checked: str | None = None  # the `backup_restored_at` whose own events were taken back (recovery.py)
     recover_needed: bool = False       # the hub holds more of this PC's events than its log (seen at enrollment)
     recovery_note: str | None = None   # what the last recovery did, shown on the Đồng bộ screen
+    station_confirmed: int | None = None  # the station number the hub last confirmed for this PC (sync/stations.py)
+    station_note: str | None = None       # the last change of station number the hub made, shown to the clerk
+    unit_view: list | None = None         # per PC of the unit, from the hub at the last run (GET /v1/unit/status)
+    unit_view_at: str | None = None
 
     @property
     def enrolled(self) -> bool:

@@ -38,9 +38,11 @@ class HubServerError(HubError):
 class HubRefused(HubError):
     """The hub answered 4xx with a reason: resending the same request cannot help."""
 
-    def __init__(self, status: int, code: str, message: str, rejected: list[dict] | None = None):
+    def __init__(self, status: int, code: str, message: str, rejected: list[dict] | None = None,
+                 data: dict | None = None):
         super().__init__(message)
         self.status, self.code, self.rejected = status, code, rejected or []
+        self.data = data or {}  # the whole answer, e.g. the station the hub holds for this PC (409 station_taken)
 
 
 def _plain(error: Exception) -> str:
@@ -121,7 +123,7 @@ class Transport:
             self.close()
             raise HubServerError(reply.status, f"Máy chủ gặp lỗi ({reply.status}): {message}")
         if reply.status >= 400:
-            raise HubRefused(reply.status, str(parsed.get("error", "")), message, parsed.get("rejected"))
+            raise HubRefused(reply.status, str(parsed.get("error", "")), message, parsed.get("rejected"), parsed)
         if not parsed:
             self.close()
             raise HubUnreachable(f"Máy chủ {self.base_url} trả lời không phải JSON.")

@@ -116,7 +116,7 @@ def read_file(path: Path | str) -> UsbFile:
     except FileNotFoundError:
         raise UserError(f"Không tìm thấy tệp {path}.") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, KeyError, TypeError, OSError,
-            EOFError) as error:
+            EOFError, NotImplementedError) as error:  # NotImplementedError: a damaged compression method byte
         raise _refuse(path, f"tệp hỏng hoặc không phải tệp đồng bộ MotCua ({error}).") from None
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
         raise _refuse(path, "đây không phải tệp đồng bộ MotCua (hoặc của phiên bản khác).")

@@ -18,6 +18,7 @@ from services.folder import finish_first_run, first_run_pending, open_folder
 from ui.app_context import AppContext
 from ui.dialogs import show_error
 from ui.main_window import MainWindow
+from ui.plain_text import install_plain_text_labels
 from ui.style import STYLESHEET
 
 
@@ -32,6 +33,7 @@ def create_application() -> QApplication:
     font = QFont(app.font())
     font.setPointSize(max(font.pointSize(), 10))
     app.setFont(font)
+    install_plain_text_labels(app)  # names and notes never render as HTML (ui/plain_text.py)
     app.setStyleSheet(STYLESHEET)
     from ui.translation import install_vietnamese
 

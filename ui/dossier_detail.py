@@ -59,6 +59,7 @@ from ui.dossier_move_dialog import (
     available_forms,
     form_ready,
 )
+from ui.plain_text import rich_label
 
 PLACEHOLDER = "Chọn một hồ sơ trong danh sách (mũi tên lên/xuống, Enter hoặc nhấp đúp) để xem chi tiết."
 MOVE_COLUMNS = 3
@@ -315,7 +316,7 @@ class DossierDetail(QWidget):
         links = [f"<a href=\"{escape(g['code'])}\">{escape(g['code'])}</a> – {escape(g['procedure_name'])} "
                  f"({escape(state_label(g['state']))})" for g in dossier.group]
         if links:  # removeRow above deletes the row's widgets: a new label each time
-            self.linked = QLabel("<br>".join(links))
+            self.linked = rich_label("<br>".join(links))
             self.linked.setWordWrap(True)
             self.linked.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
             self.linked.linkActivated.connect(self.open_code.emit)

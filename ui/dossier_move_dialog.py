@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -31,6 +32,7 @@ from services import dossiers, forms
 from ui import strings
 from ui.app_context import AppContext
 from ui.pdf_view import PdfView, ask_pdf_path, make_print_dialog, printing_job, render_pages, save_pdf_bytes
+from ui.plain_text import rich_label
 from ui.worker import Worker, run_job, run_with_progress
 
 # The form a move calls for (Thông tư 01/2018): 02 when papers are missing, 03 on refusal; the 2025 set
@@ -244,7 +246,7 @@ class MoveDialog(_ActionDialog):
         self.dossier = dossier
         self.target = target
         self.moved: Dossier | None = None
-        heading = QLabel(f"Từ <b>{dossier.state_label}</b> sang <b>{state_label(target)}</b>")
+        heading = rich_label(f"Từ <b>{escape(dossier.state_label)}</b> sang <b>{escape(state_label(target))}</b>")
         heading.setWordWrap(True)
         self.note = _note_box()
         label = note_label(target)

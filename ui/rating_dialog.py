@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QLineEdit,
     QRadioButton,
     QVBoxLayout,
@@ -21,6 +22,7 @@ from services.reports import get_rating, set_rating_for
 from ui import strings
 from ui.app_context import AppContext
 from ui.dialogs import enable, guard_confirm
+from ui.plain_text import rich_label
 
 
 class RatingDialog(QDialog):
@@ -33,8 +35,9 @@ class RatingDialog(QDialog):
         self.code = dossier.code
         self.saved: str | None = None
         self.setWindowTitle("Đánh giá mức độ hài lòng")
-        question = QLabel(f"Hồ sơ <b>{dossier.code}</b> – {dossier.applicant.display_name}<br>"
-                          f"{dossier.procedure_name}<br><br>Ông/bà có hài lòng với việc giải quyết hồ sơ không?")
+        question = rich_label(f"Hồ sơ <b>{escape(dossier.code)}</b> – {escape(dossier.applicant.display_name)}<br>"
+                              f"{escape(dossier.procedure_name)}<br><br>Ông/bà có hài lòng với việc giải quyết "
+                              "hồ sơ không?")
         question.setWordWrap(True)
         self.group = QButtonGroup(self)
         self.buttons: dict[str, QRadioButton] = {}

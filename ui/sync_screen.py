@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -87,7 +88,10 @@ class SyncScreen(QWidget):
         title = QLabel("Đồng bộ")
         title.setObjectName("areaTitle")
         layout.addWidget(title)
-        layout.addWidget(self._state_box())
+        top = QHBoxLayout()
+        top.addWidget(self._state_box(), 3)
+        top.addWidget(self._unseen_box(), 2)
+        layout.addLayout(top)
         layout.addWidget(self._enroll_box())
         layout.addWidget(self._usb_box())
         layout.addWidget(self._conflicts_box(), 1)
@@ -104,12 +108,15 @@ class SyncScreen(QWidget):
         self.last_ok_label, self.error_label, self.clock_label = QLabel(), QLabel(), QLabel()
         self.recovery_label = QLabel()  # what the sync did after this PC restored a backup (sync/recovery.py)
         self.recovery_label.setWordWrap(True)
+        self.station_label = QLabel()  # the station number and where it came from (sync/stations.py)
+        self.station_label.setWordWrap(True)
         for label in (self.error_label, self.clock_label):
             label.setWordWrap(True)
         self.clock_label.setStyleSheet(ERROR_COLOUR)
         self.device_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Máy chủ:", self.hub_label)
         form.addRow("Máy này:", self.device_label)
+        form.addRow("Số máy trạm:", self.station_label)
         form.addRow("Chờ đồng bộ:", self.pending_label)
         form.addRow("Lần thành công cuối:", self.last_ok_label)
         form.addRow("Lỗi gần nhất:", self.error_label)
@@ -137,6 +144,38 @@ class SyncScreen(QWidget):
         auto.addStretch(1)
         form.addRow(auto)
         return box
+
+    def _unseen_box(self) -> QGroupBox:
+        """Per PC of the unit: how many of its dossiers the other PCs have not seen yet."""
+        box = QGroupBox("Hồ sơ các máy khác chưa thấy")
+        layout = QVBoxLayout(box)
+        self.unseen_table = QTableWidget(0, 3)
+        self.unseen_table.setHorizontalHeaderLabels(["Máy", "Số máy trạm", "Hồ sơ máy khác chưa thấy"])
+        self.unseen_table.horizontalHeader().setStretchLastSection(True)
+        self.unseen_table.verticalHeader().setVisible(False)
+        self.unseen_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.unseen_note = QLabel()
+        self.unseen_note.setWordWrap(True)
+        layout.addWidget(self.unseen_table, 1)
+        layout.addWidget(self.unseen_note)
+        return box
+
+    def _fill_unseen(self, status: dict) -> None:
+        rows = status["unseen_by_pc"]
+        self.unseen_table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            who = "Máy này" if row["me"] else f"Máy {row['device_id'][:8]}"
+            count = str(row["unseen"])
+            if row["me"] and row["unsent"]:
+                count += f" ({row['unsent']} chưa gửi lên máy chủ)"
+            for column, value in enumerate((who, str(row["station"] or "–"), count)):
+                item = QTableWidgetItem(value)
+                item.setToolTip(row["device_id"] if column == 0 else value)
+                self.unseen_table.setItem(index, column, item)
+        self.unseen_table.resizeColumnsToContents()
+        self.unseen_note.setText(f"Theo máy chủ lúc {_when(status['unit_view_at'])}; số của máy khác chưa tính "
+                                 "hồ sơ chúng chưa gửi lên." if status["unit_view_at"] else
+                                 "Chưa đồng bộ lần nào: chỉ biết hồ sơ của máy này.")
 
     def _enroll_box(self) -> QGroupBox:
         self.enroll_box = QGroupBox("Đăng ký máy này với máy chủ đồng bộ (một lần)")
@@ -167,11 +206,14 @@ class SyncScreen(QWidget):
         return box
 
     def _conflicts_box(self) -> QGroupBox:
-        box = QGroupBox("Xung đột khi đồng bộ (hai máy cùng sửa một hồ sơ)")
+        box = QGroupBox("Xung đột khi đồng bộ (hai máy cùng sửa một hồ sơ, hai hồ sơ trùng mã)")
         layout = QVBoxLayout(box)
         self.conflicts_table = QTableWidget(0, 3)
         self.conflicts_table.setHorizontalHeaderLabels(["Thời điểm", "Hồ sơ", "Nội dung"])
         self.conflicts_table.horizontalHeader().setStretchLastSection(True)
+        for column in (0, 1):  # the moment and the whole dossier code, the message wraps in the rest
+            self.conflicts_table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.conflicts_table.setWordWrap(True)
         self.conflicts_table.verticalHeader().setVisible(False)
         self.conflicts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         # At least five lines, then whatever room is left: its preferred height must not push the screen
@@ -197,6 +239,12 @@ class SyncScreen(QWidget):
         error = self.controller.last_message or status["last_error"]
         self.error_label.setText(error or "không có")
         self.error_label.setStyleSheet(ERROR_COLOUR if error else "")  # "không có" is no alarm
+        station = str(status["station"])
+        if status["enrolled"]:
+            station += " (máy chủ đã xác nhận)" if status["station_confirmed"] == status["station"] else \
+                " (chưa được máy chủ xác nhận: kiểm tra ở lần đồng bộ sau)"
+        self.station_label.setText(station + (f"\n{status['station_note']}" if status["station_note"] else ""))
+        self._fill_unseen(status)
         self.recovery_label.setText(status["recovery_note"] or "")
         self.state_form.setRowVisible(self.recovery_label, bool(status["recovery_note"]))
         self.clock_label.setText(status["clock_warning"] or "")
@@ -219,6 +267,7 @@ class SyncScreen(QWidget):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 self.conflicts_table.setItem(index, column, item)
+        self.conflicts_table.resizeRowsToContents()
         self.status_text = status_line(status, running, self.controller.last_progress)[0]
 
     def _on_progress(self, done: int, total: int) -> None:

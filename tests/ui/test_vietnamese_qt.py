@@ -52,6 +52,7 @@ def test_the_calendar_shows_vietnamese_months_and_opens_on_today(qtbot, context)
     calendar = open_calendar(qtbot, screen.received_from)
     assert (calendar.yearShown(), calendar.monthShown()) == (2025, 3)
     calendar.window().close()
+    qtbot.waitUntil(lambda: not screen.busy())  # the reload the date started ends before the test does
 
 
 def open_calendar(qtbot, edit):
