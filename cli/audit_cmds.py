@@ -15,7 +15,7 @@ def register(subparsers, parents) -> None:
     sub = audit.add_subparsers(dest="action", metavar="VIỆC")
     verify = sub.add_parser("verify", parents=parents,
                             help="kiểm tra chuỗi mã băm của nhật ký (thoát khác 0 nếu bị sửa)")
-    verify.set_defaults(handler=cmd_verify)
+    verify.set_defaults(handler=cmd_verify, check_database_first=True)
     listing = sub.add_parser("list", parents=parents, help="liệt kê thao tác, mới nhất trước")
     _filter_options(listing)
     listing.add_argument("--limit", type=bounded_int(1, 1_000_000), default=200, help="số dòng tối đa (mặc định 200)")

@@ -41,7 +41,7 @@ def register(subparsers, parents) -> None:
     create.add_argument("--to", metavar="THƯ_MỤC", help="ghi vào thư mục này (ví dụ USB) thay vì backups/")
     create.add_argument("--encrypt", action="store_true", help="đặt mật khẩu cho bản này (hỏi nếu chưa có biến)")
     _password_option(create)
-    create.set_defaults(handler=cmd_create)
+    create.set_defaults(handler=cmd_create, check_database_first=True)
     listing = sub.add_parser("list", parents=parents, help="các bản sao lưu, mới nhất trước")
     listing.set_defaults(handler=cmd_list)
     for name, text, handler in (("restore", "khôi phục từ một bản sao lưu (kiểm tra trước)", cmd_restore),

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-from cli.context import Context, bounded_int, parse_day, parse_moment
+from cli import calendar_cmds
+from cli.context import Context, parse_day, parse_moment
 from models.app_info import VERSION
 from models.deadline_text import check_deadline
-from models.dossier_clock import EARLIEST_YEAR, LATEST_YEAR
 from models.errors import UserError
-from services.calendar import add_day, list_overrides, load_calendar, remove_day
+from services.calendar import add_day, load_calendar, remove_day
 from services.folder import finish_first_run
 from services.settings import change_settings, load_settings, set_station, station_number
 
@@ -63,9 +61,7 @@ def register(subparsers, parents) -> None:
     remove = calendar_sub.add_parser("remove", parents=parents, help="bỏ một ngày đã thêm")
     remove.add_argument("day", metavar="NGÀY")
     remove.set_defaults(handler=cmd_calendar_remove)
-    listing = calendar_sub.add_parser("list", parents=parents, help="ngày nghỉ lễ và ngày của đơn vị")
-    listing.add_argument("--year", type=bounded_int(EARLIEST_YEAR, LATEST_YEAR), help="năm (mặc định: chỉ các ngày đơn vị thêm)")
-    listing.set_defaults(handler=cmd_calendar_list)
+    calendar_cmds.register(calendar_sub, parents)  # list, confirm, reject, recheck (issue #13)
     due = calendar_sub.add_parser("due", parents=parents, help="tính hạn trả từ một thời điểm")
     due.add_argument("--from", dest="start", required=True, metavar="THỜI_ĐIỂM")
     group = due.add_mutually_exclusive_group(required=True)
@@ -145,25 +141,6 @@ def cmd_calendar_remove(context: Context) -> int:
     if not remove_day(context.db, day)[0]:
         raise UserError(f"Ngày {day:%d/%m/%Y} không có trong danh sách ngày của đơn vị.")
     context.emit({"day": day, "removed": True}, f"Đã bỏ ngày {day:%d/%m/%Y}.")
-    return 0
-
-
-def cmd_calendar_list(context: Context) -> int:
-    rows = [dict(row, source="don_vi") for row in list_overrides(context.db)]
-    year = context.args.year
-    if year:
-        calendar = load_calendar(context.db)
-        rows = [row for row in rows if row["day"].startswith(str(year))]
-        day = date(year, 1, 1)
-        while day.year == year:
-            name = calendar.holiday_name(day)
-            if name and not any(row["day"] == day.isoformat() for row in rows):
-                rows.append({"day": day.isoformat(), "kind": "off", "note": name, "source": "le"})
-            day += timedelta(days=1)
-        rows.sort(key=lambda row: row["day"])
-    text = "\n".join(f"{row['day'][8:10]}/{row['day'][5:7]}/{row['day'][:4]}  "
-                     f"{'nghỉ' if row['kind'] == 'off' else 'làm bù'}  {row['note']}" for row in rows)
-    context.emit(rows, text or "Chưa có ngày nào.")
     return 0
 
 

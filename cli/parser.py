@@ -119,6 +119,10 @@ def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> in
         return 2
     context = Context(args=args, data_dir_factory=default_data_dir, as_json=bool(args.json))
     try:
+        if getattr(args, "check_database_first", False):  # opening the file (sign-in) may write: check first
+            from services.backup import check_data
+
+            check_data(context.data_dir)
         if account_cmds.needs_sign_in(args) and not account_cmds.recovering_damaged_database(context):
             account_cmds.sign_in_command(context)  # the data layer checks this person's role (models.session)
         code = int(handler(context) or 0)

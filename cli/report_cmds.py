@@ -93,16 +93,26 @@ def _n(value: int) -> str:
 def report_text(report: Report) -> str:
     """A few lines for a clerk who runs the command without --json."""
     data = report.to_dict()
-    lines = [report.period.title,
-             f"Tiếp nhận {_n(data['received'])} (trực tuyến {_pct(data['online_share'])}); "
-             f"đã giải quyết {_n(data['resolved'])}: trước hạn {_n(data['early'])}, đúng hạn {_n(data['on_time'])}, "
-             f"quá hạn {_n(data['late'])} (trước và đúng hạn {_pct(data['on_time_share'])})",
-             f"Đang giải quyết {_n(data['in_progress'])}, trong đó quá hạn {_n(data['overdue'])}; "
-             f"số hóa {_pct(data['digitised_share'])}; mức độ hài lòng {_pct(data['satisfaction_rate'])}"]
+    channels = data["received_by_channel"]
+    lines = [f"{report.period.title} (cách tính {data['methodology']['name']}, {data['methodology']['version']})",
+             f"Kỳ trước chuyển sang {_n(data['carried_over'])} + tiếp nhận {_n(data['received'])} (trực tiếp "
+             f"{_n(channels['truc_tiep'])}, trực tuyến {_n(channels['truc_tuyen'])}, bưu chính "
+             f"{_n(channels['buu_chinh'])}) = đã giải quyết {_n(data['resolved'])} (trước hạn {_n(data['early'])}, "
+             f"đúng hạn {_n(data['on_time'])}, quá hạn {_n(data['late'])}) + từ chối {_n(data['refused'])}, rút "
+             f"{_n(data['withdrawn'])}, dừng {_n(data['stopped'])} + đang giải quyết {_n(data['in_progress'])} "
+             f"(quá hạn {_n(data['overdue'])})",
+             f"Chỉ số 766: đúng hạn, trong hạn {_pct(data['on_time_share'])}; nộp trực tuyến "
+             f"{_pct(data['online_share'])}; kết quả điện tử {_pct(data['electronic_result_share'])}; số hóa "
+             f"{_pct(data['digitised_share'])}; mức độ hài lòng {_pct(data['satisfaction_rate'])}",
+             f"Riêng đơn vị: trước và đúng hạn trên hồ sơ đã giải quyết {_pct(data['resolved_on_time_share'])}"]
     for name in report.field_names():
         t = data["by_field"][name]
-        lines.append(f"  {field_label(name)}: tiếp nhận {_n(t['received'])}, giải quyết {_n(t['resolved'])}, "
-                     f"đúng hạn {_pct(t['on_time_share'])}")
+        lines.append(f"  {field_label(name)}: kỳ trước {_n(t['carried_over'])}, tiếp nhận {_n(t['received'])}, "
+                     f"giải quyết {_n(t['resolved'])}, đang giải quyết {_n(t['in_progress'])}, đúng hạn (766) "
+                     f"{_pct(t['on_time_share'])}")
+    for average in report.averages:
+        lines.append(f"  Thủ tục {average.procedure_code}: trung bình {format_value(average.average, 'days')} "
+                     f"{average.unit_label} ({_n(average.count)} hồ sơ)")
     return "\n".join(lines)
 
 

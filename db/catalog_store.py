@@ -26,13 +26,14 @@ from models.text import clean_text, fold, search_words
 SAMPLE_CATALOG = "sample_catalog.csv"
 _COLUMNS = ("code", "name", "field", "deadline_text", "deadline_value", "deadline_unit",
             "deadline_set_by_clerk", "fees", "online_level", "essential", "own_url", "active", "papers",
-            "deciding_agency", "cooperating_agency", "verification_text", "sample")
+            "deciding_agency", "cooperating_agency", "verification_text", "sample",
+            "paper_result")
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM procedures"
 
 
 def _procedure(row: tuple) -> Procedure:
     values = dict(zip(_COLUMNS, row, strict=True))
-    for flag in ("deadline_set_by_clerk", "essential", "active", "sample"):
+    for flag in ("deadline_set_by_clerk", "essential", "active", "sample", "paper_result"):
         values[flag] = bool(values[flag])
     return Procedure(**values)
 
@@ -145,7 +146,8 @@ def normalise_procedure(procedure: Procedure) -> Procedure:
         value, unit = parse_deadline(texts["deadline_text"])
     return replace(procedure, **texts, deadline_value=value, deadline_unit=unit,
                    deadline_set_by_clerk=bool(procedure.deadline_set_by_clerk),
-                   essential=bool(procedure.essential), active=bool(procedure.active), sample=bool(procedure.sample))
+                   essential=bool(procedure.essential), active=bool(procedure.active), sample=bool(procedure.sample),
+                   paper_result=bool(procedure.paper_result))
 
 
 def save_procedure(db: Database, procedure: Procedure, actor: str | None = None) -> Procedure:
@@ -178,6 +180,11 @@ def reactivate_procedure(db: Database, code: str, actor: str | None = None) -> b
 def set_essential(db: Database, code: str, essential: bool, actor: str | None = None) -> bool:
     """Mark a procedure as one of the national list's essential (thiết yếu) services, or not."""
     return _update(db, code, actor, "update", essential=bool(essential))
+
+
+def set_paper_result(db: Database, code: str, paper: bool, actor: str | None = None) -> bool:
+    """Say whether the procedure's result is a paper (the 766 online and electronic-result figures)."""
+    return _update(db, code, actor, "update", paper_result=bool(paper))
 
 
 def set_deadline(db: Database, code: str, value: float | None, unit: str | None,

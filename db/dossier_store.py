@@ -16,7 +16,7 @@ from db.catalog_store import get_procedure
 from db.device import station_number
 from db.dossier_queries import get_dossier, next_day_seq, require_dossier
 from db.dossier_rules import load_dossier_rules
-from db.events import record_event
+from db.events import events_for, record_event
 from db.settings_store import load_settings
 from models.catalog import Procedure
 from models.deadline_text import parse_deadline
@@ -48,6 +48,7 @@ from models.dossier_fees import check_receipt, parse_fee_amount, procedure_has_f
 from models.dossier_moves import can_extend, move_effect
 from models.errors import UserError
 from models.handover import HANDOVER_MOVES, Party, parse_outside_party
+from models.report_rules import pauses_of, resolution_time
 from models.roles import COUNTER_MOVES, PRINT_FORMS, PROCESS, RECEIVE, counter_permission, move_permission
 from models.session import can, current_user, require
 from models.text import clean_text, fold
@@ -166,7 +167,8 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
                 "code_day": received.date().isoformat(), "station": station, "day_seq": first + offset,
                 "procedure_code": procedure.code, "procedure_name": procedure.name, "field": procedure.field,
                 "deadline_text": procedure.deadline_text, "deadline_value": procedure.deadline_value,
-                "deadline_unit": procedure.deadline_unit, "channel": channel, "state": "tiep_nhan",
+                "deadline_unit": procedure.deadline_unit, "paper_result": int(procedure.paper_result),
+                "channel": channel, "state": "tiep_nhan",
                 "applicant_name": applicant.name, "organisation": applicant.organisation,
                 "cccd": applicant.cccd, "dob": applicant.dob.isoformat() if applicant.dob else None,
                 "sex": applicant.sex, "phone": applicant.phone, "address": applicant.address,
@@ -257,6 +259,11 @@ def move_dossier(db: Database, code: str, to_state: str, *, note: str = "", at: 
                                    extension_count=dossier.extension_count))
         if "timeliness" in changes:
             payload["timeliness"] = changes["timeliness"]
+            # QĐ 766 2.2: the time used in the procedure's unit, the waits subtracted; in the event so
+            # every PC's fold stores the same value (sync/fold_dossier.py).
+            changes["resolution"] = payload["resolution"] = resolution_time(
+                load_calendar(db), dossier.deadline_unit, dossier.received_at, moment,
+                pauses_of(events_for(db, "dossier", dossier.uuid)))
         payload["due_at"] = iso(due)
         _update(db, dossier, changes)
         record_event(db, entity="dossier", entity_id=dossier.uuid, action="move", payload=payload,

@@ -59,6 +59,9 @@ class Procedure:
     # Loaded from the bundled sample catalog and not replaced by the unit's own file: every sheet and
     # form printed from it carries "DỮ LIỆU MẪU" (shared/domain.md: sample data labelled as a sample).
     sample: bool = False
+    # The result is a paper (a certificate, an extract): QĐ 766 then counts an online dossier as online
+    # only with an electronic result too (shared/domain.md, "The 766 index"); default "has a paper result".
+    paper_result: bool = True
 
     @property
     def online_level_label(self) -> str:

@@ -35,6 +35,7 @@ HEADERS = {
     # The bundled sample marks its rows "DỮ LIỆU MẪU" in this column, and the export writes it back, so
     # the sample stays visibly a sample through an export and an import (issue #12).
     "sample": ["Ghi chú"],
+    "paper_result": ["Kết quả là giấy", "Kết quả bản giấy"],
 }
 SAMPLE_NOTE = "DỮ LIỆU MẪU – thay bằng danh mục của đơn vị"
 
@@ -196,6 +197,11 @@ def _file_row(number: int, cells: dict[str, str]) -> FileRow:
         papers = parse_papers_cell(cells.get("papers", ""))
     except UserError as error:
         problems.append(f"Thành phần hồ sơ: {error}")
+    # Blank or absent means the default, "the result is a paper" (models.catalog.Procedure.paper_result).
+    paper = parse_flag(cells.get("paper_result", "") or "x")
+    if paper is None:
+        problems.append(f"Cột Kết quả là giấy không nhận ra: '{_short(cells['paper_result'])}' (x, không, "
+                        "hoặc để trống)")
     if problems:
         return FileRow(number, code, name, reason="; ".join(problems))
     value, unit = parse_deadline(cells.get("deadline_text", ""))
@@ -205,7 +211,7 @@ def _file_row(number: int, cells: dict[str, str]) -> FileRow:
         essential=bool(essential), own_url=cells.get("own_url", ""), papers=papers,
         deciding_agency=cells.get("deciding_agency", ""), cooperating_agency=cells.get("cooperating_agency", ""),
         verification_text=cells.get("verification_text", ""),
-        sample="du lieu mau" in fold(cells.get("sample", "")),
+        sample="du lieu mau" in fold(cells.get("sample", "")), paper_result=bool(paper),
     )
     return FileRow(number, code, name, procedure=procedure)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from models.calendar_recheck import RECALENDAR_ACTION, TIMELINESS_LABELS
 from models.dossier import state_label
 from models.dossier_undo import UNDO_ACTION, UNDO_LABEL
 
 ACTIONS = {"receive": "Tiếp nhận hồ sơ", "move": "Chuyển trạng thái", "extend": "Gia hạn", "attach": "Đính kèm tệp",
-           "print": "In giấy tờ", UNDO_ACTION: UNDO_LABEL}
+           "print": "In giấy tờ", UNDO_ACTION: UNDO_LABEL, RECALENDAR_ACTION: "Tính lại hạn theo lịch mới"}
 # Kinds of attached files (db.attachments keeps the same keys).
 ATTACHMENT_KINDS = {"ho_so": "Giấy tờ hồ sơ", "ket_qua": "Kết quả giải quyết"}
 
@@ -37,6 +38,13 @@ def event_text(event: dict, undone: frozenset[str] | set[str] = frozenset()) -> 
                 f"{state_label(payload.get('to', ''))}", payload.get("reason", ""))
     if action == "extend":
         return f"Gia hạn đến {local_moment(payload.get('due_at')):%H:%M %d/%m/%Y}", payload.get("reason", "")
+    if action == RECALENDAR_ACTION:  # a due date corrected to a changed calendar (issue #13)
+        what = (f"Tính lại hạn theo lịch mới: {local_moment(payload.get('due_before')):%H:%M %d/%m/%Y} → "
+                f"{local_moment(payload.get('due_at')):%H:%M %d/%m/%Y}")
+        if payload.get("timeliness") != payload.get("timeliness_before"):
+            what += (f" (kết quả: {TIMELINESS_LABELS.get(payload.get('timeliness_before') or '', '—')} → "
+                     f"{TIMELINESS_LABELS.get(payload.get('timeliness') or '', '—')})")
+        return what, payload.get("reason", "")
     if action == "attach":
         return f"Đính kèm '{payload.get('display_name', '')}'", ATTACHMENT_KINDS.get(payload.get("kind", ""), "")
     if action == "receive":

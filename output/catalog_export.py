@@ -28,6 +28,7 @@ COLUMNS = [
     ("cooperating_agency", HEADERS["cooperating_agency"][0], 30),
     ("verification_text", HEADERS["verification_text"][0], 30),
     ("sample", HEADERS["sample"][0], 20),
+    ("paper_result", HEADERS["paper_result"][0], 12),
 ]
 _LEVEL_TEXT = {"toan_trinh": "Toàn trình", "mot_phan": "Một phần", "": ""}
 
@@ -42,6 +43,7 @@ def procedure_cells(procedure: Procedure) -> list[str]:
         "papers": papers_cell(procedure.papers), "deciding_agency": procedure.deciding_agency,
         "cooperating_agency": procedure.cooperating_agency, "verification_text": procedure.verification_text,
         "sample": SAMPLE_NOTE if procedure.sample else "",
+        "paper_result": "x" if procedure.paper_result else "không",
     }
     return [values[key] for key, _, _ in COLUMNS]
 

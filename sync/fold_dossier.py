@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from models.dossier import MOVES, PAUSING_STATES, state_label
-from models.dossier_clock import local_naive
+from models.dossier_clock import local_naive, timeliness
 from models.dossier_fees import FEE_ACTION
 from models.dossier_moves import can_extend, move_effect
 from models.dossier_undo import UNDO_ACTION
@@ -18,14 +18,16 @@ RECEIVED_COLUMNS = (
     "deadline_text", "deadline_value", "deadline_unit", "channel", "state", "applicant_name", "organisation",
     "cccd", "dob", "sex", "phone", "address", "email", "sets", "note", "logbook", "received_at", "due_at",
     "due_source", "state_changed_at", "delegate", "result_delivery", "needs_verification", "deciding_agency",
-    "cooperating_agency", "first_due_at", "fee_required", "fee_amount", "fee_receipt")
+    "cooperating_agency", "first_due_at", "fee_required", "fee_amount", "fee_receipt",
+    "paper_result")
 # What a 'receive' event written before migration 0008a lacks (issue #12): the row's defaults, and the
 # appointment first given is the event's own due moment.
 RECEIVED_DEFAULTS = {"delegate": "", "result_delivery": "", "needs_verification": 0, "deciding_agency": "",
-                     "cooperating_agency": "", "fee_required": 0}
+                     "cooperating_agency": "", "fee_required": 0,
+                     "paper_result": 1}
 # Columns the later events change; together with RECEIVED_COLUMNS, every column the fold owns.
 DERIVED_COLUMNS = ("paused_at", "supplement_count", "extension_count", "finished_at", "timeliness",
-                   "returned_at", "closed_at")
+                   "returned_at", "closed_at", "resolution")
 FOLDED_COLUMNS = RECEIVED_COLUMNS + DERIVED_COLUMNS
 
 
@@ -77,6 +79,8 @@ def fold_dossier(events: list[dict]) -> FoldedDossier:
             _move(folded, folded.values, event)
         elif action == "extend":
             _extend(folded, folded.values, event)
+        elif action == "recalendar":
+            _recalendar(folded, folded.values, event)
         elif action == UNDO_ACTION:
             _undo(folded, folded.values, event)
         elif action == FEE_ACTION:  # a fee collected after reception (services.dossiers.record_fee)
@@ -104,7 +108,7 @@ def _receive(folded: FoldedDossier, event: dict) -> None:
     folded.values = {name: payload.get(name, RECEIVED_DEFAULTS.get(name)) for name in RECEIVED_COLUMNS}
     folded.values["first_due_at"] = folded.values["first_due_at"] or payload.get("due_at")
     folded.values.update(paused_at=None, supplement_count=0, extension_count=0, finished_at=None,
-                         timeliness=None, returned_at=None, closed_at=None)
+                         timeliness=None, returned_at=None, closed_at=None, resolution=None)
     folded.papers = [dict(p) for p in payload.get("papers", [])]
 
 
@@ -133,6 +137,8 @@ def _move(folded: FoldedDossier, values: dict, event: dict) -> None:
                               due_at=datetime.fromisoformat(values["due_at"]),
                               supplement_count=values["supplement_count"],
                               extension_count=values["extension_count"]))
+    if target == "co_ket_qua":
+        values["resolution"] = payload.get("resolution")  # QĐ 766 2.2, as the writer computed it
 
 
 def _extend(folded: FoldedDossier, values: dict, event: dict) -> None:
@@ -144,6 +150,16 @@ def _extend(folded: FoldedDossier, values: dict, event: dict) -> None:
     values["extension_count"] += 1
     folded.last_change = event["uuid"]
     _new_due(folded, values, event, "Gia hạn")
+
+
+def _recalendar(folded: FoldedDossier, values: dict, event: dict) -> None:
+    """A due date corrected to a changed calendar (db/dossier_recalendar.py): the new due moment, and for a
+    dossier with a result its timeliness judged again against it, as the writer did."""
+    _new_due(folded, values, event, "Tính lại hạn theo lịch mới")
+    if values["finished_at"] is not None:
+        values["timeliness"] = timeliness(datetime.fromisoformat(values["finished_at"]),
+                                          datetime.fromisoformat(values["due_at"]),
+                                          extended=values["extension_count"] > 0)
 
 
 # What an undo puts back: every column a move changes (models.dossier_undo).

@@ -72,7 +72,9 @@ def test_calendar_commands_compute_due_dates_over_tet(cli, tmp_path):
     assert json.loads(result.stdout)["due_at"] == "2026-02-23T10:00:00"
     listing = json.loads(cli("--data-dir", folder, "--json", "calendar", "list", "--year", "2026").stdout)
     days = {row["day"]: row for row in listing}
-    assert days["2026-02-21"]["kind"] == "work"
-    assert days["2026-02-17"]["source"] == "le"
+    assert days["2026-02-21"]["kind"] == "work" and days["2026-02-21"]["status"] == "don_vi"
+    # A decided day carries the document that decided it (resources/calendar/2026.json).
+    assert days["2026-02-17"]["status"] == "quyet_dinh"
+    assert "Bộ luật Lao động 2019" in days["2026-02-17"]["source"]
     assert cli("--data-dir", folder, "calendar", "remove", "2026-02-21").returncode == 0
     assert cli("--data-dir", folder, "calendar", "remove", "2026-02-21").returncode == 2

@@ -41,20 +41,33 @@ from ui.app_context import AppContext
 from ui.charts import MonthChartWidget, ShareChartWidget
 from ui.dashboard_jobs import logbook_job, preview_job, report_job
 from ui.qdates import to_date
-from ui.report_tables import due_model, due_rows, field_model, field_rows, indicator_model, indicator_rows
+from ui.report_tables import (
+    average_model,
+    average_rows,
+    due_model,
+    due_rows,
+    field_model,
+    field_rows,
+    indicator_model,
+    indicator_rows,
+    posting_text,
+)
 from ui.worker import Job, Worker, on_connection, run_job, run_with_progress
 
 # (figure key, title, kind): the tiles, in the order a leader reads them.
+# The balance first (kỳ trước + tiếp nhận = giải quyết + kết thúc không có kết quả + đang giải quyết),
+# then the QĐ 766 figures computed the portal's way (models/report_rules.py).
 TILES = (
+    ("carried_over", "Kỳ trước chuyển sang", "count"),
     ("received", "Tiếp nhận", "count"),
     ("resolved", "Đã giải quyết", "count"),
-    ("on_time_share", "Trước và đúng hạn", "share"),
-    ("late", "Giải quyết quá hạn", "count"),
+    ("ended_without_result", "Kết thúc không có kết quả", "count"),
     ("in_progress", "Đang giải quyết", "count"),
-    ("overdue", "Đang quá hạn", "count"),
-    ("online_share", "Nộp trực tuyến", "share"),
-    ("digitised_share", "Số hóa", "share"),
-    ("satisfaction_rate", "Mức độ hài lòng", "share"),
+    ("on_time_share", "Đúng hạn, trong hạn (766)", "share"),
+    ("online_share", "Nộp trực tuyến (766)", "share"),
+    ("digitised_share", "Số hóa (766)", "share"),
+    ("satisfaction_rate", "Mức độ hài lòng (766)", "share"),
+    ("resolved_on_time_share", "Trước, đúng hạn / đã giải quyết (riêng đơn vị)", "share"),
 )
 TILE_STYLE = """
 QFrame#tile { background: #f5f8fb; border: 1px solid #d0d7de; border-radius: 6px; }
@@ -77,15 +90,19 @@ class Computed:
 def _notes(report: Report) -> dict[str, str]:
     """The small line under each tile: what the figure is made of."""
     t, n = report.total, lambda value: format_value(value, "count")
+    channels = rules.received_by_channel(t)
     return {
-        "received": f"trực tuyến {n(t.received_online)}",
-        "resolved": f"trước hạn {n(t.early)} · đúng hạn {n(t.on_time)}",
-        "on_time_share": f"{n(t.early + t.on_time)}/{n(t.resolved)} hồ sơ",
-        "late": f"rút {n(t.withdrawn)} · từ chối {n(t.refused)} · dừng {n(t.stopped)}",
-        "in_progress": f"tính đến {report.moment:%H:%M %d/%m/%Y}",
-        "overdue": f"hiện tại quá hạn {n(report.overdue_now)}",
-        "online_share": f"{n(t.received_online)}/{n(t.received)} hồ sơ tiếp nhận",
-        "digitised_share": f"{n(t.digitised)}/{n(t.resolved)} hồ sơ có kết quả",
+        "carried_over": "chưa xong khi bắt đầu kỳ",
+        "received": (f"trực tiếp {n(channels['truc_tiep'])} · trực tuyến {n(channels['truc_tuyen'])} · "
+                     f"bưu chính {n(channels['buu_chinh'])}"),
+        "resolved": f"trước hạn {n(t.early)} · đúng hạn {n(t.on_time)} · quá hạn {n(t.late)}",
+        "ended_without_result": f"từ chối {n(t.refused)} · rút {n(t.withdrawn)} · dừng {n(t.stopped)}",
+        "in_progress": (f"trong hạn {n(rules.in_progress_within_time(t))} · quá hạn {n(t.overdue)}, "
+                        f"tính đến {report.moment:%H:%M %d/%m/%Y}"),
+        "on_time_share": f"{n(t.timely)}/{n(rules.population(t))} hồ sơ kỳ trước chuyển sang và tiếp nhận",
+        "online_share": f"{n(t.online_counted)}/{n(t.received)} hồ sơ tiếp nhận (kết quả giấy: cần bản điện tử)",
+        "digitised_share": f"{n(t.digitised)}/{n(rules.population(t))} hồ sơ",
+        "resolved_on_time_share": f"{n(t.early + t.on_time)}/{n(t.resolved)} hồ sơ đã giải quyết",
         "satisfaction_rate": (f"hài lòng {format_value(rules.satisfied_share(t), 'share')} của {n(t.ratings)} "
                               "đánh giá") if t.ratings else "chưa có đánh giá nào trong kỳ",
     }
@@ -142,15 +159,22 @@ class DashboardScreen(QWidget):
         self.field_table, self.due_table = _table(self.field_model), _table(self.due_model)
         self.indicator_table = _table(self.indicator_model)
         self.indicator_table.setWordWrap(True)
+        self.average_model = average_model()
+        self.average_table = _table(self.average_model)
         self.due_title = QLabel()
         for heading, table, height in (("Theo lĩnh vực", self.field_table, 170), (None, self.due_table, 220),
-                                       ("Chỉ số theo Quyết định 766/QĐ-TTg (tính từ dữ liệu của xã)",
-                                        self.indicator_table, 330)):
+                                       ("Chỉ số theo Quyết định 766/QĐ-TTg (cách tính của Cổng DVC quốc gia)",
+                                        self.indicator_table, 330),
+                                       ("Thời gian giải quyết trung bình theo thủ tục (766, tiêu chí 2.2)",
+                                        self.average_table, 170)):
             label = self.due_title if heading is None else QLabel(heading)
             label.setStyleSheet("font-weight: bold; color: #1f3b57; padding-top: 6px;")
             table.setFixedHeight(height)
             column.addWidget(label)
             column.addWidget(table)
+        self.posting_label = QLabel()
+        self.posting_label.setWordWrap(True)
+        column.addWidget(self.posting_label)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -232,7 +256,7 @@ class DashboardScreen(QWidget):
             note.setMinimumHeight(2 * note.fontMetrics().lineSpacing() + 2)  # two lines for long counts
             for label in (name, value, note):
                 box.addWidget(label)
-            grid.addWidget(frame, index // 5, index % 5)
+            grid.addWidget(frame, index // 5, index % 5)  # the balance on the first row, 766 on the second
             self.tiles[key] = (value, note)
         return grid
 
@@ -327,8 +351,7 @@ class DashboardScreen(QWidget):
         for key, _text, kind in TILES:
             value, note = self.tiles[key]
             value.setText(format_value(figures[key], kind))
-            alert = (key == "overdue" and figures[key] > 0) or (key == "on_time_share" and figures[key] is not None
-                                                                and figures[key] < warning)
+            alert = key == "on_time_share" and figures[key] is not None and figures[key] < warning
             value.setProperty("alert", "true" if alert else "false")
             value.style().unpolish(value)
             value.style().polish(value)
@@ -338,12 +361,19 @@ class DashboardScreen(QWidget):
         self.field_model.set_rows(field_rows(report))
         self.due_model.set_rows(due_rows(report))
         self.indicator_model.set_rows(indicator_rows(report))
-        for table in (self.field_table, self.due_table, self.indicator_table):
+        self.average_model.set_rows(average_rows(report))
+        self.posting_label.setText(posting_text(report))
+        for table in (self.field_table, self.due_table, self.indicator_table, self.average_table):
             _fit_height(table, 20 if table is self.indicator_table else 14)
         until = f"{report.due_soon_until:%H:%M %d/%m/%Y}" if report.due_soon_until else ""
         self.due_title.setText(f"Hồ sơ quá hạn ({format_value(report.overdue_now, 'count')}) và sắp đến hạn "
                                f"trước {until} ({format_value(report.due_soon, 'count')})")
-        self.status.setText(f"{report.period.title}. Số liệu lúc {report.generated_at:%H:%M %d/%m/%Y}.")
+        t = report.total
+        balance = "cân đối số liệu: đúng" if rules.balance_holds(t) else "KHÔNG CÂN ĐỐI: hãy báo người quản trị"
+        self.status.setText(f"{report.period.title}. Số liệu lúc {report.generated_at:%H:%M %d/%m/%Y}; {balance}. "
+                            f"Cách tính: {rules.METHODOLOGY['name']} ({rules.METHODOLOGY['version']}).")
+        self.status.setToolTip("Cân đối: kỳ trước chuyển sang + tiếp nhận = đã giải quyết + kết thúc không có "
+                               "kết quả (từ chối, rút, dừng) + đang giải quyết (trong hạn, quá hạn).")
 
     def _update_buttons(self) -> None:
         ready = self.report is not None and self.worker is None

@@ -39,6 +39,7 @@ from models.dossier_timeline import event_text, local_moment
 from models.dossier_undo import undoable_move, undone_moves
 from models.errors import UserError
 from services import forms
+from services.calendar import due_note
 from services.changes import Changes
 from services.dossiers import (
     ATTACHMENT_KINDS,
@@ -277,6 +278,11 @@ class DossierDetail(QWidget):
             action.triggered.connect(lambda _checked=False, k=kind: self.print_form(k))
             self.print_menu.addAction(action)
 
+    def _due_note(self, dossier: Dossier) -> str:
+        """' (dự kiến)' when the due date crosses a day the calendar only estimates (services.calendar)."""
+        note = due_note(self.context.db, dossier.received_at, dossier.due_at)
+        return f" ({note})" if note else ""
+
     def _fill_info(self, dossier: Dossier) -> None:
         while self.info.rowCount():
             self.info.removeRow(0)
@@ -288,7 +294,7 @@ class DossierDetail(QWidget):
                 ("Kênh nộp", CHANNELS.get(dossier.channel, dossier.channel)),
                 ("Tiếp nhận lúc", f"{dossier.received_at:%H:%M %d/%m/%Y}"),
                 ("Hạn trả", f"{dossier.due_at:%H:%M %d/%m/%Y}" + (" (cán bộ nhập)" if dossier.due_source == "clerk"
-                                                                  else "")),
+                                                                  else "") + self._due_note(dossier)),
                 ("Thời hạn theo quy định", dossier.deadline_text + (" (trường hợp cần xác minh)"
                                                                     if dossier.needs_verification else "")),
                 ("Hẹn trả lần đầu", f"{dossier.first_due_at:%H:%M %d/%m/%Y}"

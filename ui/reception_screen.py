@@ -26,6 +26,7 @@ from models.dossier import CHANNELS, MAX_SETS, RESULT_DELIVERY, Dossier
 from models.dossier_clock import moment_words, now_local
 from models.dossier_fees import procedure_has_fee
 from models.errors import UserError
+from services.calendar import due_note
 from services.catalog import list_procedures
 from services.changes import Changes
 from services.dossiers import clock_start_notice
@@ -262,10 +263,12 @@ class ReceptionScreen(QWidget):
                 for code in [procedure.code, *self.linked_codes()]}
 
     def update_due_preview(self, now: datetime | None = None) -> None:
-        """Show the due moment(s) a dossier saved now would get (db.dossier_store.preview_due)."""
+        """Show the due moment(s) a dossier saved now would get (db.dossier_store.preview_due), marked
+        "dự kiến" when counted across a day the calendar only estimates (services.calendar.due_note)."""
         procedure = self.picker.procedure
+        now = now or now_local()
         try:
-            self.shown_dues = self.compute_dues(now or now_local())
+            self.shown_dues = self.compute_dues(now)
         except UserError as error:
             self.shown_dues = {}
             self.due_label.setText(str(error))
@@ -282,7 +285,8 @@ class ReceptionScreen(QWidget):
             lines.append(notice)
         for code, due in self.shown_dues.items():
             name = "" if code == procedure.code else f" (liên thông {code})"
-            lines.append(f"Hạn trả{name}: {due_text(due)}" if due else
+            note = due_note(self.context.db, now, due)
+            lines.append(f"Hạn trả{name}: {due_text(due)}" + (f" ({note})" if note else "") if due else
                          f"Thủ tục {code} chưa có thời hạn tính được: nhập hạn trả bằng tay.")
         self.due_label.setText("\n".join(lines))
 

@@ -34,6 +34,7 @@ from services.settings import station_number, store_settings
 from services.sync import StationChange, choose_station, station_needs_hub
 from ui import strings
 from ui.app_context import AppContext
+from ui.calendar_screen import CalendarYearTab
 from ui.dialogs import guard_confirm, show_error, show_info
 from ui.qdates import to_date
 from ui.worker import run_with_progress
@@ -81,6 +82,9 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._hours_tab(current), "Giờ làm việc")
         self.calendar_tab = CalendarOverridesTab(context)
         self.tabs.addTab(self.calendar_tab, "Ngày nghỉ, làm bù")
+        self.year_tab = CalendarYearTab(context)
+        self.tabs.addTab(self.year_tab, "Lịch nghỉ lễ theo năm")
+        context.changed.connect(self._calendar_changed)
         layout.addWidget(self.tabs)
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(strings.SAVE, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -90,6 +94,12 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         guard_confirm(self, self.save_button, self.unit_name)
+
+    def _calendar_changed(self, changes: Changes) -> None:
+        """A day added on one calendar tab shows on the other (both read the same calendar)."""
+        if changes.calendar or changes.restore:
+            self.calendar_tab.reload()
+            self.year_tab.reload()
 
     def _unit_tab(self, current: UnitSettings) -> QWidget:
         tab = QWidget()
