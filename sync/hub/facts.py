@@ -2,7 +2,7 @@
 
 The row a PC holds is sync.fold_dossier.fold_dossier over the dossier's events, so the hub folds the same
 way; what each figure takes from a dossier comes from models/report_rules.py (result_class, is_online,
-is_digitised), the functions the desktop report's SQL mirrors. Only the per-period conditions live in
+is_digitised, counts_online, timely_ended), the functions the desktop report's SQL mirrors. Only the per-period conditions live in
 sync/hub/report.py, next to the desktop SQL they copy.
 """
 
@@ -13,13 +13,14 @@ from datetime import datetime
 
 from models.canonical import event_order
 from models.dossier import CLOCK_RUNNING_STATES
-from models.report_rules import is_digitised, is_online, result_class
+from models.report_rules import counts_online, is_digitised, is_online, result_class, timely_ended
 from sync.fold_dossier import fold_dossier
 from sync.wire import HASHED_FIELDS
 
 FACT_COLUMNS = ("uuid", "unit_code", "field", "state", "channel", "received_s", "due_s", "finished_s",
                 "closed_s", "cls", "days", "online", "running", "bits", "digitised", "rating", "rated_s",
-                "rating_field")
+                "rating_field", "paper_result", "supplements", "extensions", "paused_s", "ended_timely",
+                "counted_online", "procedure_code", "deadline_unit", "resolution")
 _EPOCH = datetime(1970, 1, 1)
 _EVENT_FIELDS = ("unit_code", *HASHED_FIELDS, "prev_hash", "hash")
 
@@ -46,17 +47,26 @@ def fact_row(unit_code: str, events: list[dict]) -> tuple | None:
     if values is None or not values.get("received_at"):
         return None
     finished, received, due = _moment(values["finished_at"]), _moment(values["received_at"]), _moment(values["due_at"])
-    cls = result_class(values["timeliness"], values["supplement_count"] or 0, finished, due) if finished else None
+    closed = _moment(values["closed_at"])
+    supplements, extensions = values["supplement_count"] or 0, values["extension_count"] or 0
+    paper_result = bool(values["paper_result"])
+    cls = result_class(values["timeliness"], supplements, finished, due) if finished else None
     days = (finished - received).total_seconds() / 86400 if finished and received else None
     kinds = {a.get("kind") or "ho_so" for a in folded.attachments}
-    bits = (1 if "ho_so" in kinds else 0) | (2 if "ket_qua" in kinds else 0)
+    inputs, result = "ho_so" in kinds, "ket_qua" in kinds
+    bits = (1 if inputs else 0) | (2 if result else 0)
+    ended_timely = (int(timely_ended(closed, due, supplements, extensions > 0)) if closed and due and not finished
+                    else None)
     ratings = [e for e in events if e["entity"] == "rating" and e["action"] == "set"]
     rating = ratings[-1]["payload"] if ratings else {}  # the last rating wins (db.ratings.apply_rating_events)
-    return (values["uuid"], unit_code, values["field"] or "", values["state"], values["channel"] or "",
-            seconds(received), seconds(due), seconds(finished), seconds(values["closed_at"]), cls, days,
-            int(is_online(values["channel"] or "")), int(values["state"] in CLOCK_RUNNING_STATES), bits,
-            int(is_digitised(bool(bits & 1), bool(bits & 2))), rating.get("rating"), seconds(rating.get("at")),
-            rating.get("field", "") if rating else None)
+    channel = values["channel"] or ""
+    return (values["uuid"], unit_code, values["field"] or "", values["state"], channel,
+            seconds(received), seconds(due), seconds(finished), seconds(closed), cls, days,
+            int(is_online(channel)), int(values["state"] in CLOCK_RUNNING_STATES), bits,
+            int(is_digitised(inputs, result, paper_result)), rating.get("rating"), seconds(rating.get("at")),
+            rating.get("field", "") if rating else None, int(paper_result), supplements, extensions,
+            seconds(values["paused_at"]), ended_timely, int(counts_online(channel, paper_result, result)),
+            values["procedure_code"] or "", values["deadline_unit"], values["resolution"])
 
 
 def facts_of(rows: list[tuple]) -> list[tuple]:

@@ -86,10 +86,32 @@ CREATE TABLE pulled (device_id TEXT PRIMARY KEY, upto {big} NOT NULL, at TEXT NO
 CREATE INDEX events_receives ON events(device_id, server_seq) WHERE entity = 'dossier' AND action = 'receive';
 """
 
+# The figures the QĐ 766 way (issue #16, "Province figures"; models/report_rules.py): dossier_facts made
+# again with what it needs beyond step 2 (the procedure's paper result, supplement and extension counts,
+# the pause, the verdict of a dossier ended without result, the online count with the electronic-result
+# condition, the resolution time in the procedure's own unit). Facts are derived data: the watermark is
+# dropped, so the next refresh folds every dossier again from its events.
+_FACTS_766 = """
+DROP TABLE IF EXISTS dossier_facts;
+CREATE TABLE dossier_facts (
+    uuid TEXT PRIMARY KEY, unit_code TEXT{c} NOT NULL, field TEXT{c} NOT NULL, state TEXT NOT NULL,
+    channel TEXT NOT NULL, received_s {big} NOT NULL, due_s {big}, finished_s {big}, closed_s {big},
+    cls TEXT, days {real}, online INTEGER NOT NULL, running INTEGER NOT NULL, bits INTEGER NOT NULL,
+    digitised INTEGER NOT NULL, rating TEXT, rated_s {big}, rating_field TEXT{c},
+    paper_result INTEGER NOT NULL, supplements INTEGER NOT NULL, extensions INTEGER NOT NULL, paused_s {big},
+    ended_timely INTEGER, counted_online INTEGER NOT NULL, procedure_code TEXT{c} NOT NULL, deadline_unit TEXT{c},
+    resolution {real});
+CREATE INDEX dossier_facts_unit ON dossier_facts(unit_code, field);
+DELETE FROM hub_meta WHERE key = 'facts_server_seq'
+"""
+
 STEPS: tuple[Step, ...] = (
     Step(1, "0001_events_devices", _V1_SQLITE, _V1_POSTGRES),
     Step(2, "0002_admins_facts", _V2.format(c="", real="REAL"), _V2.format(c=' COLLATE "C"', real="DOUBLE PRECISION")),
     Step(3, "0003_stations_pulled", _V3.format(c="", big="INTEGER"), _V3.format(c=' COLLATE "C"', big="BIGINT")),
+    # i16 (#16 "Province figures"): keep it the last step; the lead numbers it at merge.
+    Step(4, "0004_facts_766", _FACTS_766.format(c="", big="BIGINT", real="REAL"),
+         _FACTS_766.format(c=' COLLATE "C"', big="BIGINT", real="DOUBLE PRECISION")),
 )
 CURRENT = STEPS[-1].number
 VERSION_TABLE = "CREATE TABLE IF NOT EXISTS hub_schema (version INTEGER NOT NULL)"

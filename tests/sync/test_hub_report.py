@@ -54,6 +54,7 @@ def test_hub_figures_equal_the_desktop_report(hub, clients, tmp_path, cli, monke
             by_field = unit.pop("by_field")
             assert _same(unit, figures(desktop.total)), (first, last, unit, figures(desktop.total))
             assert _same(by_field, {name: figures(t) for name, t in desktop.by_field.items()}), by_field
+            assert hub_figures["averages"].get(UNIT, []) == [a.to_dict() for a in desktop.averages]
             other_unit = hub_figures["units"].get(OTHER_UNIT)
             expected_province = figures(desktop.total)["received"] + (other_unit["received"] if other_unit else 0)
             assert hub_figures["province"]["received"] == expected_province
@@ -84,5 +85,32 @@ def test_a_serving_hub_keeps_the_facts_current_by_itself(make_hub, clients):
         while not store.read_rows("SELECT count(*) FROM dossier_facts", [])[0][0] and time.monotonic() < deadline:
             time.sleep(0.1)
         assert store.read_rows("SELECT unit_code, field FROM dossier_facts", []) == [(UNIT, "Hộ tịch")]
+    finally:
+        store.close()
+
+
+def test_a_hub_upgraded_to_the_766_facts_folds_every_dossier_again(hub, clients):
+    from sync.hub.report import hub_report
+    from sync.hub.store_sql import SqlHubStore
+
+    a = clients("a", 1)
+    enroll(a, hub)
+    receive(a.db, at=datetime(2026, 2, 10, 9, 0))
+    assert run_sync(a.db, a.data_dir).all_acknowledged
+    store = hub.store()
+    try:
+        assert isinstance(store, SqlHubStore)
+        assert store.refresh_facts() == 1
+        with store._tx() as tx:   # as a hub of schema step 3 left it: facts without the 766 columns
+            tx.execute("UPDATE hub_schema SET version = 3")
+            tx.execute("UPDATE dossier_facts SET paper_result = 0, counted_online = 1")
+    finally:
+        store.close()
+    store = hub.store()           # the step runs again: the table made anew, the watermark dropped
+    try:
+        assert store.read_rows("SELECT count(*) FROM dossier_facts", []) == [(0,)]
+        figures_ = hub_report(store, "2026-02-01", "2026-02-28", now=NOW)["units"][UNIT]
+        assert figures_["received"] == 1 and figures_["in_progress"] == 1
+        assert store.read_rows("SELECT paper_result FROM dossier_facts", []) == [(1,)]
     finally:
         store.close()
