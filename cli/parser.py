@@ -91,6 +91,19 @@ def build_parser() -> VietnameseParser:
     return parser
 
 
+def _check_before_opening(context: Context) -> None:
+    """`audit verify` and `backup create` on a damaged database: one line before signing in opens it
+    (opening may write SQLite's statistics into it)."""
+    from db.backup_files import check_database
+    from db.connection import database_path
+
+    args = context.args
+    if (args.command, getattr(args, "action", None)) in (("audit", "verify"), ("backup", "create")):
+        path = database_path(context.data_dir)
+        if path.exists():
+            check_database(path)
+
+
 def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> int | None:
     """Run a command line; None when no command was given (the caller opens the GUI)."""
     parser = build_parser()
@@ -103,6 +116,7 @@ def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> in
         return 2
     context = Context(args=args, data_dir_factory=default_data_dir, as_json=bool(args.json))
     try:
+        _check_before_opening(context)
         if account_cmds.needs_sign_in(args) and not account_cmds.recovering_damaged_database(context):
             account_cmds.sign_in_command(context)  # the data layer checks this person's role (models.session)
         return int(handler(context) or 0)

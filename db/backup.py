@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from db import secret_store
 from db.backup_attachments import copy_attachments, is_outside
 from db.backup_crypto import BackupKey, decrypt_stream, derive_key, write_encrypted
 from db.backup_files import (
@@ -107,19 +108,21 @@ def set_second_folder(data_dir: Path, folder: Path | str | None) -> None:
 
 
 def stored_key(data_dir: Path) -> BackupKey | None:
-    value = _read_local(data_dir, KEY_KEY)
+    """This PC's backup key, from the secrets file (never in the database, so never in a backup)."""
+    value = secret_store.get(Path(data_dir), KEY_KEY)
     return BackupKey.from_json(value) if value else None
 
 
 def set_backup_password(data_dir: Path, password: str | None) -> BackupKey | None:
     """Turn password protection on (automatic backups are then encrypted) or off (None).
 
-    Only the scrypt-derived key is kept, in `local`: the PC can encrypt without asking, a stick holding
-    the backups is useless without the password, and the password itself is never stored.
+    Only the scrypt-derived key is kept, in the secrets file (db/secret_store.py): the PC can encrypt
+    without asking, a stick holding the backups is useless without the password, the password itself is
+    never stored, and the key never travels inside a backup.
     """
     require(BACKUP, "đặt mật khẩu sao lưu")
     key = derive_key(password) if password else None
-    _put_local(database_path(data_dir), KEY_KEY, key.to_json() if key else None)
+    secret_store.put(Path(data_dir), **{KEY_KEY: key.to_json() if key else None})
     return key
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from db.backup import KEY_KEY, SECOND_FOLDER_KEY, all_backups, second_folder, stored_key
+from db.backup import SECOND_FOLDER_KEY, all_backups, second_folder, stored_key
 from db.backup_attachments import restore_attachments
 from db.backup_crypto import BackupKey, BackupRejected, PasswordNeeded
 from db.backup_files import (
@@ -206,8 +206,7 @@ def _backup_settings(path: Path) -> list[tuple[str, str]]:
     try:
         conn = connect_readonly(path)
         try:
-            return conn.execute("SELECT key, value FROM local WHERE key IN (?, ?)",
-                                [SECOND_FOLDER_KEY, KEY_KEY]).fetchall()
+            return conn.execute("SELECT key, value FROM local WHERE key = ?", [SECOND_FOLDER_KEY]).fetchall()
         finally:
             conn.close()
     except sqlite3.DatabaseError:
@@ -231,11 +230,23 @@ def _after_restore(data_dir: Path, backup: Path, manifest: dict, aside: Path | N
                        "excluded.value", [RESTORED_KEY, datetime.now().astimezone().isoformat(timespec="seconds")])
             for key, value in kept_settings:
                 db.execute("INSERT OR REPLACE INTO local(key, value) VALUES (?, ?)", [key, value])
+            _seal_restored(db)
             record_event(db, entity="backup", entity_id=backup.name, action="restore", actor=actor,
                          payload={"file": backup.name, "created_at": manifest.get("created_at"),
                                   "sha256": manifest.get("sha256"), "kept_aside": aside.name if aside else None})
     finally:
         db.close()
+
+
+def _seal_restored(db) -> None:
+    """A verified backup restored onto a PC whose audit key differs (a new PC, or lost secrets): its
+    events are sealed with this PC's key, so `audit verify` checks them from here on (db/secrets_move.py)."""
+    from db.events import audit_key
+    from db.secrets_move import AUDIT_KEY_ID, key_id, seal_all
+
+    row = db.execute("SELECT value FROM local WHERE key = ?", [AUDIT_KEY_ID]).fetchone()
+    if row is None or row[0] != key_id(audit_key(db)):
+        seal_all(db)
 
 
 def latest_good_backup(data_dir: Path, *, password: str | None = None, check_unit: bool = False,

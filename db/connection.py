@@ -87,6 +87,9 @@ def open_database(path: Path) -> Database:
         # ANALYZE sample instead of reading whole tables, so opening stays fast.
         conn.execute("PRAGMA analysis_limit=400")
         conn.execute("PRAGMA optimize")
+        from db.secrets_move import attach
+
+        attach(db, path.parent)  # this PC's secrets live beside the database, never in it (issue #17)
     except BaseException:
         conn.close()
         raise

@@ -353,3 +353,19 @@ def events_write_path(db: Database) -> None:
         floor = first_pending - 1 if first_pending is not None else last
         db.execute("INSERT INTO local(key, value) VALUES ('events_acked_floor', ?) "
                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [str(floor)])
+
+
+@migrations(name="0012_trust")
+def trust(db: Database) -> None:
+    """Issue #17: each event keyed by this PC (`mac`, HMAC-SHA256 of its hash under the audit key kept in
+    the secrets file, db/secret_store.py), and the other devices' Ed25519 public keys as the hub hands them
+    out (`peer_keys`), against which USB files and pulled events are checked. The secrets themselves
+    (token, unit key, backup key) leave the database when the data folder is opened (db/secrets_move.py)."""
+    db.execute("ALTER TABLE events ADD COLUMN mac TEXT")  # NULL on events written before: sealed at open
+    db.execute(
+        """CREATE TABLE peer_keys (
+            device_id TEXT PRIMARY KEY,
+            public_key TEXT NOT NULL,                     -- Ed25519, 64 hex characters
+            learned_at TEXT NOT NULL
+        )"""
+    )

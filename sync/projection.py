@@ -20,6 +20,7 @@ from db.events import (
     advance_acked_floor,
     canonical_json,
     event_at,
+    event_mac,
     events_for,
     own_pending_ids,
     pending_by_entity,
@@ -191,7 +192,7 @@ class ApplyResult:
 
 
 _INSERT = ("INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, "
-           "hash, acked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+           "hash, acked_at, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
 def _known_hash(db: Database, event: dict, me: str) -> tuple | None:
@@ -235,7 +236,8 @@ def apply_remote_events(db: Database, events: list[dict], *, cursor: int | None 
                 try:
                     db.execute(_INSERT, [*(event[k] for k in ("uuid", "device_id", "seq", "actor", "at", "entity",
                                                               "entity_id", "action")),
-                                         canonical_json(event["payload"]), event["prev_hash"], event["hash"], moment])
+                                         canonical_json(event["payload"]), event["prev_hash"], event["hash"], moment,
+                                         event_mac(db, event["hash"])])
                 except sqlite3.IntegrityError:
                     reason = "số thứ tự của máy này đã dùng cho sự kiện khác"
             if reason is not None:

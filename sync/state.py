@@ -10,17 +10,20 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from db import secret_store
 from db.device import device_id
 from db.events import PENDING, advance_acked_floor, own_pending_ids
+from db.secrets_move import data_dir_of
 from sync.wire import EVENT_COLUMNS, row_to_wire
 
 
 @dataclass(frozen=True)
 class SyncState:
     hub_url: str = ""
-    token: str = ""
+    token: str = ""              # secret: kept in the secrets file (db/secret_store.py), never in the database
     unit_code: str = ""
-    unit_key: str = ""           # shared by the unit's devices: signs USB files peers can check
+    unit_key: str = ""           # secret, shared by the unit's devices: encrypts USB files for the unit
+    hub_pin: str = ""            # secret: the SHA-256 of a self-signed hub's certificate, pinned at enrollment
     enrolled_at: str | None = None
     cursor: int = 0              # the hub's server sequence of the last event pulled and applied
     last_ok: str | None = None
@@ -39,6 +42,7 @@ class SyncState:
 
 
 _NAMES = {f.name for f in fields(SyncState)}
+SECRET_FIELDS = ("token", "unit_key", "hub_pin")  # in the secrets file (issue #17), not in `sync_state`
 
 
 def now_iso() -> str:
@@ -47,6 +51,9 @@ def now_iso() -> str:
 
 def load_state(db: Database) -> SyncState:
     values = {key: json.loads(value) for key, value in db.execute("SELECT key, value FROM sync_state")}
+    folder = data_dir_of(db)
+    for name in SECRET_FIELDS:
+        values[name] = secret_store.get(folder, name) or ""
     return SyncState(**{k: v for k, v in values.items() if k in _NAMES})
 
 
@@ -55,6 +62,9 @@ def save_state(db: Database, **changes: object) -> SyncState:
     unknown = set(changes) - _NAMES
     if unknown:
         raise KeyError(f"unknown sync state: {', '.join(sorted(unknown))}")
+    hidden = {name: (str(changes.pop(name)) or None) for name in SECRET_FIELDS if name in changes}
+    if hidden:
+        secret_store.put(data_dir_of(db), **hidden)
     with db.atomic():
         for key, value in changes.items():
             db.execute("INSERT INTO sync_state(key, value) VALUES (?, ?) "
