@@ -14,7 +14,8 @@ from starlette.routing import Route
 
 from sync.hub.openapi import SPEC
 from sync.hub.store import Device, HubStore, StoreConflict
-from sync.wire import MAX_BATCH_EVENTS, MAX_BODY_BYTES, PULL_PAGE_EVENTS, problem
+from sync.signing import is_hex, verify_event
+from sync.wire import MAX_BATCH_EVENTS, MAX_BODY_BYTES, MAX_INT64, PULL_PAGE_EVENTS, problem
 
 
 class Refused(Exception):
@@ -70,7 +71,7 @@ class Hub:
             chunks.append(chunk)
         try:
             data = json.loads(b"".join(chunks))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nesting too deep
             raise Refused(400, "bad_json", "Nội dung không phải JSON hợp lệ.") from None
         if not isinstance(data, dict):
             raise Refused(400, "bad_json", "Nội dung phải là một đối tượng JSON.")
@@ -89,15 +90,24 @@ class Hub:
         device_id, station = data.get("device_id"), data.get("station")
         if not isinstance(device_id, str) or not 0 < len(device_id) <= 64:
             raise Refused(400, "bad_request", "Thiếu mã máy (device_id).")
-        if station is not None and (not isinstance(station, int) or not 1 <= station <= 9):
+        if station is not None and (not isinstance(station, int) or isinstance(station, bool)
+                                    or not 1 <= station <= 9):
             raise Refused(400, "bad_request", "Số máy trạm phải từ 1 đến 9.")
+        public_key = data.get("public_key")
+        if public_key is not None and not is_hex(public_key, 64):
+            raise Refused(400, "bad_request", "Khóa công khai (public_key) phải là 64 ký tự hex.")
         try:
             device, same_station = self.store.claim(device.token_id, device_id, station)
         except StoreConflict as error:
             raise Refused(409, "token_used", error.rejected[0]["reason"]) from None
+        if public_key is not None and self.store.set_device_key(device_id, public_key) != public_key:
+            raise Refused(409, "key_mismatch", "Máy này đã đăng ký với một khóa ký khác (thư mục dữ liệu chép từ "
+                                               "máy khác?): hãy đăng ký như một máy mới với mã đăng ký mới.")
         return JSONResponse({"device_id": device.device_id, "unit_code": device.unit_code,
                              "unit_key": self.store.unit_key(device.unit_code), "same_station": same_station,
-                             "device_max_seq": self.store.max_seq(device.device_id), "server_time": server_time()})
+                             "device_max_seq": self.store.max_seq(device.device_id),
+                             "device_keys": self.store.unit_device_keys(device.unit_code),
+                             "server_time": server_time()})
 
     async def push(self, request: Request) -> JSONResponse:
         device = self._device(request)
@@ -113,16 +123,24 @@ class Hub:
                for e in events if (reason := problem(e))]
         if bad:
             raise Refused(422, "invalid_events", f"{len(bad)} sự kiện không hợp lệ: không lưu gì.", bad)
-        units = self.store.units_of({e["device_id"] for e in events}) if events else {}
-        foreign = [{"uuid": e["uuid"], "reason": "sự kiện của máy không thuộc đơn vị này"}
-                   for e in events if units.get(e["device_id"]) != device.unit_code]
+        # A device pushes its own events only (issue #17): another PC's events reach the hub from that PC.
+        foreign = [{"uuid": e["uuid"], "reason": "sự kiện của máy khác, không phải máy gửi"}
+                   for e in events if e["device_id"] != device.device_id]
         if foreign:
-            raise Refused(403, "foreign_events", f"{len(foreign)} sự kiện của máy không thuộc đơn vị "
-                                                 f"{device.unit_code}: không lưu gì.", foreign)
+            raise Refused(403, "foreign_events", f"{len(foreign)} sự kiện mang mã máy khác máy gửi: không lưu gì.",
+                          foreign)
+        key = self.store.device_key(device.device_id)
+        unsigned = [{"uuid": e["uuid"], "reason": "chữ ký của máy không đúng"}
+                    for e in events if key is not None and not verify_event(key, e)]
+        if unsigned:
+            raise Refused(403, "bad_signature", f"{len(unsigned)} sự kiện không có chữ ký đúng của máy gửi: "
+                                                "không lưu gì.", unsigned)
         try:
             accepted, duplicates = self.store.store_events(device.unit_code, events) if events else ([], [])
         except StoreConflict as error:
-            raise Refused(409, "conflicting_events", str(error) + ": không lưu gì.", error.rejected) from None
+            raise Refused(409, "conflicting_events", str(error) + ": không lưu gì. Nếu thư mục dữ liệu của máy "
+                          "này đã được chép sang máy khác, hãy đăng ký máy đó như một máy mới.",
+                          error.rejected) from None
         self._after_commit()
         return JSONResponse({"accepted": accepted, "duplicates": duplicates,
                              "device_max_seq": self.store.max_seq(device.device_id), "server_time": server_time()})
@@ -142,7 +160,7 @@ class Hub:
             limit = int(request.query_params.get("limit", str(PULL_PAGE_EVENTS)))
         except ValueError:
             raise Refused(400, "bad_request", f"Tham số {name}/limit phải là số nguyên.") from None
-        if after < 0 or not 1 <= limit <= self.max_batch:
+        if not 0 <= after <= MAX_INT64 or not 1 <= limit <= self.max_batch:
             raise Refused(400, "bad_request", f"{name} ≥ 0 và limit từ 1 đến {self.max_batch}.")
         return after, limit
 
@@ -151,7 +169,8 @@ class Hub:
         after, limit = self._page(request, "after")
         events = self.store.events_after(device.unit_code, after, limit, device.device_id)
         return JSONResponse({"events": events, "next": events[-1]["server_seq"] if events else after,
-                             "more": len(events) == limit, "server_time": server_time()})
+                             "more": len(events) == limit, "device_keys": self.store.unit_device_keys(device.unit_code),
+                             "server_time": server_time()})
 
     async def own_events(self, request: Request) -> JSONResponse:
         """The calling device's own events after a seq: a PC restored from an old backup takes back what it

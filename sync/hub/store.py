@@ -79,6 +79,19 @@ class HubStore(ABC):
     @abstractmethod
     def stats(self) -> dict: ...
 
+    # ----- device keys (issue #17): each device's Ed25519 public key, and each event's signature
+
+    @abstractmethod
+    def set_device_key(self, device_id: str, public_key: str) -> str:
+        """Record the device's public key once; returns the key stored (an earlier one wins)."""
+
+    @abstractmethod
+    def device_key(self, device_id: str) -> str | None: ...
+
+    @abstractmethod
+    def unit_device_keys(self, unit_code: str) -> dict[str, str]:
+        """device_id -> public key of the unit's devices that registered one."""
+
     def close(self) -> None:
         return None
 
@@ -100,6 +113,13 @@ CREATE TABLE IF NOT EXISTS events (
     hash TEXT NOT NULL, received_at TEXT NOT NULL, UNIQUE (device_id, seq));
 CREATE INDEX IF NOT EXISTS events_unit_seq ON events(unit_code, server_seq);
 """
+# Issue #17, kept apart from the tables above: devices' public keys, and events' signatures (by uuid).
+_TRUST_SCHEMA = """
+CREATE TABLE IF NOT EXISTS device_keys (device_id TEXT PRIMARY KEY, public_key TEXT NOT NULL,
+    recorded_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS event_sigs (uuid TEXT PRIMARY KEY, sig TEXT NOT NULL);
+"""
+_SIG = "(SELECT sig FROM event_sigs s WHERE s.uuid = events.uuid)"
 _COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash")
 
 
@@ -115,6 +135,7 @@ class SqliteHubStore(HubStore):
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.executescript(_SCHEMA)
+        self.conn.executescript(_TRUST_SCHEMA)
         self.lock = threading.Lock()
 
     def close(self) -> None:
@@ -216,6 +237,10 @@ class SqliteHubStore(HubStore):
                     f"INSERT INTO events (unit_code, {', '.join(_COLUMNS)}, received_at) "
                     f"VALUES (?, {', '.join('?' for _ in _COLUMNS)}, ?)",
                     [[unit_code, *row, moment] for row in new_rows])
+                fresh = set(accepted)
+                self.conn.executemany("INSERT OR IGNORE INTO event_sigs(uuid, sig) VALUES (?, ?)",
+                                      [(e["uuid"], e["sig"]) for e in events
+                                       if e["uuid"] in fresh and isinstance(e.get("sig"), str)])
                 self.conn.execute("COMMIT")
             except StoreConflict:
                 raise
@@ -246,14 +271,14 @@ class SqliteHubStore(HubStore):
     def events_after(self, unit_code: str, after: int, limit: int, exclude_device: str) -> list[dict]:
         with self.lock:
             rows = self.conn.execute(
-                f"SELECT server_seq, {', '.join(_COLUMNS)} FROM events WHERE unit_code = ? AND server_seq > ? "
+                f"SELECT server_seq, {', '.join(_COLUMNS)}, {_SIG} FROM events WHERE unit_code = ? AND server_seq > ? "
                 "AND device_id != ? ORDER BY server_seq LIMIT ?", [unit_code, after, exclude_device, limit]).fetchall()
         return self._rows_to_events(rows)
 
     def own_events(self, device_id: str, after_seq: int, limit: int) -> list[dict]:
         with self.lock:
             rows = self.conn.execute(
-                f"SELECT server_seq, {', '.join(_COLUMNS)} FROM events WHERE device_id = ? AND seq > ? "
+                f"SELECT server_seq, {', '.join(_COLUMNS)}, {_SIG} FROM events WHERE device_id = ? AND seq > ? "
                 "ORDER BY seq LIMIT ?", [device_id, after_seq, limit]).fetchall()
         return self._rows_to_events(rows)
 
@@ -266,10 +291,30 @@ class SqliteHubStore(HubStore):
     def _rows_to_events(rows: list[tuple]) -> list[dict]:
         result = []
         for row in rows:
-            event = dict(zip(("server_seq", *_COLUMNS), row, strict=True))
+            event = dict(zip(("server_seq", *_COLUMNS, "sig"), row, strict=True))
             event["payload"] = json.loads(event["payload"])
+            if event["sig"] is None:
+                del event["sig"]
             result.append(event)
         return result
+
+    def set_device_key(self, device_id: str, public_key: str) -> str:
+        with self.lock:
+            self.conn.execute("INSERT OR IGNORE INTO device_keys(device_id, public_key, recorded_at) VALUES (?, ?, ?)",
+                              [device_id, public_key, _now()])
+            return self.conn.execute("SELECT public_key FROM device_keys WHERE device_id = ?",
+                                     [device_id]).fetchone()[0]
+
+    def device_key(self, device_id: str) -> str | None:
+        with self.lock:
+            row = self.conn.execute("SELECT public_key FROM device_keys WHERE device_id = ?", [device_id]).fetchone()
+        return row[0] if row else None
+
+    def unit_device_keys(self, unit_code: str) -> dict[str, str]:
+        with self.lock:
+            return dict(self.conn.execute("SELECT k.device_id, k.public_key FROM device_keys k JOIN devices d "
+                                          "ON d.device_id = k.device_id WHERE d.unit_code = ?",
+                                          [unit_code]).fetchall())
 
     def stats(self) -> dict:
         with self.lock:
