@@ -16,6 +16,8 @@ def register(subparsers, parents) -> None:
     serve = sub.add_parser("serve", parents=parents, help="chạy máy chủ đồng bộ")
     serve.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765, help="cổng (mặc định 8765)")
+    serve.add_argument("--tls-cert", default=None, metavar="TỆP", help="chứng chỉ TLS (PEM): máy chủ chạy https")
+    serve.add_argument("--tls-key", default=None, metavar="TỆP", help="khóa riêng của chứng chỉ TLS (PEM)")
     serve.set_defaults(handler=cmd_serve)
     enroll = sub.add_parser("enroll", parents=parents, help="tạo mã đăng ký cho một máy của đơn vị")
     enroll.add_argument("--unit-code", required=True, help="mã đơn vị, ví dụ 000.17.22.H56")
@@ -55,7 +57,14 @@ def _store(context: Context, *, create: bool = False):
 
 
 def cmd_serve(context: Context) -> int:
-    _hub_module("app").serve(str(_hub_dir(context)), context.args.host, context.args.port)
+    args = context.args
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise UserError("Cần cả --tls-cert và --tls-key để chạy https.")
+    for name in (args.tls_cert, args.tls_key):
+        if name and not Path(name).is_file():
+            raise UserError(f"Không thấy tệp {name}.")
+    _hub_module("app").serve(str(_hub_dir(context)), args.host, args.port, tls_cert=args.tls_cert,
+                             tls_key=args.tls_key)
     return 0
 
 

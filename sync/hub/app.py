@@ -207,16 +207,32 @@ def create_app(store: HubStore, **options: object) -> Starlette:
     return app
 
 
-def serve(data_dir: str, host: str = "127.0.0.1", port: int = 8765) -> None:
-    """Run the hub until stopped (Ctrl+C); SQLite store in `data_dir`."""
+def certificate_fingerprint(cert_file: str) -> str:
+    """SHA-256 of the certificate (DER): what a PC pins for a self-signed hub (`sync enroll --pin`)."""
+    import hashlib
+    import ssl
+
+    with open(cert_file, encoding="ascii") as handle:
+        return hashlib.sha256(ssl.PEM_cert_to_DER_cert(handle.read())).hexdigest()
+
+
+def serve(data_dir: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: str | None = None,
+          tls_key: str | None = None) -> None:
+    """Run the hub until stopped (Ctrl+C); SQLite store in `data_dir`; https with uvicorn's own TLS when
+    a certificate and key are given."""
     import uvicorn
 
     from sync.hub.store import SqliteHubStore
 
     store = SqliteHubStore(data_dir)
     app = create_app(store, fault=os.environ.get("MOTCUA_HUB_FAULT") or None)
-    print(f"Máy chủ đồng bộ MotCua: http://{host}:{port}  (dữ liệu: {data_dir})", flush=True)
+    scheme = "https" if tls_cert else "http"
+    print(f"Máy chủ đồng bộ MotCua: {scheme}://{host}:{port}  (dữ liệu: {data_dir})", flush=True)
+    if tls_cert:
+        print(f"Dấu vân tay chứng chỉ (SHA-256, cho 'sync enroll --pin'): {certificate_fingerprint(tls_cert)}",
+              flush=True)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                    ssl_certfile=tls_cert, ssl_keyfile=tls_key)
     finally:
         store.close()
