@@ -104,7 +104,10 @@ def test_usb_export_and_import_and_conflicts_are_listed(qtbot, context, hub, box
     other = clients("other", 2)
     enroll(other.db, hub.url, hub.token())
     receive(other.db, name="Hoàng Văn Em")
+    from sync.client import run_sync
     from sync.usb_file import export_file
+
+    run_sync(context.db, context.data_dir)  # a PC learns the unit's signing keys when it syncs (or enrolls)
 
     path = tmp_path / "other.motcua"
     export_file(other.db, other.data_dir, path)
