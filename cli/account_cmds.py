@@ -12,7 +12,10 @@ import sqlite3
 import sys
 
 from cli.context import Context
-from db.accounts import (
+from models.errors import UserError
+from models.roles import ROLES, role_label
+from models.session import User, require_signed_in, sign_in
+from services.accounts import (
     DEFAULT_ADMIN,
     SignInRefused,
     authenticate,
@@ -26,10 +29,7 @@ from db.accounts import (
     set_active,
     set_role,
 )
-from db.connection import database_path
-from models.errors import UserError
-from models.roles import ROLES, role_label
-from models.session import User, current_user, sign_in
+from services.backup import DamagedDatabaseError, check_data
 
 USER_ENV = "MOTCUA_USER"
 PASSWORD_ENV = "MOTCUA_PASSWORD"
@@ -39,7 +39,7 @@ NEW_PASSWORD_ENV = "MOTCUA_NEW_PASSWORD"
 
 # Commands that run without signing in: they do not touch the unit's data (version, the hub server's own
 # folder), make the first account (init), or only tell whether the database is damaged (backup check).
-NO_SIGN_IN = {("version", None), ("hub", None), ("init", None), ("backup", "check")}
+NO_SIGN_IN = {("version", None), ("hub", None), ("init", None), ("backup", "check"), ("logs", None)}
 
 
 def register(subparsers, parents) -> None:
@@ -113,9 +113,7 @@ def make_first_admin(context: Context) -> User | None:
     db = context.db
     if has_accounts(db):
         return None
-    from db.backup_files import check_database
-
-    check_database(database_path(context.data_dir))  # once, on first run: never write into a damaged file
+    check_data(context.data_dir)  # once, on first run: never write into a damaged file
     name = _env(ADMIN_USER_ENV) or DEFAULT_ADMIN
     if _env(ADMIN_PASSWORD_ENV) is None and not _interactive():
         raise UserError(f"Dữ liệu này chưa có tài khoản nào. Hãy tạo tài khoản quản trị: chạy 'python main.py init' "
@@ -143,10 +141,8 @@ def sign_in_command(context: Context) -> None:
     except sqlite3.DatabaseError as error:
         if isinstance(error, sqlite3.OperationalError):
             raise
-        from db.backup_files import check_database
-
         context.close()
-        check_database(database_path(context.data_dir))  # says "bị hỏng" with what to do
+        check_data(context.data_dir)  # says "bị hỏng" with what to do
         raise UserError(f"Không đọc được cơ sở dữ liệu: {error}.") from None
     except SignInRefused as refused:
         raise SignInRefused(f"Đăng nhập không được: {refused}") from None
@@ -160,13 +156,11 @@ def sign_in_command(context: Context) -> None:
 def recovering_damaged_database(context: Context) -> bool:
     """`backup restore` over a damaged database: nobody can sign in against it, and restoring a good backup
     is the way out (db.backup_restore allows it then without a user)."""
-    from db.backup_files import DamagedDatabaseError, check_database
-
     args = context.args
     if (args.command, getattr(args, "action", None)) != ("backup", "restore"):
         return False
     try:
-        check_database(database_path(context.data_dir))
+        check_data(context.data_dir)
     except DamagedDatabaseError:
         return True
     return False
@@ -206,7 +200,7 @@ def cmd_reset(context: Context) -> int:
 
 
 def cmd_passwd(context: Context) -> int:
-    me = current_user()
+    me = require_signed_in("đổi mật khẩu")
     old = _secret(PASSWORD_ENV, "Mật khẩu hiện tại: ")
     new = _secret(NEW_PASSWORD_ENV, "Mật khẩu mới: ", confirm=True)
     change_password(context.db, old, new)

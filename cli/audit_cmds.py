@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli.context import Context, parse_day
-from db.audit import EventFilter, describe, export_events, format_moment, list_events, verify_chain
-from db.backup_files import check_database
-from db.backup_restore import audit_anchors
-from db.connection import database_path
 from models.errors import UserError
+from services.audit import EventFilter, describe, export_events, format_moment, list_events, verify
+from services.backup import check_data
 
 
 def register(subparsers, parents) -> None:
@@ -50,13 +48,13 @@ def _filter(context: Context) -> EventFilter:
 
 def _db(context: Context):
     """The database after SQLite's quick check: a damaged file gets one line, not a traceback."""
-    check_database(database_path(context.data_dir))
+    check_data(context.data_dir)
     return context.db
 
 
 def cmd_verify(context: Context) -> int:
     db = _db(context)
-    report = verify_chain(db, audit_anchors(context.data_dir, db))
+    report = verify(db, context.data_dir)
     lines = []
     for chain in report.devices:
         state = "hỏng" if chain.broken else "nguyên vẹn"

@@ -9,20 +9,26 @@ import tempfile
 from pathlib import Path
 
 from cli.context import Context
-from db.backup import (
+from models.errors import UserError
+from services.backup import (
+    PasswordNeeded,
+    WrongPassword,
     all_backups,
-    create_backup,
+    check_data,
+    current_unit,
+    database_path,
+    is_outside,
+    latest_good_backup,
+    make_backup,
+    presence,
+    readable_stored_key,
+    restore,
     second_folder,
     set_backup_password,
     set_second_folder,
     stored_key,
+    verified_copy,
 )
-from db.backup_attachments import is_outside, presence
-from db.backup_crypto import PasswordNeeded, WrongPassword
-from db.backup_files import check_database, verified_copy
-from db.backup_restore import current_unit, latest_good_backup, readable_stored_key, restore_backup
-from db.connection import database_path
-from models.errors import UserError
 
 DEFAULT_PASSWORD_ENV = "MOTCUA_BACKUP_PASSWORD"
 
@@ -80,22 +86,13 @@ def _size(size: int) -> str:
 
 
 def cmd_create(context: Context) -> int:
-    check_database(database_path(context.data_dir))
     explicit = context.args.password_env != DEFAULT_PASSWORD_ENV  # a named variable that is unset is an error
     password = _password(context, required=context.args.encrypt or explicit)
-    result = create_backup(context.data_dir, to=Path(context.args.to) if context.args.to else None,
-                           password=password)
+    done = make_backup(context.data_dir, to=Path(context.args.to) if context.args.to else None, password=password)
+    result = done.backup
     data = {"file": result.path, "copies": result.copies, "removed": result.removed,
             "warnings": result.warnings, "manifest": result.manifest, "attachments_copied": result.attachments_copied}
-    lines = [f"Đã sao lưu và kiểm tra: {result.path}"
-             + (" (có mật khẩu)" if result.manifest["encrypted"] else "")]
-    lines += [f"Đã chép sang: {copy}" for copy in result.copies]
-    if result.attachments_copied:
-        lines.append(f"Đã chép {result.attachments_copied} tệp đính kèm mới sang thư mục sao lưu.")
-    lines += [f"Cảnh báo: {warning}" for warning in result.warnings]
-    if result.removed:
-        lines.append(f"Xoay vòng: đã xóa {len(result.removed)} bản cũ.")
-    context.emit(data, "\n".join(lines))
+    context.emit(data, "\n".join(done.lines))
     return 0
 
 
@@ -122,19 +119,13 @@ def _with_password(context: Context, action):
 
 def cmd_restore(context: Context) -> int:
     context.close()  # the restore needs the database closed (it checks nobody else has it open)
-    result = _with_password(context, lambda password: restore_backup(
-        context.data_dir, Path(context.args.file), password=password))
+    done = _with_password(context, lambda password: restore(context.data_dir, Path(context.args.file),
+                                                             password=password))
+    result = done.result
     data = {"restored_from": result.restored_from, "kept_aside": result.kept_aside, "manifest": result.manifest,
             "attachments_restored": result.attachments_restored, "attachments_missing": result.attachments_missing,
             "warnings": result.warnings}
-    text = f"Đã khôi phục từ {result.restored_from.name}"
-    if result.kept_aside:
-        text += f"; cơ sở dữ liệu trước đó được giữ ở {result.kept_aside}"
-    lines = [text + "."]
-    if result.attachments_restored:
-        lines.append(f"Đã chép lại {result.attachments_restored} tệp đính kèm.")
-    lines += [f"Cảnh báo: {warning}" for warning in result.warnings]
-    context.emit(data, "\n".join(lines))
+    context.emit(data, "\n".join(done.lines))
     return 0
 
 
@@ -162,7 +153,7 @@ def cmd_verify(context: Context) -> int:
 
 def cmd_check(context: Context) -> int:
     try:
-        check_database(database_path(context.data_dir))
+        check_data(context.data_dir)
     except UserError as error:
         found = latest_good_backup(context.data_dir, skip_locked=True)
         hint = f" Bản sao lưu tốt gần nhất: {found[0].path}." if found else " Không có bản sao lưu tốt nào."

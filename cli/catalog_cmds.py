@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 
 from cli.context import Context
-from db.catalog_store import (
+from models.catalog import DEADLINE_UNITS, Procedure
+from models.catalog_export import export_catalog
+from models.catalog_import import parse_online_level
+from models.catalog_plan import UNCHANGED, ImportPlan
+from models.deadline_text import format_deadline
+from models.errors import UserError
+from services.catalog import (
     apply_import,
     field_counts,
     get_procedure,
@@ -18,13 +24,7 @@ from db.catalog_store import (
     set_deadline,
     set_essential,
 )
-from db.settings_store import load_settings
-from models.catalog import DEADLINE_UNITS, Procedure
-from models.catalog_export import export_catalog
-from models.catalog_import import parse_online_level
-from models.catalog_plan import UNCHANGED, ImportPlan
-from models.deadline_text import format_deadline
-from models.errors import UserError
+from services.settings import load_settings
 
 
 def _number(text: str) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections.abc import Callable
@@ -11,13 +12,13 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from db.data_folder import open_data_folder
 from models.errors import UserError
+from services.folder import open_folder
 
 
 @dataclass
 class Context:
-    args: object
+    args: argparse.Namespace
     data_dir_factory: Callable[[], Path]
     as_json: bool = False
     _db: Database | None = field(default=None, repr=False)
@@ -30,7 +31,7 @@ class Context:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = open_data_folder(self.data_dir)
+            self._db = open_folder(self.data_dir)
         return self._db
 
     def close(self) -> None:

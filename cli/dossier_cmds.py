@@ -5,15 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli.context import Context, parse_day, parse_moment
-from db.attachments import ATTACHMENT_KINDS, attach_file
-from db.dossier_queries import count_dossiers, get_dossier, list_dossiers
-from db.dossier_rules import DossierRules, load_dossier_rules, save_dossier_rules
-from db.dossier_store import extend_dossier, move_dossier, preview_due, receive_dossier
-from db.settings_store import load_settings
 from models.dossier import CHANNELS, STATES, iso, parse_paper, summary_line
 from models.dossier_applicant import make_applicant
-from models.dossier_forms import form_set, resolve_kind
 from models.errors import UserError
+from services import dossiers, forms, reception
+from services.dossiers import ATTACHMENT_KINDS, DossierRules
 
 
 def register(subparsers, parents) -> None:
@@ -115,19 +111,18 @@ def cmd_receive(context: Context) -> int:
     applicant = make_applicant(name=args.name, organisation=args.organisation, cccd=args.cccd, dob=args.dob,
                                sex=args.sex, phone=args.phone, address=args.address, email=args.email)
     papers = [parse_paper(text) for text in args.paper]
-    dossier = receive_dossier(
+    done = reception.receive(
         context.db, procedure_code=args.procedure, applicant=applicant, channel=args.channel, papers=papers,
         sets=args.sets, note=args.note, received_at=_maybe_moment(args.received_at),
         due_at=_maybe_moment(args.due_at), linked=[c for c in args.linked.split(",") if c.strip()],
         logbook=args.logbook)
-    codes = ", ".join([dossier.code] + [g["code"] for g in dossier.group])
-    context.emit(dossier.to_dict(), f"Đã tiếp nhận hồ sơ {codes}. Hạn trả: {dossier.due_at:%H:%M %d/%m/%Y}.")
+    context.emit(done.dossier.to_dict(), done.message)
     return 0
 
 
 def cmd_preview_due(context: Context) -> int:
     received = _maybe_moment(context.args.received_at)
-    due = preview_due(context.db, context.args.procedure, received)
+    due = reception.preview_due(context.db, context.args.procedure, received)
     text = f"Hạn trả: {due:%H:%M %d/%m/%Y}" if due else "Thủ tục chưa rõ thời hạn: cần nhập hạn trả."
     context.emit({"procedure_code": context.args.procedure, "due_at": iso(due)}, text)
     return 0
@@ -141,11 +136,11 @@ def cmd_list(context: Context) -> int:
                    overdue=args.overdue, due_today=args.due_today, due_this_week=args.due_this_week,
                    search=args.search)
     if args.count:
-        total = count_dossiers(context.db, **filters)
+        total = dossiers.count_dossiers(context.db, **filters)
         context.emit({"count": total}, f"{total} hồ sơ")
         return 0
-    dossiers = list_dossiers(context.db, **filters, limit=args.limit, offset=args.offset)
-    context.emit([d.to_dict() for d in dossiers], summary_line(dossiers) or "Không có hồ sơ nào.")
+    found = dossiers.list_dossiers(context.db, **filters, limit=args.limit, offset=args.offset)
+    context.emit([d.to_dict() for d in found], summary_line(found) or "Không có hồ sơ nào.")
     return 0
 
 
@@ -157,39 +152,38 @@ def _show_text(data: dict) -> str:
 
 
 def cmd_show(context: Context) -> int:
-    data = get_dossier(context.db, context.args.code).to_dict()
+    data = dossiers.get_dossier(context.db, context.args.code).to_dict()
     context.emit(data, _show_text(data))
     return 0
 
 
 def cmd_move(context: Context) -> int:
     args = context.args
-    dossier = move_dossier(context.db, args.code, args.to_state, note=args.note, at=_maybe_moment(args.at))
-    context.emit(dossier.to_dict(), f"Hồ sơ {dossier.code}: {dossier.state_label}. "
-                                    f"Hạn trả: {dossier.due_at:%H:%M %d/%m/%Y}.")
+    done = dossiers.move(context.db, args.code, args.to_state, note=args.note, at=_maybe_moment(args.at))
+    context.emit(done.dossier.to_dict(), done.message)
     return 0
 
 
 def cmd_extend(context: Context) -> int:
     args = context.args
-    dossier = extend_dossier(context.db, args.code, hours=args.hours, days=args.days, reason=args.reason,
-                             at=_maybe_moment(args.at))
-    context.emit(dossier.to_dict(), f"Đã gia hạn hồ sơ {dossier.code} đến {dossier.due_at:%H:%M %d/%m/%Y}.")
+    done = dossiers.extend(context.db, args.code, hours=args.hours, days=args.days, reason=args.reason,
+                           at=_maybe_moment(args.at))
+    context.emit(done.dossier.to_dict(), done.message)
     return 0
 
 
 def cmd_attach(context: Context) -> int:
-    record = attach_file(context.db, context.data_dir, context.args.code, context.args.file,
-                         kind=context.args.kind)
+    record = dossiers.attach(context.db, context.data_dir, context.args.code, context.args.file,
+                             kind=context.args.kind).record
     context.emit(record, f"Đã đính kèm '{record['display_name']}' vào hồ sơ {record['code']}.")
     return 0
 
 
 def cmd_rules(context: Context) -> int:
     args = context.args
-    rules = load_dossier_rules(context.db)
+    rules = dossiers.load_dossier_rules(context.db)
     if args.restart_full_time or args.form_set or args.result_place is not None:
-        rules = save_dossier_rules(context.db, DossierRules(
+        rules, _changes = dossiers.store_rules(context.db, DossierRules(
             restart_full_time_on_resume=(args.restart_full_time == "on") if args.restart_full_time
             else rules.restart_full_time_on_resume,
             form_set=args.form_set or rules.form_set,
@@ -200,19 +194,11 @@ def cmd_rules(context: Context) -> int:
 
 
 def _print(context: Context, kind_text: str) -> int:
-    from printing.forms import render_form  # reportlab is loaded only by the commands that print
-
-    rules = load_dossier_rules(context.db)
-    forms = form_set(rules.form_set)
-    kind = resolve_kind(kind_text, forms)
-    dossier = get_dossier(context.db, context.args.code)
-    out = Path(context.args.out)
-    if out.suffix.lower() != ".pdf":
-        raise UserError(f"Tệp in phải có đuôi .pdf: '{out}'.")
-    pages = render_form(kind, dossier, load_settings(context.db), out, forms=forms,
-                        result_place=rules.result_place)
-    context.emit({"code": dossier.code, "form": kind, "number": forms.numbers[kind], "out": out,
-                  "pages": pages}, f"Đã in Mẫu {forms.numbers[kind]} của hồ sơ {dossier.code} ra {out}.")
+    kind = forms.resolve_form(context.db, kind_text)
+    form = forms.render_form_for(context.db, context.args.code, kind, Path(context.args.out))
+    forms.record_print(context.db, form.code, kind)  # the PDF is written: what goes to the printer
+    context.emit({"code": form.code, "form": kind, "number": form.number, "out": Path(context.args.out),
+                  "pages": form.pages}, f"Đã in Mẫu {form.number} của hồ sơ {form.code} ra {context.args.out}.")
     return 0
 
 
@@ -221,7 +207,7 @@ def cmd_receipt(context: Context) -> int:
 
 
 def cmd_form(context: Context) -> int:
-    kind = resolve_kind(context.args.kind, form_set(load_dossier_rules(context.db).form_set))
+    kind = forms.resolve_form(context.db, context.args.kind)
     if kind == "tiep_nhan":
         raise UserError("Giấy tiếp nhận (Mẫu 01) in bằng lệnh: receipt MÃ_HỒ_SƠ --out TỆP.pdf")
     return _print(context, context.args.kind)

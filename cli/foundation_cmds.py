@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from cli.context import Context, parse_day, parse_moment
-from db.calendar_store import list_overrides, load_calendar, remove_override, set_override
-from db.data_folder import mark_first_run_done
-from db.device import set_station_number, station_number
-from db.settings_store import load_settings, update_settings
 from models.app_info import VERSION
 from models.errors import UserError
+from services.calendar import add_day, list_overrides, load_calendar, remove_day
+from services.folder import finish_first_run
+from services.settings import change_settings, load_settings, set_station, station_number
 
 _SETTING_OPTIONS = {
     "unit_name": ("--unit-name", "tên đơn vị (ví dụ: UBND xã Hương Mai)"),
@@ -91,10 +90,10 @@ def cmd_init(context: Context) -> int:
         sign_in(admin)
     else:  # accounts exist already: only someone allowed to change the settings may init again
         sign_in_command(context)
-    settings = update_settings(context.db, _setting_changes(context))
+    settings = change_settings(context.db, _setting_changes(context))[0]
     if context.args.station is not None:
-        set_station_number(context.db, context.args.station)
-    mark_first_run_done(context.db)
+        set_station(context.db, context.args.station)
+    finish_first_run(context.db)
     context.emit(_settings_output(context), f"Đã tạo dữ liệu cho {settings.unit_name} tại {context.data_dir}")
     return 0
 
@@ -110,21 +109,21 @@ def cmd_settings_set(context: Context) -> int:
     if not any(value is not None for value in changes.values()) and context.args.station is None:
         raise UserError("Chưa có gì để sửa: hãy cho ít nhất một tùy chọn, ví dụ --unit-name.")
     if context.args.station is not None:
-        set_station_number(context.db, context.args.station)
-    update_settings(context.db, changes)
+        set_station(context.db, context.args.station)
+    change_settings(context.db, changes)
     return cmd_settings_show(context)
 
 
 def cmd_calendar_set(context: Context) -> int:
     day = parse_day(context.args.day)
-    set_override(context.db, day, context.args.kind, context.args.note)
+    add_day(context.db, day, context.args.kind, context.args.note)
     context.emit({"day": day, "kind": context.args.kind}, f"Đã lưu ngày {day:%d/%m/%Y}.")
     return 0
 
 
 def cmd_calendar_remove(context: Context) -> int:
     day = parse_day(context.args.day)
-    if not remove_override(context.db, day):
+    if not remove_day(context.db, day)[0]:
         raise UserError(f"Ngày {day:%d/%m/%Y} không có trong danh sách ngày của đơn vị.")
     context.emit({"day": day, "removed": True}, f"Đã bỏ ngày {day:%d/%m/%Y}.")
     return 0

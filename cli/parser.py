@@ -16,6 +16,7 @@ from cli import (
     dossier_cmds,
     foundation_cmds,
     hub_cmds,
+    log_cmds,
     report_cmds,
     sheet_cmds,
     sync_cmds,
@@ -23,10 +24,11 @@ from cli import (
 from cli.context import Context, fail
 from models.errors import UserError
 from models.session import sign_out
+from services.logs import fault_line, log_fault, start_logging
 
 # Each module has register(subparsers); its commands set `handler` (Context -> int exit code).
 COMMAND_MODULES = [foundation_cmds, catalog_cmds, sheet_cmds, dossier_cmds, sync_cmds, hub_cmds, report_cmds,
-                   backup_cmds, audit_cmds, account_cmds]
+                   backup_cmds, audit_cmds, account_cmds, log_cmds]
 
 _ARGPARSE_MESSAGES = [
     (r"the following arguments are required: (.*)", "thiếu tham số bắt buộc: {0}"),
@@ -94,14 +96,20 @@ def build_parser() -> VietnameseParser:
 def _check_before_opening(context: Context) -> None:
     """`audit verify` and `backup create` on a damaged database: one line before signing in opens it
     (opening may write SQLite's statistics into it)."""
-    from db.backup_files import check_database
-    from db.connection import database_path
+    from services.backup import check_data
 
     args = context.args
     if (args.command, getattr(args, "action", None)) in (("audit", "verify"), ("backup", "create")):
-        path = database_path(context.data_dir)
-        if path.exists():
-            check_database(path)
+        check_data(context.data_dir)
+
+
+def _unexpected(context: Context) -> int:
+    try:
+        start_logging(context.data_dir)
+    except Exception:  # noqa: BLE001 - no data folder to log to: the line still says what happened
+        pass
+    log_fault(f"Lỗi không mong đợi khi chạy lệnh '{getattr(context.args, 'command', '?')}'")
+    return fail(fault_line())
 
 
 def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> int | None:
@@ -127,7 +135,9 @@ def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> in
             return fail("Cơ sở dữ liệu đang bận (một chương trình khác đang ghi). Hãy thử lại sau.")
         if "disk" in str(error) and "full" in str(error):
             return fail("Ổ đĩa đã đầy: không ghi được dữ liệu. Không có gì bị thay đổi.")
-        raise
+        return _unexpected(context)
+    except Exception:  # noqa: BLE001 - one Vietnamese line on screen, the traceback in the log
+        return _unexpected(context)
     finally:
         context.close()
         sign_out()

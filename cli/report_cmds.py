@@ -6,16 +6,11 @@ from datetime import date
 from pathlib import Path
 
 from cli.context import Context, parse_day, parse_moment
-from db.dossier_rules import load_dossier_rules
-from db.ratings import get_rating, set_rating
-from db.report_exports import record_logbook_export
-from db.report_queries import build_report, logbook_lines
-from db.settings_store import load_settings
 from models.errors import UserError
-from models.logbook import LOGBOOK_NUMBERS
 from models.report import Report, field_label, format_value
 from models.report_period import PRESETS, Period, preset
 from models.report_rules import RATINGS
+from services.reports import export_logbook, export_report, get_rating, set_rating_for
 
 
 def register(subparsers, parents) -> None:
@@ -99,18 +94,8 @@ def cmd_report(context: Context) -> int:
     at = parse_moment(args.at) if args.at else None
     period = period_from(args, at.date() if at else None)  # a preset holds the --at day, not today
     xlsx, pdf = _check_suffix(args.xlsx, ".xlsx"), _check_suffix(args.pdf, ".pdf")
-    report = build_report(context.db, period, at)
-    settings = load_settings(context.db)
-    written = []
-    if xlsx:
-        from models.report_xlsx import export_report_xlsx
-
-        written.append(export_report_xlsx(report, settings, xlsx))
-    if pdf:
-        from printing.report_pdf import render_report_pdf  # reportlab only for the commands that print
-
-        render_report_pdf(report, settings, pdf)
-        written.append(pdf)
+    done = export_report(context.db, period, [p for p in (xlsx, pdf) if p is not None], at)
+    report, written = done.report, done.files
     data = report.to_dict()
     if written:
         data["files"] = [str(path) for path in written]
@@ -125,35 +110,17 @@ def cmd_logbook(context: Context) -> int:
     xlsx, pdf = _check_suffix(args.xlsx, ".xlsx"), _check_suffix(args.pdf, ".pdf")
     if not (xlsx or pdf):
         raise UserError("Cần --xlsx TỆP.xlsx hoặc --pdf TỆP.pdf (hoặc cả hai).")
-    lines = logbook_lines(context.db, period)
-    settings = load_settings(context.db)
-    from models.dossier_forms import form_set
-
-    forms = form_set(load_dossier_rules(context.db).form_set)
-    number = LOGBOOK_NUMBERS.get(forms.key, "06")
-    period_text = period.title
-    written = []
-    if xlsx:
-        from models.report_xlsx import export_logbook_xlsx
-
-        written.append(export_logbook_xlsx(lines, settings, period_text, xlsx, form_number=number,
-                                           basis=forms.basis))
-    if pdf:
-        from printing.logbook_pdf import render_logbook_pdf
-
-        render_logbook_pdf(lines, settings, period_text, pdf, form_number=number, basis=forms.basis)
-        written.append(pdf)
-    record_logbook_export(context.db, period, len(lines), written)
-    data = {"period": period.to_dict(), "lines": len(lines), "files": [str(path) for path in written]}
-    context.emit(data, f"Sổ theo dõi hồ sơ {period_text}: {_n(len(lines))} hồ sơ. "
-                       + " ".join(f"Đã ghi {path}." for path in written))
+    done = export_logbook(context.db, period, [p for p in (xlsx, pdf) if p is not None])
+    data = {"period": period.to_dict(), "lines": done.lines, "files": [str(path) for path in done.files]}
+    context.emit(data, f"Sổ theo dõi hồ sơ {period.title}: {_n(done.lines)} hồ sơ. "
+                       + " ".join(f"Đã ghi {path}." for path in done.files))
     return 0
 
 
 def cmd_rating_set(context: Context) -> int:
     args = context.args
-    rating = set_rating(context.db, args.code, args.rating, args.comment,
-                        at=parse_moment(args.at) if args.at else None)
+    rating, _changes = set_rating_for(context.db, args.code, args.rating, args.comment,
+                                      at=parse_moment(args.at) if args.at else None)
     context.emit(rating.to_dict(), f"Đã ghi đánh giá '{rating.label}' cho hồ sơ {rating.dossier_code}.")
     return 0
 

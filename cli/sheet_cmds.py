@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli.context import Context
-from db.catalog_store import list_procedures
-from db.settings_store import load_settings
+from services.catalog import list_procedures
+from services.settings import load_settings
 
 
 def register(subparsers, parents) -> None:

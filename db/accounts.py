@@ -124,6 +124,14 @@ def _find(db: Database, username: str) -> Account | None:
     return _account(row) if row else None
 
 
+def _existing(db: Database, username: str) -> Account:
+    """The account just written (inside the same transaction), or a plain error if it vanished."""
+    account = _find(db, username)
+    if account is None:
+        raise UserError(f"Không có tài khoản '{clean_text(username)}'.")
+    return account
+
+
 def has_accounts(db: Database) -> bool:
     """False until the first admin account was made (first run)."""
     return db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
@@ -207,7 +215,7 @@ def _insert(db: Database, username: str, password: str, role: str, full_name: st
                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                [username, full_name, role, hash_password(password), int(must_change), iso(now), iso(now)])
     _record(db, username, "create", {"full_name": full_name, "role": role})
-    return _find(db, username)
+    return _existing(db, username)
 
 
 def create_user(db: Database, username: str, password: str, role: str, full_name: str = "", *,
@@ -267,7 +275,7 @@ def reset_password(db: Database, username: str, new_password: str, now: datetime
                    "locked_until = NULL, updated_at = ? WHERE username = ?",
                    [hash_password(new_password), iso(now), account.username])
         _record(db, account.username, "reset_password", {})
-    return _find(db, account.username)
+    return _existing(db, account.username)
 
 
 def set_active(db: Database, username: str, active: bool, now: datetime | None = None) -> Account:
@@ -287,7 +295,7 @@ def set_active(db: Database, username: str, active: bool, now: datetime | None =
         db.execute("UPDATE users SET active = ?, failed_attempts = 0, locked_until = NULL, updated_at = ? "
                    "WHERE username = ?", [int(bool(active)), iso(now), account.username])
         _record(db, account.username, "enable" if active else "disable", {})
-    return _find(db, account.username)
+    return _existing(db, account.username)
 
 
 def set_role(db: Database, username: str, role: str, now: datetime | None = None) -> Account:
@@ -304,7 +312,7 @@ def set_role(db: Database, username: str, role: str, now: datetime | None = None
             return account
         db.execute("UPDATE users SET role = ?, updated_at = ? WHERE username = ?", [role, iso(now), account.username])
         _record(db, account.username, "set_role", {"role": role, "previous": account.role})
-    return _find(db, account.username)
+    return _existing(db, account.username)
 
 
 def _active_admins(db: Database) -> int:

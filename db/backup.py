@@ -203,7 +203,7 @@ def _free_name(folder: Path, name: str) -> Path:
 
 
 def _write_backup(data_dir: Path, folder: Path, *, key: BackupKey | None, reason: str,
-                  now: datetime) -> tuple[Path, dict]:
+                  now: datetime, log_tail: list[str] | None = None) -> tuple[Path, dict]:
     """Write one verified backup into `folder` through temporary files; nothing half-written survives."""
     db_path = database_path(data_dir)
     work = Path(data_dir) / BACKUPS_DIR  # the plain image never lands on a stick when encryption is on
@@ -217,6 +217,8 @@ def _write_backup(data_dir: Path, folder: Path, *, key: BackupKey | None, reason
         manifest = {"format": "motcua-backup", "version": 1, "app_version": VERSION, **facts,
                     "created_at": now.astimezone().isoformat(timespec="seconds"), "reason": reason,
                     "sha256": sha256_file(plain), "size": plain.stat().st_size, "encrypted": key is not None}
+        if log_tail:
+            manifest["log_tail"] = log_tail  # the fault log's last lines (masked), for whoever restores
         target = final.with_name(f".{final.name}.tmp")
         if key is not None:
             _encrypt(plain, target, key, manifest)
@@ -262,7 +264,8 @@ def rotate(folder: Path, unit_code: str | None) -> list[Path]:
 
 
 def create_backup(data_dir: Path, *, to: Path | None = None, password: str | None = None, reason: str = "thu_cong",
-                  now: datetime | None = None, rotate_old: bool = True) -> BackupResult:
+                  now: datetime | None = None, rotate_old: bool = True,
+                  log_tail: list[str] | None = None) -> BackupResult:
     """Back up the data folder's database now; raises UserError (and leaves no file) if it fails.
 
     Without `to`: into data_dir/backups, copied to the second folder if one is set, both rotated.
@@ -286,7 +289,8 @@ def create_backup(data_dir: Path, *, to: Path | None = None, password: str | Non
     with BackupLock(data_dir):
         for place in {folder, data_dir / BACKUPS_DIR}:
             remove_stale(place, ".*.tmp")
-        path, manifest = _write_backup(data_dir, folder, key=key, reason=reason, now=now)
+        path, manifest = _write_backup(data_dir, folder, key=key, reason=reason, now=now,
+                                       log_tail=log_tail)
         result = BackupResult(path, manifest)
         if to is None:
             mirror = second_folder(data_dir)
@@ -345,7 +349,8 @@ def current_marker(data_dir: Path) -> dict:
         conn.close()
 
 
-def maybe_backup(data_dir: Path, reason: str, *, now: datetime | None = None) -> BackupResult | None:
+def maybe_backup(data_dir: Path, reason: str, *, now: datetime | None = None,
+                 log_tail: list[str] | None = None) -> BackupResult | None:
     """The automatic backup: only when something changed since the last one, and (except at exit)
     at most once a day; skipped while another backup runs. `reason` is 'exit', 'start' or 'daily'.
     Returns None when skipped; raises UserError when writing fails (disk full, damaged database)."""
@@ -361,13 +366,13 @@ def maybe_backup(data_dir: Path, reason: str, *, now: datetime | None = None) ->
             raise
         except sqlite3.DatabaseError as error:
             raise _damaged(error) from None
-        if last.manifest.get("marker") == marker:
+        if (last.manifest or {}).get("marker") == marker:
             return None
         if reason != "exit" and now - last.created_at < AUTO_INTERVAL:
             return None
     try:
         with system_work():  # whoever is signed in (or nobody, at start): MotCua backs up by itself
-            return create_backup(data_dir, reason=reason, now=now)
+            return create_backup(data_dir, reason=reason, now=now, log_tail=log_tail)
     except BackupBusy:
         return None
 

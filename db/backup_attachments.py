@@ -359,7 +359,9 @@ def restore_attachments(data_dir: Path, sources: list[Path], *, password: str | 
         report.warnings.append(f"Bỏ qua {invalid} dòng đính kèm có mã tệp không hợp lệ.")
     remove_stale(data_dir / ATTACHMENTS_DIR, "*/.*.khoi-phuc.tmp")
     keys = _Keys(stored, password)
-    locked, places, shards = [], [], set()
+    locked: list[str] = []
+    places: list[Path] = []
+    shards: set[Path] = set()
     for folder in dict.fromkeys(Path(s) for s in sources):
         if (Path(folder) / ATTACHMENTS_DIR).is_dir():
             places.append(Path(folder))

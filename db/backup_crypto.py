@@ -16,7 +16,7 @@ import os
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from models.errors import UserError
 
@@ -94,7 +94,13 @@ def is_encrypted(path: os.PathLike | str) -> bool:
         return handle.read(len(MAGIC)) == MAGIC
 
 
-def write_encrypted(source: BinaryIO, target: BinaryIO, key: BackupKey, manifest: dict) -> None:
+class Readable(Protocol):
+    """What write_encrypted reads from: a binary file, or a reader that hashes what passes through it."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def write_encrypted(source: Readable, target: BinaryIO, key: BackupKey, manifest: dict) -> None:
     """Encrypt `source` (the plain SQLite image) into `target` with the manifest in the header."""
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 

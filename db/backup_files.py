@@ -80,11 +80,11 @@ def check_database(path: Path) -> None:
     except sqlite3.DatabaseError as error:
         problem = str(error)
     if problem is not None:
-        error = DamagedDatabaseError(
+        damaged = DamagedDatabaseError(
             f"Cơ sở dữ liệu {path.name} bị hỏng ({problem}). MotCua không ghi gì vào tệp này; "
             "hãy khôi phục từ bản sao lưu tốt gần nhất (python main.py backup list, backup restore TỆP).")
-        error.summary = f"Cơ sở dữ liệu {path} bị hỏng ({problem})"
-        raise error
+        damaged.summary = f"Cơ sở dữ liệu {path} bị hỏng ({problem})"
+        raise damaged
 
 
 def integrity_problem(conn: sqlite3.Connection) -> str | None:
@@ -188,7 +188,7 @@ def list_backups(folder: Path, unit_code: str | None = None) -> list[BackupInfo]
             continue
         manifest = read_manifest(path)
         try:
-            created = datetime.fromisoformat(manifest["created_at"]).replace(tzinfo=None)
+            created = datetime.fromisoformat((manifest or {})["created_at"]).replace(tzinfo=None)
         except (TypeError, KeyError, ValueError):
             created = datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
         if unit_code is not None and match["unit"] != unit_slug(unit_code):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -46,7 +47,8 @@ def list_procedures(db: Database, *, active_only: bool = True, search: str | Non
                     fields: list[str] | None = None, essential_only: bool = False) -> list[Procedure]:
     """The catalog ordered by field then name. `search` ignores accents, case and đ and matches code
     or name; with several words each must appear ("dang ky khai sinh" finds "Đăng ký khai sinh")."""
-    where, params = [], []
+    where: list[str] = []
+    params: list[object] = []
     if active_only:
         where.append("active = 1")
     if essential_only:
@@ -148,7 +150,7 @@ def save_procedure(db: Database, procedure: Procedure, actor: str | None = None)
     return procedure
 
 
-def _update(db: Database, code: str, actor: str | None, action: str, **changes: object) -> bool:
+def _update(db: Database, code: str, actor: str | None, action: str, **changes: Any) -> bool:
     """Change some fields of an existing procedure; False when they already had these values."""
     require(EDIT_CATALOG, "sửa danh mục thủ tục")
     with db.atomic():
@@ -211,6 +213,8 @@ def apply_import(db: Database, plan: ImportPlan, actor: str | None = None, *,
             raise UserError("Danh mục đã thay đổi từ lúc xem trước: hãy xem trước lại rồi mới nhập.")
         source = f"import:{plan.source}"
         for row in plan.changed:
+            if row.after is None:  # a rejected row is never among the changed ones
+                continue
             action = {ADDED: "add", RETIRED: "retire"}.get(row.status, "update")
             _store(db, row.before, row.after, action=action, actor=actor, source=source)
     return plan.counts

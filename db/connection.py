@@ -94,3 +94,17 @@ def open_database(path: Path) -> Database:
         conn.close()
         raise
     return db
+
+
+def open_light(path: Path) -> Database:
+    """A short-lived connection for a background job: the pragmas only, no migration check.
+
+    The schema was brought up to date once, when the data folder was opened (open_database)."""
+    conn = sqlite3.connect(Path(path), timeout=15)
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA busy_timeout=15000")
+    db = Database(conn)
+    from db.secrets_move import attach_light
+
+    attach_light(db, Path(path).parent)  # the secrets file beside the database (issue #17)
+    return db

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -210,7 +211,7 @@ def list_dossiers(db: Database, *, state: str | None = None, states: list[str] |
     require(VIEW_DOSSIERS, "xem danh sách hồ sơ")
     if not 0 < limit <= MAX_LIMIT or offset < 0:
         raise UserError(f"Số dòng mỗi trang phải từ 1 đến {MAX_LIMIT}.")
-    filters = dict(state=state, states=states, field=field, channel=channel, received_from=received_from,
+    filters: dict[str, Any] = dict(state=state, states=states, field=field, channel=channel, received_from=received_from,
                    received_to=received_to, overdue=overdue, due_today=due_today, due_this_week=due_this_week,
                    search=search, now=now or now_local())
     where, params, walks = _where(db, **filters, for_page=True)

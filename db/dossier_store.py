@@ -38,8 +38,8 @@ from models.dossier_clock import (
     local_naive,
     now_local,
     resume_due,
-    timeliness,
 )
+from models.dossier_moves import move_effect
 from models.errors import UserError
 from models.roles import PRINT_FORMS, PROCESS, RECEIVE, move_permission
 from models.session import require
@@ -154,11 +154,11 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
                            "VALUES (?, ?, ?, ?, ?)", [cursor.lastrowid, position, paper.name, paper.kind,
                                                       paper.count])
             made.append(values)
-        group_codes = [v["code"] for v in made]
+        group_codes = [str(v["code"]) for v in made]
         for values in made:
             payload = {k: v for k, v in values.items() if k not in ("search_text", "created_at", "updated_at")}
             payload.update(papers=[asdict(p) for p in papers], group_codes=group_codes, **_replay(received_at, now))
-            record_event(db, entity="dossier", entity_id=values["uuid"], action="receive", payload=payload,
+            record_event(db, entity="dossier", entity_id=str(values["uuid"]), action="receive", payload=payload,
                          actor=actor, at=received.astimezone())
     return get_dossier(db, group_codes[0], with_timeline=False)
 
@@ -180,19 +180,14 @@ def move_dossier(db: Database, code: str, to_state: str, *, note: str = "", at: 
     with db.atomic():
         dossier = require_dossier(db, code)
         check_move(dossier.state, target)
-        if moment < dossier.state_changed_at:
+        if dossier.state_changed_at is not None and moment < dossier.state_changed_at:
             raise UserError(f"Thời điểm chuyển ({moment:%H:%M %d/%m/%Y}) trước lần chuyển trạng thái trước "
                             f"của hồ sơ ({dossier.state_changed_at:%H:%M %d/%m/%Y}).")
-        changes: dict = {"state": target, "state_changed_at": iso(moment), "updated_at": iso(now)}
+        changes: dict = {"updated_at": iso(now)}
         payload: dict = {"code": dossier.code, "from": dossier.state, "to": target, "note": note,
                          **_replay(at, now)}
         due = dossier.due_at
-        if target in PAUSING_STATES:
-            changes["paused_at"] = iso(moment)
-            if target == "cho_bo_sung":
-                changes["supplement_count"] = dossier.supplement_count + 1
-        elif dossier.state in PAUSING_STATES:
-            changes["paused_at"] = None
+        if dossier.state in PAUSING_STATES and target not in PAUSING_STATES:
             if target == "dang_xu_ly":
                 rules = load_dossier_rules(db)
                 resumed = resume_due(
@@ -204,14 +199,11 @@ def move_dossier(db: Database, code: str, to_state: str, *, note: str = "", at: 
                 changes["due_at"] = iso(due)
                 payload.update(due_before=iso(dossier.due_at), waited_hours=resumed.waited_hours,
                                due_rule=resumed.rule)
-        if target == "co_ket_qua":
-            changes["finished_at"] = iso(moment)
-            changes["timeliness"] = timeliness(moment, due, extended=dossier.extension_count > 0)
+        changes.update(move_effect(current_state=dossier.state, target=target, moment=moment, due_at=due,
+                                   supplement_count=dossier.supplement_count,
+                                   extension_count=dossier.extension_count))
+        if "timeliness" in changes:
             payload["timeliness"] = changes["timeliness"]
-        if target == "da_tra":
-            changes["returned_at"] = iso(moment)
-        if target in FINAL_STATES:
-            changes["closed_at"] = iso(moment)
         payload["due_at"] = iso(due)
         _update(db, dossier, changes)
         record_event(db, entity="dossier", entity_id=dossier.uuid, action="move", payload=payload,

@@ -20,7 +20,7 @@ import json
 import os
 from datetime import datetime
 from json.encoder import encode_basestring
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
@@ -56,13 +56,13 @@ _CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",
 try:
     import orjson
 except ImportError:  # pragma: no cover - orjson is pinned in requirements.txt; the form stays the same
-    orjson = None
+    orjson = None  # type: ignore[assignment]  # the standard idiom for an optional module
 
 _ORJSON_FLOATS = (1e-4, 1e16)  # inside this range both write repr(float); outside, only json does
 _PLAIN = frozenset({str, int, bool, type(None)})  # written alike (orjson refuses ints beyond 64 bits)
 
 
-def _orjson_safe(value: object) -> bool:
+def _orjson_safe(value: Any) -> bool:
     """Whether orjson writes `value` exactly as the standard library's canonical form does: only these
     plain types (no subclasses, datetimes, UUIDs...), floats in _ORJSON_FLOATS. A key that is not a str
     makes orjson raise, and canonical_json then falls back too."""
@@ -158,7 +158,7 @@ class Event(NamedTuple):
     payload: dict
 
 
-_RANDOM_POOL = [b"", 0]  # os.urandom read 64 uuids at a time: one system call instead of one per event
+_RANDOM_POOL: list[Any] = [b"", 0]  # os.urandom read 64 uuids at a time: one system call instead of one per event
 
 
 def _forget_random_pool() -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
+import sys
 from pathlib import Path
+from typing import BinaryIO
 
 from models.errors import UserError
 
@@ -21,35 +22,36 @@ class FolderLock:
 
     def __init__(self, data_dir: Path | str):
         self.path = Path(data_dir) / self.FILE_NAME
-        self._file = None
+        self._file: BinaryIO | None = None
 
     def __enter__(self) -> FolderLock:
-        self._file = open(self.path, "a+b")  # noqa: SIM115 - held until __exit__
+        handle = self._file = open(self.path, "a+b")  # noqa: SIM115 - held until __exit__
         try:
-            if os.name == "nt":
+            if sys.platform == "win32":  # (as mypy reads platforms)
                 import msvcrt
 
-                self._file.seek(0)
-                msvcrt.locking(self._file.fileno(), msvcrt.LK_NBLCK, 1)
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
             else:
                 import fcntl
 
-                fcntl.flock(self._file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            self._file.close()
+            handle.close()
             self._file = None
             raise self.BUSY(self.MESSAGE) from None
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._file is None:
+        handle = self._file
+        if handle is None:
             return
         try:
-            if os.name == "nt":
+            if sys.platform == "win32":  # (as mypy reads platforms)
                 import msvcrt
 
-                self._file.seek(0)
-                msvcrt.locking(self._file.fileno(), msvcrt.LK_UNLCK, 1)
+                handle.seek(0)
+                msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
         finally:
-            self._file.close()  # closing releases flock on POSIX
+            handle.close()  # closing releases flock on POSIX
             self._file = None

@@ -31,12 +31,18 @@ def key_id(key: bytes) -> str:
     return hmac.new(key, b"motcua-audit-key-id", hashlib.sha256).hexdigest()[:16]
 
 
-def attach(db: Database, data_dir: Path) -> None:
+def attach_light(db: Database, data_dir: Path) -> None:
+    """The data folder and audit key on a connection (a background job's: the folder was opened already)."""
     data_dir = Path(data_dir)
     setattr(db, DATA_DIR_ATTRIBUTE, data_dir)
-    key = bytes.fromhex(secret_store.ensure(data_dir, "audit_key", secret_store.new_key_hex))
-    setattr(db, AUDIT_KEY_ATTRIBUTE, key)
-    _move_legacy(db, data_dir)
+    setattr(db, AUDIT_KEY_ATTRIBUTE, bytes.fromhex(secret_store.ensure(data_dir, "audit_key",
+                                                                       secret_store.new_key_hex)))
+
+
+def attach(db: Database, data_dir: Path) -> None:
+    """At open: attach_light, legacy secrets moved out of the database, old events sealed once."""
+    attach_light(db, data_dir)
+    _move_legacy(db, Path(data_dir))
     row = db.execute("SELECT value FROM local WHERE key = ?", [AUDIT_KEY_ID]).fetchone()
     if row is None:
         seal_all(db, only_unsealed=True)

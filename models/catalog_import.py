@@ -148,7 +148,7 @@ def _csv_table(data: bytes) -> tuple[list[list[object]], tuple[int, dict[int, st
     best: tuple[list[list[object]], tuple[int, dict[int, str]] | None] = ([], None)
     for delimiter in (",", ";", "\t"):
         try:
-            rows: list[list[object]] = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+            rows: list[list[object]] = [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
         except csv.Error:
             continue
         header = _find_header(rows)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from models.dossier_applicant import Applicant
@@ -107,6 +107,27 @@ def check_move(current: str, target: str) -> None:
                         f"'{state_label(target)}'.{hint}")
 
 
+# What the note of a move means; it is required where a printed form carries it (Mẫu 02 the missing papers,
+# Mẫu 03 the refusal's reason, Thông tư 01/2018) and where processing stops. One rule for the window and
+# the command line (services.dossiers.move checks it).
+NOTE_LABELS = {"cho_bo_sung": "Nội dung cần bổ sung, hoàn thiện (in trên Mẫu 02)",
+               "tu_choi": "Lý do từ chối (in trên Mẫu 03)",
+               "dung_giai_quyet": "Lý do dừng giải quyết",
+               "rut_ho_so": "Ghi chú (công dân rút hồ sơ)"}
+NOTE_REQUIRED = frozenset({"cho_bo_sung", "tu_choi", "dung_giai_quyet"})
+
+
+def note_label(target: str) -> str:
+    return NOTE_LABELS.get(target, "Ghi chú")
+
+
+def check_move_note(target: str, note: str) -> None:
+    """Refuse a move into a state whose form prints the note when the note is empty."""
+    if target in NOTE_REQUIRED and not note.strip():
+        raise UserError(f"Cần ghi {NOTE_LABELS[target].split(' (')[0].lower()} "
+                        f"khi chuyển sang '{state_label(target)}'.")
+
+
 def check_channel(channel: str) -> str:
     channel = clean_text(channel) or "truc_tiep"
     if channel not in CHANNELS:
@@ -194,7 +215,7 @@ class Dossier:
     papers: tuple[Paper, ...] = ()
     events: tuple[dict, ...] = ()
     attachments: tuple[dict, ...] = ()
-    group: tuple[dict, ...] = field(default=())  # the linked dossiers (liên thông), self excluded
+    group: tuple[dict, ...] = ()  # the linked dossiers (liên thông), self excluded
 
     @property
     def state_label(self) -> str:

@@ -79,7 +79,7 @@ def extended_due(calendar: WorkCalendar, due_at: datetime, *, hours: float | Non
         raise UserError("Thời gian gia hạn phải lớn hơn 0 (và không quá 365).")
     # Days are counted as office hours (N x hours of a working day): the same clock time N working days
     # later, and a due moment at closing time (17:00) stays at closing time instead of jumping a day.
-    working_hours = hours if hours is not None else days * calendar.hours_per_day
+    working_hours = hours if hours is not None else (days or 0) * calendar.hours_per_day
     return calendar.add_working_hours(due_at, working_hours)
 
 

@@ -162,7 +162,8 @@ class _Run:
         """Take this PC's own events back from the hub after its last acknowledged one (sync/recovery.py)."""
         self.recovered = True
         floor = acknowledged_floor(self.db)
-        after, fetched, hub_max = floor, [], 0
+        after, hub_max = floor, 0
+        fetched: list[dict] = []
         while True:
             try:
                 data = self.call("GET", f"/v1/devices/me/events?after_seq={after}&limit={PULL_PAGE_EVENTS}").data
@@ -343,8 +344,9 @@ def enroll(db: Database, hub_url: str, token: str, *, transport: Transport | Non
     if data.get("same_station"):
         warnings.append(f"Số máy trạm {station_number(db)} đã có máy khác của đơn vị dùng: hãy đặt số khác "
                         "(settings set --station N) để mã hồ sơ không trùng.")
-    if clock_warning(response.server_time):
-        warnings.append(clock_warning(response.server_time))
+    skew = clock_warning(response.server_time)
+    if skew:
+        warnings.append(skew)
     return {"device_id": device_id(db), "unit_code": data["unit_code"], "hub": hub_url, "warnings": warnings}
 
 

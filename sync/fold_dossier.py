@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from models.dossier import FINAL_STATES, MOVES, PAUSING_STATES, iso, state_label
-from models.dossier_clock import local_naive, timeliness
+from models.dossier import FINAL_STATES, MOVES, PAUSING_STATES, state_label
+from models.dossier_clock import local_naive
+from models.dossier_moves import move_effect
 from sync.conflicts import Conflict
 
 # Columns a 'receive' event carries as they were written (db.dossier_store.receive_dossier).
@@ -50,9 +51,9 @@ def fold_dossier(events: list[dict]) -> FoldedDossier:
                                              f"{_who(event)} ghi '{action}' trước khi hồ sơ được tiếp nhận: "
                                              "chưa áp dụng."))
         elif action == "move":
-            _move(folded, event)
+            _move(folded, folded.values, event)
         elif action == "extend":
-            _extend(folded, event)
+            _extend(folded, folded.values, event)
         elif action == "attach":
             record = {k: payload.get(k) for k in ("uuid", "sha256", "ext", "size", "display_name", "kind",
                                                   "added_at")}
@@ -75,11 +76,11 @@ def _receive(folded: FoldedDossier, event: dict) -> None:
     folded.papers = [dict(p) for p in payload.get("papers", [])]
 
 
-def _move(folded: FoldedDossier, event: dict) -> None:
+def _move(folded: FoldedDossier, values: dict, event: dict) -> None:
     """The rule: a move not allowed from the state reached at this point of the sorted order is not
     applied (conflict 'skipped'); an allowed move whose author saw another state is applied and flagged
     (conflict 'applied'), so two PCs that changed one dossier apart always leave a trace."""
-    values, payload = folded.values, event["payload"]
+    payload = event["payload"]
     current, target, seen = values["state"], payload.get("to"), payload.get("from")
     if target not in MOVES.get(current, ()):
         folded.conflicts.append(Conflict(
@@ -92,40 +93,27 @@ def _move(folded: FoldedDossier, event: dict) -> None:
             event["uuid"], "state_move", "applied",
             f"Xung đột: {_who(event)} chuyển hồ sơ từ '{state_label(seen)}' sang '{state_label(target)}' "
             f"khi chưa biết hồ sơ đã ở '{state_label(current)}': vẫn áp dụng vì bước chuyển hợp lệ."))
-    moment = _moment(event)
-    values.update(state=target, state_changed_at=iso(moment))
-    if target in PAUSING_STATES:
-        values["paused_at"] = iso(moment)
-        if target == "cho_bo_sung":
-            values["supplement_count"] += 1
-    elif current in PAUSING_STATES:
-        values["paused_at"] = None
-        if "due_before" in payload:  # resumed: the due moment moved by the time waited
-            _new_due(folded, event, "Hạn trả khi tiếp tục xử lý")
-    if target == "co_ket_qua":
-        values["finished_at"] = iso(moment)
-        values["timeliness"] = timeliness(moment, datetime.fromisoformat(values["due_at"]),
-                                          extended=values["extension_count"] > 0)
-    if target == "da_tra":
-        values["returned_at"] = iso(moment)
-    if target in FINAL_STATES:
-        values["closed_at"] = iso(moment)
+    if current in PAUSING_STATES and target not in PAUSING_STATES and "due_before" in payload:
+        _new_due(folded, values, event, "Hạn trả khi tiếp tục xử lý")  # resumed: moved by the time waited
+    values.update(move_effect(current_state=current, target=target, moment=_moment(event),
+                              due_at=datetime.fromisoformat(values["due_at"]),
+                              supplement_count=values["supplement_count"],
+                              extension_count=values["extension_count"]))
 
 
-def _extend(folded: FoldedDossier, event: dict) -> None:
-    values = folded.values
+def _extend(folded: FoldedDossier, values: dict, event: dict) -> None:
     if values["state"] in FINAL_STATES or values["state"] == "co_ket_qua":
         folded.conflicts.append(Conflict(
             event["uuid"], "extend", "skipped",
             f"Xung đột: {_who(event)} gia hạn hồ sơ khi nó đã ở '{state_label(values['state'])}': không áp dụng."))
         return
     values["extension_count"] += 1
-    _new_due(folded, event, "Gia hạn")
+    _new_due(folded, values, event, "Gia hạn")
 
 
-def _new_due(folded: FoldedDossier, event: dict, what: str) -> None:
+def _new_due(folded: FoldedDossier, values: dict, event: dict, what: str) -> None:
     """The later event's due moment wins; flagged when its author started from another one."""
-    values, payload = folded.values, event["payload"]
+    payload = event["payload"]
     if payload.get("due_before") not in (None, values["due_at"]):
         folded.conflicts.append(Conflict(
             event["uuid"], "due_at", "applied",

@@ -21,7 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.accounts import (
+from models.errors import UserError
+from models.roles import ROLES, role_label
+from services.accounts import (
+    ACCOUNTS,
     MAX_IDLE_LOCK_MINUTES,
     MIN_PASSWORD_LENGTH,
     Account,
@@ -33,8 +36,6 @@ from db.accounts import (
     set_idle_lock_minutes,
     set_role,
 )
-from models.errors import UserError
-from models.roles import ROLES, role_label
 from ui import strings
 from ui.app_context import AppContext
 from ui.dialogs import show_error, show_info
@@ -187,7 +188,7 @@ class AccountsDialog(QDialog):
             show_error(self, str(error))
             return False
         self.refresh(select)
-        self.context.changed.emit("accounts")
+        self.context.publish(ACCOUNTS)
         return True
 
     # ----- actions
@@ -227,7 +228,7 @@ class AccountsDialog(QDialog):
         except UserError as error:
             show_error(self, str(error))
             return
-        self.context.changed.emit("idle_lock")
+        self.context.publish(ACCOUNTS)
         parent = self.parent()
         lock = getattr(parent, "idle_lock", None)
         if lock is not None:

@@ -9,12 +9,12 @@ from pathlib import Path
 from PySide6.QtGui import QFont, QIcon
 from PySide6.QtWidgets import QApplication
 
-from db.data_folder import first_run_pending, mark_first_run_done, open_data_folder
 from models.app_info import APP_NAME, ORGANIZATION_NAME
 from models.errors import UserError
 from models.resources import resource_path
 from models.roles import EDIT_SETTINGS
 from models.session import can
+from services.folder import finish_first_run, first_run_pending, open_folder
 from ui.app_context import AppContext
 from ui.dialogs import show_error
 from ui.main_window import MainWindow
@@ -36,12 +36,15 @@ def create_application() -> QApplication:
 
 
 def open_context(data_dir: Path) -> AppContext:
-    return AppContext(data_dir, open_data_folder(data_dir))
+    return AppContext(data_dir, open_folder(data_dir))
 
 
 def run(data_dir: Path | None, default_data_dir: Callable[[], Path]) -> int:
     app = create_application()
     folder = data_dir or default_data_dir()
+    from ui.errors import install_fault_hooks
+
+    install_fault_hooks(folder)  # from here on an unexpected error is logged and shown plainly
     from ui.startup_check import check_or_recover
 
     if not check_or_recover(folder):  # a damaged database: say so, offer the latest good backup
@@ -59,7 +62,7 @@ def run(data_dir: Path | None, default_data_dir: Callable[[], Path]) -> int:
         from ui.settings_dialog import SettingsDialog
 
         SettingsDialog(context, None, first_run=True).exec()
-        mark_first_run_done(context.db)
+        finish_first_run(context.db)
     from ui.backup_dialog import start_automatic_backups
 
     while True:  # signing out closes the window and asks who signs in next

@@ -1,4 +1,4 @@
-"""What every screen shares: the data folder, the GUI thread's connection and one `changed` signal."""
+"""What every screen shares: the data folder, the GUI thread's connection and one typed `changed` broadcast."""
 
 from __future__ import annotations
 
@@ -7,27 +7,37 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QSettings, Signal
 from sqlite_utils import Database
 
-from db.connection import database_path, open_database
-from db.settings_store import load_settings
 from models.settings import UnitSettings
+from services.changes import Changes
+from services.folder import job_connection, open_folder
+from services.settings import load_settings
 
 
 class AppContext(QObject):
-    """Screens refresh from `changed` (what changed: 'settings', 'catalog', 'dossier'...), not each other."""
+    """Screens refresh from `changed(Changes)` (Anki's OpChanges): each asks what it shows, none filters strings."""
 
-    changed = Signal(str)
+    changed = Signal(Changes)
 
     def __init__(self, data_dir: Path, db: Database):
         super().__init__()
         self.data_dir = Path(data_dir)
         self.db = db
 
+    def publish(self, changes: Changes) -> None:
+        """Tell every screen once what an errand changed (nothing when nothing did)."""
+        if changes:
+            self.changed.emit(changes)
+
     def settings(self) -> UnitSettings:
         return load_settings(self.db)
 
     def open_worker_connection(self) -> Database:
-        """A connection for a worker thread (SQLite connections stay in the thread that made them)."""
-        return open_database(database_path(self.data_dir))
+        """A background job's light connection (pragmas only: migrations ran when the folder opened)."""
+        return job_connection(self.data_dir)
+
+    def reopen(self) -> None:
+        """A fresh connection after the database file was replaced (restore)."""
+        self.db = open_folder(self.data_dir)
 
     def ui_settings(self) -> QSettings:
         """Window sizes and other per-user preferences, kept beside the data they belong to."""

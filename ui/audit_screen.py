@@ -23,19 +23,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.audit import (
+from services.audit import (
     AuditReport,
     EventFilter,
+    canonical_json,
     count_events,
     describe,
     distinct_values,
     export_events,
     format_moment,
     list_events,
-    verify_chain,
+    verify,
 )
-from db.backup_restore import audit_anchors
-from db.events import canonical_json
+from services.changes import Changes
 from ui import dialogs
 from ui.app_context import AppContext
 from ui.worker import Worker, run_with_progress, start
@@ -93,7 +93,7 @@ class AuditScreen(QWidget):
         self.verify_label = QLabel("")
         self.verify_label.setWordWrap(True)
         layout.addWidget(self.verify_label)
-        context.changed.connect(lambda _what: self.load(self.offset))
+        context.changed.connect(lambda changes: self.load(self.offset) if changes.events_written else None)
         self.refresh_choices()
         self.load(0)
 
@@ -214,7 +214,7 @@ class AuditScreen(QWidget):
         def job(_progress, _cancelled) -> AuditReport:
             db = context.open_worker_connection()
             try:
-                return verify_chain(db, audit_anchors(context.data_dir, db))
+                return verify(db, context.data_dir)
             finally:
                 db.close()
 
@@ -250,7 +250,7 @@ class AuditScreen(QWidget):
 
         def done(count: int) -> None:
             dialogs.show_info(self, "Đã xuất", f"Đã xuất {count} dòng nhật ký ra {path}.")
-            context.changed.emit("audit")
+            context.publish(Changes(audit=True))
 
         run_with_progress(self, "Đang xuất nhật ký…", job, done,
                           lambda message: dialogs.show_error(self, message), cancellable=False)

@@ -26,21 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.backup import (
-    BackupResult,
+from models.errors import UserError
+from services.backup import (
+    BackupDone,
+    BackupInfo,
+    PasswordNeeded,
     all_backups,
-    create_backup,
-    maybe_backup,
+    auto_backup,
+    make_backup,
+    restore,
     second_folder,
     set_backup_password,
     set_second_folder,
     stored_key,
 )
-from db.backup_crypto import PasswordNeeded
-from db.backup_files import BackupInfo
-from db.backup_restore import restore_backup
-from db.data_folder import open_data_folder
-from models.errors import UserError
 from ui import dialogs, strings
 from ui.app_context import AppContext
 from ui.worker import Worker, run_with_progress, start
@@ -164,11 +163,12 @@ class BackupDialog(QDialog):
     def backup_now(self) -> None:
         data_dir = self.context.data_dir
 
-        def job(_progress, _cancelled) -> BackupResult:
-            return create_backup(data_dir)
+        def job(_progress, _cancelled) -> BackupDone:
+            return make_backup(data_dir)
 
-        def done(result: BackupResult) -> None:
+        def done(outcome: BackupDone) -> None:
             self.worker = None
+            result = outcome.backup
             lines = [f"Đã sao lưu và kiểm tra: {result.path.name}."] + result.warnings
             self.status.setText(" ".join(lines))
             self.refresh()
@@ -215,23 +215,24 @@ class BackupDialog(QDialog):
         context.db.close()  # the restore refuses a database anyone holds open
         failure: UserError | None = None
         try:
-            result = restore_backup(context.data_dir, path, password=password, actor=_actor(context))
+            result = restore(context.data_dir, path, password=password, actor=_actor(context))
         except UserError as error:  # BackupRejected and PasswordNeeded included
             failure = error
         finally:
-            context.db = open_data_folder(context.data_dir)
+            context.reopen()
             QApplication.restoreOverrideCursor()
         if isinstance(failure, PasswordNeeded):
             return failure
         if failure is not None:
             dialogs.show_error(self, str(failure))
             return False
-        context.changed.emit("restore")
+        context.publish(result.changes)
         self.refresh()
-        aside = f" Dữ liệu trước đó được giữ ở {result.kept_aside.name}." if result.kept_aside else ""
-        if result.attachments_restored:
-            aside += f" Đã chép lại {result.attachments_restored} tệp đính kèm."
-        notes = "".join(f"\n\n{warning}" for warning in result.warnings)
+        restored = result.result
+        aside = f" Dữ liệu trước đó được giữ ở {restored.kept_aside.name}." if restored.kept_aside else ""
+        if restored.attachments_restored:
+            aside += f" Đã chép lại {restored.attachments_restored} tệp đính kèm."
+        notes = "".join(f"\n\n{warning}" for warning in restored.warnings)
         self.status.setText(f"Đã khôi phục từ {path.name}.{aside}")
         dialogs.show_info(self, "Đã khôi phục", f"Đã khôi phục dữ liệu từ {path.name}.{aside}{notes}")
         return True
@@ -276,7 +277,7 @@ def start_automatic_backups(context: AppContext, parent: QWidget) -> QTimer:
     data_dir = context.data_dir
 
     def run(reason: str) -> None:
-        worker = Worker(lambda _progress, _cancelled: maybe_backup(data_dir, reason))
+        worker = Worker(lambda _progress, _cancelled: auto_backup(data_dir, reason))
         status = getattr(parent, "statusBar", None)
         if status is not None:
             worker.signals.failed.connect(lambda message: status().showMessage(f"Sao lưu tự động: {message}"))
@@ -294,7 +295,7 @@ def backup_at_exit(context: AppContext, parent: QWidget | None) -> None:
     """The backup at exit (only if something changed), on the GUI thread behind a wait cursor."""
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        maybe_backup(context.data_dir, "exit")
+        auto_backup(context.data_dir, "exit")
     except UserError as error:
         QApplication.restoreOverrideCursor()
         dialogs.show_error(parent, f"Sao lưu khi thoát không thành: {error}")

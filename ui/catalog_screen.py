@@ -21,19 +21,20 @@ from PySide6.QtWidgets import (
 )
 
 import ui.dialogs
-from db.catalog_store import (
-    list_procedures,
-    procedures_without_own_link,
-    reactivate_procedure,
-    retire_procedure,
-    set_essential,
-)
 from models.catalog import Procedure
 from models.catalog_export import export_catalog
 from models.catalog_plan import ImportPlan
 from models.errors import UserError
 from models.roles import EDIT_CATALOG
 from models.session import can
+from services.catalog import (
+    CATALOG,
+    list_procedures,
+    procedures_without_own_link,
+    reactivate_procedure,
+    retire_procedure,
+    set_essential,
+)
 from ui.app_context import AppContext
 from ui.catalog_model import (
     COL_CODE,
@@ -117,7 +118,7 @@ class CatalogScreen(QWidget):
         self.view.collapsed.connect(lambda index: self._remember_fold(index, True))
         self.view.expanded.connect(lambda index: self._remember_fold(index, False))
         self.view.selectionModel().currentChanged.connect(lambda *_: self._update_actions())
-        context.changed.connect(lambda _what: self.refresh())
+        context.changed.connect(lambda changes: self.refresh() if changes.catalog_changed else None)
         self.refresh()
 
     # ----- building
@@ -272,7 +273,7 @@ class CatalogScreen(QWidget):
         except UserError as error:
             ui.dialogs.show_error(self, str(error))
             return
-        self.context.changed.emit("catalog")
+        self.context.publish(CATALOG)
         self._say(f"{procedure.code} – {procedure.name}: {done}.")
 
     def toggle_active(self) -> None:

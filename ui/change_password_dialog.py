@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from db.accounts import MIN_PASSWORD_LENGTH, change_password
 from models.errors import UserError
 from models.session import User, acting_as, current_user
+from services.accounts import MIN_PASSWORD_LENGTH, change_password
 from ui import strings
 from ui.app_context import AppContext
 from ui.login_dialog import ERROR_STYLE, password_field

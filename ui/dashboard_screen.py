@@ -26,14 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 import ui.dialogs
-from db.report_queries import build_report
-from db.settings_store import load_settings
 from models import report_rules as rules
 from models.dossier_clock import now_local
 from models.report import Report, format_value
 from models.report_chart import month_chart, on_time_bars
 from models.report_period import PRESETS, Period, preset
 from models.settings import UnitSettings
+from services.changes import Changes
+from services.reports import LogbookExport, build_report
+from services.settings import load_settings
 from ui.app_context import AppContext
 from ui.charts import MonthChartWidget, ShareChartWidget
 from ui.dashboard_jobs import logbook_job, preview_job, report_job
@@ -252,8 +253,9 @@ class DashboardScreen(QWidget):
         return Period(start, end, self.preset_box.currentData())
 
     # ----- computing in a worker
-    def _context_changed(self, what: str) -> None:
-        if self.report is not None and what in ("dossier", "rating", "settings", "catalog", "sync"):
+    def _context_changed(self, changes: Changes) -> None:
+        if self.report is not None and (changes.dossiers_changed or changes.ratings or changes.settings_changed
+                                        or changes.catalog_changed):
             self.refresh_timer.start()
 
     def refresh(self) -> Worker | None:
@@ -370,7 +372,12 @@ class DashboardScreen(QWidget):
             self.export_logbook(path)
 
     def export_logbook(self, path: Path) -> None:
-        self._run("Đang xuất sổ theo dõi hồ sơ…", logbook_job(self.context, self.period(), path), self._exported)
+        self._run("Đang xuất sổ theo dõi hồ sơ…", logbook_job(self.context, self.period(), path),
+                  self._logbook_exported)
+
+    def _logbook_exported(self, result: object) -> None:
+        if isinstance(result, LogbookExport):
+            self._exported(result.files[0])
 
     def open_print_preview(self) -> None:
         """The report's PDF, rendered in a worker, shown in a dialog that saves and prints those bytes."""

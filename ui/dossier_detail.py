@@ -31,11 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 import ui.dialogs
-from db.attachments import ATTACHMENT_KINDS, attach_file
-from db.dossier_queries import find_dossier, get_dossier
 from models.dossier import CHANNELS, FINAL_STATES, MOVES, STATES, Dossier, state_label
 from models.dossier_clock import now_local
 from models.errors import UserError
+from services.dossiers import ATTACHMENT_KINDS, attach, conflicts_of, find_dossier, get_dossier
 from ui.app_context import AppContext
 from ui.dossier_move_dialog import (
     FORM_OF_MOVE,
@@ -86,11 +85,7 @@ def event_text(event: dict) -> tuple[str, str]:
 
 def _conflicts(context: AppContext, dossier: Dossier) -> list[dict]:
     """Conflicts the sync layer met on this dossier (none when sync is not part of this build)."""
-    try:
-        from sync.conflicts import conflicts_for
-    except ImportError:
-        return []
-    return conflicts_for(context.db, "dossier", dossier.uuid)
+    return conflicts_of(context.db, dossier)
 
 
 def scrolled(screen: QWidget) -> QWidget:
@@ -405,12 +400,12 @@ class DossierDetail(QWidget):
         if self.dossier is None:
             return False
         try:
-            attach_file(self.context.db, self.context.data_dir, self.dossier.code, path,
-                        kind=self.attach_kind.currentData())
+            done = attach(self.context.db, self.context.data_dir, self.dossier.code, path,
+                          kind=self.attach_kind.currentData())
         except UserError as error:
             ui.dialogs.show_error(self, str(error))
             return False
-        self.context.changed.emit("dossier")
+        self.context.publish(done.changes)
         self.reload()
         return True
 

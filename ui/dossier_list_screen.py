@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from db.catalog_store import field_counts
-from db.dossier_queries import count_dossiers, find_dossier, list_dossiers
 from models.dossier import CHANNELS, STATES
 from models.dossier_clock import now_local
 from models.errors import UserError
 from models.text import clean_text
+from services.catalog import field_counts
+from services.changes import Changes
+from services.dossiers import count_dossiers, find_dossier, list_dossiers
 from ui.app_context import AppContext
 from ui.dossier_detail import DossierDetail, scrolled
 from ui.dossier_table_model import (
@@ -362,8 +363,8 @@ class DossierListScreen(QWidget):
         self.search.setFocus()
         self.search.selectAll()
 
-    def _context_changed(self, what: str) -> None:
-        if what == "catalog":
+    def _context_changed(self, changes: Changes) -> None:
+        if changes.catalog_changed:
             current = self.field.currentData()
             self.field.blockSignals(True)
             self.field.clear()
@@ -371,6 +372,7 @@ class DossierListScreen(QWidget):
                 self.field.addItem(label, key)
             self.field.setCurrentIndex(max(self.field.findData(current), 0))
             self.field.blockSignals(False)
+        if not (changes.dossiers_changed or changes.ratings or changes.settings_changed):
             return
         current = self.current_code()
         self.model.refresh_rows()

@@ -23,13 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 import ui.dialogs
-from db.dossier_queries import get_dossier
-from db.dossier_rules import load_dossier_rules
-from db.dossier_store import extend_dossier, move_dossier
-from db.settings_store import load_settings
-from models.dossier import Dossier, state_label
-from models.dossier_forms import FORM_KINDS, form_set
+from models.dossier import NOTE_REQUIRED, Dossier, note_label, state_label
+from models.dossier_forms import FORM_KINDS
 from models.errors import UserError
+from services import dossiers, forms
 from ui import strings
 from ui.app_context import AppContext
 from ui.pdf_view import PdfView, ask_pdf_path, make_print_dialog, printing_job, render_pages, save_pdf_bytes
@@ -39,14 +36,6 @@ from ui.worker import start as start_worker
 # The form a move calls for (Thông tư 01/2018): 02 when papers are missing, 03 on refusal; the 2025 set
 # adds a notice when processing stops. Printed only when the set in force has that form.
 FORM_OF_MOVE = {"cho_bo_sung": "bo_sung", "tu_choi": "tu_choi", "dung_giai_quyet": "dung_giai_quyet"}
-# What the note means for each target; a note is required where a printed form carries it.
-NOTE_LABELS = {"cho_bo_sung": "Nội dung cần bổ sung, hoàn thiện (in trên Mẫu 02)",
-               "tu_choi": "Lý do từ chối (in trên Mẫu 03)",
-               "dung_giai_quyet": "Lý do dừng giải quyết",
-               "rut_ho_so": "Ghi chú (công dân rút hồ sơ)"}
-NOTE_REQUIRED = frozenset({"cho_bo_sung", "tu_choi", "dung_giai_quyet"})
-
-
 @dataclass(frozen=True)
 class RenderedForm:
     code: str
@@ -59,26 +48,19 @@ class RenderedForm:
 
 def render_dossier_form(context: AppContext, code: str, kind: str, dpi: float) -> RenderedForm:
     """Build form `kind` of dossier `code` as PDF bytes and its page images (runs in a worker)."""
-    from printing.forms import render_form  # reportlab loads only when something is printed
-
     db = context.open_worker_connection()
+    buffer = io.BytesIO()
     try:
-        dossier = get_dossier(db, code)
-        settings, rules = load_settings(db), load_dossier_rules(db)
+        form = forms.render_form_for(db, code, kind, buffer)
     finally:
         db.close()
-    forms = form_set(rules.form_set)
-    buffer = io.BytesIO()
-    render_form(kind, dossier, settings, buffer, forms=forms, result_place=rules.result_place)
     data = buffer.getvalue()
-    return RenderedForm(code, kind, forms.numbers[kind], forms.titles[kind].capitalize(), data,
-                        render_pages(data, dpi))
+    return RenderedForm(code, kind, form.number, form.title, data, render_pages(data, dpi))
 
 
 def available_forms(context: AppContext) -> dict[str, str]:
     """kind -> 'Mẫu 02 – Phiếu yêu cầu bổ sung…' for the set in force."""
-    forms = form_set(load_dossier_rules(context.db).form_set)
-    return {kind: f"Mẫu {number} – {FORM_KINDS[kind]}" for kind, number in forms.numbers.items()}
+    return forms.available_forms(context.db)
 
 
 class FormPreviewDialog(QDialog):
@@ -162,6 +144,7 @@ class FormPreviewDialog(QDialog):
             self.worker = None
             if isinstance(pages, int):
                 self.last_printed = pages
+                self.context.publish(forms.record_print(self.context.db, self.code, self.kind))
                 where = printer.outputFileName() or printer.printerName() or "máy in"
                 self.notice.setText(f"Đã gửi {pages} trang tới {where}.")
             else:
@@ -243,24 +226,21 @@ class MoveDialog(_ActionDialog):
         heading = QLabel(f"Từ <b>{dossier.state_label}</b> sang <b>{state_label(target)}</b>")
         heading.setWordWrap(True)
         self.note = _note_box()
-        label = NOTE_LABELS.get(target, "Ghi chú")
+        label = note_label(target)
         self.note.setPlaceholderText("Bắt buộc" if target in NOTE_REQUIRED else "Không bắt buộc")
         self.form.addRow(heading)
         self.form.addRow(label + ":", self.note)
         self.form.addRow(QLabel("Ctrl+Enter để đồng ý."))
 
     def apply(self) -> None:
-        note = self.note.toPlainText().strip()
-        if self.target in NOTE_REQUIRED and not note:
-            self.error.setText(f"Cần ghi {NOTE_LABELS[self.target].split(' (')[0].lower()}.")
-            self.note.setFocus()
-            return
         try:
-            self.moved = move_dossier(self.context.db, self.dossier.code, self.target, note=note)
+            done = dossiers.move(self.context.db, self.dossier.code, self.target, note=self.note.toPlainText())
         except UserError as error:
             self.error.setText(str(error))
+            self.note.setFocus()
             return
-        self.context.changed.emit("dossier")
+        self.moved = done.dossier
+        self.context.publish(done.changes)
         self.accept()
 
 
@@ -286,12 +266,13 @@ class ExtendDialog(_ActionDialog):
 
     def apply(self) -> None:
         try:
-            self.extended = extend_dossier(self.context.db, self.dossier.code, days=self.days.value(),
-                                           reason=self.reason.toPlainText())
+            done = dossiers.extend(self.context.db, self.dossier.code, days=self.days.value(),
+                                   reason=self.reason.toPlainText())
         except UserError as error:
             self.error.setText(str(error))
             return
-        self.context.changed.emit("dossier")
+        self.extended = done.dossier
+        self.context.publish(done.changes)
         self.accept()
 
 

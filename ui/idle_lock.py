@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.accounts import SignInRefused, check_own_password, idle_lock_minutes
 from models.errors import UserError
 from models.session import current_user
+from services.accounts import SignInRefused, check_own_password, idle_lock_minutes
 from ui.app_context import AppContext
 from ui.login_dialog import ERROR_STYLE, password_field
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 )
 
 import ui.dialogs
-from db.catalog_store import apply_import, plan_import
 from models.catalog_plan import (
     ADDED,
     FIELD_LABELS,
@@ -32,6 +31,7 @@ from models.catalog_plan import (
     PlanRow,
 )
 from models.errors import UserError
+from services.catalog import CATALOG, apply_import, plan_import
 from ui import strings
 from ui.app_context import AppContext
 from ui.worker import Worker, run_with_progress
@@ -205,5 +205,5 @@ class ImportDialog(QDialog):
         except UserError as error:
             ui.dialogs.show_error(self, str(error))
             return
-        self.context.changed.emit("catalog")
+        self.context.publish(CATALOG)
         self.accept()

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.accounts import DEFAULT_ADMIN, authenticate, ensure_admin, has_accounts, must_change_password
 from models.errors import UserError
 from models.session import User, sign_in
+from services.accounts import DEFAULT_ADMIN, authenticate, ensure_admin, has_accounts, must_change_password
 from ui.app_context import AppContext
 
 ERROR_STYLE = "color: #a4161a;"

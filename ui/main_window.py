@@ -14,9 +14,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.app_info import VERSION
 from models.roles import AUDIT, BACKUP, EDIT_SETTINGS, MANAGE_ACCOUNTS, RECEIVE, VIEW_DOSSIERS, VIEW_REPORTS
 from models.session import can, current_user, sign_out
+from services.changes import Changes
 from ui import strings
 from ui.app_context import AppContext
 from ui.areas import area_factories
@@ -62,7 +62,7 @@ class MainWindow(QMainWindow):
 
         self.idle_lock = IdleLock(self, context)  # locks after the idle minutes (db.accounts), Ctrl+L at once
         self.idle_lock.sign_out_requested.connect(self.sign_out)
-        context.changed.connect(lambda _what: self.refresh_status())
+        context.changed.connect(lambda _changes: self.refresh_status())
         self._restore_window()
 
     # ----- areas
@@ -118,7 +118,7 @@ class MainWindow(QMainWindow):
             self.area_actions[key] = action
         refresh = QAction("Làm &mới", self)
         refresh.setShortcut(QKeySequence("F5"))
-        refresh.triggered.connect(lambda: self.context.changed.emit("refresh"))
+        refresh.triggered.connect(lambda: self.context.publish(Changes.everything()))
         view_menu.addAction(refresh)
 
         self._build_account_menu()
@@ -199,9 +199,9 @@ class MainWindow(QMainWindow):
         self.audit_window = screen
 
     def show_about(self) -> None:
-        show_info(self, "Giới thiệu MotCua",
-                  f"MotCua {VERSION}\nPhần mềm bộ phận một cửa cấp xã, chạy ngoại tuyến.\n"
-                  f"Thư mục dữ liệu: {self.context.data_dir}")
+        from ui.about_dialog import AboutDialog
+
+        AboutDialog(self.context.data_dir, self).exec()
 
     # ----- status bar
     def _build_status_bar(self) -> None:

@@ -28,11 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 import ui.dialogs
-from db.catalog_store import field_counts, list_procedures
-from db.settings_store import load_settings
 from printing.output import PrintCancelled
 from printing.select import select_procedures
 from printing.sheets import render_sheet
+from services.catalog import field_counts, list_procedures
+from services.changes import Changes
+from services.settings import load_settings
 from ui.app_context import AppContext
 from ui.pdf_view import PdfView, ask_pdf_path, make_print_dialog, printing_job, render_pages, save_pdf_bytes
 from ui.worker import Worker, run_with_progress
@@ -171,7 +172,9 @@ class PostingScreen(QWidget):
         return panel
 
     # ----- choices
-    def _context_changed(self, _what: str) -> None:
+    def _context_changed(self, changes: Changes) -> None:
+        if not (changes.catalog_changed or changes.settings_changed):
+            return
         self.data_changed = self.preview is not None
         self.refresh()
 

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 import ui.dialogs
-from db.catalog_store import field_counts, get_procedure, save_procedure
 from models.catalog import DEADLINE_UNITS, ONLINE_LEVELS, Procedure
 from models.deadline_text import format_deadline, parse_deadline
 from models.errors import UserError
+from services.catalog import CATALOG, field_counts, get_procedure, save_procedure
 from ui import strings
 from ui.app_context import AppContext
 
@@ -165,6 +165,6 @@ class ProcedureDialog(QDialog):
         except UserError as error:
             ui.dialogs.show_error(self, str(error))
             return
-        self.context.changed.emit("catalog")
+        self.context.publish(CATALOG)
         self.accept()
 

@@ -14,10 +14,10 @@ from PySide6.QtWidgets import (
 )
 
 import ui.dialogs
-from db.dossier_queries import require_dossier
-from db.ratings import get_rating, set_rating
 from models.errors import UserError
 from models.report_rules import MAX_RATING_COMMENT, RATINGS
+from services.dossiers import require_dossier
+from services.reports import get_rating, set_rating_for
 from ui import strings
 from ui.app_context import AppContext
 
@@ -75,12 +75,12 @@ class RatingDialog(QDialog):
         if rating is None:
             return
         try:
-            set_rating(self.context.db, self.code, rating, self.comment.text())
+            _saved, changes = set_rating_for(self.context.db, self.code, rating, self.comment.text())
         except UserError as error:
             ui.dialogs.show_error(self, str(error))
             return
         self.saved = rating
-        self.context.changed.emit("rating")
+        self.context.publish(changes)
         self.accept()
 
 

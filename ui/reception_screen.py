@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.catalog_store import list_procedures
-from db.dossier_store import preview_due, receive_dossier
 from models.catalog import Procedure
 from models.dossier import CHANNELS, MAX_SETS, PAPER_KINDS, Dossier, Paper, make_paper
 from models.dossier_clock import now_local
 from models.errors import UserError
 from models.text import clean_text
+from services.catalog import list_procedures
+from services.changes import Changes
+from services.reception import preview_due, receive
 from ui.app_context import AppContext
 from ui.applicant_form import ERROR_STYLE, OK_STYLE, ApplicantForm
 from ui.dossier_detail import scrolled
@@ -265,8 +266,8 @@ class ReceptionScreen(QWidget):
         self.procedures = list_procedures(self.context.db)
         self.picker.set_procedures(self.procedures)
 
-    def _context_changed(self, what: str) -> None:
-        if what in ("catalog", "settings", "refresh"):
+    def _context_changed(self, changes: Changes) -> None:
+        if changes.catalog_changed or changes.settings_changed or changes.calendar_changed:
             self.reload_catalog()
             self.update_due_preview()
 
@@ -354,16 +355,16 @@ class ReceptionScreen(QWidget):
             if any(due is None for due in dues.values()) and manual is None:
                 self.manual_due.setFocus()
                 raise UserError("Cần nhập hạn trả kết quả (thủ tục chưa có thời hạn tính được).")
-            dossier = receive_dossier(self.context.db, procedure_code=procedure.code, applicant=applicant,
-                                      channel=self.channel.currentData(), papers=papers, sets=self.sets.value(),
-                                      note=self.note.text(), due_at=manual, linked=self.linked_codes(), now=now)
+            done = receive(self.context.db, procedure_code=procedure.code, applicant=applicant,
+                           channel=self.channel.currentData(), papers=papers, sets=self.sets.value(),
+                           note=self.note.text(), due_at=manual, linked=self.linked_codes(), now=now)
         except UserError as error:
             self._say(str(error))
             return None
-        self.last_saved = dossier
-        self.context.changed.emit("dossier")
+        dossier = self.last_saved = done.dossier
+        self.context.publish(done.changes)
         self.clear_form()
-        codes = ", ".join([dossier.code] + [g["code"] for g in dossier.group])
+        codes = ", ".join(done.codes)
         self._say(f"Đã tiếp nhận hồ sơ {codes}. Hạn trả: {due_text(dossier.due_at)}.", ok=True)
         self.print_button.show()
         self.print_button.setFocus()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from db.data_folder import mark_first_run_done
-from db.device import station_number
+from services.changes import Changes
+from services.folder import finish_first_run
+from services.settings import station_number
 from ui.app_context import AppContext
 
 
@@ -32,7 +33,7 @@ class SettingsArea(QWidget):
         self.edit_button.clicked.connect(self.open_dialog)
         layout.addWidget(self.edit_button)
         layout.addStretch(1)
-        context.changed.connect(lambda _what: self.refresh())
+        context.changed.connect(self._context_changed)
         self.refresh()
 
     def refresh(self) -> None:
@@ -47,9 +48,13 @@ class SettingsArea(QWidget):
             f"chốt nhận \"trong ngày\" {settings.same_day_cutoff}")
         self.labels["data_dir"].setText(str(self.context.data_dir))
 
+    def _context_changed(self, changes: Changes) -> None:
+        if changes.settings_changed:
+            self.refresh()
+
     def open_dialog(self) -> None:
         from ui.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.context, self)
         if dialog.exec():
-            mark_first_run_done(self.context.db)
+            finish_first_run(self.context.db)

@@ -26,11 +26,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from db.calendar_store import OVERRIDE_KINDS, list_overrides, remove_override, set_override
-from db.device import set_station_number, station_number
-from db.settings_store import save_settings
 from models.errors import UserError
 from models.settings import UnitSettings
+from services.calendar import OVERRIDE_KINDS, add_day, list_overrides, remove_day
+from services.changes import Changes
+from services.settings import set_station, station_number, store_settings
 from ui import strings
 from ui.app_context import AppContext
 from ui.dialogs import show_error
@@ -127,12 +127,12 @@ class SettingsDialog(QDialog):
     def save(self) -> None:
         try:
             settings = UnitSettings.from_dict(self.values())
-            save_settings(self.context.db, settings)
-            set_station_number(self.context.db, self.station.value())
+            _saved, changes = store_settings(self.context.db, settings)
+            changes |= set_station(self.context.db, self.station.value())
         except UserError as error:
             show_error(self, str(error))
             return
-        self.context.changed.emit("settings")
+        self.context.publish(changes)
         self.accept()
 
 
@@ -187,20 +187,22 @@ class CalendarOverridesTab(QWidget):
 
     def add(self) -> None:
         try:
-            set_override(self.context.db, self.day.date().toPython(), self.kind.currentData(), self.note.text())
+            changes = add_day(self.context.db, self.day.date().toPython(), self.kind.currentData(), self.note.text())
         except UserError as error:
             show_error(self, str(error))
             return
         self.note.clear()
         self.reload()
-        self.context.changed.emit("calendar")
+        self.context.publish(changes)
 
     def remove_selected(self) -> None:
         from datetime import date
 
         rows = sorted({index.row() for index in self.table.selectedIndexes()})
+        changes = Changes()
         for row in rows:
-            remove_override(self.context.db, date.fromisoformat(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)))
+            day = date.fromisoformat(self.table.item(row, 0).data(Qt.ItemDataRole.UserRole))
+            changes |= remove_day(self.context.db, day)[1]
         if rows:
             self.reload()
-            self.context.changed.emit("calendar")
+            self.context.publish(changes)

@@ -8,11 +8,15 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from db.backup_crypto import BackupRejected, PasswordNeeded
-from db.backup_files import DamagedDatabaseError, check_database
-from db.backup_restore import latest_good_backup, restore_backup
-from db.connection import database_path
 from models.errors import UserError
+from services.backup import (
+    BackupRejected,
+    DamagedDatabaseError,
+    PasswordNeeded,
+    check_data,
+    latest_good_backup,
+    restore,
+)
 from ui import dialogs
 
 TITLE = "Cơ sở dữ liệu bị hỏng"
@@ -56,7 +60,7 @@ def check_or_recover(data_dir: Path, parent: QWidget | None = None) -> bool:
     """
     data_dir = Path(data_dir)
     try:
-        check_database(database_path(data_dir))
+        check_data(data_dir)
         return True
     except sqlite3.OperationalError:
         return True  # busy or locked is not damage: opening the folder says what is wrong
@@ -82,7 +86,7 @@ def check_or_recover(data_dir: Path, parent: QWidget | None = None) -> bool:
         return False
     QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
     try:
-        result = restore_backup(data_dir, info.path, password=password, check_unit=False)
+        result = restore(data_dir, info.path, password=password, check_unit=False).result
     except (BackupRejected, UserError) as failure:
         QApplication.restoreOverrideCursor()
         dialogs.show_error(parent, str(failure), TITLE)

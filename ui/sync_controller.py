@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from services.changes import Changes
 from sync.client import SyncReport, enroll, run_sync, sync_status
 from sync.state import load_state, save_state
 from ui import strings
@@ -112,14 +113,14 @@ class SyncController(QObject):
         self.worker = None
         self.running_changed.emit(False)
         self.changed.emit()
-        self.context.changed.emit("sync")
+        self.context.publish(Changes(sync=True))
 
     def _on_finished(self, report: SyncReport) -> None:
         self.last_message = "Đã dừng đồng bộ." if report.stopped else (report.error or "")
         self._finish()
         if report.pulled or report.recovered or report.renumbered:
-            for what in ("dossier", "catalog", "settings"):
-                self.context.changed.emit(what)
+            self.context.publish(Changes(all_dossiers=True, catalog=True, settings=True, calendar=True,
+                                         ratings=True, sync=True))
 
     def _on_failed(self, message: str) -> None:
         self.last_message = message

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 import ui.dialogs
+from services.changes import Changes
 from sync.conflicts import list_conflicts
 from ui.app_context import AppContext
 from ui.sync_controller import MAX_AUTO_MINUTES, controller_for, status_line
@@ -53,7 +54,7 @@ class SyncStatusWidget(QWidget):
         layout.addWidget(self.label)
         layout.addWidget(self.button)
         self.controller.changed.connect(self.refresh)
-        context.changed.connect(lambda _what: self.refresh())
+        context.changed.connect(lambda changes: self.refresh() if changes.events_written else None)
         self.refresh()
 
     def refresh(self) -> None:
@@ -80,7 +81,7 @@ class SyncScreen(QWidget):
         layout.addWidget(self._conflicts_box(), 1)
         self.controller.changed.connect(self.refresh)
         self.controller.progress.connect(self._on_progress)
-        context.changed.connect(lambda what: self.refresh() if what in ("sync", "dossier") else None)
+        context.changed.connect(lambda changes: self.refresh() if changes.sync or changes.dossiers_changed else None)
         self.refresh()
 
     # ----- building
@@ -249,8 +250,8 @@ class SyncScreen(QWidget):
 
         def done(result: dict) -> None:
             self.usb_label.setText(describe(result))
-            self.context.changed.emit("sync")
-            self.context.changed.emit("dossier")
+            self.context.publish(Changes(all_dossiers=True, catalog=True, settings=True, calendar=True,
+                                         ratings=True, sync=True))
 
         def failed(message: str) -> None:
             self.usb_label.setText(message)

@@ -7,13 +7,13 @@ with `progress(done, total)` and checks `cancelled()`; the result or the error c
 from __future__ import annotations
 
 import threading
-import traceback
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from models.errors import UserError
+from services.logs import fault_message, log_fault
 from ui import strings
 
 Job = Callable[[Callable[[int, int], None], Callable[[], bool]], object]
@@ -46,9 +46,9 @@ class Worker(QRunnable):
             result = self.job(self.signals.progress.emit, self._cancel.is_set)
         except UserError as error:
             self.signals.failed.emit(str(error))
-        except Exception as error:  # noqa: BLE001 - a worker must report, never die silently
-            traceback.print_exc()
-            self.signals.failed.emit(f"Lỗi không mong đợi: {error}")
+        except Exception:  # noqa: BLE001 - a worker must report, never die silently
+            log_fault("Lỗi không mong đợi trong công việc chạy nền")
+            self.signals.failed.emit(fault_message())
         else:
             self.signals.finished.emit(result)
 

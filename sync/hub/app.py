@@ -6,6 +6,7 @@ import json
 import os
 import signal
 from datetime import datetime
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -31,7 +32,7 @@ def server_time() -> str:
 
 
 def _refusal(error: Refused) -> JSONResponse:
-    body = {"error": error.code, "message": error.message, "server_time": server_time()}
+    body: dict[str, object] = {"error": error.code, "message": error.message, "server_time": server_time()}
     if error.rejected:
         body["rejected"] = error.rejected
     return JSONResponse(body, status_code=error.status)
@@ -105,7 +106,7 @@ class Hub:
                                                "máy khác?): hãy đăng ký như một máy mới với mã đăng ký mới.")
         return JSONResponse({"device_id": device.device_id, "unit_code": device.unit_code,
                              "unit_key": self.store.unit_key(device.unit_code), "same_station": same_station,
-                             "device_max_seq": self.store.max_seq(device.device_id),
+                             "device_max_seq": self.store.max_seq(device.enrolled_id),
                              "device_keys": self.store.unit_device_keys(device.unit_code),
                              "server_time": server_time()})
 
@@ -129,7 +130,7 @@ class Hub:
         if foreign:
             raise Refused(403, "foreign_events", f"{len(foreign)} sự kiện mang mã máy khác máy gửi: không lưu gì.",
                           foreign)
-        key = self.store.device_key(device.device_id)
+        key = self.store.device_key(device.enrolled_id)
         unsigned = [{"uuid": e["uuid"], "reason": "chữ ký của máy không đúng"}
                     for e in events if key is not None and not verify_event(key, e)]
         if unsigned:
@@ -143,7 +144,7 @@ class Hub:
                           error.rejected) from None
         self._after_commit()
         return JSONResponse({"accepted": accepted, "duplicates": duplicates,
-                             "device_max_seq": self.store.max_seq(device.device_id), "server_time": server_time()})
+                             "device_max_seq": self.store.max_seq(device.enrolled_id), "server_time": server_time()})
 
     def _after_commit(self) -> None:
         self.commits += 1
@@ -167,7 +168,7 @@ class Hub:
     async def pull(self, request: Request) -> JSONResponse:
         device = self._device(request)
         after, limit = self._page(request, "after")
-        events = self.store.events_after(device.unit_code, after, limit, device.device_id)
+        events = self.store.events_after(device.unit_code, after, limit, device.enrolled_id)
         return JSONResponse({"events": events, "next": events[-1]["server_seq"] if events else after,
                              "more": len(events) == limit, "device_keys": self.store.unit_device_keys(device.unit_code),
                              "server_time": server_time()})
@@ -177,13 +178,13 @@ class Hub:
         had pushed since (sync/README.md, "After a restore")."""
         device = self._device(request)
         after, limit = self._page(request, "after_seq")
-        events = self.store.own_events(device.device_id, after, limit)
+        events = self.store.own_events(device.enrolled_id, after, limit)
         return JSONResponse({"device_id": device.device_id, "events": events,
                              "next": events[-1]["seq"] if events else after, "more": len(events) == limit,
-                             "max_seq": self.store.max_seq(device.device_id), "server_time": server_time()})
+                             "max_seq": self.store.max_seq(device.enrolled_id), "server_time": server_time()})
 
 
-def create_app(store: HubStore, **options: object) -> Starlette:
+def create_app(store: HubStore, **options: Any) -> Starlette:
     hub = Hub(store, **options)
 
     def wrap(handler):

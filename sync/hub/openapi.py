@@ -6,7 +6,7 @@ from sync.wire import MAX_BATCH_EVENTS, MAX_BODY_BYTES, PULL_PAGE_EVENTS
 
 _ERROR = {"description": "Refused; nothing changed", "content": {"application/json": {"schema": {
     "$ref": "#/components/schemas/Error"}}}}
-_AUTH = [{"deviceToken": []}]
+_AUTH: list[dict[str, list[str]]] = [{"deviceToken": []}]
 _DEVICE_MAX_SEQ = {"type": "integer", "minimum": 0,
                    "description": "the highest seq the hub holds of the calling device (0: none); a PC whose "
                                   "log ends lower was restored from an older backup and pulls its own events back"}

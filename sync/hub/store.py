@@ -7,7 +7,7 @@ import secrets
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +25,13 @@ class Device:
     device_id: str | None  # None until the token is claimed by `sync enroll`
     usb_key: str
     station: int | None = None
+
+    @property
+    def enrolled_id(self) -> str:
+        """The device id of a claimed token (the hub refuses unclaimed ones before asking)."""
+        if self.device_id is None:
+            raise ValueError("token not enrolled")
+        return self.device_id
 
 
 class StoreConflict(Exception):
@@ -191,7 +198,7 @@ class SqliteHubStore(HubStore):
             same_station = [row[0] for row in self.conn.execute(
                 "SELECT device_id FROM devices WHERE unit_code = ? AND station = ? AND device_id != ?",
                 [device.unit_code, station, device_id])]
-            return self._device("token_id", token_id), same_station
+            return replace(device, device_id=device_id, station=station), same_station
 
     def unit_key(self, unit_code: str) -> str:
         with self.lock:

@@ -9,6 +9,7 @@ from sync_helpers import receive
 
 import ui.dialogs
 from db.events import pending_count
+from services.changes import Changes
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def test_enroll_then_sync_now_in_a_worker(qtbot, context, hub, boxes):
     indicator = SyncStatusWidget(context)
     qtbot.addWidget(indicator)
     receive(context.db)
-    context.changed.emit("dossier")              # as the reception screen does after a write
+    context.publish(Changes(all_dossiers=True))            # as the reception screen does after a write
     pending = pending_count(context.db)
     assert indicator.label.text().startswith(f"Chờ đồng bộ: {pending}")
     began = time.monotonic()

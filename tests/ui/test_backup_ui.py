@@ -73,7 +73,7 @@ def test_restore_asks_first_then_replaces_the_data(qtbot, unit, answers, errors)
     answers["yes"] = True
     dialog.restore_button.click()
     assert _unit_name(unit) == "UBND xã Trước"  # the reopened connection sees the restored data
-    assert changes == ["restore"] and errors == []
+    assert [c.restore for c in changes] == [True] and errors == []
     assert any(name.startswith("truoc-khoi-phuc-") for name in os.listdir(unit.data_dir / "backups"))
 
 

@@ -16,6 +16,7 @@ from db.dossier_queries import count_dossiers, get_dossier, list_dossiers
 from db.dossier_store import move_dossier, receive_dossier
 from models.dossier import MOVES
 from models.dossier_applicant import make_applicant
+from services.changes import Changes
 from ui.dossier_list_screen import DossierListScreen
 from ui.dossier_move_dialog import FormPreviewDialog, MoveDialog
 from ui.dossier_table_model import (
@@ -244,7 +245,7 @@ def test_extension_moves_the_due_date_and_offers_the_apology(qtbot, screen, cont
 def test_linked_dossiers_open_from_the_detail(qtbot, screen, context):
     person = make_applicant(name="Phạm Thị Hoa")
     first = receive_dossier(context.db, procedure_code="1.001193", applicant=person, linked=["1.004222"])
-    context.changed.emit("dossier")
+    context.publish(Changes.dossiers([first.code]))
     screen.open_code(first.code)
     [linked] = first.group
     assert linked["code"] in screen.detail.linked.text()

@@ -6,6 +6,7 @@ from PySide6.QtCore import QRect, Qt
 
 from db.events import record_event
 from db.settings_store import update_settings
+from services.changes import Changes
 from ui import strings
 from ui.main_window import MainWindow
 
@@ -51,7 +52,7 @@ def test_status_bar_shows_unit_and_pending_changes(qtbot, context):
     assert window.sync_label.text().startswith(f"Chờ đồng bộ: {count}")
     with context.db.atomic():
         record_event(context.db, entity="x", entity_id="1", action="t", payload={})
-    context.changed.emit("test")
+    context.publish(Changes(audit=True))
     assert window.sync_label.text().startswith(f"Chờ đồng bộ: {count + 1}")
 
 

@@ -12,6 +12,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QDialog, QFileDialog
 
 from db.catalog_store import list_procedures
+from services.changes import Changes
 from ui.posting_screen import PostingScreen, parse_codes
 
 PREVIEW_TIMEOUT = 30000
@@ -87,7 +88,7 @@ def test_changing_a_filter_makes_the_preview_stale(qtbot, screen, context, error
     assert "Xem trước" in screen.stale_label.text()
     result = preview(qtbot, screen)
     assert result.procedures == 2 and not screen.stale and screen.save_button.isEnabled()
-    context.changed.emit("catalog")  # the catalog changed: the preview no longer shows it
+    context.publish(Changes(catalog=True))  # the catalog changed: the preview no longer shows it
     assert screen.stale and not screen.print_button.isEnabled()
     assert parse_codes("1.001193,1.000894\n 2.000908;") == ["1.001193", "1.000894", "2.000908"]
 
