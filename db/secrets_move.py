@@ -58,7 +58,21 @@ def seal_all(db: Database, *, only_unsealed: bool = False) -> int:
         db.conn.executemany("UPDATE events SET mac = ? WHERE id = ?", [(mac_with(key, h), i) for i, h in rows])
         db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
                    "excluded.value", [AUDIT_KEY_ID, key_id(key)])
+        _reseal_marks(db, key)
     return len(rows)
+
+
+def _reseal_marks(db: Database, key: bytes) -> None:
+    from db.audit_marks import MARKS_KEY, _mac
+
+    row = db.execute("SELECT value FROM local WHERE key = ?", [MARKS_KEY]).fetchone()
+    try:
+        marks = json.loads(row[0])["marks"] if row else None
+    except (ValueError, KeyError, TypeError):
+        marks = None
+    if isinstance(marks, dict):
+        db.execute("UPDATE local SET value = ? WHERE key = ?",
+                   [json.dumps({"marks": marks, "mac": _mac(key, marks)}), MARKS_KEY])
 
 
 def _move_legacy(db: Database, data_dir: Path) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 
 from sqlite_utils import Database
 
+from db.audit_marks import highest, raise_marks
 from db.catalog_store import _write as write_procedure
 from db.catalog_store import get_procedure
 from db.device import device_id
@@ -58,7 +59,7 @@ def _apply_calendar(db: Database, day: str, events: list[dict]) -> int:
 _PROCEDURE_FIELDS = {f.name for f in fields(Procedure)}
 
 
-def _apply_procedure(db: Database, code: str, events: list[dict]) -> int:
+def fold_procedure(code: str, events: list[dict]) -> tuple[dict | None, list[Conflict]]:
     """The first 'add' makes the entry; later events change only the fields they name ('changes'), so
     edits of different fields on two PCs both survive. A second 'add' with other values is a conflict
     (kept out), except the bundled sample catalog every new PC loads, which never overrides."""
@@ -81,6 +82,11 @@ def _apply_procedure(db: Database, code: str, events: list[dict]) -> int:
                 for column in (_DEADLINE_FIELDS if name == "deadline" else (name,)):
                     if column in incoming:
                         record[column] = incoming[column]
+    return record, conflicts
+
+
+def _apply_procedure(db: Database, code: str, events: list[dict]) -> int:
+    record, conflicts = fold_procedure(code, events)
     if record is not None:
         procedure = Procedure(**record)
         if get_procedure(db, code) != procedure:
@@ -213,6 +219,7 @@ def apply_remote_events(db: Database, events: list[dict], *, cursor: int | None 
     touched: set[tuple[str, str]] = set()
     me = device_id(db)
     own_pending: dict[str, int] | None = None
+    stored: list[dict] = []
     with immediate(db):
         moment = now_iso()
         for event in events:
@@ -245,8 +252,10 @@ def apply_remote_events(db: Database, events: list[dict], *, cursor: int | None 
                                        "reason": reason})
                 continue
             result.new += 1
+            stored.append(event)
             touched.add((event["entity"], event["entity_id"]))
         result.conflicts += rebuild_entities(db, touched)
+        raise_marks(db, highest(stored))  # what the hub (or a USB file) handed over stays (db/audit_marks.py)
         advance_acked_floor(db)  # stored acknowledged: the pending range need not cover them
         if cursor is not None:
             save_state(db, cursor=cursor)

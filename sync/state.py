@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from db import secret_store
+from db.audit_marks import raise_marks
 from db.device import device_id
 from db.events import PENDING, advance_acked_floor, own_pending_ids
 from db.secrets_move import data_dir_of
@@ -115,6 +116,10 @@ def mark_acked(db: Database, uuids: list[str], at: str | None = None) -> None:
         ids = own_pending_ids(db, set(uuids))
         db.conn.executemany("UPDATE events SET acked_at = ? WHERE id = ? AND acked_at IS NULL",
                             [(moment, event_id) for event_id in ids.values()])
+        if ids:
+            top = db.execute(f"SELECT seq, hash FROM events WHERE id IN ({', '.join('?' for _ in ids)}) "
+                             "ORDER BY seq DESC LIMIT 1", list(ids.values())).fetchone()
+            raise_marks(db, {device_id(db): (top[0], top[1])})  # the hub holds this PC's chain up to here
         advance_acked_floor(db)
 
 
