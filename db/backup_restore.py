@@ -155,6 +155,7 @@ def restore_backup(data_dir: Path, backup: Path, *, password: str | None = None,
         raise UserError(f"Không chép được bản sao lưu (ổ đĩa đầy?): {error.strerror or error}. "
                         "Chưa có gì thay đổi.") from None
     kept_settings = _backup_settings(path)
+    kept_hashes = _password_hashes(path) if path.exists() else []
     aside = None
     try:
         if path.exists():
@@ -169,7 +170,7 @@ def restore_backup(data_dir: Path, backup: Path, *, password: str | None = None,
         raise UserError(f"Không khôi phục được: {error.strerror or error}. Cơ sở dữ liệu cũ vẫn nguyên chỗ.") from None
     finally:
         remove_quietly(temporary)
-    _after_restore(data_dir, backup, manifest, aside, actor, kept_settings)
+    _after_restore(data_dir, backup, manifest, aside, actor, kept_settings, kept_hashes)
     result = RestoreResult(backup, manifest, aside)
     _restore_attachments(data_dir, backup, password, result, step)
     return result
@@ -201,6 +202,18 @@ def _check_may_restore(data_dir: Path) -> None:
         require(RESTORE, "khôi phục dữ liệu từ bản sao lưu")
 
 
+def _password_hashes(path: Path) -> list[tuple[str, str]]:
+    """The accounts' password hashes of the database in place: a plain backup carries none (db/backup.py)."""
+    try:
+        conn = connect_readonly(path)
+        try:
+            return conn.execute("SELECT password_hash, username FROM users WHERE password_hash != ''").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return []
+
+
 def _backup_settings(path: Path) -> list[tuple[str, str]]:
     """This PC's backup choices (second folder, key): kept across a restore, they are not the data."""
     try:
@@ -214,7 +227,7 @@ def _backup_settings(path: Path) -> list[tuple[str, str]]:
 
 
 def _after_restore(data_dir: Path, backup: Path, manifest: dict, aside: Path | None, actor: str | None,
-                   kept_settings: list[tuple[str, str]]) -> None:
+                   kept_settings: list[tuple[str, str]], kept_hashes: list[tuple[str, str]] = ()) -> None:
     """Step 5: open (migrating an older backup) and record who restored what, in the restored database."""
     from db.data_folder import open_data_folder
     from db.events import record_event
@@ -230,6 +243,10 @@ def _after_restore(data_dir: Path, backup: Path, manifest: dict, aside: Path | N
                        "excluded.value", [RESTORED_KEY, datetime.now().astimezone().isoformat(timespec="seconds")])
             for key, value in kept_settings:
                 db.execute("INSERT OR REPLACE INTO local(key, value) VALUES (?, ?)", [key, value])
+            # A plain backup has no password hashes: each account keeps the one it has on this PC; one
+            # without any gets a password as at first run (db/accounts.py, ensure_admin).
+            db.conn.executemany("UPDATE users SET password_hash = ? WHERE username = ? AND password_hash = ''",
+                                list(kept_hashes))
             _seal_restored(db)
             record_event(db, entity="backup", entity_id=backup.name, action="restore", actor=actor,
                          payload={"file": backup.name, "created_at": manifest.get("created_at"),

@@ -90,7 +90,12 @@ def _move_legacy(db: Database, data_dir: Path) -> None:
     moved = {name: value for name, value in moved.items() if secret_store.get(data_dir, name) is None}
     if moved:
         secret_store.put(data_dir, **moved)
-    with db.atomic():
-        db.execute(f"DELETE FROM sync_state WHERE key IN ({', '.join('?' for _ in _SYNC_SECRETS)})",
-                   list(_SYNC_SECRETS))
-        db.execute("DELETE FROM local WHERE key = ?", [BACKUP_KEY_SECRET])
+    db.execute("PRAGMA secure_delete=ON")  # the old values must not stay readable in free pages
+    try:
+        with db.atomic():
+            db.execute(f"DELETE FROM sync_state WHERE key IN ({', '.join('?' for _ in _SYNC_SECRETS)})",
+                       list(_SYNC_SECRETS))
+            db.execute("DELETE FROM local WHERE key = ?", [BACKUP_KEY_SECRET])
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # and not in the write-ahead log either
+    finally:
+        db.execute("PRAGMA secure_delete=OFF")
