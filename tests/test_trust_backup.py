@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from db import secret_store
-from db.accounts import authenticate, create_user, ensure_admin, has_accounts
+from db.accounts import SignInRefused, authenticate, create_user, ensure_admin, has_accounts
 from db.backup import create_backup, set_backup_password
 from db.backup_restore import restore_backup
 from db.data_folder import open_data_folder
@@ -76,7 +76,7 @@ def test_a_plain_backup_restored_where_no_password_is_left_asks_for_the_admins(f
         assert not has_accounts(db)                    # the sign-in screen asks for the admin's password
         ensure_admin(db, "quantri", "Mật-khẩu-mới-sau-khôi-phục", "Quản trị")
         assert authenticate(db, "quantri", "Mật-khẩu-mới-sau-khôi-phục").role == "admin"
-        with pytest.raises(Exception):                 # the others wait for the admin to reset theirs
+        with pytest.raises(SignInRefused):             # the others wait for the admin to reset theirs
             authenticate(db, "canbo", PASSWORD)
     finally:
         db.close()
