@@ -22,8 +22,9 @@ from db.secrets_move import data_dir_of, seal_all
 from sync.signing import SIGNING_SECRET
 
 COPIED_MESSAGE = ("Thư mục dữ liệu này được chép từ máy khác hoặc thư mục khác (hoặc tệp khóa của máy không đọc "
-                  "được): để không ghi đè dữ liệu của máy gốc, máy này chưa đồng bộ. Hãy xin mã đăng ký mới "
-                  "(hub enroll) rồi đăng ký máy này như một máy mới: sync enroll --hub URL --new-device.")
+                  "được): để không ghi đè dữ liệu của máy gốc, máy này chưa đồng bộ. Hãy xin quản trị máy chủ một "
+                  "mã đăng ký mới rồi đăng ký máy này như một máy mới (màn hình Đồng bộ, khung Đăng ký; hoặc lệnh "
+                  "sync enroll --new-device).")
 
 
 def folder_copied(db: Database) -> bool:

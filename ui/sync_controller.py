@@ -138,14 +138,15 @@ class SyncController(QObject):
         self.changed.emit()
 
     def enroll(self, hub_url: str, token: str, on_done: Callable[[dict], None],
-               on_error: Callable[[str], None]) -> Worker:
-        """Enroll off the GUI thread (it is a network call)."""
+               on_error: Callable[[str], None], new_device: bool = False) -> Worker:
+        """Enroll off the GUI thread (it is a network call); `new_device` after the screen said the folder
+        was copied from another PC (sync/identity.py)."""
         open_connection = self.context.open_worker_connection
 
         def job(_progress, _cancelled) -> dict:
             db = open_connection()
             try:
-                return enroll(db, hub_url, token)
+                return enroll(db, hub_url, token, new_device=new_device)
             finally:
                 db.close()
 

@@ -90,9 +90,10 @@ class SyncScreen(QWidget):
         form = self.state_form = QFormLayout(box)
         self.hub_label, self.device_label, self.pending_label = QLabel(), QLabel(), QLabel()
         self.last_ok_label, self.error_label, self.clock_label = QLabel(), QLabel(), QLabel()
+        self.trust_label = QLabel()  # a copied data folder, or lost secrets: enroll again (sync/identity.py)
         self.recovery_label = QLabel()  # what the sync did after this PC restored a backup (sync/recovery.py)
         self.recovery_label.setWordWrap(True)
-        for label in (self.error_label, self.clock_label):
+        for label in (self.error_label, self.clock_label, self.trust_label):
             label.setWordWrap(True)
             label.setStyleSheet("color: #b00020;")
         self.device_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -103,6 +104,7 @@ class SyncScreen(QWidget):
         form.addRow("Lỗi cuối:", self.error_label)
         form.addRow("Sau khôi phục:", self.recovery_label)
         form.addRow("", self.clock_label)
+        form.addRow("", self.trust_label)
         buttons = QHBoxLayout()
         self.sync_button = QPushButton("Đồng bộ ngay")
         self.sync_button.clicked.connect(self.sync_now)
@@ -182,10 +184,12 @@ class SyncScreen(QWidget):
         self.state_form.setRowVisible(self.recovery_label, bool(status["recovery_note"]))
         self.clock_label.setText(status["clock_warning"] or "")
         self.clock_label.setVisible(bool(status["clock_warning"]))
-        self.sync_button.setEnabled(status["enrolled"] and not running)
+        self.trust_label.setText(status.get("trust_warning") or "")
+        self.trust_label.setVisible(bool(status.get("trust_warning")))
+        self.sync_button.setEnabled(status["enrolled"] and not running and not status.get("trust_warning"))
         self.stop_button.setEnabled(running)
         self.progress_bar.setVisible(running)
-        self.enroll_box.setVisible(not status["enrolled"])
+        self.enroll_box.setVisible(not status["enrolled"] or bool(status.get("trust_warning")))
         self.export_button.setEnabled(status["enrolled"])
         self.import_button.setEnabled(status["enrolled"])
         if not self.auto_spin.hasFocus():
@@ -226,7 +230,8 @@ class SyncScreen(QWidget):
             self.enroll_button.setEnabled(True)
             ui.dialogs.show_error(self, message)
 
-        return self.controller.enroll(self.hub_edit.text(), self.token_edit.text(), done, failed)
+        copied = bool(self.controller.status().get("trust_warning"))  # the clerk read the warning and chose
+        return self.controller.enroll(self.hub_edit.text(), self.token_edit.text(), done, failed, new_device=copied)
 
     def _choose_export(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Xuất tệp đồng bộ", "dong-bo.motcua", USB_FILTER)
