@@ -1,7 +1,7 @@
 """One-command set-up, for Windows and Linux alike.
 
     python run.py            make .venv if missing, install the pinned dependencies, open MotCua
-    python run.py test       the same plus the test tools, then the whole test suite and ruff
+    python run.py test       the same plus the test tools, then the whole test suite, ruff and mypy
     python run.py test -k x  extra arguments go to pytest
     python run.py cli ARGS   run a command of main.py inside the environment (e.g. cli --help)
 
@@ -76,7 +76,11 @@ def run_tests(python: Path, extra: list[str]) -> int:
     if extra:  # a partial run (e.g. -k) skips the lint, which is about the whole tree
         return 0
     print("ruff check .", flush=True)
-    return subprocess.run([str(python), "-m", "ruff", "check", "."], cwd=ROOT).returncode
+    code = subprocess.run([str(python), "-m", "ruff", "check", "."], cwd=ROOT).returncode
+    if code != 0:
+        return code
+    print("mypy (folders and modes in pyproject.toml)", flush=True)
+    return subprocess.run([str(python), "-m", "mypy"], cwd=ROOT).returncode
 
 
 def main(argv: list[str]) -> int:

@@ -6,13 +6,13 @@ import argparse
 
 from cli.context import Context
 from models.catalog import DEADLINE_UNITS, Procedure
-from models.catalog_export import export_catalog
 from models.catalog_import import parse_online_level
 from models.catalog_plan import UNCHANGED, ImportPlan
 from models.deadline_text import format_deadline
 from models.errors import UserError
 from services.catalog import (
     apply_import,
+    export_catalog_file,
     field_counts,
     get_procedure,
     list_procedures,
@@ -151,9 +151,8 @@ def cmd_list(context: Context) -> int:
 
 
 def cmd_export(context: Context) -> int:
-    procedures = list_procedures(context.db)
-    path = export_catalog(procedures, context.args.file)
-    context.emit({"file": str(path), "count": len(procedures)}, f"Đã xuất {len(procedures)} thủ tục ra {path}.")
+    done = export_catalog_file(context.db, context.args.file)
+    context.emit({"file": str(done.file), "count": done.count}, done.message)
     return 0
 
 

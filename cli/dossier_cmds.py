@@ -114,7 +114,7 @@ def cmd_receive(context: Context) -> int:
     done = reception.receive(
         context.db, procedure_code=args.procedure, applicant=applicant, channel=args.channel, papers=papers,
         sets=args.sets, note=args.note, received_at=_maybe_moment(args.received_at),
-        due_at=_maybe_moment(args.due_at), linked=[c for c in args.linked.split(",") if c.strip()],
+        due_at=reception.due_from_text(context.db, args.due_at), linked=[c for c in args.linked.split(",") if c.strip()],
         logbook=args.logbook)
     context.emit(done.dossier.to_dict(), done.message)
     return 0

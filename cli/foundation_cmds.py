@@ -18,6 +18,8 @@ _SETTING_OPTIONS = {
     "district": ("--district", "huyện (tùy chọn: cấp huyện đã bỏ từ 01/7/2025)"),
     "qr_template": ("--qr-template", "mẫu đường dẫn QR, có {code} là chỗ điền mã thủ tục"),
     "dossier_prefix": ("--dossier-prefix", "tiền tố mã hồ sơ (mặc định: mã đơn vị)"),
+    "due_soon_working_days": ("--due-soon-days", "báo \"sắp đến hạn\" trước bao nhiêu ngày làm việc (mặc định 2)"),
+    "on_time_alert_percent": ("--on-time-alert", "cảnh báo khi tỷ lệ đúng hạn dưới N % (mặc định 90)"),
 }
 
 

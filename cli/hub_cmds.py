@@ -48,60 +48,27 @@ def _hub_module(name: str):
                         "nguồn, sau khi cài: pip install -r requirements-hub.txt") from None
 
 
-def _store(context: Context, *, create: bool = False):
-    module = _hub_module("store")
-    folder = _hub_dir(context)
-    if not create and not (folder / module.HUB_DATABASE).is_file():
-        raise UserError(f"Thư mục {folder} chưa có dữ liệu máy chủ đồng bộ (tạo bằng 'hub enroll').")
-    return module.SqliteHubStore(folder)
-
-
 def cmd_serve(context: Context) -> int:
     args = context.args
-    if bool(args.tls_cert) != bool(args.tls_key):
-        raise UserError("Cần cả --tls-cert và --tls-key để chạy https.")
-    for name in (args.tls_cert, args.tls_key):
-        if name and not Path(name).is_file():
-            raise UserError(f"Không thấy tệp {name}.")
-    _hub_module("app").serve(str(_hub_dir(context)), args.host, args.port, tls_cert=args.tls_cert,
-                             tls_key=args.tls_key)
+    _hub_module("app")  # says plainly when this build has no web stack (Starlette, uvicorn)
+    _hub_module("commands").serve(_hub_dir(context), args.host, args.port, tls_cert=args.tls_cert,
+                                  tls_key=args.tls_key)
     return 0
 
 
 def cmd_enroll(context: Context) -> int:
-    from models.text import clean_text
-
-    code = clean_text(context.args.unit_code)
-    if not code:
-        raise UserError("Mã đơn vị không được để trống.")
-    store = _store(context, create=True)
-    try:
-        token = store.create_token(code, clean_text(context.args.note))
-    finally:
-        store.close()
-    context.emit({"unit_code": code, "token": token}, token)
+    data, text = _hub_module("commands").enroll(_hub_dir(context), context.args.unit_code, context.args.note)
+    context.emit(data, text)
     return 0
 
 
 def cmd_import(context: Context) -> int:
-    store = _store(context)
-    try:
-        result = _hub_module("usb_import").import_to_hub(store, _hub_dir(context), context.args.file)
-    finally:
-        store.close()
-    context.emit(result, f"Đã nhập {result['new']} sự kiện mới ({result['duplicates']} đã có) của máy "
-                         f"{result['device_id'][:8]}, đơn vị {result['unit_code']}.")
+    data, text = _hub_module("commands").import_usb(_hub_dir(context), context.args.file)
+    context.emit(data, text)
     return 0
 
 
 def cmd_status(context: Context) -> int:
-    store = _store(context)
-    try:
-        data = store.stats()
-    finally:
-        store.close()
-    lines = [f"Sự kiện: {data['events']}"] + [
-        f"  {d['unit_code']}  máy {d['device_id'] or '(chưa gắn)'}  trạm {d['station'] or '-'}  "
-        f"{d['events']} sự kiện" + (f", thiếu {d['gaps']}" if d["gaps"] else "") for d in data["devices"]]
-    context.emit(data, "\n".join(lines))
+    data, text = _hub_module("commands").status(_hub_dir(context))
+    context.emit(data, text)
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cli.context import Context
 from models.errors import UserError
+from services import sync
 
 
 def register(subparsers, parents) -> None:
@@ -53,10 +54,8 @@ def _token() -> str:
 
 
 def cmd_enroll(context: Context) -> int:
-    from sync.client import enroll
-
-    result = enroll(context.db, context.args.hub, _token(), pin=context.args.pin,
-                    new_device=context.args.new_device)
+    result = sync.enroll(context.db, context.args.hub, _token(), pin=context.args.pin,
+                         new_device=context.args.new_device)
     text = "\n".join([f"Đã đăng ký máy {result['device_id']} với máy chủ {result['hub']} "
                       f"(đơn vị {result['unit_code']}).", *(f"Cảnh báo: {w}" for w in result["warnings"])])
     context.emit(result, text)
@@ -64,11 +63,9 @@ def cmd_enroll(context: Context) -> int:
 
 
 def cmd_run(context: Context) -> int:
-    from sync.client import RetryPolicy, run_sync
-
     if context.args.attempts < 1:
         raise UserError("Số lần thử phải từ 1 trở lên.")
-    report = run_sync(context.db, context.data_dir, policy=RetryPolicy(attempts=context.args.attempts))
+    report = sync.run_sync(context.db, context.data_dir, policy=sync.RetryPolicy(attempts=context.args.attempts))
     lines = [f"Đã gửi {report.pushed} sự kiện ({report.duplicates} đã có trên máy chủ), "
              f"nhận {report.pulled} sự kiện của máy khác.", f"Còn chờ đồng bộ: {report.pending}."]
     if report.recovery_note:
@@ -86,9 +83,7 @@ def cmd_run(context: Context) -> int:
 
 
 def cmd_status(context: Context) -> int:
-    from sync.client import sync_status
-
-    data = sync_status(context.db)
+    data = sync.sync_status(context.db)
     text = "\n".join([
         f"Máy: {data['device_id']}",
         f"Máy chủ: {data['hub'] or 'chưa đăng ký'}" + (f" (đơn vị {data['unit_code']})" if data["unit_code"] else ""),
@@ -104,46 +99,30 @@ def cmd_status(context: Context) -> int:
 
 
 def cmd_export(context: Context) -> int:
-    from sync.usb_file import export_file
-
-    result = export_file(context.db, context.data_dir, context.args.out)
-    context.emit(result, f"Đã ghi {result['events']} sự kiện và {result['attachments']} tệp đính kèm vào "
-                         f"{result['file']}.")
+    done = sync.export_usb(context.db, context.data_dir, context.args.out)
+    context.emit(done.result, done.message)
     return 0
 
 
 def cmd_import(context: Context) -> int:
-    from sync.lock import SyncLock
-    from sync.usb_file import import_file
-
-    with SyncLock(context.data_dir):
-        result = import_file(context.db, context.data_dir, context.args.file)
-    text = (f"Đã nhập {result['new']} sự kiện mới của máy {result['device_id'][:8]} "
-            f"({result['duplicates']} đã có)." if result["new"] else
-            f"Tệp không có gì mới ({result['duplicates']} sự kiện đã có).")
-    if result["conflicts"]:
-        text += f" Có {result['conflicts']} xung đột mới (xem: sync conflicts)."
-    context.emit(result, text)
+    done = sync.import_usb(context.db, context.data_dir, context.args.file)
+    context.emit(done.result, done.message)
     return 0
 
 
 def cmd_conflicts(context: Context) -> int:
-    from sync.conflicts import list_conflicts
-
-    rows = list_conflicts(context.db)
+    rows = sync.list_conflicts(context.db)
     text = "\n".join(f"{r['detected_at'][:16]}  {r['code'] or r['entity_id']}  {r['message']}" for r in rows)
     context.emit(rows, text or "Chưa có xung đột nào.")
     return 0
 
 
 def cmd_rejected(context: Context) -> int:
-    from sync.state import forget_rejections, rejected_events
-
     if context.args.retry:
-        count = forget_rejections(context.db)
+        count, _changes = sync.retry_rejected(context.db)
         context.emit({"released": count}, f"{count} sự kiện sẽ được gửi lại ở lần đồng bộ sau.")
         return 0
-    rows = rejected_events(context.db)
+    rows = sync.rejected_events(context.db)
     text = "\n".join(f"{r['rejected_at'][:16]}  {r['entity']} {r['action']}  ({r['status']}) {r['reason']}"
                      for r in rows)
     context.emit(rows, text or "Không có sự kiện nào bị từ chối.")

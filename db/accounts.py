@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlite_utils import Database
 
 from db.events import record_event
+from db.local import get_local, put_local
 from models.dossier import iso
 from models.dossier_clock import local_naive, now_local
 from models.errors import UserError
@@ -114,13 +115,17 @@ def check_username(username: str) -> str:
 
 # ----- reading
 
-def _account(row: tuple) -> Account:
-    return Account(row[0], row[1], row[2], bool(row[3]), bool(row[4]), row[5],
-                   datetime.fromisoformat(row[6]) if row[6] else None, row[7])
+def _account(row: dict) -> Account:
+    """A row of `users` read by name (sqlite-utils' db.query)."""
+    return Account(username=row["username"], full_name=row["full_name"], role=row["role"],
+                   active=bool(row["active"]), must_change_password=bool(row["must_change_password"]),
+                   failed_attempts=row["failed_attempts"],
+                   locked_until=datetime.fromisoformat(row["locked_until"]) if row["locked_until"] else None,
+                   created_at=row["created_at"])
 
 
 def _find(db: Database, username: str) -> Account | None:
-    row = db.execute(f"SELECT {_COLUMNS} FROM users WHERE username = ?", [clean_text(username).lower()]).fetchone()
+    row = next(db.query(f"SELECT {_COLUMNS} FROM users WHERE username = ?", [clean_text(username).lower()]), None)
     return _account(row) if row else None
 
 
@@ -140,19 +145,8 @@ def has_accounts(db: Database) -> bool:
 
 def list_users(db: Database) -> list[Account]:
     require(MANAGE_ACCOUNTS, "xem danh sách tài khoản")
-    rows = db.execute(f"SELECT {_COLUMNS} FROM users ORDER BY role = 'admin' DESC, username").fetchall()
-    return [_account(row) for row in rows]
+    return [_account(row) for row in db.query(f"SELECT {_COLUMNS} FROM users ORDER BY role = 'admin' DESC, username")]
 
-
-def get_account(db: Database, username: str) -> Account:
-    """One account: your own, or any with MANAGE_ACCOUNTS."""
-    me = require_signed_in("xem tài khoản")
-    if check_username(username) != me.username.lower():
-        require(MANAGE_ACCOUNTS, "xem tài khoản của người khác")
-    account = _find(db, username)
-    if account is None:
-        raise UserError(f"Không có tài khoản '{clean_text(username)}'.")
-    return account
 
 
 # ----- signing in
@@ -341,9 +335,9 @@ MAX_IDLE_LOCK_MINUTES = 240
 
 def idle_lock_minutes(db: Database) -> int:
     """After how many idle minutes the window locks (default 10)."""
-    row = db.execute("SELECT value FROM local WHERE key = ?", [IDLE_LOCK_KEY]).fetchone()
+    value = get_local(db, IDLE_LOCK_KEY)
     try:
-        return int(row[0]) if row else DEFAULT_IDLE_LOCK_MINUTES
+        return int(value) if value is not None else DEFAULT_IDLE_LOCK_MINUTES
     except ValueError:
         return DEFAULT_IDLE_LOCK_MINUTES
 
@@ -353,6 +347,5 @@ def set_idle_lock_minutes(db: Database, minutes: int) -> int:
     if not isinstance(minutes, int) or not 1 <= minutes <= MAX_IDLE_LOCK_MINUTES:
         raise UserError(f"Thời gian tự khóa màn hình phải từ 1 đến {MAX_IDLE_LOCK_MINUTES} phút.")
     with db.atomic():
-        db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                   [IDLE_LOCK_KEY, str(minutes)])
+        put_local(db, IDLE_LOCK_KEY, str(minutes))
     return minutes

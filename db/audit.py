@@ -17,9 +17,9 @@ from db.audit_marks import read_marks
 from db.device import device_id
 from db.events import GENESIS_HASH, audit_key, canonical_json, event_at, event_hash, mac_with, record_event
 from models.errors import UserError
-from models.files import write_through_temp
 from models.roles import AUDIT, EXPORT_PERSONAL, VIEW_FULL_ID, mask_cccd
 from models.session import can, require
+from output.files import write_through_temp
 
 _COLUMNS = "id, uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, hash, mac"
 

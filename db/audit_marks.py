@@ -27,8 +27,9 @@ def read_marks(db: Database) -> tuple[dict[str, list], bool]:
     try:
         data = json.loads(row[0])
         marks = data["marks"]
-        valid = isinstance(marks, dict) and audit_key(db) is not None and hmac.compare_digest(
-            str(data["mac"]), _mac(audit_key(db), marks))
+        key = audit_key(db)
+        valid = isinstance(marks, dict) and key is not None and hmac.compare_digest(str(data["mac"]),
+                                                                                    _mac(key, marks))
     except (ValueError, KeyError, TypeError):
         return {}, False
     return (marks if valid else {}), valid

@@ -40,6 +40,7 @@ from db.backup_files import (
 from db.backup_rotation import stamps_to_keep
 from db.connection import database_path
 from db.data_folder import BACKUPS_DIR
+from db.local import get_local, put_local
 from models.app_info import VERSION
 from models.errors import UserError
 from models.roles import BACKUP, VIEW_FULL_ID
@@ -63,19 +64,14 @@ class BackupResult:
 # ----- this PC's backup settings (table `local`)
 
 def _local(conn: sqlite3.Connection, key: str) -> str | None:
-    row = conn.execute("SELECT value FROM local WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
+    return get_local(conn, key)
 
 
 def _put_local(db_path: Path, key: str, value: str | None) -> None:
     conn = sqlite3.connect(db_path, timeout=15)
     try:
         with conn:
-            if value is None:
-                conn.execute("DELETE FROM local WHERE key = ?", [key])
-            else:
-                conn.execute("INSERT INTO local(key, value) VALUES (?, ?) "
-                             "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [key, value])
+            put_local(conn, key, value)
     finally:
         conn.close()
 
@@ -418,7 +414,3 @@ def all_backups(data_dir: Path) -> list[BackupInfo]:
     if mirror is not None and mirror.is_dir() and mirror.resolve() != (data_dir / BACKUPS_DIR).resolve():
         found += list_backups(mirror)
     return sorted(found, key=lambda info: (info.created_at, info.path.name), reverse=True)
-
-
-def is_encrypted_name(path: Path) -> bool:
-    return Path(path).suffix == ENCRYPTED_SUFFIX

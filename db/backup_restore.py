@@ -46,6 +46,7 @@ from db.backup_files import (
 from db.connection import database_path
 from db.data_folder import BACKUPS_DIR
 from db.events import heads_valid_since
+from db.local import get_local, put_local
 from models.errors import UserError
 
 RESTORED_KEY = "backup_restored_at"  # `local`: when this PC last restored (audit anchors start there)
@@ -227,7 +228,7 @@ def _backup_settings(path: Path) -> list[tuple[str, str]]:
 
 
 def _after_restore(data_dir: Path, backup: Path, manifest: dict, aside: Path | None, actor: str | None,
-                   kept_settings: list[tuple[str, str]], kept_hashes: list[tuple[str, str]] = ()) -> None:
+                   kept_settings: list[tuple[str, str]], kept_hashes: list[tuple[str, str]] | None = None) -> None:
     """Step 5: open (migrating an older backup) and record who restored what, in the restored database."""
     from db.data_folder import open_data_folder
     from db.events import record_event
@@ -239,14 +240,13 @@ def _after_restore(data_dir: Path, backup: Path, manifest: dict, aside: Path | N
     db = open_data_folder(data_dir)
     try:
         with context, db.atomic():
-            db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
-                       "excluded.value", [RESTORED_KEY, datetime.now().astimezone().isoformat(timespec="seconds")])
+            put_local(db, RESTORED_KEY, datetime.now().astimezone().isoformat(timespec="seconds"))
             for key, value in kept_settings:
-                db.execute("INSERT OR REPLACE INTO local(key, value) VALUES (?, ?)", [key, value])
+                put_local(db, key, value)
             # A plain backup has no password hashes: each account keeps the one it has on this PC; one
             # without any gets a password as at first run (db/accounts.py, ensure_admin).
             db.conn.executemany("UPDATE users SET password_hash = ? WHERE username = ? AND password_hash = ''",
-                                list(kept_hashes))
+                                list(kept_hashes or []))
             _seal_restored(db)
             record_event(db, entity="backup", entity_id=backup.name, action="restore", actor=actor,
                          payload={"file": backup.name, "created_at": manifest.get("created_at"),
@@ -262,7 +262,8 @@ def _seal_restored(db) -> None:
     from db.secrets_move import AUDIT_KEY_ID, key_id, seal_all
 
     row = db.execute("SELECT value FROM local WHERE key = ?", [AUDIT_KEY_ID]).fetchone()
-    if row is None or row[0] != key_id(audit_key(db)):
+    key = audit_key(db)
+    if key is not None and (row is None or row[0] != key_id(key)):
         seal_all(db)
 
 
@@ -306,8 +307,8 @@ def database_state(data_dir: Path) -> str | None:
 def audit_anchors(data_dir: Path, db) -> dict[str, list]:
     """Chain heads recorded by the newest backup made since this PC's last restore: events are never
     removed legitimately, so a chain shorter than one of these lost events from its end."""
-    row = db.execute("SELECT value FROM local WHERE key = ?", [RESTORED_KEY]).fetchone()
-    restored = datetime.fromisoformat(row[0]).replace(tzinfo=None) if row else None
+    value = get_local(db, RESTORED_KEY)
+    restored = datetime.fromisoformat(value).replace(tzinfo=None) if value else None
     restored = heads_valid_since(db, restored)  # or when sync renumbered unsent events since (sync/recovery.py)
     for info in all_backups(data_dir):
         if info.manifest and "heads" in info.manifest and (restored is None or info.created_at > restored):

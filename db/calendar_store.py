@@ -55,3 +55,11 @@ def load_calendar(db: Database):
     overrides = {date.fromisoformat(row["day"]): row["kind"] for row in rows}
     notes = {date.fromisoformat(row["day"]): row["note"] for row in rows if row["note"]}
     return WorkCalendar.from_settings(load_settings(db), overrides, notes=notes)
+
+
+def due_soon_until(db: Database, now):
+    """Until when a running dossier is 'sắp đến hạn': now plus the unit's due-soon working days
+    (UnitSettings.due_soon_working_days), for the dossier list, the detail and the dashboard alike."""
+    from db.settings_store import load_settings
+
+    return load_calendar(db).add_working_days(now, load_settings(db).due_soon_working_days)

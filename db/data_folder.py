@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from db.connection import database_path, open_database
 from db.device import device_id
+from db.local import get_local, put_local
 from models.errors import UserError
 
 ATTACHMENTS_DIR = "attachments"
@@ -44,19 +45,19 @@ def open_data_folder(data_dir: Path, *, load_sample: bool = True) -> Database:
         with db.atomic():
             if db.execute("SELECT count(*) FROM procedures").fetchone()[0] == 0:
                 load_sample_catalog(db)
-            db.execute("INSERT INTO local(key, value) VALUES ('sample_catalog_offered', '1')")
+            put_local(db, "sample_catalog_offered", "1")
     return db
 
 
 def _sample_offered(db: Database) -> bool:
-    return db.execute("SELECT 1 FROM local WHERE key = 'sample_catalog_offered'").fetchone() is not None
+    return get_local(db, "sample_catalog_offered") is not None
 
 
 def first_run_pending(db: Database) -> bool:
     """True until the unit's settings were confirmed (or the first-run dialog skipped) on this PC."""
-    return db.execute("SELECT 1 FROM local WHERE key = 'first_run_done'").fetchone() is None
+    return get_local(db, "first_run_done") is None
 
 
 def mark_first_run_done(db: Database) -> None:
     with db.atomic():
-        db.execute("INSERT OR REPLACE INTO local(key, value) VALUES ('first_run_done', '1')")
+        put_local(db, "first_run_done", "1")

@@ -6,17 +6,16 @@ import uuid
 
 from sqlite_utils import Database
 
+from db.local import get_local, put_local
 from models.errors import UserError
 
 
 def _get(db: Database, key: str) -> str | None:
-    row = db.execute("SELECT value FROM local WHERE key = ?", [key]).fetchone()
-    return row[0] if row else None
+    return get_local(db, key)
 
 
 def _put(db: Database, key: str, value: str) -> None:
-    db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-               [key, value])
+    put_local(db, key, value)
 
 
 _DEVICE_ID_ATTRIBUTE = "_motcua_device_id"

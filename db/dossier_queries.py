@@ -67,18 +67,15 @@ def require_dossier(db: Database, code: str) -> Dossier:
 
 
 def papers_of(db: Database, dossier_id: int) -> tuple[Paper, ...]:
-    rows = db.execute("SELECT name, kind, count FROM dossier_papers WHERE dossier_id = ? ORDER BY position",
-                      [dossier_id]).fetchall()
-    return tuple(Paper(name=r[0], kind=r[1], count=r[2]) for r in rows)
+    rows = db.query("SELECT name, kind, count FROM dossier_papers WHERE dossier_id = ? ORDER BY position",
+                    [dossier_id])
+    return tuple(Paper(**row) for row in rows)
 
 
 def attachments_of(db: Database, dossier_id: int) -> tuple[dict, ...]:
-    rows = db.execute(
-        "SELECT uuid, sha256, ext, size, display_name, kind, added_at FROM dossier_attachments "
-        "WHERE dossier_id = ? ORDER BY added_at, id", [dossier_id]).fetchall()
-    return tuple({"uuid": r[0], "sha256": r[1], "ext": r[2], "size": r[3], "display_name": r[4],
-                  "kind": r[5], "added_at": r[6], "path": f"attachments/{r[1][:2]}/{r[1]}.{r[2]}"}
-                 for r in rows)
+    rows = db.query("SELECT uuid, sha256, ext, size, display_name, kind, added_at FROM dossier_attachments "
+                    "WHERE dossier_id = ? ORDER BY added_at, id", [dossier_id])
+    return tuple({**row, "path": f"attachments/{row['sha256'][:2]}/{row['sha256']}.{row['ext']}"} for row in rows)
 
 
 def group_of(db: Database, dossier: Dossier) -> tuple[dict, ...]:

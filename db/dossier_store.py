@@ -18,7 +18,6 @@ from db.events import record_event
 from db.settings_store import load_settings
 from models.catalog import Procedure
 from models.dossier import (
-    FINAL_STATES,
     MAX_DAILY_SEQUENCE,
     PAUSING_STATES,
     Dossier,
@@ -39,7 +38,7 @@ from models.dossier_clock import (
     now_local,
     resume_due,
 )
-from models.dossier_moves import move_effect
+from models.dossier_moves import can_extend, move_effect
 from models.errors import UserError
 from models.roles import PRINT_FORMS, PROCESS, RECEIVE, move_permission
 from models.session import require
@@ -227,7 +226,7 @@ def extend_dossier(db: Database, code: str, *, reason: str, hours: float | None 
         raise UserError("Cần ghi lý do gia hạn (in trên phiếu xin lỗi và hẹn lại ngày trả kết quả).")
     with db.atomic():
         dossier = require_dossier(db, code)
-        if dossier.state in FINAL_STATES or dossier.state == "co_ket_qua":
+        if not can_extend(dossier.state):
             raise UserError(f"Hồ sơ {dossier.code} đang ở trạng thái '{dossier.state_label}': "
                             "không gia hạn được.")
         new_due = extended_due(load_calendar(db), dossier.due_at, hours=hours, days=days)

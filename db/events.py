@@ -25,9 +25,14 @@ from typing import Any, NamedTuple
 from sqlite_utils import Database
 
 from db.device import device_id, known_device_id
+from db.local import get_local, put_local
+from models.canonical import GENESIS_HASH as GENESIS_HASH
+from models.canonical import _orjson_safe as _orjson_safe
+from models.canonical import canonical_json as canonical_json
+from models.canonical import canonical_json_bytes as canonical_json_bytes
+from models.canonical import event_hash as event_hash
+from models.canonical import event_order
 from models.session import SYSTEM, current_user, require_signed_in
-
-GENESIS_HASH = "0" * 64
 
 
 @functools.cache
@@ -46,73 +51,6 @@ def acting_username() -> str:
     if user is SYSTEM:
         return current_actor()
     return require_signed_in("ghi thao tác").username
-
-
-# The canonical form is the standard library's: one encoder for every event (json.dumps would build a
-# new one per call). orjson writes the same bytes five times faster for the values events carry
-# (tests/test_events.py compares both on generated values); _orjson_safe sends every other value,
-# the ones where the two differ (1e-05 vs 0.00001, NaN, int keys, huge ints, subclasses), to json.
-_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-try:
-    import orjson
-except ImportError:  # pragma: no cover - orjson is pinned in requirements.txt; the form stays the same
-    orjson = None  # type: ignore[assignment]  # the standard idiom for an optional module
-
-_ORJSON_FLOATS = (1e-4, 1e16)  # inside this range both write repr(float); outside, only json does
-_PLAIN = frozenset({str, int, bool, type(None)})  # written alike (orjson refuses ints beyond 64 bits)
-
-
-def _orjson_safe(value: Any) -> bool:
-    """Whether orjson writes `value` exactly as the standard library's canonical form does: only these
-    plain types (no subclasses, datetimes, UUIDs...), floats in _ORJSON_FLOATS. A key that is not a str
-    makes orjson raise, and canonical_json then falls back too."""
-    kind = type(value)
-    if kind is dict:
-        values = value.values()
-    elif kind is list or kind is tuple:
-        values = value
-    else:
-        values = (value,)
-    for item in values:
-        kind = type(item)
-        if kind in _PLAIN:
-            continue
-        if kind is float:
-            if item != 0.0 and not _ORJSON_FLOATS[0] <= abs(item) < _ORJSON_FLOATS[1]:
-                return False
-        elif kind is dict or kind is list or kind is tuple:
-            if not _orjson_safe(item):
-                return False
-        else:
-            return False
-    return True
-
-
-def _orjson_bytes(value: object) -> bytes | None:
-    """orjson's canonical bytes of `value`, or None where only json writes the canonical form."""
-    if orjson is not None and _orjson_safe(value):
-        try:
-            return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
-        except TypeError:  # orjson.JSONEncodeError: a key that is not a str, lone surrogates, deep nesting
-            pass
-    return None
-
-
-def canonical_json_bytes(value: object) -> bytes:
-    """canonical_json(value) encoded as UTF-8: what is hashed (orjson writes these bytes directly)."""
-    fast = _orjson_bytes(value)
-    return fast if fast is not None else _CANONICAL.encode(value).encode()
-
-
-def canonical_json(value: object) -> str:
-    """Sorted keys, no spaces, Vietnamese kept as is: the form events are hashed and stored in."""
-    fast = _orjson_bytes(value)
-    return fast.decode() if fast is not None else _CANONICAL.encode(value)
-
-
-def event_hash(prev_hash: str, fields: dict) -> str:
-    """The chain link: sha256 of the previous hash and the event's fields as canonical JSON."""
-    return hashlib.sha256((prev_hash + canonical_json(fields)).encode("utf-8")).hexdigest()
 
 
 AUDIT_KEY_ATTRIBUTE = "_motcua_audit_key"  # set by db.connection.open_database from the secrets file
@@ -234,8 +172,8 @@ def chain_head(db: Database) -> tuple[int, str] | None:
 
 
 def acked_floor(db: Database) -> int:
-    row = db.execute("SELECT value FROM local WHERE key = ?", [ACKED_FLOOR_KEY]).fetchone()
-    return int(row[0]) if row else 0
+    value = get_local(db, ACKED_FLOOR_KEY)
+    return int(value) if value else 0
 
 
 def advance_acked_floor(db: Database) -> int:
@@ -249,8 +187,7 @@ def advance_acked_floor(db: Database) -> int:
     reached = first_pending - 1 if first_pending is not None else \
         db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
     if reached > floor:
-        db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
-                   "excluded.value", [ACKED_FLOOR_KEY, str(reached)])
+        put_local(db, ACKED_FLOOR_KEY, str(reached))
         return reached
     return floor
 
@@ -295,6 +232,7 @@ def own_events_after(db: Database, seq: int, columns: str) -> list[tuple]:
 
 
 _TIMELINE_COLUMNS = "uuid, device_id, seq, actor, at, action, payload"
+_TIMELINE_KEYS = tuple(_TIMELINE_COLUMNS.split(", "))
 PendingByEntity = dict[tuple[str, str], list[tuple]]
 
 
@@ -325,12 +263,11 @@ def events_for(db: Database, entity: str, entity_id: str, *, pending: PendingByE
         if device is not None:
             rows += db.execute(f"SELECT {_TIMELINE_COLUMNS} FROM events WHERE {PENDING} AND entity = ? "
                                "AND entity_id = ?", (device, entity, entity_id)).fetchall()
-    rows.sort(key=lambda r: (r[4], r[1], r[2]))
-    return [
-        {"uuid": r[0], "device_id": r[1], "seq": r[2], "actor": r[3], "at": r[4], "action": r[5],
-         "payload": json.loads(r[6])}
-        for r in rows
-    ]
+    events = [dict(zip(_TIMELINE_KEYS, row, strict=True)) for row in rows]
+    events.sort(key=event_order)
+    for event in events:
+        event["payload"] = json.loads(event["payload"])
+    return events
 
 
 RENUMBERED_KEY = "events_renumbered_at"  # `local`: when sync last renumbered this PC's unsent events
@@ -340,8 +277,8 @@ def heads_valid_since(db: Database, restored: datetime | None) -> datetime | Non
     """The moment after which a backup's chain heads still describe this log: the last restore, or later,
     when sync renumbered this PC's unsent events after taking its own events back from the hub
     (sync/recovery.py). Naive local time, as backups name their moment."""
-    row = db.execute("SELECT value FROM local WHERE key = ?", [RENUMBERED_KEY]).fetchone()
-    renumbered = datetime.fromisoformat(row[0]).replace(tzinfo=None) if row else None
+    value = get_local(db, RENUMBERED_KEY)
+    renumbered = datetime.fromisoformat(value).replace(tzinfo=None) if value else None
     if renumbered is None or (restored is not None and restored >= renumbered):
         return restored
     return renumbered

@@ -44,14 +44,15 @@ class Rating:
 _COLUMNS = "dossier_uuid, dossier_code, field, rating, comment, at, actor"
 
 
-def _row(row: tuple) -> Rating:
-    return Rating(row[0], row[1], row[2], row[3], row[4], datetime.fromisoformat(row[5]), row[6])
+def _row(row: dict) -> Rating:
+    """A row of `ratings` read by name (sqlite-utils' db.query)."""
+    return Rating(**{**row, "at": datetime.fromisoformat(row["at"])})
 
 
 def get_rating(db: Database, code: str) -> Rating | None:
     """The dossier's rating, or None (UserError when there is no such dossier)."""
     dossier = require_dossier(db, code)
-    row = db.execute(f"SELECT {_COLUMNS} FROM ratings WHERE dossier_uuid = ?", [dossier.uuid]).fetchone()
+    row = next(db.query(f"SELECT {_COLUMNS} FROM ratings WHERE dossier_uuid = ?", [dossier.uuid]), None)
     return _row(row) if row else None
 
 

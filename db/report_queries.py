@@ -12,13 +12,13 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
-from db.calendar_store import load_calendar
+from db.calendar_store import due_soon_until
 from models.dossier import CLOCK_RUNNING_STATES, ONLINE_CHANNELS, iso
 from models.dossier_clock import local_naive, now_local
 from models.logbook import LogbookLine
 from models.report import DueItem, Report
 from models.report_period import Period
-from models.report_rules import DUE_SOON_WORKING_DAYS, ENDED_WITHOUT_RESULT, MAX_SUPPLEMENTS_ON_TIME, Tally
+from models.report_rules import ENDED_WITHOUT_RESULT, MAX_SUPPLEMENTS_ON_TIME, Tally
 from models.roles import EXPORT_PERSONAL, VIEW_REPORTS
 from models.session import require
 
@@ -138,11 +138,12 @@ def period_counts(db: Database, period: Period, moment: datetime) -> tuple[dict[
 def due_list(db: Database, now: datetime, until: datetime, limit: int = DUE_LIST_LIMIT) -> tuple[list[DueItem], int, int]:
     """Running dossiers due before `until` (overdue first, by due moment), and how many are overdue at
     `now` and due between `now` and `until` (the counts are exact even when the list is cut)."""
-    rows = db.execute(f"SELECT {_DUE_COLUMNS} FROM dossiers WHERE {_RUNNING} AND due_at < ? "
-                      "ORDER BY due_at, code LIMIT ?", [iso(until), limit]).fetchall()
-    items = [DueItem(code=r[0], procedure_code=r[1], procedure_name=r[2], field=r[3], applicant=r[4] or r[5],
-                     state=r[6], received_at=datetime.fromisoformat(r[7]), due_at=datetime.fromisoformat(r[8]),
-                     overdue=r[8] < iso(now)) for r in rows]
+    rows = db.query(f"SELECT {_DUE_COLUMNS} FROM dossiers WHERE {_RUNNING} AND due_at < ? "
+                    "ORDER BY due_at, code LIMIT ?", [iso(until), limit])
+    items = [DueItem(code=r["code"], procedure_code=r["procedure_code"], procedure_name=r["procedure_name"],
+                     field=r["field"], applicant=r["organisation"] or r["applicant_name"], state=r["state"],
+                     received_at=datetime.fromisoformat(r["received_at"]), due_at=datetime.fromisoformat(r["due_at"]),
+                     overdue=r["due_at"] < iso(now)) for r in rows]
     overdue, soon = db.execute(f"SELECT count(*) FILTER (WHERE due_at < :now), count(*) FILTER (WHERE due_at >= :now) "
                                f"FROM dossiers WHERE {_RUNNING} AND due_at < :until",
                                {"now": iso(now), "until": iso(until)}).fetchone()
@@ -151,9 +152,9 @@ def due_list(db: Database, now: datetime, until: datetime, limit: int = DUE_LIST
 
 def catalog_counts(db: Database) -> tuple[int, int]:
     """Active procedures, and those with their own link (the posting indicator)."""
-    row = db.execute("SELECT count(*), count(*) FILTER (WHERE own_url != '') FROM procedures WHERE active = 1"
-                     ).fetchone()
-    return row[0], row[1]
+    active, with_link = db.execute("SELECT count(*), count(*) FILTER (WHERE own_url != '') FROM procedures "
+                                   "WHERE active = 1").fetchone()
+    return active, with_link
 
 
 def build_report(db: Database, period: Period, now: datetime | None = None, *,
@@ -166,7 +167,7 @@ def build_report(db: Database, period: Period, now: datetime | None = None, *,
     total = Tally()
     for tally in groups.values():
         total.add(tally)
-    until = load_calendar(db).add_working_days(now, DUE_SOON_WORKING_DAYS)
+    until = due_soon_until(db, now)
     items, overdue_now, due_soon = due_list(db, now, until, due_limit)
     active, with_link = catalog_counts(db)
     return Report(period=period, moment=moment, generated_at=now, total=total, by_field=groups,
@@ -189,11 +190,13 @@ def logbook_lines(db: Database, period: Period) -> list[LogbookLine]:
     It names applicants with their addresses and phones: EXPORT_PERSONAL (the export is recorded, see
     db.report_exports)."""
     require(EXPORT_PERSONAL, "xuất sổ theo dõi hồ sơ (có dữ liệu cá nhân)")
-    rows = db.execute(f"SELECT {_LOGBOOK_COLUMNS} FROM dossiers WHERE received_at >= ? AND received_at < ? "
-                      "ORDER BY received_at, code", [iso(period.begins), iso(period.ends)]).fetchall()
-    return [LogbookLine(number=n, code=r[0], procedure_code=r[1], procedure_name=r[2], field=r[3], sets=r[4],
-                        applicant=r[5] or r[6], address=r[7], phone=r[8], state=r[9],
-                        received_at=datetime.fromisoformat(r[10]), due_at=datetime.fromisoformat(r[11]),
-                        finished_at=_moment(r[12]), returned_at=_moment(r[13]), timeliness=r[14],
-                        supplement_count=r[15], logbook=r[16])
+    rows = db.query(f"SELECT {_LOGBOOK_COLUMNS} FROM dossiers WHERE received_at >= ? AND received_at < ? "
+                    "ORDER BY received_at, code", [iso(period.begins), iso(period.ends)])
+    return [LogbookLine(number=n, code=r["code"], procedure_code=r["procedure_code"],
+                        procedure_name=r["procedure_name"], field=r["field"], sets=r["sets"],
+                        applicant=r["organisation"] or r["applicant_name"], address=r["address"], phone=r["phone"],
+                        state=r["state"], received_at=datetime.fromisoformat(r["received_at"]),
+                        due_at=datetime.fromisoformat(r["due_at"]), finished_at=_moment(r["finished_at"]),
+                        returned_at=_moment(r["returned_at"]), timeliness=r["timeliness"],
+                        supplement_count=r["supplement_count"], logbook=r["logbook"])
             for n, r in enumerate(rows, start=1)]

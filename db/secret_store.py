@@ -41,7 +41,8 @@ def _dpapi(data: bytes, protect: bool) -> bytes:  # pragma: no cover - exercised
     class Blob(ctypes.Structure):
         _fields_ = [("cbData", wintypes.DWORD), ("pbData", ctypes.POINTER(ctypes.c_char))]
 
-    crypt32, kernel32 = ctypes.windll.crypt32, ctypes.windll.kernel32
+    windll = getattr(ctypes, "windll")  # noqa: B009 - Windows only; getattr keeps type checkers on Linux quiet
+    crypt32, kernel32 = windll.crypt32, windll.kernel32
     buffer = ctypes.create_string_buffer(data, len(data))
     source, out = Blob(len(data), ctypes.cast(buffer, ctypes.POINTER(ctypes.c_char))), Blob()
     entropy_bytes = b"motcua-secrets-v1"
@@ -54,7 +55,7 @@ def _dpapi(data: bytes, protect: bool) -> bytes:  # pragma: no cover - exercised
     else:
         ok = call(ctypes.byref(source), None, ctypes.byref(entropy), None, None, ui_forbidden, ctypes.byref(out))
     if not ok:
-        raise SecretsUnreadable(f"DPAPI error {ctypes.GetLastError()}")
+        raise SecretsUnreadable(f"DPAPI error {getattr(ctypes, 'GetLastError')()}")  # noqa: B009
     try:
         return ctypes.string_at(out.pbData, out.cbData)
     finally:

@@ -21,9 +21,6 @@ def load_settings(db: Database) -> UnitSettings:
     return UnitSettings.from_dict(json.loads(row[0]))
 
 
-def has_settings(db: Database) -> bool:
-    return db.execute("SELECT 1 FROM settings WHERE key = ?", [_UNIT_KEY]).fetchone() is not None
-
 
 def save_settings(db: Database, settings: UnitSettings, actor: str | None = None) -> UnitSettings:
     """Validate and store; raises UserError (and changes nothing) on an invalid value."""

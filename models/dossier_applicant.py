@@ -126,12 +126,3 @@ def applicant_from_card(card: CitizenCard, *, phone: str | None = None, email: s
     does not hold (phone, email); the card's permanent address is the address."""
     return make_applicant(name=card.name, cccd=card.number, dob=card.dob, sex=card.sex, address=card.address,
                           phone=phone, email=email, today=today)
-
-
-def applicant_from_dict(data: dict) -> Applicant:
-    """Rebuild a stored applicant (no re-validation: it was checked when received)."""
-    dob = data.get("dob")
-    return Applicant(name=data.get("name") or "", organisation=data.get("organisation") or "",
-                     cccd=data.get("cccd") or "", dob=date.fromisoformat(dob) if dob else None,
-                     sex=data.get("sex") or "", phone=data.get("phone") or "",
-                     address=data.get("address") or "", email=data.get("email") or "")

@@ -94,3 +94,30 @@ def week_bounds(day: date) -> tuple[datetime, datetime]:
     monday = day - timedelta(days=day.weekday())
     start = datetime.combine(monday, time(0, 0))
     return start, start + timedelta(days=7)
+
+
+_DUE_FORMATS = ("%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+_DAY_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+
+
+def parse_due_text(text: str, close_of_day: time) -> datetime | None:
+    """A due moment typed by a clerk or a script; None when empty. A date without an hour means the end of
+    that working day (`close_of_day`, the unit's afternoon end), in the window and on the command line."""
+    text = " ".join(text.split())
+    if not text:
+        return None
+    for fmt in _DUE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+    for fmt in _DAY_FORMATS:
+        try:
+            return datetime.combine(datetime.strptime(text, fmt).date(), close_of_day)
+        except ValueError:
+            continue
+    try:
+        return local_naive(datetime.fromisoformat(text))  # a script's full ISO 8601 moment
+    except ValueError:
+        pass
+    raise UserError(f"Hạn trả '{text}' không hợp lệ (cần dd/mm/yyyy hoặc dd/mm/yyyy HH:MM).")

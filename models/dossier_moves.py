@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from models.dossier import FINAL_STATES, PAUSING_STATES, iso
+from models.dossier import CLOCK_RUNNING_STATES, FINAL_STATES, PAUSING_STATES, iso
 from models.dossier_clock import timeliness
 
 
@@ -30,3 +30,21 @@ def move_effect(*, current_state: str, target: str, moment: datetime, due_at: da
     if target in FINAL_STATES:
         changes["closed_at"] = iso(moment)
     return changes
+
+
+def can_extend(state: str) -> bool:
+    """Gia hạn is for a dossier still being worked on: not once it has its result or is closed."""
+    return state not in FINAL_STATES and state != "co_ket_qua"
+
+
+def urgency(state: str, due_at: datetime, now: datetime, soon_until: datetime) -> str:
+    """'overdue', 'soon' or '' — derived from the due moment while the clock runs (never stored). 'Soon' is
+    before `soon_until`: now plus the unit's due-soon working days (UnitSettings.due_soon_working_days), the
+    same horizon the dashboard counts."""
+    if state not in CLOCK_RUNNING_STATES:
+        return ""
+    if due_at < now:
+        return "overdue"
+    if due_at < soon_until:
+        return "soon"
+    return ""

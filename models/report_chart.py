@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from models import report_rules as rules
 from models.report import Report, field_label, format_value
+from models.settings import DEFAULT_ON_TIME_ALERT_PERCENT
 
 TITLE_MONTHS = "Hồ sơ tiếp nhận và đã giải quyết theo tháng"
 TITLE_ON_TIME = "Tỷ lệ giải quyết trước và đúng hạn theo lĩnh vực"
@@ -15,7 +16,7 @@ SERIES_NAMES = ("Tiếp nhận", "Đã giải quyết")
 SERIES_COLOURS = ("#1f3b57", "#e8a33d")
 BAR_COLOUR = "#2f6ea5"
 LATE_COLOUR = "#b42318"  # a field below ON_TIME_WARNING is drawn in this colour (and says so in its label)
-ON_TIME_WARNING = 0.9
+ON_TIME_WARNING = DEFAULT_ON_TIME_ALERT_PERCENT / 100  # the default; a unit setting (on_time_alert_percent)
 
 
 @dataclass(frozen=True)
@@ -60,21 +61,21 @@ def month_chart(report: Report) -> MonthChart:
     return MonthChart(labels, (received, resolved), nice_ticks(max(received + resolved + [0]) * 1.1), caption)
 
 
-def on_time_bars(report: Report) -> list[ShareBar]:
-    """One bar per field that received or resolved anything, then the total."""
+def on_time_bars(report: Report, warning: float = ON_TIME_WARNING) -> list[ShareBar]:
+    """One bar per field that received or resolved anything, then the total; below `warning` in red."""
     bars = []
     for name in report.field_names():
         tally = report.by_field[name]
         if tally.resolved or tally.received:
-            bars.append(_bar(field_label(name), tally))
-    bars.append(_bar("Toàn đơn vị", report.total))
+            bars.append(_bar(field_label(name), tally, warning))
+    bars.append(_bar("Toàn đơn vị", report.total, warning))
     return bars
 
 
-def _bar(label: str, tally: rules.Tally) -> ShareBar:
+def _bar(label: str, tally: rules.Tally, warning: float) -> ShareBar:
     share = rules.on_time_share(tally)
     if share is None:
         return ShareBar(label, None, "chưa có hồ sơ giải quyết", False)
     count = format_value(tally.early + tally.on_time, "count")
     text = f"{format_value(share, 'share')} ({count}/{format_value(tally.resolved, 'count')})"
-    return ShareBar(label, share, text, share < ON_TIME_WARNING)
+    return ShareBar(label, share, text, share < warning)

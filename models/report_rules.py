@@ -14,6 +14,7 @@ from datetime import datetime
 from models.dossier import ONLINE_CHANNELS
 from models.dossier_clock import timeliness
 from models.errors import UserError
+from models.settings import DEFAULT_DUE_SOON_WORKING_DAYS
 from models.text import clean_text, fold
 
 # --- per-dossier rules --------------------------------------------------------------------------------
@@ -24,7 +25,7 @@ ENDED_WITHOUT_RESULT = {"tu_choi": "refused", "rut_ho_so": "withdrawn", "dung_gi
 # the dossier late even if its result came before the due moment.
 MAX_SUPPLEMENTS_ON_TIME = 1
 # The dashboard lists dossiers overdue or due within this many working days (from now).
-DUE_SOON_WORKING_DAYS = 2
+DUE_SOON_WORKING_DAYS = DEFAULT_DUE_SOON_WORKING_DAYS  # the default; a unit setting (models.settings)
 
 
 def result_class(stored: str | None, supplement_count: int, finished_at: datetime | None = None,

@@ -65,9 +65,6 @@ def current_user() -> User | None:
     return _process_user if value is _UNSET else value
 
 
-def is_system() -> bool:
-    return current_user() is SYSTEM
-
 
 @contextlib.contextmanager
 def acting_as(user: User | None) -> Iterator[User | None]:

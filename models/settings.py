@@ -19,6 +19,13 @@ DEFAULT_MORNING = ("07:30", "11:30")
 DEFAULT_AFTERNOON = ("13:30", "17:00")
 DEFAULT_SAME_DAY_CUTOFF = "15:00"
 
+# "Sắp đến hạn" (the list's amber rows, the dashboard's count) and the on-time share below which the
+# dashboard and the report's chart warn: no regulation fixes either, so they are unit settings with these
+# defaults (the 90% is QĐ 766's full score for on-time results, models/report_rules.py).
+DEFAULT_DUE_SOON_WORKING_DAYS = 2
+DEFAULT_ON_TIME_ALERT_PERCENT = 90
+_INT_FIELDS = ("due_soon_working_days", "on_time_alert_percent")
+
 SAMPLE_UNIT_NAME = "UBND xã Mẫu (dữ liệu mẫu)"
 SAMPLE_UNIT_CODE = "000.00.00.H00"
 
@@ -50,6 +57,18 @@ class UnitSettings:
     afternoon_start: str = DEFAULT_AFTERNOON[0]
     afternoon_end: str = DEFAULT_AFTERNOON[1]
     same_day_cutoff: str = DEFAULT_SAME_DAY_CUTOFF
+    due_soon_working_days: int = DEFAULT_DUE_SOON_WORKING_DAYS
+    on_time_alert_percent: int = DEFAULT_ON_TIME_ALERT_PERCENT
+
+    @property
+    def close_of_day(self) -> time:
+        """When the working day ends: a due date typed without an hour means this hour of that day."""
+        return parse_clock(self.afternoon_end)
+
+    @property
+    def on_time_alert(self) -> float:
+        """The on-time share (0–1) below which the figures are shown as a warning."""
+        return self.on_time_alert_percent / 100
 
     @property
     def effective_dossier_prefix(self) -> str:
@@ -68,7 +87,12 @@ class UnitSettings:
         known = {f.name for f in fields(cls)}
         values = {key: value for key, value in data.items() if key in known}
         for key, value in list(values.items()):
-            if isinstance(value, str):
+            if key in _INT_FIELDS:
+                try:
+                    values[key] = int(str(value).strip())
+                except ValueError:
+                    raise UserError(f"'{value}' không phải là một số nguyên.") from None
+            elif isinstance(value, str):
                 values[key] = clean_text(value)
         settings = cls(**values)
         settings.validate()
@@ -91,3 +115,7 @@ class UnitSettings:
         if not clocks[0] < clocks[1] <= clocks[2] < clocks[3]:
             raise UserError("Giờ làm việc không hợp lệ: cần sáng bắt đầu < sáng kết thúc ≤ chiều bắt đầu < chiều kết thúc.")
         parse_clock(self.same_day_cutoff)
+        if not 0 <= self.due_soon_working_days <= 20:
+            raise UserError("Số ngày làm việc \"sắp đến hạn\" phải từ 0 đến 20.")
+        if not 1 <= self.on_time_alert_percent <= 100:
+            raise UserError("Ngưỡng cảnh báo tỷ lệ đúng hạn phải từ 1 đến 100 (%).")

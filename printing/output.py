@@ -63,7 +63,8 @@ def write_output(data: bytes, out: Path | str | BinaryIO) -> None:
     if not isinstance(out, str | os.PathLike):
         out.write(data)
         return
-    target = check_output(out)
+    target = Path(out)
+    check_output(target)
     folder = target.parent
     temp_name = None
     try:

@@ -76,9 +76,9 @@ def _field_table(report: Report) -> Table:
     return ruled_table(head, rows, widths(parts), right=range(2, 2 + len(FIELD_COLUMNS)), bold_last=True)
 
 
-def _charts(report: Report) -> Table:
+def _charts(report: Report, warning: float) -> Table:
     half = WIDTH / 2 - 4 * mm
-    bars = on_time_bars(report)
+    bars = on_time_bars(report, warning)
     height = max(CHART_HEIGHT, (len(bars) * 11 + 40) * 1.0)
     table = Table([[month_drawing(month_chart(report), half, height), share_drawing(bars, half, height)]],
                   colWidths=[WIDTH / 2] * 2)
@@ -138,7 +138,7 @@ def _due(report: Report) -> list[Flowable]:
 def report_story(report: Report, settings: UnitSettings) -> list[Flowable]:
     story = header(settings, REPORT_TITLE, _lines(report))
     story += [_key_figures(report), Paragraph("I. TIẾP NHẬN VÀ GIẢI QUYẾT THEO LĨNH VỰC", SECTION),
-              _field_table(report), Spacer(1, 4 * mm), KeepTogether([_charts(report)]),
+              _field_table(report), Spacer(1, 4 * mm), KeepTogether([_charts(report, settings.on_time_alert)]),
               CondPageBreak(50 * mm),
               Paragraph("II. CHỈ SỐ THEO QUYẾT ĐỊNH 766/QĐ-TTG (tính từ dữ liệu của xã)", SECTION),
               _indicators(report),

@@ -44,7 +44,7 @@ DIST_DIR = ROOT / "dist"
 WORK_DIR = ROOT / "build"
 APP_NAME = "MotCua"
 BUNDLE = DIST_DIR / APP_NAME
-LOCAL_PACKAGES = ("cli", "db", "models", "services", "ui", "printing", "sync")  # as in pyinstaller.spec
+LOCAL_PACKAGES = ("cli", "db", "models", "output", "services", "ui", "printing", "sync")  # as in pyinstaller.spec
 ON_WINDOWS = sys.platform == "win32"
 EXE_SUFFIX = ".exe" if ON_WINDOWS else ""
 GUI_SECONDS = 8  # how long the GUI must stay up to count as started

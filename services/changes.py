@@ -35,7 +35,7 @@ class Changes:
 
     def __or__(self, other: Changes) -> Changes:
         return Changes(self.dossier_codes | other.dossier_codes,
-                       *(getattr(self, name) or getattr(other, name) for name in _FLAGS))
+                       **{name: getattr(self, name) or getattr(other, name) for name in _FLAGS})
 
     def __bool__(self) -> bool:
         return bool(self.dossier_codes) or any(getattr(self, name) for name in _FLAGS)
@@ -63,15 +63,9 @@ class Changes:
         return self.calendar or self.restore
 
     @property
-    def accounts_changed(self) -> bool:
-        return self.accounts or self.restore
-
-    @property
     def events_written(self) -> bool:
         """Anything that writes an event: the audit list and the pending sync count are stale."""
         return bool(self) and self != Changes(sync=True)
 
 
 _FLAGS = ("all_dossiers", "catalog", "calendar", "settings", "accounts", "ratings", "audit", "sync", "restore")
-
-NOTHING = Changes()

@@ -9,13 +9,14 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from db.attachments import ATTACHMENT_KINDS, attach_file
+from db.calendar_store import due_soon_until
 from db.dossier_queries import count_dossiers, find_dossier, get_dossier, list_dossiers, require_dossier
 from db.dossier_rules import DossierRules, load_dossier_rules, save_dossier_rules
 from db.dossier_store import extend_dossier, move_dossier
 from models.dossier import Dossier, check_move_note
 from services.changes import Changes
 
-__all__ = ["ATTACHMENT_KINDS", "Attached", "DossierDone", "DossierRules", "attach", "conflicts_of", "count_dossiers",
+__all__ = ["ATTACHMENT_KINDS", "Attached", "DossierDone", "DossierRules", "attach", "conflicts_of", "count_dossiers", "due_soon_until",
            "extend", "find_dossier", "get_dossier", "list_dossiers", "load_dossier_rules", "move", "require_dossier",
            "store_rules"]
 

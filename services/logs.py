@@ -14,14 +14,16 @@ from collections import deque
 from logging.handlers import TimedRotatingFileHandler
 from pathlib import Path
 
+from models.roles import mask_cccd
+
 LOGS_DIR = "logs"
 LOG_FILE = "motcua.log"
 KEEP_DAYS = 7
 LOGGER_NAME = "motcua"
 
-# 12-digit căn cước numbers (and 9-digit old CMND ones) standing alone: keep the province code and the
-# last three digits, as the screens do for roles without view_full_id.
-_ID_PATTERN = re.compile(r"(?<!\d)(\d{3})(\d{3,6})(\d{3})(?!\d)")
+# Căn cước numbers (12 digits) and old CMND ones (9) standing alone, masked by the one rule the screens use
+# for roles without view_full_id (models.roles.mask_cccd).
+_ID_PATTERN = re.compile(r"(?<!\d)(?:\d{12}|\d{9})(?!\d)")
 _names: set[str] = set()
 _names_lock = threading.Lock()
 
@@ -34,7 +36,7 @@ def log_path(data_dir: Path) -> Path:
 
 def mask_personal(text: str) -> str:
     """Mask ID numbers and the registered names in `text`."""
-    text = _ID_PATTERN.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+    text = _ID_PATTERN.sub(lambda match: mask_cccd(match.group()), text)
     with _names_lock:
         names = sorted(_names, key=len, reverse=True)
     for name in names:

@@ -10,12 +10,19 @@ from sqlite_utils import Database
 
 from db.catalog_store import list_procedures
 from db.dossier_store import preview_due, receive_dossier
+from db.settings_store import load_settings
 from models.dossier import Dossier, Paper
 from models.dossier_applicant import Applicant
+from models.dossier_clock import parse_due_text
 from services.changes import Changes
 from services.logs import mask_names
 
-__all__ = ["Received", "list_procedures", "preview_due", "receive"]
+__all__ = ["Received", "due_from_text", "list_procedures", "preview_due", "receive"]
+
+
+def due_from_text(db: Database, text: str | None) -> datetime | None:
+    """A typed due moment; a date alone means the unit's close of day (its afternoon end), for both ends."""
+    return parse_due_text(text or "", load_settings(db).close_of_day)
 
 
 @dataclass(frozen=True)

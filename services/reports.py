@@ -9,12 +9,10 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from db.dossier_rules import load_dossier_rules
 from db.ratings import get_rating, set_rating
 from db.report_exports import record_logbook_export
 from db.report_queries import build_report, logbook_lines
 from db.settings_store import load_settings
-from models.dossier_forms import form_set
 from models.errors import UserError
 from models.logbook import LOGBOOK_NUMBERS
 from models.report import Report
@@ -23,6 +21,7 @@ from models.roles import EXPORT_PERSONAL
 from models.session import require
 from models.settings import UnitSettings
 from services.changes import Changes
+from services.forms import forms_in_force
 
 __all__ = ["LogbookExport", "ReportExport", "build_report", "export_logbook", "export_report", "get_rating",
            "set_rating_for", "write_report"]
@@ -51,7 +50,7 @@ def write_report(report: Report, settings: UnitSettings, paths: Sequence[Path | 
     written = []
     for path in _checked(paths):
         if path.suffix.lower() == ".xlsx":
-            from models.report_xlsx import export_report_xlsx
+            from output.report_xlsx import export_report_xlsx
 
             written.append(export_report_xlsx(report, settings, path))
         else:
@@ -83,12 +82,12 @@ def export_logbook(db: Database, period: Period, paths: Sequence[Path | str]) ->
     require(EXPORT_PERSONAL, "xuất sổ theo dõi hồ sơ (có dữ liệu cá nhân)")
     checked = _checked(paths)
     lines, settings = logbook_lines(db, period), load_settings(db)
-    forms = form_set(load_dossier_rules(db).form_set)
+    forms = forms_in_force(db)
     number = LOGBOOK_NUMBERS.get(forms.key, "06")
     written = []
     for path in checked:
         if path.suffix.lower() == ".xlsx":
-            from models.report_xlsx import export_logbook_xlsx
+            from output.report_xlsx import export_logbook_xlsx
 
             written.append(export_logbook_xlsx(lines, settings, period.title, path, form_number=number,
                                                basis=forms.basis))

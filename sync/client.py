@@ -215,7 +215,7 @@ def checked_signatures(db: Database, events: list, keys: object) -> tuple[list, 
         if not isinstance(event, dict):
             kept.append(event)  # apply_remote_events reports its shape
             continue
-        key = known.get(event.get("device_id"))
+        key = known.get(str(event.get("device_id")))
         if event.get("device_id") in refused or (key is not None and not verify_event(key, event)):
             continue
         kept.append(event)

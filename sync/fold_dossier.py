@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from models.dossier import FINAL_STATES, MOVES, PAUSING_STATES, state_label
+from models.dossier import MOVES, PAUSING_STATES, state_label
 from models.dossier_clock import local_naive
-from models.dossier_moves import move_effect
+from models.dossier_moves import can_extend, move_effect
 from sync.conflicts import Conflict
 
 # Columns a 'receive' event carries as they were written (db.dossier_store.receive_dossier).
@@ -102,7 +102,7 @@ def _move(folded: FoldedDossier, values: dict, event: dict) -> None:
 
 
 def _extend(folded: FoldedDossier, values: dict, event: dict) -> None:
-    if values["state"] in FINAL_STATES or values["state"] == "co_ket_qua":
+    if not can_extend(values["state"]):
         folded.conflicts.append(Conflict(
             event["uuid"], "extend", "skipped",
             f"Xung đột: {_who(event)} gia hạn hồ sơ khi nó đã ở '{state_label(values['state'])}': không áp dụng."))

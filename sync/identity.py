@@ -38,7 +38,7 @@ def become_new_device(db: Database) -> dict:
     new = str(uuid.uuid4())
     secret_store.put(folder, **{SIGNING_SECRET: None, "token": None, "hub_pin": None,
                                 "audit_key": secret_store.new_key_hex()})
-    setattr(db, AUDIT_KEY_ATTRIBUTE, bytes.fromhex(secret_store.get(folder, "audit_key")))
+    setattr(db, AUDIT_KEY_ATTRIBUTE, bytes.fromhex(secret_store.get(folder, "audit_key") or ""))
     with db.atomic():
         pending = db.execute(f"SELECT id, uuid, actor, at, entity, entity_id, action, payload FROM events "
                              f"WHERE {PENDING} ORDER BY seq", [old]).fetchall()

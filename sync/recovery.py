@@ -18,6 +18,7 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
@@ -36,6 +37,7 @@ from db.events import (
     own_events_after,
     record_event,
 )
+from db.local import get_local, put_local
 from sync.projection import _INSERT, rebuild_entities
 from sync.state import immediate, now_iso, save_state
 from sync.transport import HubError
@@ -56,12 +58,25 @@ class Recovery:
     note: str = ""
 
 
+
+class OwnEvent(NamedTuple):
+    """One of this PC's events after the acknowledged floor, read by name."""
+
+    id: int
+    uuid: str
+    seq: int
+    prev_hash: str
+    hash: str
+    acked_at: str | None
+
+
+_OWN_COLUMNS = ", ".join(OwnEvent._fields)
+
 def restored_at(db: Database) -> str | None:
     """When this PC last restored a backup (db.backup_restore records it), or None."""
     from db.backup_restore import RESTORED_KEY
 
-    row = db.execute("SELECT value FROM local WHERE key = ?", [RESTORED_KEY]).fetchone()
-    return row[0] if row else None
+    return get_local(db, RESTORED_KEY)
 
 
 def acknowledged_floor(db: Database) -> int:
@@ -101,24 +116,24 @@ def merge_own_events(db: Database, fetched: list[dict], *, floor: int, hub_max_s
         hub[event["seq"]] = event
     result = Recovery(hub_max_seq=max([hub_max_seq, *hub]))
     with immediate(db):
-        local = {row[2]: row for row in own_events_after(db, floor, "id, uuid, seq, prev_hash, hash, acked_at")}
+        local = {row.seq: row for row in map(OwnEvent._make, own_events_after(db, floor, _OWN_COLUMNS))}
         for seq, event in hub.items():
             row = local.get(seq)
-            if row is not None and row[1] == event["uuid"] and row[4] != event["hash"]:
+            if row is not None and row.uuid == event["uuid"] and row.hash != event["hash"]:
                 raise _refuse(f"sự kiện số {seq} khác nội dung với bản trên máy chủ")
-        clash = min((s for s, e in hub.items() if s in local and local[s][1] != e["uuid"]), default=None)
+        clash = min((s for s, e in hub.items() if s in local and local[s].uuid != e["uuid"]), default=None)
         moved = [local[s] for s in sorted(local) if clash is not None and s >= clash]
-        if any(row[5] is not None for row in moved):
-            raise _refuse("sự kiện số " + str(next(r[2] for r in moved if r[5])) +
+        if any(row.acked_at is not None for row in moved):
+            raise _refuse("sự kiện số " + str(next(r.seq for r in moved if r.acked_at)) +
                           " đã được máy chủ xác nhận nhưng khác bản máy chủ đang giữ")
-        moved_seqs = {row[2] for row in moved}
+        moved_seqs = {row.seq for row in moved}
         inserted = [hub[s] for s in sorted(hub) if s not in local or s in moved_seqs]
         _check_links(db, me, floor, local, moved_seqs, inserted)
 
         moment = now_iso()
         for row in moved:  # out of the way of the hub's numbers (seq is unique per device)
-            db.execute("UPDATE events SET seq = ? WHERE id = ?", [-row[0], row[0]])
-        local_uuids = {row[1] for row in local.values()}  # pending ones are outside the uuid index
+            db.execute("UPDATE events SET seq = ? WHERE id = ?", [-row.id, row.id])
+        local_uuids = {row.uuid for row in local.values()}  # pending ones are outside the uuid index
         for event in inserted:
             if event["uuid"] in local_uuids:
                 raise _refuse(f"sự kiện số {event['seq']} trùng mã (uuid) với một sự kiện khác đã có")
@@ -129,19 +144,19 @@ def merge_own_events(db: Database, fetched: list[dict], *, floor: int, hub_max_s
                                      event_mac(db, event["hash"])])
             except sqlite3.IntegrityError:
                 raise _refuse(f"sự kiện số {event['seq']} trùng mã (uuid) với một sự kiện khác đã có") from None
-        known_rows = [local[s] for s in hub if s in local and s not in moved_seqs and local[s][5] is None]
-        pending_known = [row[1] for row in known_rows]
+        known_rows = [local[s] for s in hub if s in local and s not in moved_seqs and local[s].acked_at is None]
+        pending_known = [row.uuid for row in known_rows]
         db.conn.executemany("UPDATE events SET acked_at = ? WHERE id = ? AND acked_at IS NULL",
-                            [(moment, row[0]) for row in known_rows])
+                            [(moment, row.id) for row in known_rows])
         db.conn.executemany("DELETE FROM sync_rejected WHERE event_uuid = ?", [(u,) for u in pending_known])
         touched = {(e["entity"], e["entity_id"]) for e in inserted}
         for row in moved:
-            touched.add(tuple(db.execute("SELECT entity, entity_id FROM events WHERE id = ?", [row[0]]).fetchone()))
+            touched.add(tuple(db.execute("SELECT entity, entity_id FROM events WHERE id = ?", [row.id]).fetchone()))
         _renumber(db, me, moved)
         advance_acked_floor(db)
         # A refusal for a reused number (409) no longer holds once the event has its new number.
         db.conn.executemany("DELETE FROM sync_rejected WHERE event_uuid = ? AND status = 409",
-                            [(row[1],) for row in moved])
+                            [(row.uuid,) for row in moved])
         result.conflicts = rebuild_entities(db, touched)
         result.fetched, result.acknowledged, result.renumbered = len(inserted), len(pending_known), len(moved)
         result.note = _note(result, restore, moment)
@@ -151,16 +166,15 @@ def merge_own_events(db: Database, fetched: list[dict], *, floor: int, hub_max_s
                                   "renumbered": result.renumbered, "hub_max_seq": result.hub_max_seq,
                                   "restored_at": restore})
         if moved:
-            db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
-                       "excluded.value", [RENUMBERED_KEY, moment])
+            put_local(db, RENUMBERED_KEY, moment)
         save_state(db, restore_checked=restore, recover_needed=False, recovery_note=result.note)
     return result
 
 
-def _check_links(db: Database, me: str, floor: int, local: dict, moved_seqs: set[int],
+def _check_links(db: Database, me: str, floor: int, local: dict[int, OwnEvent], moved_seqs: set[int],
                  inserted: list[dict]) -> None:
     """Every link that touches an event taken from the hub must hold: it continues the log exactly."""
-    chain = {s: (row[3], row[4]) for s, row in local.items() if s not in moved_seqs}
+    chain = {s: (row.prev_hash, row.hash) for s, row in local.items() if s not in moved_seqs}
     chain.update({e["seq"]: (e["prev_hash"], e["hash"]) for e in inserted})
     if floor > 0:
         below = event_at(db, me, floor, "hash")
@@ -175,7 +189,7 @@ def _check_links(db: Database, me: str, floor: int, local: dict, moved_seqs: set
                           "(hai máy dùng chung một mã máy?)")
 
 
-def _renumber(db: Database, me: str, moved: list[tuple]) -> None:
+def _renumber(db: Database, me: str, moved: list[OwnEvent]) -> None:
     """Number the moved events after the device's last one, in their order, recomputing the hash chain.
 
     Each is stored again (a new id after the hub's events just stored): this PC's events stay in id order
@@ -187,12 +201,12 @@ def _renumber(db: Database, me: str, moved: list[tuple]) -> None:
     seq, prev = last if last else (0, GENESIS_HASH)
     for row in moved:
         uuid, actor, at, entity, entity_id, action, payload = db.execute(
-            "SELECT uuid, actor, at, entity, entity_id, action, payload FROM events WHERE id = ?", [row[0]]).fetchone()
+            "SELECT uuid, actor, at, entity, entity_id, action, payload FROM events WHERE id = ?", [row.id]).fetchone()
         seq += 1
         fields = {"uuid": uuid, "device_id": me, "seq": seq, "actor": actor, "at": at, "entity": entity,
                   "entity_id": entity_id, "action": action, "payload": json.loads(payload)}
         digest = event_hash(prev, fields)
-        db.execute("DELETE FROM events WHERE id = ?", [row[0]])
+        db.execute("DELETE FROM events WHERE id = ?", [row.id])
         db.execute(INSERT_EVENT, [uuid, me, seq, actor, at, entity, entity_id, action, payload, prev, digest,
                                    event_mac(db, digest)])
         prev = digest

@@ -65,7 +65,7 @@ def verify(public_hex: str, data: bytes, signature: object) -> bool:
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    if not is_hex(public_hex, 64) or not is_hex(signature, 128):
+    if not is_hex(public_hex, 64) or not isinstance(signature, str) or not is_hex(signature, 128):
         return False
     try:
         Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_hex)).verify(bytes.fromhex(signature), data)

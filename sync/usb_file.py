@@ -112,10 +112,11 @@ def export_file(db: Database, data_dir: Path | str, out: Path | str) -> dict:
     try:
         with zipfile.ZipFile(temp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=1))
-            archive.writestr("events.bin", _seal(aes, manifest["file_id"], "events", body))
+            file_id = str(manifest["file_id"])
+            archive.writestr("events.bin", _seal(aes, file_id, "events", body))
             for sha, (ext, path) in sorted(files.items()):
                 name = f"attachments/{sha}.{ext}"
-                archive.writestr(name + ".bin", _seal(aes, manifest["file_id"], name, path.read_bytes()))
+                archive.writestr(name + ".bin", _seal(aes, file_id, name, path.read_bytes()))
         os.replace(temp, target)
     except OSError as error:
         with contextlib.suppress(OSError):

@@ -7,7 +7,7 @@ import re
 import uuid as uuid_module
 from datetime import datetime
 
-from db.events import event_hash
+from models.canonical import event_hash
 
 # Fields hashed by db.events.record_event, then the chain fields.
 HASHED_FIELDS = ("uuid", "device_id", "seq", "actor", "at", "entity", "entity_id", "action", "payload")
@@ -84,8 +84,3 @@ def _too_deep(value: object, depth: int) -> bool:
     if isinstance(value, list):
         return depth <= 0 or any(_too_deep(item, depth - 1) for item in value)
     return False
-
-
-def sort_key(event: dict) -> tuple:
-    """The one order every PC applies events in (sync/README.md, "The rule")."""
-    return event["at"], event["device_id"], event["seq"]

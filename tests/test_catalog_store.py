@@ -13,9 +13,9 @@ import pytest
 import db.catalog_store as store
 from db.data_folder import open_data_folder
 from models.catalog import Procedure
-from models.catalog_export import export_catalog
 from models.errors import UserError
 from models.resources import resource_path
+from output.catalog_export import export_catalog
 
 HEADER = ["Mã TTHC", "Tên TTHC", "Lĩnh vực", "Thời hạn giải quyết", "Phí, lệ phí", "Mức độ DVC", "Thiết yếu"]
 BASE = [

@@ -7,7 +7,7 @@ import errno
 import pytest
 
 from models.errors import UserError
-from models.files import write_through_temp
+from output.files import write_through_temp
 
 
 def test_a_failed_write_leaves_neither_the_file_nor_a_temporary(tmp_path):

@@ -22,7 +22,8 @@ from ui.style import STYLESHEET
 
 
 def create_application() -> QApplication:
-    app = QApplication.instance() or QApplication(sys.argv)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv)
     app.setOrganizationName(ORGANIZATION_NAME)
     app.setApplicationName(APP_NAME)
     icon = resource_path("icons", "motcua.png")

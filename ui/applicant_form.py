@@ -63,11 +63,11 @@ class ApplicantForm(QWidget):
                        "phone": self.phone, "address": self.address, "email": self.email}
         self.errors: dict[str, QLabel] = {}
         for key in self.fields:
-            label = QLabel()
-            label.setWordWrap(True)
-            label.setStyleSheet(ERROR_STYLE)
-            label.hide()
-            self.errors[key] = label
+            error_label = QLabel()
+            error_label.setWordWrap(True)
+            error_label.setStyleSheet(ERROR_STYLE)
+            error_label.hide()
+            self.errors[key] = error_label
         self._cccd_before_scan = ""
 
         grid = QGridLayout(self)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlite_utils import Database
 
 from services.audit import (
     AuditReport,
@@ -38,7 +39,7 @@ from services.audit import (
 from services.changes import Changes
 from ui import dialogs
 from ui.app_context import AppContext
-from ui.worker import Worker, run_with_progress, start
+from ui.worker import Worker, on_connection, run_with_progress, start
 
 PAGE_SIZE = 200
 COLUMNS = ["Thời điểm", "Người thực hiện", "Thao tác", "Đối tượng", "Hồ sơ / mã", "Nội dung"]
@@ -168,17 +169,12 @@ class AuditScreen(QWidget):
             dialogs.show_error(self, "Khoảng thời gian không hợp lệ: ngày bắt đầu sau ngày kết thúc.")
             return
 
-        def job(_progress, _cancelled) -> tuple[int, list[dict]]:
-            db = context.open_worker_connection()
-            try:
-                return count_events(db, event_filter), list_events(db, event_filter, limit=PAGE_SIZE, offset=offset)
-            finally:
-                db.close()
+        def read(db: Database) -> tuple[int, list[dict]]:
+            return count_events(db, event_filter), list_events(db, event_filter, limit=PAGE_SIZE, offset=offset)
 
-        worker = Worker(job)
+        worker: Worker[tuple[int, list[dict]]] = Worker(on_connection(context.data_dir, read))
         self.worker = worker
-        worker.signals.finished.connect(lambda result: self._show(worker, offset, *result))
-        worker.signals.failed.connect(lambda message: self._failed(worker, message))
+        worker.then(lambda result: self._show(worker, offset, *result), lambda message: self._failed(worker, message))
         self.page_label.setText("Đang tải…")
         start(worker)
 

@@ -73,7 +73,7 @@ class CatalogModel(QAbstractItemModel):
             return self.createIndex(row, column, _TOP)
         return self.createIndex(row, column, parent.row() + 1)
 
-    def parent(self, index: Index | None = None) -> QModelIndex:  # type: ignore[override]
+    def parent(self, index: Index | None = None) -> QModelIndex | QObject | None:
         if index is None:  # QObject.parent(), which this name also covers
             return super().parent()
         if not index.isValid() or index.internalId() == _TOP:
@@ -108,7 +108,8 @@ class CatalogModel(QAbstractItemModel):
             return None
         if index.internalId() == _TOP:
             return self._field_data(index, role)
-        return self._procedure_data(self.procedure(index), index.column(), role)
+        procedure = self.procedure(index)
+        return None if procedure is None else self._procedure_data(procedure, index.column(), role)
 
     def _field_data(self, index: Index, role: int) -> object:
         field, procedures = self._groups[index.row()]

@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
 
 import ui.dialogs
 from models.catalog import Procedure
-from models.catalog_export import export_catalog
 from models.catalog_plan import ImportPlan
 from models.errors import UserError
 from models.roles import EDIT_CATALOG
 from models.session import can
 from services.catalog import (
     CATALOG,
+    export_catalog_file,
     list_procedures,
     procedures_without_own_link,
     reactivate_procedure,
@@ -330,11 +330,10 @@ class CatalogScreen(QWidget):
             self.export_to(target if target.suffix.lower() == suffix else target.with_name(target.name + suffix))
 
     def export_to(self, path: Path) -> Path | None:
-        procedures = list_procedures(self.context.db)
         try:
-            written = export_catalog(procedures, path)
+            done = export_catalog_file(self.context.db, path)
         except UserError as error:
             ui.dialogs.show_error(self, str(error))
             return None
-        self._say(f"Đã xuất {len(procedures)} thủ tục đang áp dụng ra {written}.")
-        return written
+        self._say(done.message)
+        return done.file

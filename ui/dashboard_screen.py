@@ -6,8 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, QStandardPaths, QTimer, Signal
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,8 +40,9 @@ from services.settings import load_settings
 from ui.app_context import AppContext
 from ui.charts import MonthChartWidget, ShareChartWidget
 from ui.dashboard_jobs import logbook_job, preview_job, report_job
+from ui.qdates import to_date
 from ui.report_tables import due_model, due_rows, field_model, field_rows, indicator_model, indicator_rows
-from ui.worker import Worker, run_with_progress
+from ui.worker import Job, Worker, on_connection, run_with_progress
 from ui.worker import start as start_worker
 
 # (figure key, title, kind): the tiles, in the order a leader reads them.
@@ -61,6 +64,9 @@ QLabel#tileValue { color: #1f3b57; font-size: 26px; font-weight: bold; }
 QLabel#tileValue[alert="true"] { color: #b42318; }
 QLabel#tileNote { color: #5b6b7c; font-size: 12px; }
 """
+
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -118,7 +124,7 @@ class DashboardScreen(QWidget):
         self.clock = clock
         self.report: Report | None = None
         self.settings: UnitSettings | None = None
-        self.worker: Worker | None = None
+        self.worker: Worker[Computed] | None = None
         self.pending = False
         self.setStyleSheet(TILE_STYLE)
         title = QLabel("Báo cáo tình hình tiếp nhận và giải quyết hồ sơ")
@@ -249,7 +255,7 @@ class DashboardScreen(QWidget):
         self.preset_box.blockSignals(False)
 
     def period(self) -> Period:
-        start, end = self.start_edit.date().toPython(), self.end_edit.date().toPython()
+        start, end = to_date(self.start_edit.date()), to_date(self.end_edit.date())
         return Period(start, end, self.preset_box.currentData())
 
     # ----- computing in a worker
@@ -269,24 +275,15 @@ class DashboardScreen(QWidget):
             return None
         now, context = self.clock(), self.context
 
-        def job(_progress, _cancelled) -> Computed:
-            db = context.open_worker_connection()
-            try:
-                return Computed(build_report(db, period, now), load_settings(db))
-            finally:
-                db.close()
-
-        self.worker = Worker(job)
-        self.worker.signals.finished.connect(self._shown)
-        self.worker.signals.failed.connect(self._failed)
+        job = on_connection(context.data_dir, lambda db: Computed(build_report(db, period, now), load_settings(db)))
+        self.worker = Worker(job).then(self._shown, self._failed)
         self.status.setText(f"Đang tính số liệu {period.title}…")
         self._update_buttons()
         start_worker(self.worker)
         return self.worker
 
-    def _shown(self, result: object) -> None:
+    def _shown(self, result: Computed) -> None:
         self.worker = None
-        assert isinstance(result, Computed)
         self.report, self.settings = result.report, result.settings
         self.show_report(result.report)
         self._update_buttons()
@@ -304,18 +301,19 @@ class DashboardScreen(QWidget):
 
     def show_report(self, report: Report) -> None:
         figures = rules.figures(report.total)
+        warning = (self.settings or UnitSettings()).on_time_alert
         notes = _notes(report)
         for key, _text, kind in TILES:
             value, note = self.tiles[key]
             value.setText(format_value(figures[key], kind))
             alert = (key == "overdue" and figures[key] > 0) or (key == "on_time_share" and figures[key] is not None
-                                                                and figures[key] < 0.9)
+                                                                and figures[key] < warning)
             value.setProperty("alert", "true" if alert else "false")
             value.style().unpolish(value)
             value.style().polish(value)
             note.setText(notes[key])
         self.month_chart.set_chart(month_chart(report))
-        self.share_chart.set_bars(on_time_bars(report))
+        self.share_chart.set_bars(on_time_bars(report, warning))
         self.field_model.set_rows(field_rows(report))
         self.due_model.set_rows(due_rows(report))
         self.indicator_model.set_rows(indicator_rows(report))
@@ -346,7 +344,7 @@ class DashboardScreen(QWidget):
         period = self.report.period if self.report else self.period()
         return f"{what}-{period.start:%d-%m-%Y}-den-{period.end:%d-%m-%Y}"
 
-    def _run(self, label: str, job, on_done) -> None:
+    def _run(self, label: str, job: Job[T], on_done: Callable[[T], None]) -> None:
         def failed(message: str) -> None:
             ui.dialogs.show_error(self, message)
 
@@ -360,9 +358,11 @@ class DashboardScreen(QWidget):
             self.export_report(path)
 
     def export_report(self, path: Path) -> None:
+        if self.report is None or self.settings is None:
+            return
         self._run("Đang xuất báo cáo…", report_job(self.report, self.settings, path), self._exported)
 
-    def _exported(self, path: object) -> None:
+    def _exported(self, path: Path) -> None:
         self.status.setText(f"Đã lưu {path}.")
         self.export_done.emit(str(path))
 
@@ -375,21 +375,21 @@ class DashboardScreen(QWidget):
         self._run("Đang xuất sổ theo dõi hồ sơ…", logbook_job(self.context, self.period(), path),
                   self._logbook_exported)
 
-    def _logbook_exported(self, result: object) -> None:
-        if isinstance(result, LogbookExport):
-            self._exported(result.files[0])
+    def _logbook_exported(self, result: LogbookExport) -> None:
+        self.context.publish(result.changes)
+        self._exported(result.files[0])
 
     def open_print_preview(self) -> None:
         """The report's PDF, rendered in a worker, shown in a dialog that saves and prints those bytes."""
-        if self.report is None:
+        if self.report is None or self.settings is None:
             return
         report = self.report
         job = preview_job(report, self.settings, self.logicalDpiX() * self.devicePixelRatioF())
 
-        def show(result: object) -> None:
+        def show(result: tuple[bytes, list[QImage]]) -> None:
             from ui.report_print_dialog import ReportPrintDialog
 
-            data, images = result  # type: ignore[misc]
+            data, images = result
             self.print_dialog = ReportPrintDialog(self, f"Báo cáo {report.period.label}", data, images,
                                                   self._file_stem("bao-cao") + ".pdf")
             self.print_dialog.show()

@@ -31,10 +31,19 @@ from PySide6.QtWidgets import (
 )
 
 import ui.dialogs
-from models.dossier import CHANNELS, FINAL_STATES, MOVES, STATES, Dossier, state_label
+from models.dossier import CHANNELS, MOVES, STATES, Dossier, state_label
 from models.dossier_clock import now_local
+from models.dossier_moves import can_extend, urgency
 from models.errors import UserError
-from services.dossiers import ATTACHMENT_KINDS, attach, conflicts_of, find_dossier, get_dossier
+from services.changes import Changes
+from services.dossiers import (
+    ATTACHMENT_KINDS,
+    attach,
+    conflicts_of,
+    due_soon_until,
+    find_dossier,
+    get_dossier,
+)
 from ui.app_context import AppContext
 from ui.dossier_move_dialog import (
     FORM_OF_MOVE,
@@ -44,7 +53,6 @@ from ui.dossier_move_dialog import (
     available_forms,
     form_ready,
 )
-from ui.dossier_table_model import urgency
 
 ACTIONS = {"receive": "Tiếp nhận hồ sơ", "move": "Chuyển trạng thái", "extend": "Gia hạn", "attach": "Đính kèm tệp"}
 PLACEHOLDER = "Chọn một hồ sơ trong danh sách (mũi tên lên/xuống, Enter hoặc nhấp đúp) để xem chi tiết."
@@ -122,6 +130,7 @@ class DossierDetail(QWidget):
         super().__init__(parent)
         self.context = context
         self.dossier: Dossier | None = None
+        context.changed.connect(self._context_changed)
         self.linked: QLabel | None = None
         self.move_buttons: dict[str, QPushButton] = {}
         self.code_label = QLabel()
@@ -228,6 +237,13 @@ class DossierDetail(QWidget):
         if self.dossier is not None:
             self.show_code(self.dossier.code)
 
+    def _context_changed(self, changes: Changes) -> None:
+        """Re-read the dossier shown when an errand touched it (once per errand, whoever did it)."""
+        if self.dossier is None or not (changes.touches_dossier(self.dossier.code) or changes.ratings):
+            return
+        if not self.show_code(self.dossier.code) and changes.restore:
+            self.clear()  # the restored data has no such dossier
+
     def clear(self) -> None:
         self.dossier = None
         self.body.hide()
@@ -237,7 +253,7 @@ class DossierDetail(QWidget):
     def show_dossier(self, dossier: Dossier) -> None:
         self.dossier = dossier
         now = now_local()
-        level = urgency(dossier, now)
+        level = urgency(dossier.state, dossier.due_at, now, due_soon_until(self.context.db, now))
         self.code_label.setText(dossier.code)
         due = f"hạn trả {dossier.due_at:%H:%M %d/%m/%Y}"
         extra = {"overdue": " — ĐÃ QUÁ HẠN", "soon": " — sắp đến hạn"}.get(level, "")
@@ -265,7 +281,7 @@ class DossierDetail(QWidget):
             self.moves_grid.addWidget(button, position // MOVE_COLUMNS, position % MOVE_COLUMNS)
             self.move_buttons[target] = button
         self.moves_label.setText("Chuyển sang:" if self.move_buttons else "Hồ sơ đã kết thúc: không chuyển tiếp.")
-        self.extend_button.setVisible(dossier.state not in FINAL_STATES and dossier.state != "co_ket_qua")
+        self.extend_button.setVisible(can_extend(dossier.state))
         self.print_menu.clear()
         for kind, label in available_forms(self.context).items():
             action = QAction(label, self.print_menu)
@@ -375,7 +391,6 @@ class DossierDetail(QWidget):
             from ui import rating_dialog
 
             rating_dialog.ask_rating(self, self.context, dossier.code)
-        self.show_code(dossier.code)
         if form_kind and form_kind in available_forms(self.context):
             self.print_form(form_kind)
 

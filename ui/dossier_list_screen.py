@@ -6,6 +6,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -30,7 +31,7 @@ from models.errors import UserError
 from models.text import clean_text
 from services.catalog import field_counts
 from services.changes import Changes
-from services.dossiers import count_dossiers, find_dossier, list_dossiers
+from services.dossiers import count_dossiers, due_soon_until, find_dossier, list_dossiers
 from ui.app_context import AppContext
 from ui.dossier_detail import DossierDetail, scrolled
 from ui.dossier_table_model import (
@@ -54,17 +55,22 @@ _WIDTHS = {COL_CODE: 195, COL_NAME: 150, COL_STATE: 125, COL_DUE: 125, COL_PROCE
            COL_CHANNEL: 130}
 
 
-class Query:
+T = TypeVar("T")
+Page = tuple[int, dict, datetime, list]  # generation, filters, moment, the first page of rows
+Count = tuple[int, int]                  # generation, matches
+
+
+class Query(Generic[T]):
     """A read in a worker on its own connection; `interrupt()` (from the GUI thread) stops it early and
     the job then answers None, so a slow search the clerk has typed past never delays the next one."""
 
-    def __init__(self, context: AppContext, read: Callable[[Database], object]):
+    def __init__(self, context: AppContext, read: Callable[[Database], T]):
         self.context = context
         self.read = read
         self.lock = threading.Lock()
         self.connection: sqlite3.Connection | None = None
 
-    def __call__(self, _progress, _cancelled) -> object:
+    def __call__(self, _progress: object, _cancelled: object) -> T | None:
         db = self.context.open_worker_connection()
         with self.lock:
             self.connection = db.conn
@@ -118,11 +124,11 @@ class DossierListScreen(QWidget):
         super().__init__()
         self.context = context
         self.generation = 0  # bumped by every change of filters; older answers are dropped
-        self.page_worker: Worker | None = None
-        self.count_worker: Worker | None = None
+        self.page_worker: Worker[Page | None] | None = None
+        self.count_worker: Worker[Count | None] | None = None
         self.count_wanted: tuple[int, dict, datetime] | None = None
-        self.page_query: Query | None = None
-        self.count_query: Query | None = None
+        self.page_query: Query[Page] | None = None
+        self.count_query: Query[Count] | None = None
         self.total: int | None = None
         layout = QVBoxLayout(scrolled(self))
         title = QLabel("Hồ sơ")
@@ -131,7 +137,7 @@ class DossierListScreen(QWidget):
         layout.addLayout(self._build_search())
         layout.addLayout(self._build_filters())
 
-        self.model = DossierTableModel(parent=self)
+        self.model = DossierTableModel(parent=self, horizon=lambda now: due_soon_until(self.context.db, now))
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -233,12 +239,10 @@ class DossierListScreen(QWidget):
         self.reload()
 
     def _loader(self, filters: dict, now: datetime):
-        """Further pages on the GUI thread's connection: one indexed page query each."""
-        db = self.context.db
-
+        """Further pages on the GUI thread's connection (the current one: a restore reopens it)."""
         def page(offset: int, limit: int) -> list:
             try:
-                return list_dossiers(db, **filters, limit=limit, offset=offset, now=now)
+                return list_dossiers(self.context.db, **filters, limit=limit, offset=offset, now=now)
             except UserError as error:  # e.g. nobody signed in, or a role without the list
                 self._page_failed(str(error))
                 return []
@@ -266,15 +270,13 @@ class DossierListScreen(QWidget):
     def _start_page(self) -> Worker:
         generation, filters, now, context = self.generation, self.filters(), now_local(), self.context
         size = self.model.page_size
-        self.page_query = Query(context, lambda db: (generation, filters, now,
-                                                      list_dossiers(db, **filters, limit=size, now=now)))
-        self.page_worker = Worker(self.page_query)
-        self.page_worker.signals.finished.connect(self._page_done)
-        self.page_worker.signals.failed.connect(self._page_failed)
-        start_worker(self.page_worker)
+        query: Query[Page] = Query(context, lambda db: (generation, filters, now,
+                                                        list_dossiers(db, **filters, limit=size, now=now)))
+        self.page_query = query
+        self.page_worker = start_worker(Worker(query).then(self._page_done, self._page_failed))
         return self.page_worker
 
-    def _page_done(self, result: object) -> None:
+    def _page_done(self, result: Page | None) -> None:
         self.page_worker = None
         if result is None or result[0] != self.generation:  # interrupted or outdated: ask again
             self._start_page()
@@ -299,13 +301,11 @@ class DossierListScreen(QWidget):
             self.count_query.interrupt()
             return
         self.count_wanted = None
-        self.count_query = Query(self.context, lambda db: (generation, count_dossiers(db, **filters, now=now)))
-        self.count_worker = Worker(self.count_query)
-        self.count_worker.signals.finished.connect(self._count_done)
-        self.count_worker.signals.failed.connect(lambda _message: self._count_done(None))
-        start_worker(self.count_worker)
+        query: Query[Count] = Query(self.context, lambda db: (generation, count_dossiers(db, **filters, now=now)))
+        self.count_query = query
+        self.count_worker = start_worker(Worker(query).then(self._count_done, lambda _message: self._count_done(None)))
 
-    def _count_done(self, result: object) -> None:
+    def _count_done(self, result: Count | None) -> None:
         self.count_worker = None
         if self.count_wanted is not None:
             self._count(*self.count_wanted)
@@ -313,7 +313,7 @@ class DossierListScreen(QWidget):
         if result is None:
             self.count_label.setText("")
             return
-        generation, total = result  # type: ignore[misc]
+        generation, total = result
         if generation == self.generation:
             self.total = total
             self.count_label.setText(f"{total:,} hồ sơ".replace(",", "."))
@@ -374,8 +374,10 @@ class DossierListScreen(QWidget):
             self.field.blockSignals(False)
         if not (changes.dossiers_changed or changes.ratings or changes.settings_changed):
             return
+        if changes.restore:  # another database: start again from its first page
+            self.reload()
+            return
         current = self.current_code()
         self.model.refresh_rows()
-        self._select(current)
-        self.detail.reload()
+        self._select(current)  # the detail re-reads itself when the errand touched its dossier
         self._count(self.generation, self.filters(), now_local())

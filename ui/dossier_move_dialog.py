@@ -38,12 +38,19 @@ from ui.worker import start as start_worker
 FORM_OF_MOVE = {"cho_bo_sung": "bo_sung", "tu_choi": "tu_choi", "dung_giai_quyet": "dung_giai_quyet"}
 @dataclass(frozen=True)
 class RenderedForm:
-    code: str
-    kind: str
-    number: str
-    title: str
+    """A form as previewed: what was rendered (services.forms), its PDF bytes and its page images."""
+
+    info: forms.RenderedForm
     data: bytes
     images: list[QImage]
+
+    @property
+    def number(self) -> str:
+        return self.info.number
+
+    @property
+    def title(self) -> str:
+        return self.info.title
 
 
 def render_dossier_form(context: AppContext, code: str, kind: str, dpi: float) -> RenderedForm:
@@ -55,7 +62,7 @@ def render_dossier_form(context: AppContext, code: str, kind: str, dpi: float) -
     finally:
         db.close()
     data = buffer.getvalue()
-    return RenderedForm(code, kind, form.number, form.title, data, render_pages(data, dpi))
+    return RenderedForm(form, data, render_pages(data, dpi))
 
 
 def available_forms(context: AppContext) -> dict[str, str]:
@@ -110,16 +117,16 @@ class FormPreviewDialog(QDialog):
 
     def render(self) -> None:
         context, code, kind, dpi = self.context, self.code, self.kind, self.view.screen_dpi()
-        self.worker = Worker(lambda _progress, _cancelled: render_dossier_form(context, code, kind, dpi))
-        self.worker.signals.finished.connect(self._rendered)
-        self.worker.signals.failed.connect(self._render_failed)
-        start_worker(self.worker)
+        def job(_progress: object, _cancelled: object) -> RenderedForm:
+            return render_dossier_form(context, code, kind, dpi)
 
-    def _rendered(self, form: object) -> None:
+        self.worker = start_worker(Worker(job).then(self._rendered, self._render_failed))
+
+    def _rendered(self, form: RenderedForm) -> None:
         self.worker = None
-        self.form = form  # type: ignore[assignment]
-        self.setWindowTitle(f"Mẫu {self.form.number} – {self.form.title} – {self.code}")
-        self.view.set_images(self.form.images)
+        self.form = form
+        self.setWindowTitle(f"Mẫu {form.number} – {form.title} – {self.code}")
+        self.view.set_images(form.images)
         self._update_buttons()
         self.work_finished.emit()
 

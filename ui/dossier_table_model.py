@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from models.dossier import CLOCK_RUNNING_STATES, Dossier
+from models.dossier import Dossier
 from models.dossier_clock import now_local
+from models.dossier_moves import urgency
 
 COL_CODE, COL_NAME, COL_STATE, COL_DUE, COL_PROCEDURE, COL_RECEIVED, COL_CHANNEL = range(7)
 HEADERS = ["Mã hồ sơ", "Người nộp", "Trạng thái", "Hạn trả", "Thủ tục", "Tiếp nhận", "Kênh nộp"]
 DOSSIER_ROLE = Qt.ItemDataRole.UserRole + 1  # the Dossier of a row
 PAGE_SIZE = 100  # rows per fetch: a few screenfuls, one cheap indexed query
-DUE_SOON = timedelta(hours=24)  # "sắp đến hạn": the clock runs and the due moment is within a day
 
 OVERDUE_BACKGROUND = QBrush(QColor("#fde2e1"))
 OVERDUE_TEXT = QBrush(QColor("#a4161a"))
@@ -27,15 +27,8 @@ PageLoader = Callable[[int, int], list[Dossier]]
 Index = QModelIndex | QPersistentModelIndex
 
 
-def urgency(dossier: Dossier, now: datetime) -> str:
-    """'overdue', 'soon' or '' — derived from the due moment while the clock runs (never stored)."""
-    if dossier.state not in CLOCK_RUNNING_STATES:
-        return ""
-    if dossier.due_at < now:
-        return "overdue"
-    if dossier.due_at < now + DUE_SOON:
-        return "soon"
-    return ""
+# now -> until when a running dossier is "sắp đến hạn" (services.dossiers.due_soon_until: the unit's setting).
+Horizon = Callable[[datetime], datetime]
 
 
 def moment_cell(moment: datetime | None) -> str:
@@ -51,14 +44,23 @@ class DossierTableModel(QAbstractTableModel):
     """
 
     def __init__(self, loader: PageLoader | None = None, parent: QObject | None = None,
-                 page_size: int = PAGE_SIZE, clock: Callable[[], datetime] = now_local):
+                 page_size: int = PAGE_SIZE, clock: Callable[[], datetime] = now_local,
+                 horizon: Horizon | None = None):
         super().__init__(parent)
         self._loader = loader
         self._rows: list[Dossier] = []
         self._exhausted = loader is None
         self.page_size = page_size
         self.clock = clock
-        self.now = clock()
+        self.horizon = horizon or (lambda now: now)  # none given: nothing is shown as due soon
+        self._take_time()
+
+    def _take_time(self) -> None:
+        self.now = self.clock()
+        self.soon_until = self.horizon(self.now)
+
+    def urgency(self, dossier: Dossier) -> str:
+        return urgency(dossier.state, dossier.due_at, self.now, self.soon_until)
 
     # ----- content
     def set_loader(self, loader: PageLoader | None, first_page: list[Dossier] | None = None) -> None:
@@ -67,7 +69,7 @@ class DossierTableModel(QAbstractTableModel):
         self._loader = loader
         self._rows = list(first_page or [])
         self._exhausted = loader is None or (first_page is not None and len(first_page) < self.page_size)
-        self.now = self.clock()
+        self._take_time()
         self.endResetModel()
 
     def refresh_rows(self) -> None:
@@ -137,7 +139,7 @@ class DossierTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(dossier, column)
         if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
-            level = urgency(dossier, self.now)
+            level = self.urgency(dossier)
             if level == "overdue":
                 return OVERDUE_BACKGROUND if role == Qt.ItemDataRole.BackgroundRole else OVERDUE_TEXT
             if level == "soon":
@@ -161,9 +163,10 @@ class DossierTableModel(QAbstractTableModel):
         return dossier.channel_label
 
     def _tooltip(self, dossier: Dossier, column: int) -> str:
-        level = urgency(dossier, self.now)
+        level = self.urgency(dossier)
         if column == COL_DUE and level:
-            return "Đã quá hạn trả kết quả" if level == "overdue" else "Sắp đến hạn (trong 24 giờ tới)"
+            return ("Đã quá hạn trả kết quả" if level == "overdue"
+                    else f"Sắp đến hạn (trước {self.soon_until:%H:%M %d/%m/%Y})")
         if column == COL_NAME and dossier.applicant.organisation and dossier.applicant.name:
             return f"{dossier.applicant.organisation}\nNgười đại diện: {dossier.applicant.name}"
         if column == COL_PROCEDURE:

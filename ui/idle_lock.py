@@ -111,10 +111,11 @@ class IdleLock(QObject):
 
     # ----- input
     def _inside_cover(self, obj: QObject) -> bool:
-        while obj is not None:
-            if obj is self.cover:
+        current: QObject | None = obj
+        while current is not None:
+            if current is self.cover:
                 return True
-            obj = obj.parent()
+            current = current.parent()
         return False
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name

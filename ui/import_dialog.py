@@ -34,7 +34,7 @@ from models.errors import UserError
 from services.catalog import CATALOG, apply_import, plan_import
 from ui import strings
 from ui.app_context import AppContext
-from ui.worker import Worker, run_with_progress
+from ui.worker import Worker, on_connection, run_with_progress
 
 COLUMNS = ["Dòng", "Mã", "Tên thủ tục", "Kết quả", "Lý do / thay đổi"]
 _STATUS_COLOURS = {ADDED: "#1a7f37", UPDATED: "#0b5cad", REJECTED: "#b42318", RETIRED: "#b54708"}
@@ -42,22 +42,17 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def start_plan(parent: QWidget, context: AppContext, path: Path, replace: bool,
-               on_plan: Callable[[ImportPlan], None], on_error: Callable[[str], None] | None = None) -> Worker:
+               on_plan: Callable[[ImportPlan], None],
+               on_error: Callable[[str], None] | None = None) -> Worker[ImportPlan]:
     """Read and compare `path` with the catalog in a worker (own connection); nothing is written."""
-
-    def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> ImportPlan:
-        db = context.open_worker_connection()
-        try:
-            return plan_import(db, path, replace=replace)
-        finally:
-            db.close()
+    job = on_connection(context.data_dir, lambda db: plan_import(db, path, replace=replace))
 
     def failed(message: str) -> None:
         ui.dialogs.show_error(parent, message)
         if on_error is not None:
             on_error(message)
 
-    return run_with_progress(parent, f"Đang đọc tệp {Path(path).name}…", job, on_plan, failed)  # type: ignore[arg-type]
+    return run_with_progress(parent, f"Đang đọc tệp {Path(path).name}…", job, on_plan, failed)
 
 
 def reason_text(row: PlanRow) -> str:
@@ -185,9 +180,9 @@ class ImportDialog(QDialog):
     def _replan(self, replace: bool) -> None:
         """The replace option changes which procedures retire, so the file is compared again."""
 
-        def done(plan: object) -> None:
+        def done(plan: ImportPlan) -> None:
             self.worker = None
-            self.set_plan(plan)  # type: ignore[arg-type]
+            self.set_plan(plan)
 
         def failed(_message: str) -> None:
             self.worker = None

@@ -204,9 +204,9 @@ class PdfView(QWidget):
         self.pages_layout.setSpacing(_PAGE_GAP)
         self.pages_layout.setContentsMargins(_PAGE_GAP, _PAGE_GAP, _PAGE_GAP, _PAGE_GAP)
         self.pages_layout.addWidget(self.placeholder)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.pages)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.pages)
         self.page_label = QLabel()
         self.previous_button = QPushButton("Trang trước")
         self.next_button = QPushButton("Trang sau")
@@ -219,13 +219,13 @@ class PdfView(QWidget):
         bar.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addLayout(bar)
         self.rescale_timer = QTimer(self)
         self.rescale_timer.setSingleShot(True)
         self.rescale_timer.setInterval(80)
         self.rescale_timer.timeout.connect(self._rescale)
-        self.scroll.verticalScrollBar().valueChanged.connect(lambda _value: self._update_page_label())
+        self.scroll_area.verticalScrollBar().valueChanged.connect(lambda _value: self._update_page_label())
         self.show_message("")
 
     def screen_dpi(self) -> float:
@@ -251,7 +251,7 @@ class PdfView(QWidget):
             self.pages_layout.addWidget(label, 0, Qt.AlignmentFlag.AlignHCenter)
             self.labels.append(label)
         self._rescale()
-        self.scroll.verticalScrollBar().setValue(0)
+        self.scroll_area.verticalScrollBar().setValue(0)
         self._update_page_label()
 
     def page_count(self) -> int:
@@ -261,7 +261,7 @@ class PdfView(QWidget):
         """1-based number of the page in the middle of the view (0 with no pages)."""
         if not self.labels:
             return 0
-        middle = self.scroll.verticalScrollBar().value() + self.scroll.viewport().height() // 2
+        middle = self.scroll_area.verticalScrollBar().value() + self.scroll_area.viewport().height() // 2
         for number, label in enumerate(self.labels, start=1):
             if label.geometry().bottom() + _PAGE_GAP >= middle:
                 return number
@@ -270,7 +270,7 @@ class PdfView(QWidget):
     def go_to(self, number: int) -> None:
         if self.labels:
             label = self.labels[min(max(number, 1), len(self.labels)) - 1]
-            self.scroll.verticalScrollBar().setValue(label.geometry().top() - _PAGE_GAP)
+            self.scroll_area.verticalScrollBar().setValue(label.geometry().top() - _PAGE_GAP)
             self._update_page_label()
 
     def _update_page_label(self) -> None:
@@ -284,7 +284,7 @@ class PdfView(QWidget):
     def _rescale(self) -> None:
         """Pages wider than the view shrink to fit its width; narrower ones keep their size."""
         ratio = self.devicePixelRatioF()
-        room = max(self.scroll.viewport().width() - 2 * _PAGE_GAP, 200) * ratio
+        room = max(self.scroll_area.viewport().width() - 2 * _PAGE_GAP, 200) * ratio
         for image, label in zip(self.images, self.labels, strict=True):
             pixmap = QPixmap.fromImage(image)
             if image.width() > room:

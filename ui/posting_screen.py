@@ -164,8 +164,8 @@ class PostingScreen(QWidget):
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet("color: #1a7f37;")
-        for widget in (kind, fields_box):
-            column.addWidget(widget, 1 if widget is fields_box else 0)
+        for box in (kind, fields_box):
+            column.addWidget(box, 1 if box is fields_box else 0)
         for widget in (self.essential, codes_label, self.codes, self.preview_button, self.save_button,
                        self.print_button, self.stale_label, self.notice):
             column.addWidget(widget)
@@ -254,10 +254,8 @@ class PostingScreen(QWidget):
                 return None
             return Preview(choice, buffer.getvalue(), images, count)
 
-        self.worker = Worker(job)
+        self.worker = Worker(job).then(self._preview_done, self._preview_failed)
         self.worker.signals.progress.connect(self._progress)
-        self.worker.signals.finished.connect(self._preview_done)
-        self.worker.signals.failed.connect(self._preview_failed)
         self.status.setText("Đang tạo bản in…")
         self.progress.setValue(0)
         self.progress.show()
@@ -281,16 +279,16 @@ class PostingScreen(QWidget):
         self.progress.hide()
         self.cancel_button.hide()
 
-    def _preview_done(self, result: object) -> None:
+    def _preview_done(self, result: Preview | None) -> None:
         self._finish_work()
         if result is None:
             self.status.setText("Đã hủy xem trước.")
         else:
-            self.preview = result  # type: ignore[assignment]
+            self.preview = result
             self.data_changed = False
-            self.pdf_view.set_images(self.preview.images)
-            pages = len(self.preview.images)
-            self.status.setText(f"{LAYOUT_NAMES[self.preview.choice.layout]}: {self.preview.procedures} thủ tục, "
+            self.pdf_view.set_images(result.images)
+            pages = len(result.images)
+            self.status.setText(f"{LAYOUT_NAMES[result.choice.layout]}: {result.procedures} thủ tục, "
                                 f"{pages} trang.")
         self._mark_stale()
         self.worker_finished.emit()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -33,7 +33,7 @@ from models.errors import UserError
 from models.text import clean_text
 from services.catalog import list_procedures
 from services.changes import Changes
-from services.reception import preview_due, receive
+from services.reception import due_from_text, preview_due, receive
 from ui.app_context import AppContext
 from ui.applicant_form import ERROR_STYLE, OK_STYLE, ApplicantForm
 from ui.dossier_detail import scrolled
@@ -48,20 +48,6 @@ KIND_ROLE = Qt.ItemDataRole.UserRole
 
 def due_text(due: datetime) -> str:
     return f"{due:%H:%M} {WEEKDAYS[due.weekday()]}, {due:%d/%m/%Y}"
-
-
-def parse_due(text: str) -> datetime | None:
-    """'25/11/2026 16:30' or '25/11/2026' (then at 17:00) typed by the clerk; None when empty."""
-    text = clean_text(text)
-    if not text:
-        return None
-    for fmt in ("%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y", "%d/%m/%Y"):
-        try:
-            moment = datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        return moment if fmt != "%d/%m/%Y" else datetime.combine(moment.date(), time(17, 0))
-    raise UserError(f"Hạn trả '{text}' không hợp lệ (cần dd/mm/yyyy hoặc dd/mm/yyyy HH:MM).")
 
 
 class KindDelegate(QStyledItemDelegate):
@@ -345,7 +331,7 @@ class ReceptionScreen(QWidget):
             return None
         try:
             papers = self.papers.papers()
-            manual = parse_due(self.manual_due.text()) if self.manual_due.isVisible() else None
+            manual = due_from_text(self.context.db, self.manual_due.text()) if self.manual_due.isVisible() else None
             now = now_local()
             dues = self.compute_dues(now)
             if dues != self.shown_dues:  # the clock crossed a cut-off: the citizen must hear the new date

@@ -34,6 +34,7 @@ from services.settings import set_station, station_number, store_settings
 from ui import strings
 from ui.app_context import AppContext
 from ui.dialogs import show_error
+from ui.qdates import to_date
 
 _TIME_FIELDS = [
     ("morning_start", "Sáng bắt đầu"),
@@ -110,6 +111,16 @@ class SettingsDialog(QDialog):
             edit.setTime(edit.time().fromString(f"{hours}:{minutes}", "HH:mm"))
             self.time_edits[key] = edit
             form.addRow(label + ":", edit)
+        self.due_soon_days = QSpinBox()
+        self.due_soon_days.setRange(0, 20)
+        self.due_soon_days.setSuffix(" ngày làm việc")
+        self.due_soon_days.setValue(current.due_soon_working_days)
+        form.addRow("Báo \"sắp đến hạn\" trước:", self.due_soon_days)
+        self.on_time_alert = QSpinBox()
+        self.on_time_alert.setRange(1, 100)
+        self.on_time_alert.setSuffix(" %")
+        self.on_time_alert.setValue(current.on_time_alert_percent)
+        form.addRow("Cảnh báo khi tỷ lệ đúng hạn dưới:", self.on_time_alert)
         return tab
 
     def values(self) -> dict:
@@ -122,6 +133,7 @@ class SettingsDialog(QDialog):
             "dossier_prefix": self.dossier_prefix.text(),
         }
         data.update({key: edit.time().toString("HH:mm") for key, edit in self.time_edits.items()})
+        data.update(due_soon_working_days=self.due_soon_days.value(), on_time_alert_percent=self.on_time_alert.value())
         return data
 
     def save(self) -> None:
@@ -187,7 +199,7 @@ class CalendarOverridesTab(QWidget):
 
     def add(self) -> None:
         try:
-            changes = add_day(self.context.db, self.day.date().toPython(), self.kind.currentData(), self.note.text())
+            changes = add_day(self.context.db, to_date(self.day.date()), self.kind.currentData(), self.note.text())
         except UserError as error:
             show_error(self, str(error))
             return

@@ -9,8 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from services.changes import Changes
-from sync.client import SyncReport, enroll, run_sync, sync_status
-from sync.state import load_state, save_state
+from services.sync import SyncReport, enroll, load_state, run_sync, save_state, sync_changes, sync_status
 from ui import strings
 from ui.app_context import AppContext
 from ui.worker import Worker
@@ -91,8 +90,7 @@ class SyncController(QObject):
 
         self.worker = Worker(job)
         self.worker.signals.progress.connect(self._on_progress)
-        self.worker.signals.finished.connect(self._on_finished)
-        self.worker.signals.failed.connect(self._on_failed)
+        self.worker.then(self._on_finished, self._on_failed)
         self.last_progress = (0, 0)
         start_worker(self.worker)
         self.running_changed.emit(True)
@@ -113,18 +111,16 @@ class SyncController(QObject):
         self.worker = None
         self.running_changed.emit(False)
         self.changed.emit()
-        self.context.publish(Changes(sync=True))
 
     def _on_finished(self, report: SyncReport) -> None:
         self.last_message = "Đã dừng đồng bộ." if report.stopped else (report.error or "")
         self._finish()
-        if report.pulled or report.recovered or report.renumbered:
-            self.context.publish(Changes(all_dossiers=True, catalog=True, settings=True, calendar=True,
-                                         ratings=True, sync=True))
+        self.context.publish(sync_changes(report))
 
     def _on_failed(self, message: str) -> None:
         self.last_message = message
         self._finish()
+        self.context.publish(Changes(sync=True))
 
     def _arm(self, minutes: int) -> None:
         self.timer.stop()
@@ -150,11 +146,11 @@ class SyncController(QObject):
             finally:
                 db.close()
 
-        worker = Worker(job)
-        worker.signals.finished.connect(lambda result: (self.changed.emit(), on_done(result)))
-        worker.signals.failed.connect(on_error)
-        start_worker(worker)
-        return worker
+        def done(result: dict) -> None:
+            self.changed.emit()
+            on_done(result)
+
+        return start_worker(Worker(job).then(done, on_error))
 
 
 def controller_for(context: AppContext) -> SyncController:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -21,13 +23,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlite_utils import Database
 
 import ui.dialogs
-from services.changes import Changes
-from sync.conflicts import list_conflicts
+from services.sync import UsbDone, export_usb, import_usb, list_conflicts
 from ui.app_context import AppContext
 from ui.sync_controller import MAX_AUTO_MINUTES, controller_for, status_line
-from ui.worker import Worker
+from ui.worker import Worker, on_connection
 from ui.worker import start as start_worker
 
 USB_FILTER = "Tệp đồng bộ MotCua (*.motcua);;Mọi tệp (*)"
@@ -70,7 +72,7 @@ class SyncScreen(QWidget):
         super().__init__()
         self.context = context
         self.controller = controller_for(context)
-        self.usb_worker: Worker | None = None
+        self.usb_worker: Worker[UsbDone] | None = None
         layout = QVBoxLayout(self)
         title = QLabel("Đồng bộ")
         title.setObjectName("areaTitle")
@@ -243,44 +245,23 @@ class SyncScreen(QWidget):
         if path:
             self.import_from(path)
 
-    def _usb_job(self, work, describe) -> Worker:
-        open_connection, data_dir = self.context.open_worker_connection, self.context.data_dir
+    def _usb_job(self, work: Callable[[Database, Path], UsbDone]) -> Worker[UsbDone]:
+        data_dir = self.context.data_dir
 
-        def job(_progress, _cancelled) -> dict:
-            db = open_connection()
-            try:
-                return work(db, data_dir)
-            finally:
-                db.close()
-
-        def done(result: dict) -> None:
-            self.usb_label.setText(describe(result))
-            self.context.publish(Changes(all_dossiers=True, catalog=True, settings=True, calendar=True,
-                                         ratings=True, sync=True))
+        def done(result: UsbDone) -> None:
+            self.usb_label.setText(result.message)
+            self.context.publish(result.changes)
 
         def failed(message: str) -> None:
             self.usb_label.setText(message)
             ui.dialogs.show_error(self, message)
 
-        self.usb_worker = Worker(job)
-        self.usb_worker.signals.finished.connect(done)
-        self.usb_worker.signals.failed.connect(failed)
-        start_worker(self.usb_worker)
+        job = on_connection(data_dir, lambda db: work(db, data_dir))
+        self.usb_worker = start_worker(Worker(job).then(done, failed))
         return self.usb_worker
 
-    def export_to(self, path: str) -> Worker:
-        from sync.usb_file import export_file
+    def export_to(self, path: str) -> Worker[UsbDone]:
+        return self._usb_job(lambda db, data_dir: export_usb(db, data_dir, path))
 
-        return self._usb_job(lambda db, data_dir: export_file(db, data_dir, path),
-                             lambda r: f"Đã ghi {r['events']} sự kiện, {r['attachments']} tệp đính kèm vào {r['file']}.")
-
-    def import_from(self, path: str) -> Worker:
-        from sync.lock import SyncLock
-        from sync.usb_file import import_file
-
-        def work(db, data_dir):
-            with SyncLock(data_dir):
-                return import_file(db, data_dir, path)
-
-        return self._usb_job(work, lambda r: f"Đã nhập {r['new']} sự kiện mới ({r['duplicates']} đã có)"
-                                             + (f", {r['conflicts']} xung đột mới." if r["conflicts"] else "."))
+    def import_from(self, path: str) -> Worker[UsbDone]:
+        return self._usb_job(lambda db, data_dir: import_usb(db, data_dir, path))

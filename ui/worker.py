@@ -2,21 +2,30 @@
 
 The job is a plain function `job(progress, cancelled) -> result` that never touches widgets: it reports
 with `progress(done, total)` and checks `cancelled()`; the result or the error comes back by signal.
+`on_connection` gives a job its own short-lived database connection (pragmas only: the migrations ran
+when the data folder was opened). Results are typed: `Worker[T]` hands `T` to its callbacks.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
+from typing import Generic, TypeVar, cast
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from sqlite_utils import Database
 
 from models.errors import UserError
+from services.folder import job_connection
 from services.logs import fault_message, log_fault
 from ui import strings
 
-Job = Callable[[Callable[[int, int], None], Callable[[], bool]], object]
+T = TypeVar("T")
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+Job = Callable[[Progress, Cancelled], T]
 
 
 class _Signals(QObject):
@@ -30,8 +39,8 @@ class _Signals(QObject):
 _running: set[Worker] = set()
 
 
-class Worker(QRunnable):
-    def __init__(self, job: Job):
+class Worker(QRunnable, Generic[T]):
+    def __init__(self, job: Job[T]):
         super().__init__()
         self.setAutoDelete(False)
         self.job = job
@@ -40,6 +49,13 @@ class Worker(QRunnable):
 
     def cancel(self) -> None:
         self._cancel.set()
+
+    def then(self, on_done: Callable[[T], None], on_error: Callable[[str], None] | None = None) -> Worker[T]:
+        """Call `on_done(result)` or `on_error(message)` on the GUI thread when the job ends."""
+        self.signals.finished.connect(lambda result: on_done(cast("T", result)))
+        if on_error is not None:
+            self.signals.failed.connect(on_error)
+        return self
 
     def run(self) -> None:
         try:
@@ -53,10 +69,22 @@ class Worker(QRunnable):
             self.signals.finished.emit(result)
 
 
-def run_with_progress(parent: QWidget, label: str, job: Job,
-                      on_done: Callable[[object], None],
+def on_connection(data_dir: Path, errand: Callable[[Database], T]) -> Job[T]:
+    """A job that runs `errand` on its own light connection, closed whatever happens."""
+    def job(_progress: Progress, _cancelled: Cancelled) -> T:
+        db = job_connection(data_dir)
+        try:
+            return errand(db)
+        finally:
+            db.close()
+
+    return job
+
+
+def run_with_progress(parent: QWidget, label: str, job: Job[T],
+                      on_done: Callable[[T], None],
                       on_error: Callable[[str], None],
-                      cancellable: bool = True) -> Worker:
+                      cancellable: bool = True) -> Worker[T]:
     """Start `job` in the global thread pool behind a progress dialog; returns the worker."""
     dialog = QProgressDialog(label, strings.CANCEL if cancellable else "", 0, 0, parent)
     dialog.setWindowTitle("Đang xử lý")
@@ -70,7 +98,7 @@ def run_with_progress(parent: QWidget, label: str, job: Job,
         dialog.setMaximum(max(total, 1))
         dialog.setValue(min(done, total))
 
-    def finish(result: object) -> None:
+    def finish(result: T) -> None:
         dialog.reset()
         dialog.deleteLater()
         on_done(result)
@@ -81,16 +109,16 @@ def run_with_progress(parent: QWidget, label: str, job: Job,
         on_error(message)
 
     worker.signals.progress.connect(progress)
-    worker.signals.finished.connect(finish)
-    worker.signals.failed.connect(fail)
+    worker.then(finish, fail)
     dialog.canceled.connect(worker.cancel)
     start(worker)
     return worker
 
 
-def start(worker: Worker) -> None:
+def start(worker: Worker[T]) -> Worker[T]:
     """Run a worker in the global pool, keeping it alive until it has reported."""
     _running.add(worker)
     worker.signals.finished.connect(lambda _result: _running.discard(worker))
     worker.signals.failed.connect(lambda _message: _running.discard(worker))
     QThreadPool.globalInstance().start(worker)
+    return worker

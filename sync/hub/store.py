@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from db.events import canonical_json
+from models.canonical import canonical_json
 from sync.tokens import new_token, token_hash, token_id_of, usb_key
 from sync.wire import HASHED_FIELDS
 

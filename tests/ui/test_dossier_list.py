@@ -17,6 +17,7 @@ from db.dossier_store import move_dossier, receive_dossier
 from models.dossier import MOVES
 from models.dossier_applicant import make_applicant
 from services.changes import Changes
+from services.dossiers import due_soon_until
 from ui.dossier_list_screen import DossierListScreen
 from ui.dossier_move_dialog import FormPreviewDialog, MoveDialog
 from ui.dossier_table_model import (
@@ -106,7 +107,8 @@ def test_model_is_lazy_and_passes_the_model_tester(qtmodeltester, context, dossi
 
 
 def test_overdue_rows_are_red_and_due_soon_amber(context, dossiers):
-    model = DossierTableModel(lambda offset, limit: list_dossiers(context.db, limit=limit, offset=offset))
+    model = DossierTableModel(lambda offset, limit: list_dossiers(context.db, limit=limit, offset=offset),
+                              horizon=lambda now: due_soon_until(context.db, now))
     model.fetchMore(QModelIndex())
     colours = {}
     for row in range(model.rowCount()):
@@ -115,9 +117,14 @@ def test_overdue_rows_are_red_and_due_soon_amber(context, dossiers):
     assert colours[dossiers[15].code] == OVERDUE_BACKGROUND  # in processing, due long ago
     assert colours[dossiers[5].code] is None  # returned: no colour however late it was
     now = model.now
-    soon = [d for d in dossiers[30:] if d.due_at < now + timedelta(hours=24)]
+    until = due_soon_until(context.db, now)  # the unit's setting: 2 working days unless changed
+    assert until >= now + timedelta(hours=24)
+    soon = [d for d in dossiers[30:] if now <= d.due_at < until]
     for dossier in soon:
         assert colours[dossier.code] == SOON_BACKGROUND
+    for dossier in dossiers[30:]:
+        if dossier.due_at >= until:
+            assert colours[dossier.code] is None
 
 
 def test_opening_shows_the_newest_page_and_the_count(screen, context, dossiers):

@@ -8,12 +8,12 @@ from pathlib import Path
 
 from models import report_rules as rules
 from models.errors import UserError
-from models.files import write_through_temp
 from models.logbook import COLUMNS as LOGBOOK_COLUMNS
 from models.logbook import LOGBOOK_TITLE, MOMENT_KEYS, LogbookLine
 from models.report import FIELD_COLUMNS, REPORT_TITLE, Report, column_value, field_label, month_label
 from models.settings import UnitSettings
 from models.text import clean_text
+from output.files import write_through_temp
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"

@@ -9,7 +9,7 @@ from pathlib import Path
 from models.catalog import Procedure
 from models.catalog_import import HEADERS
 from models.errors import UserError
-from models.files import write_through_temp
+from output.files import write_through_temp
 
 # (column key, header, width in characters): the importer's first header of each key.
 COLUMNS = [
