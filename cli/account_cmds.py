@@ -27,6 +27,7 @@ from services.accounts import (
     must_change_password,
     reset_password,
     set_active,
+    set_full_name,
     set_role,
 )
 from services.backup import DamagedDatabaseError, check_data
@@ -35,6 +36,7 @@ USER_ENV = "MOTCUA_USER"
 PASSWORD_ENV = "MOTCUA_PASSWORD"
 ADMIN_USER_ENV = "MOTCUA_ADMIN_USER"
 ADMIN_PASSWORD_ENV = "MOTCUA_ADMIN_PASSWORD"
+ADMIN_FULL_NAME_ENV = "MOTCUA_ADMIN_FULL_NAME"  # the admin's full name, printed where they sign
 NEW_PASSWORD_ENV = "MOTCUA_NEW_PASSWORD"
 
 # Commands that run without signing in: they do not touch the unit's data (version, the hub server's own
@@ -69,6 +71,10 @@ def register(subparsers, parents) -> None:
     role.add_argument("username", metavar="TÊN_ĐĂNG_NHẬP")
     role.add_argument("--role", required=True, choices=list(ROLES))
     role.set_defaults(handler=cmd_set_role)
+    name = sub.add_parser("set-name", parents=parents, help="đặt họ tên (in trên giấy tờ) của một tài khoản")
+    name.add_argument("username", metavar="TÊN_ĐĂNG_NHẬP")
+    name.add_argument("--full-name", required=True, metavar="HỌ_TÊN")
+    name.set_defaults(handler=cmd_set_name)
 
 
 # ----- reading secrets: the environment, else a hidden prompt on a terminal
@@ -119,7 +125,7 @@ def make_first_admin(context: Context) -> User | None:
         raise UserError(f"Dữ liệu này chưa có tài khoản nào. Hãy tạo tài khoản quản trị: chạy 'python main.py init' "
                         f"trong cửa sổ dòng lệnh (sẽ hỏi mật khẩu), hoặc đặt biến môi trường {ADMIN_PASSWORD_ENV}.")
     password = _secret(ADMIN_PASSWORD_ENV, f"Mật khẩu cho tài khoản quản trị '{name}': ", confirm=True)
-    account = ensure_admin(db, name, password)
+    account = ensure_admin(db, name, password, os.environ.get(ADMIN_FULL_NAME_ENV, ""))
     return account.user if account else None
 
 
@@ -217,4 +223,10 @@ def cmd_set_active(context: Context) -> int:
 def cmd_set_role(context: Context) -> int:
     account = set_role(context.db, context.args.username, context.args.role)
     context.emit(account.to_dict(), f"Tài khoản {account.username}: vai trò {role_label(account.role)}.")
+    return 0
+
+
+def cmd_set_name(context: Context) -> int:
+    account = set_full_name(context.db, context.args.username, context.args.full_name)
+    context.emit(account.to_dict(), f"Tài khoản {account.username}: họ tên {account.full_name}.")
     return 0

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli.context import Context, parse_day, parse_moment
-from models.dossier import CHANNELS, STATES, iso, parse_paper, summary_line
-from models.dossier_applicant import make_applicant
-from models.errors import UserError
+from models.dossier import CHANNELS, RESULT_DELIVERY, STATES, iso, parse_paper, summary_line
+from models.dossier_applicant import make_applicant, make_delegate
 from services import dossiers, forms, reception
 from services.dossiers import ATTACHMENT_KINDS, DossierRules
 
@@ -35,6 +34,13 @@ def register(subparsers, parents) -> None:
     receive.add_argument("--note", default="", help="ghi chú")
     receive.add_argument("--logbook", default="", help="quyển số/số thứ tự trong sổ theo dõi")
     receive.add_argument("--linked", default="", metavar="MÃ2,MÃ3", help="thủ tục liên thông đi kèm")
+    receive.add_argument("--result-delivery", default="", choices=["", *RESULT_DELIVERY],
+                         help="cách nhận kết quả: tai_quay, buu_chinh, truc_tuyen")
+    receive.add_argument("--needs-verification", action="store_true",
+                         help="trường hợp cần xác minh: tính thời hạn dài hơn của thủ tục ngay từ đầu")
+    for flag, text in (("name", "họ tên"), ("cccd", "số định danh"), ("address", "địa chỉ"),
+                       ("phone", "số điện thoại"), ("email", "thư điện tử"), ("paper", "giấy tờ ủy quyền")):
+        receive.add_argument(f"--delegate-{flag}", help=f"người được ủy quyền nộp hồ sơ: {text}")
     receive.set_defaults(handler=cmd_receive)
 
     preview = sub.add_parser("due", parents=parents, help="xem trước hạn trả của một thủ tục")
@@ -66,6 +72,10 @@ def register(subparsers, parents) -> None:
     move.add_argument("--to", dest="to_state", required=True, choices=list(STATES), help="trạng thái mới")
     move.add_argument("--note", default="", help="ghi chú, lý do")
     move.add_argument("--at", metavar="THỜI_ĐIỂM", help="thời điểm chuyển (nhập lại), mặc định bây giờ")
+    move.add_argument("--handover-to", metavar="NGƯỜI_NHẬN",
+                      help="người nhận hồ sơ: tên đăng nhập, hoặc 'Cơ quan|Họ tên' (ví dụ 'Công an xã Hương Mai|Trần Văn Bảo')")
+    move.add_argument("--item", action="append", default=[], metavar="NỘI_DUNG",
+                      help="một nội dung cần bổ sung, hoàn thiện (Mẫu 02; lặp lại cho nhiều mục)")
     move.set_defaults(handler=cmd_move)
 
     extend = sub.add_parser("extend", parents=parents, help="gia hạn (in Mẫu 04 xin lỗi, hẹn lại)")
@@ -95,7 +105,7 @@ def register(subparsers, parents) -> None:
     receipt.add_argument("--out", required=True, metavar="TỆP.pdf")
     receipt.set_defaults(handler=cmd_receipt)
 
-    form = subparsers.add_parser("form", parents=parents, help="in phiếu 02–05 của một hồ sơ")
+    form = subparsers.add_parser("form", parents=parents, help="in một mẫu giấy tờ của hồ sơ (theo ngày của việc)")
     form.add_argument("kind", metavar="MẪU", help="02 bổ sung, 03 từ chối, 04 xin lỗi, 05 kiểm soát (hoặc tên)")
     form.add_argument("code", metavar="MÃ_HỒ_SƠ")
     form.add_argument("--out", required=True, metavar="TỆP.pdf")
@@ -111,11 +121,14 @@ def cmd_receive(context: Context) -> int:
     applicant = make_applicant(name=args.name, organisation=args.organisation, cccd=args.cccd, dob=args.dob,
                                sex=args.sex, phone=args.phone, address=args.address, email=args.email)
     papers = [parse_paper(text) for text in args.paper]
+    delegate = make_delegate(name=args.delegate_name, cccd=args.delegate_cccd, address=args.delegate_address,
+                             phone=args.delegate_phone, email=args.delegate_email, paper=args.delegate_paper)
     done = reception.receive(
         context.db, procedure_code=args.procedure, applicant=applicant, channel=args.channel, papers=papers,
         sets=args.sets, note=args.note, received_at=_maybe_moment(args.received_at),
         due_at=reception.due_from_text(context.db, args.due_at), linked=[c for c in args.linked.split(",") if c.strip()],
-        logbook=args.logbook)
+        logbook=args.logbook, delegate=delegate, result_delivery=args.result_delivery,
+        needs_verification=args.needs_verification)
     context.emit(done.dossier.to_dict(), done.message)
     return 0
 
@@ -148,7 +161,12 @@ def _show_text(data: dict) -> str:
     lines = [f"{data['code']}  {data['state_label']}  hạn {data['due_at']}", f"{data['name']}  {data['procedure_name']}"]
     lines += [f"  {e['at']}  {e['actor']}  {e['action']}  {e['payload'].get('to', '')}"
               for e in data.get("events", [])]
+    lines += [f"  Giao {_party(h['from'])} → nhận {_party(h['to'])} lúc {h['at']}" for h in data.get("handovers", [])]
     return "\n".join(lines)
+
+
+def _party(party: dict) -> str:
+    return ", ".join(part for part in (party.get("name"), party.get("agency")) if part) or "(chưa ghi)"
 
 
 def cmd_show(context: Context) -> int:
@@ -159,7 +177,8 @@ def cmd_show(context: Context) -> int:
 
 def cmd_move(context: Context) -> int:
     args = context.args
-    done = dossiers.move(context.db, args.code, args.to_state, note=args.note, at=_maybe_moment(args.at))
+    done = dossiers.move(context.db, args.code, args.to_state, note=args.note, at=_maybe_moment(args.at),
+                         handover_to=args.handover_to, items=args.item)
     context.emit(done.dossier.to_dict(), done.message)
     return 0
 
@@ -194,11 +213,12 @@ def cmd_rules(context: Context) -> int:
 
 
 def _print(context: Context, kind_text: str) -> int:
-    kind = forms.resolve_form(context.db, kind_text)
-    form = forms.render_form_for(context.db, context.args.code, kind, Path(context.args.out))
-    forms.record_print(context.db, form.code, kind)  # the PDF is written: what goes to the printer
-    context.emit({"code": form.code, "form": kind, "number": form.number, "out": Path(context.args.out),
-                  "pages": form.pages}, f"Đã in Mẫu {form.number} của hồ sơ {form.code} ra {context.args.out}.")
+    out = Path(context.args.out)
+    printed = forms.print_form_to_file(context.db, kind_text, context.args.code, out)
+    label = f"Mẫu {printed.number}" if printed.number else printed.title.capitalize()
+    context.emit({**printed.to_dict(), "out": out},
+                 f"Đã in {label} ({printed.basis}) của hồ sơ {printed.code} ra {out}"
+                 + (" (bản in lại)." if printed.reprint else "."))
     return 0
 
 
@@ -207,7 +227,4 @@ def cmd_receipt(context: Context) -> int:
 
 
 def cmd_form(context: Context) -> int:
-    kind = forms.resolve_form(context.db, context.args.kind)
-    if kind == "tiep_nhan":
-        raise UserError("Giấy tiếp nhận (Mẫu 01) in bằng lệnh: receipt MÃ_HỒ_SƠ --out TỆP.pdf")
     return _print(context, context.args.kind)

@@ -26,6 +26,8 @@ def register(subparsers, parents) -> None:
     _period_options(logbook)
     logbook.add_argument("--xlsx", metavar="TỆP.xlsx", help="xuất sổ ra tệp Excel")
     logbook.add_argument("--pdf", metavar="TỆP.pdf", help="xuất sổ ra tệp PDF")
+    logbook.add_argument("--field", action="append", default=[], metavar="LĨNH_VỰC",
+                         help="sổ của một lĩnh vực (lặp lại cho một nhóm lĩnh vực); mặc định: mọi lĩnh vực")
     logbook.set_defaults(handler=cmd_logbook)
 
     rating = subparsers.add_parser("rating", parents=parents, help="đánh giá mức độ hài lòng của người dân")
@@ -110,7 +112,7 @@ def cmd_logbook(context: Context) -> int:
     xlsx, pdf = _check_suffix(args.xlsx, ".xlsx"), _check_suffix(args.pdf, ".pdf")
     if not (xlsx or pdf):
         raise UserError("Cần --xlsx TỆP.xlsx hoặc --pdf TỆP.pdf (hoặc cả hai).")
-    done = export_logbook(context.db, period, [p for p in (xlsx, pdf) if p is not None])
+    done = export_logbook(context.db, period, [p for p in (xlsx, pdf) if p is not None], args.field)
     data = {"period": period.to_dict(), "lines": done.lines, "files": [str(path) for path in done.files]}
     context.emit(data, f"Sổ theo dõi hồ sơ {period.title}: {_n(done.lines)} hồ sơ. "
                        + " ".join(f"Đã ghi {path}." for path in done.files))

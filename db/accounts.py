@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlite_utils import Database
@@ -149,6 +149,19 @@ def list_users(db: Database) -> list[Account]:
 
 
 
+def signer(db: Database, username: str) -> tuple[str, str] | None:
+    """(username, full name) of an active account of this PC, for naming a colleague who receives a
+    dossier; None when there is no such account. Reads no password and needs no permission."""
+    row = db.execute("SELECT username, full_name FROM users WHERE username = ? AND active = 1",
+                     [clean_text(username).lower()]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def full_names(db: Database) -> dict[str, str]:
+    """Login -> full name of every account of this PC with one (forms print names, never logins)."""
+    return dict(db.execute("SELECT username, full_name FROM users WHERE full_name != ''").fetchall())
+
+
 # ----- signing in
 
 def authenticate(db: Database, username: str, password: str, now: datetime | None = None) -> User:
@@ -227,7 +240,7 @@ def create_user(db: Database, username: str, password: str, role: str, full_name
         return _insert(db, name, password, role, full_name, must_change=must_change_password, now=now)
 
 
-def ensure_admin(db: Database, username: str, password: str, full_name: str = "Quản trị",
+def ensure_admin(db: Database, username: str, password: str, full_name: str = "",
                  now: datetime | None = None) -> Account | None:
     """First run: make the admin account while the database has none; None when accounts already exist.
 
@@ -349,3 +362,31 @@ def set_idle_lock_minutes(db: Database, minutes: int) -> int:
     with db.atomic():
         put_local(db, IDLE_LOCK_KEY, str(minutes))
     return minutes
+
+
+def set_full_name(db: Database, username: str, full_name: str, now: datetime | None = None) -> Account:
+    """Set the full name forms print for an account (your own, or any with MANAGE_ACCOUNTS); forms
+    never print a login name (shared/domain.md)."""
+    me = require_signed_in("đặt họ tên")
+    if check_username(username) != me.username.lower():
+        require(MANAGE_ACCOUNTS, "đặt họ tên cho tài khoản của người khác")
+    full_name = clean_text(full_name)
+    if not full_name:
+        raise UserError("Họ tên không được để trống (in trên giấy tờ, chỗ ký và ghi rõ họ tên).")
+    if len(full_name) > 120:
+        raise UserError("Họ tên quá dài (tối đa 120 ký tự).")
+    now = local_naive(now) if now else now_local()
+    with db.atomic():
+        account = _find(db, username)
+        if account is None:
+            raise UserError(f"Không có tài khoản '{clean_text(username)}'.")
+        if account.full_name == full_name:
+            return account
+        db.execute("UPDATE users SET full_name = ?, updated_at = ? WHERE username = ?",
+                   [full_name, iso(now), account.username])
+        _record(db, account.username, "set_full_name", {"full_name": full_name})
+    if account.username == me.username:
+        from models.session import sign_in
+
+        sign_in(User(me.username, full_name, me.role))
+    return replace(account, full_name=full_name)

@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from db.events import record_event
 from models.catalog import ONLINE_LEVELS, Procedure
 from models.catalog_import import read_catalog_file, url_problem
+from models.catalog_papers import papers_of, papers_text
 from models.catalog_plan import ADDED, RETIRED, ImportPlan, changed_fields, make_plan
 from models.deadline_text import check_deadline, parse_deadline
 from models.errors import UserError
@@ -22,13 +23,14 @@ from models.text import clean_text, fold
 
 SAMPLE_CATALOG = "sample_catalog.csv"
 _COLUMNS = ("code", "name", "field", "deadline_text", "deadline_value", "deadline_unit",
-            "deadline_set_by_clerk", "fees", "online_level", "essential", "own_url", "active")
+            "deadline_set_by_clerk", "fees", "online_level", "essential", "own_url", "active", "papers",
+            "deciding_agency", "cooperating_agency", "verification_text", "sample")
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM procedures"
 
 
 def _procedure(row: tuple) -> Procedure:
     values = dict(zip(_COLUMNS, row, strict=True))
-    for flag in ("deadline_set_by_clerk", "essential", "active"):
+    for flag in ("deadline_set_by_clerk", "essential", "active", "sample"):
         values[flag] = bool(values[flag])
     return Procedure(**values)
 
@@ -122,7 +124,9 @@ def normalise_procedure(procedure: Procedure) -> Procedure:
     processing time can never leave a stale number behind.
     """
     texts = {name: clean_text(getattr(procedure, name))
-             for name in ("code", "name", "field", "deadline_text", "fees", "online_level", "own_url")}
+             for name in ("code", "name", "field", "deadline_text", "fees", "online_level", "own_url",
+                          "deciding_agency", "cooperating_agency", "verification_text")}
+    texts["papers"] = papers_text(papers_of(procedure.papers))
     if not texts["code"]:
         raise UserError("Mã thủ tục không được để trống.")
     if not texts["name"]:
@@ -137,7 +141,7 @@ def normalise_procedure(procedure: Procedure) -> Procedure:
         value, unit = parse_deadline(texts["deadline_text"])
     return replace(procedure, **texts, deadline_value=value, deadline_unit=unit,
                    deadline_set_by_clerk=bool(procedure.deadline_set_by_clerk),
-                   essential=bool(procedure.essential), active=bool(procedure.active))
+                   essential=bool(procedure.essential), active=bool(procedure.active), sample=bool(procedure.sample))
 
 
 def save_procedure(db: Database, procedure: Procedure, actor: str | None = None) -> Procedure:
@@ -222,7 +226,7 @@ def apply_import(db: Database, plan: ImportPlan, actor: str | None = None, *,
 
 def load_sample_catalog(db: Database) -> ImportPlan:
     """Load the bundled sample (resources/sample_catalog.csv) through the ordinary import."""
-    plan = plan_import(db, resource_path(SAMPLE_CATALOG))
+    plan = plan_import(db, resource_path(SAMPLE_CATALOG))  # its rows say "DỮ LIỆU MẪU": marked as the sample
     with system_work():  # MotCua's own first-run work, not a person's
         apply_import(db, plan, actor="motcua")
     return plan

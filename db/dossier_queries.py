@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from datetime import date, datetime
@@ -11,7 +12,7 @@ from sqlite_utils import Database
 
 from db.events import events_for
 from models.dossier import CLOCK_RUNNING_STATES, Dossier, Paper, check_channel, check_state, iso
-from models.dossier_applicant import Applicant
+from models.dossier_applicant import Applicant, delegate_from_dict
 from models.dossier_clock import day_bounds, now_local, week_bounds
 from models.errors import UserError
 from models.roles import VIEW_DOSSIERS, VIEW_FULL_ID, mask_cccd
@@ -22,9 +23,11 @@ _COLUMNS = ("id", "uuid", "code", "group_id", "procedure_code", "procedure_name"
             "deadline_value", "deadline_unit", "channel", "state", "applicant_name", "organisation", "cccd",
             "dob", "sex", "phone", "address", "email", "sets", "note", "logbook", "received_at", "due_at",
             "due_source", "paused_at", "supplement_count", "extension_count", "finished_at", "timeliness",
-            "returned_at", "closed_at", "state_changed_at")
+            "returned_at", "closed_at", "state_changed_at", "delegate", "result_delivery", "needs_verification",
+            "deciding_agency", "cooperating_agency", "first_due_at")
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM dossiers"
-_MOMENTS = ("received_at", "due_at", "paused_at", "finished_at", "returned_at", "closed_at", "state_changed_at")
+_MOMENTS = ("received_at", "due_at", "paused_at", "finished_at", "returned_at", "closed_at", "state_changed_at",
+            "first_due_at")
 _RUNNING = "state IN ({})".format(", ".join(f"'{s}'" for s in CLOCK_RUNNING_STATES))
 _FTS_MIN = 3  # the trigram tokenizer cannot match shorter strings
 MAX_LIMIT = 1000
@@ -48,6 +51,8 @@ def row_to_dossier(row: tuple) -> Dossier:
                           dob=date.fromisoformat(v["dob"]) if v["dob"] else None, sex=v.pop("sex"),
                           phone=v.pop("phone"), address=v.pop("address"), email=v.pop("email"))
     v.pop("dob")
+    v["delegate"] = delegate_from_dict(json.loads(v["delegate"])) if v["delegate"] else None
+    v["needs_verification"] = bool(v["needs_verification"])
     for name in _MOMENTS:
         v[name] = _moment(v[name])
     return Dossier(applicant=applicant, **v)

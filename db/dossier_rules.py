@@ -8,8 +8,9 @@ from dataclasses import asdict, dataclass, fields
 from sqlite_utils import Database
 
 from db.events import record_event
-from models.dossier_forms import DEFAULT_FORM_SET
+from models.dossier_forms import BY_DATE
 from models.dossier_forms import form_set as find_form_set
+from models.errors import UserError
 from models.text import clean_text
 
 _KEY = "dossier_rules"
@@ -21,16 +22,23 @@ class DossierRules:
 
     restart_full_time_on_resume: after a supplement the full processing time counts again from the
       day the papers arrive, instead of moving the due date by the waited working time (default off).
-    form_set: which set of form numbers and titles is printed (models.dossier_forms.FORM_SETS).
+    form_set: a set of forms the unit pins (models.dossier_forms.FORM_SETS); '' = each act's date picks
+      its set (the 2025 forms from 15/09/2025, shared/domain.md).
     result_place: where the result is collected, printed on Mẫu 01 ('' = the unit's one-stop desk).
+    extension_margin_days: an extension (Mẫu 04) must be asked at least this many working days before the
+      due moment ("chậm nhất 01 ngày làm việc trước hạn", restated in 2025 provincial rules: verify).
     """
 
     restart_full_time_on_resume: bool = False
-    form_set: str = DEFAULT_FORM_SET
+    form_set: str = BY_DATE
     result_place: str = ""
+    extension_margin_days: int = 1
 
     def validate(self) -> None:
-        find_form_set(self.form_set)
+        if self.form_set:
+            find_form_set(self.form_set)
+        if not isinstance(self.extension_margin_days, int) or not 0 <= self.extension_margin_days <= 30:
+            raise UserError("Số ngày làm việc tối thiểu trước hạn để gia hạn phải từ 0 đến 30.")
 
 
 def load_dossier_rules(db: Database) -> DossierRules:
@@ -48,7 +56,8 @@ def save_dossier_rules(db: Database, rules: DossierRules, actor: str | None = No
 
     require(EDIT_SETTINGS, "sửa quy tắc hồ sơ của đơn vị")
     rules = DossierRules(restart_full_time_on_resume=bool(rules.restart_full_time_on_resume),
-                         form_set=clean_text(rules.form_set), result_place=clean_text(rules.result_place))
+                         form_set=clean_text(rules.form_set), result_place=clean_text(rules.result_place),
+                         extension_margin_days=rules.extension_margin_days)
     rules.validate()
     data = asdict(rules)
     with db.atomic():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -9,6 +10,7 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from db.accounts import signer
 from db.calendar_store import load_calendar
 from db.catalog_store import get_procedure
 from db.device import station_number
@@ -17,6 +19,7 @@ from db.dossier_rules import load_dossier_rules
 from db.events import record_event
 from db.settings_store import load_settings
 from models.catalog import Procedure
+from models.deadline_text import parse_deadline
 from models.dossier import (
     MAX_DAILY_SEQUENCE,
     PAUSING_STATES,
@@ -24,14 +27,17 @@ from models.dossier import (
     Paper,
     check_channel,
     check_move,
+    check_reason,
+    check_result_delivery,
     check_sets,
     check_state,
     dossier_code,
     iso,
     state_label,
 )
-from models.dossier_applicant import Applicant
+from models.dossier_applicant import Applicant, Delegate
 from models.dossier_clock import (
+    check_extension_in_time,
     check_not_future,
     extended_due,
     local_naive,
@@ -40,8 +46,9 @@ from models.dossier_clock import (
 )
 from models.dossier_moves import can_extend, move_effect
 from models.errors import UserError
+from models.handover import HANDOVER_MOVES, Party, parse_outside_party
 from models.roles import PRINT_FORMS, PROCESS, RECEIVE, move_permission
-from models.session import require
+from models.session import current_user, require
 from models.text import clean_text, fold
 
 MAX_NOTE = 2000
@@ -69,12 +76,17 @@ def _replay(at: datetime | None, now: datetime) -> dict:
     return {"replayed": True, "entered_at": iso(now)} if at is not None else {}
 
 
-def preview_due(db: Database, procedure_code: str, received_at: datetime | None = None) -> datetime | None:
+def preview_due(db: Database, procedure_code: str, received_at: datetime | None = None, *,
+                needs_verification: bool = False) -> datetime | None:
     """The due moment a dossier received now (or at `received_at`) would get, before saving; None when
-    the procedure's processing time is unknown and the clerk must type one (shared/domain.md, "Time")."""
+    the procedure's processing time is unknown and the clerk must type one (shared/domain.md, "Time").
+    `needs_verification`: the catalog's longer time for that case."""
     procedure = _procedure(db, procedure_code)
     moment = local_naive(received_at) if received_at else now_local()
-    return load_calendar(db).due_at(moment, procedure.deadline_value, procedure.deadline_unit)
+    value, unit = procedure.deadline_value, procedure.deadline_unit
+    if needs_verification:
+        value, unit = parse_deadline(procedure.verification_text)
+    return load_calendar(db).due_at(moment, value, unit)
 
 
 def search_text(code: str, applicant: Applicant) -> str:
@@ -86,7 +98,8 @@ def search_text(code: str, applicant: Applicant) -> str:
 def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, channel: str = "truc_tiep",
                     papers: Sequence[Paper] = (), sets: int = 1, note: str = "",
                     received_at: datetime | None = None, due_at: datetime | None = None,
-                    linked: Sequence[str] = (), logbook: str = "", actor: str | None = None,
+                    linked: Sequence[str] = (), logbook: str = "", delegate: Delegate | None = None,
+                    result_delivery: str = "", needs_verification: bool = False, actor: str | None = None,
                     now: datetime | None = None) -> Dossier:
     """Receive a complete dossier (and its linked ones, liên thông) and return it with its group.
 
@@ -94,6 +107,8 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
     the procedure's time on the unit's calendar from `received_at` (default now). When that time is
     unknown `due_at` is required; a given `due_at` applies to every dossier of the group. A given
     `received_at` is a replay: recorded as given, flagged in the event with the real time of entry.
+    `needs_verification`: the case the law gives a longer time (the catalog's verification time), from
+    the start; it is neither an extension nor late (shared/domain.md "Dossiers").
     """
     require(RECEIVE, "tiếp nhận hồ sơ")
     now = local_naive(now) if now else now_local()
@@ -113,10 +128,19 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
     if explicit is not None and explicit <= received:
         raise UserError(f"Hạn trả ({explicit:%H:%M %d/%m/%Y}) phải sau thời điểm tiếp nhận "
                         f"({received:%H:%M %d/%m/%Y}).")
+    result_delivery = check_result_delivery(result_delivery)
+    if delegate is not None and not isinstance(delegate, Delegate):
+        raise UserError("Thông tin người được ủy quyền không hợp lệ.")
     calendar = load_calendar(db)
     dues = []
     for procedure in procedures:
-        due = explicit or calendar.due_at(received, procedure.deadline_value, procedure.deadline_unit)
+        value, unit = procedure.deadline_value, procedure.deadline_unit
+        if needs_verification:
+            value, unit = parse_deadline(procedure.verification_text)
+            if unit is None and explicit is None:
+                raise UserError(f"Thủ tục {procedure.code} chưa có thời hạn cho trường hợp cần xác minh trong "
+                                "danh mục: hãy nhập hạn trả kết quả hoặc bổ sung danh mục.")
+        due = explicit or calendar.due_at(received, value, unit)
         if due is None:
             raise UserError(f"Thủ tục {procedure.code} chưa có thời hạn giải quyết tính được "
                             f"('{procedure.deadline_text or 'trống'}'): hãy nhập hạn trả kết quả.")
@@ -142,7 +166,10 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
                 "cccd": applicant.cccd, "dob": applicant.dob.isoformat() if applicant.dob else None,
                 "sex": applicant.sex, "phone": applicant.phone, "address": applicant.address,
                 "email": applicant.email, "sets": sets, "note": note, "logbook": logbook,
-                "received_at": iso(received), "due_at": iso(due),
+                "received_at": iso(received), "due_at": iso(due), "first_due_at": iso(due),
+                "delegate": json.dumps(delegate.to_dict(), ensure_ascii=False) if delegate else "",
+                "result_delivery": result_delivery, "needs_verification": int(bool(needs_verification)),
+                "deciding_agency": procedure.deciding_agency, "cooperating_agency": procedure.cooperating_agency,
                 "due_source": "clerk" if explicit else "law", "state_changed_at": iso(received),
                 "search_text": search_text(code, applicant), "created_at": iso(now), "updated_at": iso(now),
             }
@@ -156,15 +183,23 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
         group_codes = [str(v["code"]) for v in made]
         for values in made:
             payload = {k: v for k, v in values.items() if k not in ("search_text", "created_at", "updated_at")}
-            payload.update(papers=[asdict(p) for p in papers], group_codes=group_codes, **_replay(received_at, now))
+            payload.update(papers=[asdict(p) for p in papers], group_codes=group_codes, **_replay(received_at, now),
+                           **_signer())
             record_event(db, entity="dossier", entity_id=str(values["uuid"]), action="receive", payload=payload,
                          actor=actor, at=received.astimezone())
     return get_dossier(db, group_codes[0], with_timeline=False)
 
 
 def move_dossier(db: Database, code: str, to_state: str, *, note: str = "", at: datetime | None = None,
-                 actor: str | None = None, now: datetime | None = None) -> Dossier:
+                 handover_to: str | None = None, items: Sequence[str] = (), actor: str | None = None,
+                 now: datetime | None = None) -> Dossier:
     """Move a dossier to `to_state` if shared/domain.md allows it (UserError naming both states if not).
+
+    A refusal, a supplement request, a stop and a withdrawal need a reason (`note`, models.dossier.
+    REASON_REQUIRED). `items`: what the citizen must add or fix (Mẫu 02's numbered list). `handover_to`
+    names who receives the dossier (an account of the unit, or 'Cơ quan|Họ tên'): the move records the
+    hand-over (models.handover), as it does for every move in HANDOVER_MOVES, the giver being the
+    signed-in user.
 
     Into cho_bo_sung / cho_nghia_vu_tai_chinh the clock pauses; back to dang_xu_ly it resumes and the
     due moment moves by the working time waited (or restarts, DossierRules), recorded in the event.
@@ -175,7 +210,10 @@ def move_dossier(db: Database, code: str, to_state: str, *, note: str = "", at: 
     now = local_naive(now) if now else now_local()
     moment = local_naive(at) if at else now
     note = _note(note)
+    check_reason(target, note)
+    items = [_note(item, "Nội dung cần bổ sung") for item in items if clean_text(item)]
     check_not_future(moment, now, "Thời điểm chuyển trạng thái")
+    receiver = _receiver(db, handover_to) if clean_text(handover_to) else None
     with db.atomic():
         dossier = require_dossier(db, code)
         check_move(dossier.state, target)
@@ -184,7 +222,11 @@ def move_dossier(db: Database, code: str, to_state: str, *, note: str = "", at: 
                             f"của hồ sơ ({dossier.state_changed_at:%H:%M %d/%m/%Y}).")
         changes: dict = {"updated_at": iso(now)}
         payload: dict = {"code": dossier.code, "from": dossier.state, "to": target, "note": note,
-                         **_replay(at, now)}
+                         **_replay(at, now), **_signer()}
+        if items:
+            payload["items"] = items
+        if receiver is not None or (dossier.state, target) in HANDOVER_MOVES:
+            payload["handover"] = {"from": _giver(db).to_dict(), "to": (receiver or Party()).to_dict()}
         due = dossier.due_at
         if dossier.state in PAUSING_STATES and target not in PAUSING_STATES:
             if target == "dang_xu_ly":
@@ -229,14 +271,45 @@ def extend_dossier(db: Database, code: str, *, reason: str, hours: float | None 
         if not can_extend(dossier.state):
             raise UserError(f"Hồ sơ {dossier.code} đang ở trạng thái '{dossier.state_label}': "
                             "không gia hạn được.")
-        new_due = extended_due(load_calendar(db), dossier.due_at, hours=hours, days=days)
+        calendar = load_calendar(db)
+        check_extension_in_time(calendar, moment, dossier.due_at, load_dossier_rules(db).extension_margin_days)
+        new_due = extended_due(calendar, dossier.due_at, hours=hours, days=days)
         _update(db, dossier, {"due_at": iso(new_due), "extension_count": dossier.extension_count + 1,
                               "updated_at": iso(now)})
         payload = {"code": dossier.code, "due_before": iso(dossier.due_at), "due_at": iso(new_due),
-                   "hours": hours, "days": days, "reason": reason, **_replay(at, now)}
+                   "hours": hours, "days": days, "reason": reason, **_replay(at, now), **_signer()}
         record_event(db, entity="dossier", entity_id=dossier.uuid, action="extend", payload=payload,
                      actor=actor, at=moment.astimezone())
     return get_dossier(db, dossier.code, with_timeline=False)
+
+
+def _signer() -> dict:
+    """The signed-in user's full name, carried in the event so that a form printed on any PC names the
+    person who acted (forms print full names, never logins: shared/domain.md)."""
+    user = current_user()
+    return {"actor_name": user.full_name} if user is not None and user.full_name else {}
+
+
+def _giver(db: Database) -> Party:
+    user = current_user()
+    if user is None:
+        return Party()
+    settings = load_settings(db)
+    agency = settings.one_stop_body_name if user.role == "clerk" else settings.unit_name
+    return Party(name=user.full_name, agency=agency, account=user.username)
+
+
+def _receiver(db: Database, text: str | None) -> Party:
+    """'Cơ quan|Họ tên' or an active account of this PC (its full name; the unit as its agency)."""
+    outside = parse_outside_party(text or "")
+    if outside is not None:
+        return outside
+    found = signer(db, text or "")
+    if found is None:
+        raise UserError(f"Không có tài khoản '{clean_text(text)}': người nhận phải là tên đăng nhập của một tài "
+                        "khoản đang hoạt động, hoặc 'Cơ quan|Họ tên' (ví dụ 'Công an xã Hương Mai|Trần Văn Bảo').")
+    username, full_name = found
+    return Party(name=full_name or username, agency=load_settings(db).unit_name, account=username)
 
 
 def _update(db: Database, dossier: Dossier, changes: dict) -> None:

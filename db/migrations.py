@@ -3,6 +3,8 @@
 Append new steps at the end; never edit or reorder a step that has shipped.
 """
 
+import json
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -353,6 +355,43 @@ def events_write_path(db: Database) -> None:
         floor = first_pending - 1 if first_pending is not None else last
         db.execute("INSERT INTO local(key, value) VALUES ('events_acked_floor', ?) "
                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value", [str(floor)])
+
+
+@migrations(name="0008a_dossier_forms_2025")
+def dossier_forms_2025(db: Database) -> None:
+    """What the 2025 forms print about a dossier, captured at its receipt (issue #12): the authorised
+    person (JSON), where the result goes, a case that needs verification, the deciding and cooperating
+    agencies copied from the catalog, and the appointment first given on Mẫu 01 (old rows: their due)."""
+    for column in ("delegate TEXT NOT NULL DEFAULT ''", "result_delivery TEXT NOT NULL DEFAULT ''",
+                   "needs_verification INTEGER NOT NULL DEFAULT 0", "deciding_agency TEXT NOT NULL DEFAULT ''",
+                   "cooperating_agency TEXT NOT NULL DEFAULT ''", "first_due_at TEXT"):
+        db.execute(f"ALTER TABLE dossiers ADD COLUMN {column}")
+    # The appointment first given is the receive event's due moment; a dossier without one keeps its own.
+    # One pass over the events into a keyed temporary table, then one seek per dossier.
+    # (SQLite takes a bare column from the row that gives min(): the first receive event's due moment.)
+    db.execute("""CREATE TEMP TABLE first_dues AS SELECT entity_id AS uuid, json_extract(payload, '$.due_at') AS due,
+        min(id) AS first_id FROM events WHERE entity = 'dossier' AND action = 'receive' GROUP BY entity_id""")
+    db.execute("CREATE INDEX temp.first_dues_uuid ON first_dues(uuid)")
+    db.execute("""UPDATE dossiers SET first_due_at = coalesce(
+        (SELECT due FROM first_dues WHERE first_dues.uuid = dossiers.uuid), due_at)""")
+    db.execute("DROP TABLE temp.first_dues")
+
+
+@migrations(name="0008b_catalog_papers_agencies")
+def catalog_papers_agencies(db: Database) -> None:
+    """A procedure's papers (one 'name|kind|count' a line), the agency that decides it and the one that
+    cooperates, and the longer time for cases that need verification (free text, parsed like the
+    processing time) (issue #12, shared/domain.md "Dossiers")."""
+    for column in ("papers TEXT NOT NULL DEFAULT ''", "deciding_agency TEXT NOT NULL DEFAULT ''",
+                   "cooperating_agency TEXT NOT NULL DEFAULT ''", "verification_text TEXT NOT NULL DEFAULT ''",
+                   "sample INTEGER NOT NULL DEFAULT 0"):
+        db.execute(f"ALTER TABLE procedures ADD COLUMN {column}")
+    # Still the bundled sample: the procedure's latest event is the sample's load (a catalog is small).
+    latest: dict[str, str] = {}
+    for code, payload in db.execute("SELECT entity_id, payload FROM events WHERE entity = 'procedure' ORDER BY id"):
+        latest[code] = payload
+    sample = [code for code, payload in latest.items() if "sample_catalog" in str(json.loads(payload).get("source", ""))]
+    db.conn.executemany("UPDATE procedures SET sample = 1 WHERE code = ?", [(code,) for code in sample])
 
 
 @migrations(name="0012_trust")

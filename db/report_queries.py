@@ -177,7 +177,8 @@ def build_report(db: Database, period: Period, now: datetime | None = None, *,
 
 
 _LOGBOOK_COLUMNS = ("code, procedure_code, procedure_name, field, sets, organisation, applicant_name, address, phone, "
-                    "state, received_at, due_at, finished_at, returned_at, timeliness, supplement_count, logbook")
+                    "state, received_at, due_at, finished_at, returned_at, timeliness, supplement_count, logbook, "
+                    "deciding_agency, first_due_at, result_delivery")
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -198,5 +199,7 @@ def logbook_lines(db: Database, period: Period) -> list[LogbookLine]:
                         state=r["state"], received_at=datetime.fromisoformat(r["received_at"]),
                         due_at=datetime.fromisoformat(r["due_at"]), finished_at=_moment(r["finished_at"]),
                         returned_at=_moment(r["returned_at"]), timeliness=r["timeliness"],
-                        supplement_count=r["supplement_count"], logbook=r["logbook"])
+                        supplement_count=r["supplement_count"], logbook=r["logbook"],
+                        deciding_agency=r["deciding_agency"], first_due_at=_moment(r["first_due_at"]),
+                        result_delivery=r["result_delivery"])
             for n, r in enumerate(rows, start=1)]

@@ -33,6 +33,16 @@ class Procedure:
     essential: bool = False
     own_url: str = ""
     active: bool = True
+    # What the forms need (issue #12, shared/domain.md "Dossiers"): the papers, one 'name|kind|count' a
+    # line (models.dossier.parse_paper); the agency that decides (cơ quan thực hiện / chủ trì) and the
+    # one that cooperates; the longer time where the law gives one for cases that need verification.
+    papers: str = ""
+    deciding_agency: str = ""
+    cooperating_agency: str = ""
+    verification_text: str = ""
+    # Loaded from the bundled sample catalog and not replaced by the unit's own file: every sheet and
+    # form printed from it carries "DỮ LIỆU MẪU" (shared/domain.md: sample data labelled as a sample).
+    sample: bool = False
 
     @property
     def online_level_label(self) -> str:

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from models.catalog import Procedure
+from models.catalog_papers import parse_papers_cell
 from models.deadline_text import parse_deadline
 from models.errors import UserError
 from models.text import clean_text, fold
@@ -26,7 +27,16 @@ HEADERS = {
     "online_level": ["Mức độ DVC", "Mức độ", "Mức độ dịch vụ công", "Mức độ DVCTT"],
     "essential": ["Thiết yếu"],
     "own_url": ["Đường dẫn"],
+    # What the forms need (issue #12): papers one a line or ';'-separated, the agencies, the longer time.
+    "papers": ["Thành phần hồ sơ", "Thành phần, số lượng hồ sơ", "Hồ sơ gồm"],
+    "deciding_agency": ["Cơ quan thực hiện", "Cơ quan chủ trì", "Cơ quan giải quyết", "Cơ quan chủ trì giải quyết"],
+    "cooperating_agency": ["Cơ quan phối hợp"],
+    "verification_text": ["Thời hạn cần xác minh", "Thời hạn xác minh"],
+    # The bundled sample marks its rows "DỮ LIỆU MẪU" in this column, and the export writes it back, so
+    # the sample stays visibly a sample through an export and an import (issue #12).
+    "sample": ["Ghi chú"],
 }
+SAMPLE_NOTE = "DỮ LIỆU MẪU – thay bằng danh mục của đơn vị"
 HEADER_ROWS_SCANNED = 50  # title rows above the header: a few in practice; stop looking after this
 
 _FLAG_TRUE = {"x", "co", "1", "yes", "y", "true", "dung", "thiet yeu"}
@@ -192,6 +202,8 @@ def _cell_text(value: object, key: str) -> str:
         return str(int(value))
     if isinstance(value, datetime | date):
         return value.strftime("%d/%m/%Y")
+    if key == "papers":  # one paper a line: the line breaks are the separators, keep them
+        return "\n".join(clean_text(line) for line in str(value).splitlines())
     return clean_text(value)
 
 
@@ -211,13 +223,21 @@ def _file_row(number: int, cells: dict[str, str]) -> FileRow:
         problems.append(f"Cột Thiết yếu không nhận ra: '{_short(cells['essential'])}' (dùng x hoặc để trống)")
     if url_problem(cells.get("own_url", "")):
         problems.append(url_problem(cells["own_url"]))
+    papers = ""
+    try:
+        papers = parse_papers_cell(cells.get("papers", ""))
+    except UserError as error:
+        problems.append(f"Thành phần hồ sơ: {error}")
     if problems:
         return FileRow(number, code, name, reason="; ".join(problems))
     value, unit = parse_deadline(cells.get("deadline_text", ""))
     procedure = Procedure(
         code=code, name=name, field=cells.get("field", ""), deadline_text=cells.get("deadline_text", ""),
         deadline_value=value, deadline_unit=unit, fees=cells.get("fees", ""), online_level=level or "",
-        essential=bool(essential), own_url=cells.get("own_url", ""),
+        essential=bool(essential), own_url=cells.get("own_url", ""), papers=papers,
+        deciding_agency=cells.get("deciding_agency", ""), cooperating_agency=cells.get("cooperating_agency", ""),
+        verification_text=cells.get("verification_text", ""),
+        sample="du lieu mau" in fold(cells.get("sample", "")),
     )
     return FileRow(number, code, name, procedure=procedure)
 

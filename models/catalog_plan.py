@@ -21,7 +21,8 @@ FIELD_LABELS = {
     "active": "Đang áp dụng",
 }
 # Fields a file can carry; code is the key, the parsed deadline follows deadline_text.
-FILE_FIELDS = ("name", "field", "deadline_text", "fees", "online_level", "essential", "own_url")
+FILE_FIELDS = ("name", "field", "deadline_text", "fees", "online_level", "essential", "own_url", "papers",
+               "deciding_agency", "cooperating_agency", "verification_text")
 _DEADLINE_FIELDS = ("deadline_value", "deadline_unit", "deadline_set_by_clerk")
 
 
@@ -84,16 +85,22 @@ class ImportPlan:
                          if counts[s] or s != RETIRED)
 
 
-def merge_from_file(new: Procedure, old: Procedure | None, columns: frozenset[str]) -> Procedure:
+def merge_from_file(new: Procedure, old: Procedure | None, columns: frozenset[str], *,
+                    replace_all: bool = False) -> Procedure:
     """The procedure to store when the file's row `new` meets the stored `old`.
 
-    Columns the file lacks keep their stored values. The clerk's deadline (deadline_set_by_clerk)
+    Columns the file lacks keep their stored values, except with `replace_all`: then the catalog is
+    exactly the file and a column it lacks is empty (never the bundled sample's value). The clerk's deadline (deadline_set_by_clerk)
     survives a re-import unless the file's text changed to something that parses: an unchanged text
     means nobody revised the time, and an unreadable new text gives nothing better than the clerk's.
     """
     if old is None:
         return new
-    values = {name: getattr(new if name in columns else old, name) for name in FILE_FIELDS}
+    values = {name: getattr(new if name in columns or replace_all else old, name) for name in FILE_FIELDS}
+    # The sample mark goes when the file replaces the catalog or changes the procedure; a merge that
+    # brings the sample's very values keeps it (the unit has not given its own yet).
+    same = all(values[name] == getattr(old, name) for name in FILE_FIELDS)
+    values["sample"] = new.sample if replace_all or not same or "sample" in columns else old.sample
     text_changed = values["deadline_text"] != old.deadline_text
     if old.deadline_set_by_clerk and (not text_changed or not is_parsed(new.deadline_unit)):
         deadline = {name: getattr(old, name) for name in _DEADLINE_FIELDS}
@@ -130,7 +137,7 @@ def make_plan(catalog: CatalogFile, stored: dict[str, Procedure], *, replace_all
             rows.append(PlanRow(row.row_number, row.code, row.name, REJECTED, reason=row.reason))
             continue
         old = stored.get(row.code)
-        after = merge_from_file(row.procedure, old, catalog.columns)
+        after = merge_from_file(row.procedure, old, catalog.columns, replace_all=replace_all)
         if old is None:
             rows.append(PlanRow(row.row_number, row.code, row.name, ADDED, after=after))
             continue

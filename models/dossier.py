@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from models.dossier_applicant import Applicant
+from models.dossier_applicant import Applicant, Delegate
 from models.errors import UserError
 from models.text import clean_text, fold
 
@@ -50,6 +50,23 @@ PORTAL_STATUS = {"tiep_nhan": 2, "dang_xu_ly": 4, "cho_bo_sung": 5, "cho_nghia_v
 
 TIMELINESS = {"truoc_han": "Trước hạn", "dung_han": "Đúng hạn", "qua_han": "Quá hạn"}
 
+# A move into these states needs a reason, printed on its form (shared/domain.md: "a refusal always has a
+# reason"; Mẫu 02 its reason; Mẫu 05 the request and reason of a withdrawal or a stop). Rule of the data
+# layer: the GUI and the command line get the same refusal.
+REASON_REQUIRED: dict[str, str] = {
+    "tu_choi": "lý do từ chối (in trên phiếu từ chối hoặc thông báo không đủ điều kiện)",
+    "cho_bo_sung": "nội dung và lý do yêu cầu bổ sung (in trên Mẫu 02)",
+    "dung_giai_quyet": "lý do dừng giải quyết (in trên thông báo dừng giải quyết)",
+    "rut_ho_so": "đề nghị và lý do công dân rút hồ sơ (in trên thông báo dừng giải quyết)",
+}
+
+
+def check_reason(target: str, note: str) -> None:
+    """Refuse a move that needs a reason (REASON_REQUIRED) when none was given."""
+    if target in REASON_REQUIRED and not clean_text(note):
+        raise UserError(f"Chuyển sang '{state_label(target)}' cần ghi {REASON_REQUIRED[target]}: chưa lưu gì.")
+
+
 # --- channels and papers ----------------------------------------------------------------------------
 
 CHANNELS: dict[str, str] = {
@@ -59,6 +76,19 @@ CHANNELS: dict[str, str] = {
     "ho_tro_truc_tuyen": "Trực tuyến có hỗ trợ",
 }
 ONLINE_CHANNELS = ("truc_tuyen", "ho_tro_truc_tuyen")  # counted as online (shared/domain.md)
+# Where the citizen chose to get the result (Mẫu 01 of 2025; the logbook's "phương thức nhận kết quả").
+RESULT_DELIVERY: dict[str, str] = {
+    "tai_quay": "Nhận trực tiếp tại bộ phận một cửa",
+    "buu_chinh": "Qua dịch vụ bưu chính công ích",
+    "truc_tuyen": "Trực tuyến (kết quả điện tử)",
+}
+
+
+def check_result_delivery(value: str | None) -> str:
+    key = fold(value or "").replace(" ", "_")
+    if key and key not in RESULT_DELIVERY:
+        raise UserError(f"Cách nhận kết quả không hợp lệ: '{clean_text(value)}' (chọn: {', '.join(RESULT_DELIVERY)}).")
+    return key
 PAPER_KINDS: dict[str, str] = {
     "ban_chinh": "Bản chính",
     "ban_sao": "Bản sao",
@@ -111,10 +141,10 @@ def check_move(current: str, target: str) -> None:
 # Mẫu 03 the refusal's reason, Thông tư 01/2018) and where processing stops. One rule for the window and
 # the command line (services.dossiers.move checks it).
 NOTE_LABELS = {"cho_bo_sung": "Nội dung cần bổ sung, hoàn thiện (in trên Mẫu 02)",
-               "tu_choi": "Lý do từ chối (in trên Mẫu 03)",
-               "dung_giai_quyet": "Lý do dừng giải quyết",
-               "rut_ho_so": "Ghi chú (công dân rút hồ sơ)"}
-NOTE_REQUIRED = frozenset({"cho_bo_sung", "tu_choi", "dung_giai_quyet"})
+               "tu_choi": "Lý do từ chối (in trên phiếu từ chối hoặc thông báo không đủ điều kiện)",
+               "dung_giai_quyet": "Lý do dừng giải quyết (in trên thông báo dừng giải quyết)",
+               "rut_ho_so": "Đề nghị và lý do rút hồ sơ của công dân (in trên thông báo dừng giải quyết)"}
+NOTE_REQUIRED = frozenset(REASON_REQUIRED)
 
 
 def note_label(target: str) -> str:
@@ -212,6 +242,15 @@ class Dossier:
     closed_at: datetime | None = None
     state_changed_at: datetime | None = None
     logbook: str = ""
+    # Captured at receipt (migration 0008a): the authorised person, where the result goes, a case that needs
+    # verification (the catalog's longer time from the start), the agencies from the catalog, the
+    # appointment first printed on Mẫu 01 (a later date comes only with Mẫu 04).
+    delegate: Delegate | None = None
+    result_delivery: str = ""
+    needs_verification: bool = False
+    deciding_agency: str = ""
+    cooperating_agency: str = ""
+    first_due_at: datetime | None = None
     papers: tuple[Paper, ...] = ()
     events: tuple[dict, ...] = ()
     attachments: tuple[dict, ...] = ()
@@ -224,6 +263,15 @@ class Dossier:
     @property
     def channel_label(self) -> str:
         return CHANNELS.get(self.channel, self.channel)
+
+    @property
+    def result_delivery_label(self) -> str:
+        return RESULT_DELIVERY.get(self.result_delivery, "")
+
+    @property
+    def appointment(self) -> datetime:
+        """The appointment first given on the receipt (reprints keep it: shared/domain.md)."""
+        return self.first_due_at or self.due_at
 
     @property
     def is_online(self) -> bool:
@@ -249,11 +297,18 @@ class Dossier:
             "extension_count": self.extension_count, "finished_at": iso(self.finished_at),
             "timeliness": self.timeliness, "returned_at": iso(self.returned_at),
             "closed_at": iso(self.closed_at), "overdue": self.is_overdue(now),
+            "delegate": self.delegate.to_dict() if self.delegate else None,
+            "result_delivery": self.result_delivery, "needs_verification": self.needs_verification,
+            "deciding_agency": self.deciding_agency, "cooperating_agency": self.cooperating_agency,
+            "first_due_at": iso(self.first_due_at),
         }
         if self.papers:
             data["papers"] = [{"name": p.name, "kind": p.kind, "count": p.count} for p in self.papers]
         if self.events:
+            from models.handover import handovers
+
             data["events"] = list(self.events)
+            data["handovers"] = [h.to_dict() for h in handovers(self.events)]
         if self.attachments:
             data["attachments"] = list(self.attachments)
         if self.group:

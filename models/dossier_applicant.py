@@ -126,3 +126,42 @@ def applicant_from_card(card: CitizenCard, *, phone: str | None = None, email: s
     does not hold (phone, email); the card's permanent address is the address."""
     return make_applicant(name=card.name, cccd=card.number, dob=card.dob, sex=card.sex, address=card.address,
                           phone=phone, email=email, today=today)
+
+
+@dataclass(frozen=True)
+class Delegate:
+    """The authorised person who submits on the applicant's behalf (Mẫu 01, 2025: name, address, số
+    định danh, phone, email and the authorisation paper); stored as JSON in dossiers.delegate."""
+
+    name: str = ""
+    address: str = ""
+    cccd: str = ""
+    phone: str = ""
+    email: str = ""
+    paper: str = ""  # the authorisation: "Giấy ủy quyền số 12/UQ ngày 02/02/2026"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def make_delegate(*, name: str | None = None, address: str | None = None, cccd: str | None = None,
+                  phone: str | None = None, email: str | None = None, paper: str | None = None,
+                  today: date | None = None) -> Delegate | None:
+    """Check the authorised person's block; None when nothing was typed, UserError when it is partial."""
+    values = [clean_text(v) for v in (name, address, cccd, phone, email, paper)]
+    if not any(values):
+        return None
+    name, address, cccd, phone, email, paper = values
+    if not name:
+        raise UserError("Cần họ tên người được ủy quyền nộp hồ sơ.")
+    if len(name) > MAX_NAME or len(address) > MAX_ADDRESS or len(paper) > MAX_ADDRESS:
+        raise UserError("Thông tin người được ủy quyền quá dài.")
+    number = validate_cccd(cccd, today=today or date.today()) if cccd else ""
+    return Delegate(name=name, address=address, cccd=number, phone=normalise_phone(phone),
+                    email=normalise_email(email), paper=paper)
+
+
+def delegate_from_dict(data: dict | None) -> Delegate | None:
+    if not data:
+        return None
+    return Delegate(**{k: str(data.get(k) or "") for k in ("name", "address", "cccd", "phone", "email", "paper")})

@@ -83,6 +83,16 @@ def extended_due(calendar: WorkCalendar, due_at: datetime, *, hours: float | Non
     return calendar.add_working_hours(due_at, working_hours)
 
 
+def check_extension_in_time(calendar: WorkCalendar, moment: datetime, due_at: datetime, margin_days: int) -> None:
+    """An extension (Mẫu 04) is asked at the latest `margin_days` working days before the due moment
+    (01 working day, restated in 2025 provincial rules; shared/domain.md); later it is refused and the
+    dossier is simply late."""
+    if calendar.add_working_days(moment, margin_days) > due_at:
+        when = "sau hạn trả" if moment > due_at else f"khi còn chưa đủ {margin_days} ngày làm việc trước hạn trả"
+        raise UserError(f"Không gia hạn được: đề nghị gia hạn {when} ({due_at:%H:%M %d/%m/%Y}); phải gửi "
+                        f"chậm nhất {margin_days:02d} ngày làm việc trước hạn. Hồ sơ vẫn tính là quá hạn.")
+
+
 def day_bounds(day: date) -> tuple[datetime, datetime]:
     """[00:00 of `day`, 00:00 of the next day)."""
     start = datetime.combine(day, time(0, 0))

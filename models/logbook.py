@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from models.dossier import TIMELINESS, state_label
+from models.dossier import RESULT_DELIVERY, TIMELINESS, state_label
 from models.report_rules import result_class
 
 # The form's number in each form set (models.dossier_forms.FORM_SETS keys): Mẫu 06 of Thông tư 01/2018,
@@ -32,7 +33,44 @@ COLUMNS = (
     ("signature", "Ký nhận", 12),
     ("note", "Ghi chú", 20),
 )
-MOMENT_KEYS = ("received", "due", "back", "returned")
+# Mẫu 07 of the 2025 set (shared/domain.md "Dossiers"): kept per field or group of fields; the agency that
+# decides comes from the catalog (copied at receipt), the appointment is the one first given, and the way
+# the citizen chose to receive the result has its column.
+COLUMNS_2025 = (
+    ("number", "STT", 9),
+    ("code", "Mã hồ sơ", 27),
+    ("procedure", "Tên thủ tục hành chính", 40),
+    ("applicant", "Tên cá nhân, tổ chức", 26),
+    ("contact", "Địa chỉ, số điện thoại", 30),
+    ("agency", "Cơ quan chủ trì giải quyết", 24),
+    ("received", "Thời gian nhận hồ sơ", 19),
+    ("appointment", "Thời gian hẹn trả kết quả", 19),
+    ("returned", "Thời gian trả kết quả", 19),
+    ("delivery", "Phương thức nhận kết quả", 22),
+    ("signature", "Ký nhận", 14),
+    ("note", "Ghi chú", 22),
+)
+COLUMNS_2018 = COLUMNS
+MOMENT_KEYS = ("received", "due", "back", "returned", "appointment")
+
+
+def logbook_book(lines: list[LogbookLine], fields: Sequence[str] = ()) -> list[LogbookLine]:
+    """The book of one field or group of fields (Mẫu 07 is kept per field), renumbered from 1; all
+    lines when no field is given. Fields match ignoring accents and case."""
+    if not fields:
+        return lines
+    from dataclasses import replace
+
+    from models.text import fold
+
+    wanted = {fold(f) for f in fields}
+    kept = [line for line in lines if fold(line.field) in wanted]
+    return [replace(line, number=n) for n, line in enumerate(kept, start=1)]
+
+
+def logbook_columns(form_number: str) -> tuple:
+    """The columns of the logbook numbered `form_number`: Mẫu 07 (2025) or Mẫu 06 (2018)."""
+    return COLUMNS_2025 if form_number == LOGBOOK_NUMBERS["tt03_2025"] else COLUMNS_2018
 
 
 @dataclass(frozen=True)
@@ -56,6 +94,9 @@ class LogbookLine:
     timeliness: str | None
     supplement_count: int
     logbook: str
+    deciding_agency: str = ""
+    first_due_at: datetime | None = None
+    result_delivery: str = ""
 
     @property
     def contact(self) -> str:
@@ -81,7 +122,9 @@ class LogbookLine:
                 "procedure": f"{self.procedure_name} ({self.procedure_code})", "sets": self.sets,
                 "applicant": self.applicant, "contact": self.contact, "office": self.field,
                 "received": self.received_at, "due": self.due_at, "sent": None, "back": self.finished_at,
-                "returned": self.returned_at, "signature": None, "note": self.note}
+                "returned": self.returned_at, "signature": None, "note": self.note,
+                "agency": self.deciding_agency, "appointment": self.first_due_at or self.due_at,
+                "delivery": RESULT_DELIVERY.get(self.result_delivery, "")}
 
     def to_dict(self) -> dict:
         values = self.cells()

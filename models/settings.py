@@ -29,6 +29,11 @@ _INT_FIELDS = ("due_soon_working_days", "on_time_alert_percent")
 SAMPLE_UNIT_NAME = "UBND xã Mẫu (dữ liệu mẫu)"
 SAMPLE_UNIT_CODE = "000.00.00.H00"
 
+# At commune level since 07/2025 the one-stop body is usually this centre (shared/domain.md); a setting.
+DEFAULT_ONE_STOP_BODY = "Trung tâm Phục vụ hành chính công"
+_COMMITTEE = re.compile(r"^\s*(UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+", re.IGNORECASE)
+_RANK = re.compile(r"^\s*(xã|phường|đặc khu|thị trấn|thị xã|thành phố|quận|huyện)\s+", re.IGNORECASE)
+
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 
@@ -57,6 +62,40 @@ class UnitSettings:
     afternoon_start: str = DEFAULT_AFTERNOON[0]
     afternoon_end: str = DEFAULT_AFTERNOON[1]
     same_day_cutoff: str = DEFAULT_SAME_DAY_CUTOFF
+    # --- what the official papers print (shared/domain.md "Dossiers", the forms) ----------------------
+    # The place of the place-and-date line, without its rank ('Hương Mai'); '' = taken from unit_name.
+    place_name: str = ""
+    # The one-stop body under the parent body in every form's header; the name changes by province, so
+    # it is a setting: '' = "Trung tâm Phục vụ hành chính công" + the commune ('… xã Hương Mai').
+    one_stop_body: str = ""
+    # The head of that body, who signs Mẫu 04 and the stop notice (title and full name).
+    head_title: str = "Giám đốc"
+    head_name: str = ""
+    # The office's phone, printed on Mẫu 02 ("liên hệ với …, số điện thoại …").
+    office_phone: str = ""
+    # The posting sheet: where citizens send complaints and recommendations (phản ánh, kiến nghị), and
+    # the decision that published the list of procedures (số, ngày).
+    complaints_address: str = ""
+    complaints_phone: str = ""
+    publish_decision_number: str = ""
+    publish_decision_date: str = ""
+
+    @property
+    def place(self) -> str:
+        """'Hương Mai' for 'UBND xã Hương Mai': the place of the date line, without its rank (Nghị định
+        30/2020/NĐ-CP, Phụ lục I)."""
+        if self.place_name:
+            return self.place_name
+        return _RANK.sub("", _COMMITTEE.sub("", self.unit_name)).strip() or self.unit_name
+
+    @property
+    def commune(self) -> str:
+        """'xã Hương Mai' for 'UBND xã Hương Mai': the unit's name without the people's committee."""
+        return _COMMITTEE.sub("", self.unit_name).strip() or self.unit_name
+
+    @property
+    def one_stop_body_name(self) -> str:
+        return self.one_stop_body or f"{DEFAULT_ONE_STOP_BODY} {self.commune}"
     due_soon_working_days: int = DEFAULT_DUE_SOON_WORKING_DAYS
     on_time_alert_percent: int = DEFAULT_ON_TIME_ALERT_PERCENT
 

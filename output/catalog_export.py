@@ -7,7 +7,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from models.catalog import Procedure
-from models.catalog_import import HEADERS
+from models.catalog_import import HEADERS, SAMPLE_NOTE
+from models.catalog_papers import papers_cell
 from models.errors import UserError
 from output.files import write_through_temp
 
@@ -21,6 +22,11 @@ COLUMNS = [
     ("online_level", HEADERS["online_level"][0], 12),
     ("essential", HEADERS["essential"][0], 10),
     ("own_url", HEADERS["own_url"][0], 40),
+    ("papers", HEADERS["papers"][0], 50),
+    ("deciding_agency", HEADERS["deciding_agency"][0], 30),
+    ("cooperating_agency", HEADERS["cooperating_agency"][0], 30),
+    ("verification_text", HEADERS["verification_text"][0], 30),
+    ("sample", HEADERS["sample"][0], 20),
 ]
 _LEVEL_TEXT = {"toan_trinh": "Toàn trình", "mot_phan": "Một phần", "": ""}
 
@@ -32,6 +38,9 @@ def procedure_cells(procedure: Procedure) -> list[str]:
         "deadline_text": procedure.deadline_text, "fees": procedure.fees,
         "online_level": _LEVEL_TEXT.get(procedure.online_level, ""),
         "essential": "x" if procedure.essential else "", "own_url": procedure.own_url,
+        "papers": papers_cell(procedure.papers), "deciding_agency": procedure.deciding_agency,
+        "cooperating_agency": procedure.cooperating_agency, "verification_text": procedure.verification_text,
+        "sample": SAMPLE_NOTE if procedure.sample else "",
     }
     return [values[key] for key, _, _ in COLUMNS]
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from models import report_rules as rules
 from models.errors import UserError
-from models.logbook import COLUMNS as LOGBOOK_COLUMNS
-from models.logbook import LOGBOOK_TITLE, MOMENT_KEYS, LogbookLine
+from models.logbook import LOGBOOK_TITLE, MOMENT_KEYS, LogbookLine, logbook_columns
 from models.report import FIELD_COLUMNS, REPORT_TITLE, Report, column_value, field_label, month_label
 from models.settings import UnitSettings
 from models.text import clean_text
@@ -215,20 +214,21 @@ def export_logbook_xlsx(lines: list[LogbookLine], settings: UnitSettings, period
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Sổ theo dõi hồ sơ"
-    columns = len(LOGBOOK_COLUMNS)
+    layout = logbook_columns(form_number)
+    columns = len(layout)
     printed = printed_at or datetime.now()
     form_line = f"Mẫu số {form_number}" + (f" ({basis})" if basis else "")
     row = _header(sheet, settings, columns, LOGBOOK_TITLE,
                   [period_text, f"{len(lines):,} hồ sơ; in lúc {printed:%H:%M ngày %d/%m/%Y}".replace(",", ".")],
                   form_line)
     head_row = row
-    _heads(sheet, row, [head for _, head, _ in LOGBOOK_COLUMNS])
-    formats = [MOMENT if key in MOMENT_KEYS else None for key, _, _ in LOGBOOK_COLUMNS]
+    _heads(sheet, row, [head for _, head, _ in layout])
+    formats = [MOMENT if key in MOMENT_KEYS else None for key, _, _ in layout]
     for line in lines:
         row += 1
         cells = line.cells()
-        _row(sheet, row, [cells[key] for key, _, _ in LOGBOOK_COLUMNS], formats)
-    for column, (_, _, width) in enumerate(LOGBOOK_COLUMNS, start=1):
+        _row(sheet, row, [cells[key] for key, _, _ in layout], formats)
+    for column, (_, _, width) in enumerate(layout, start=1):
         sheet.column_dimensions[_letter(column)].width = width * 0.55
     sheet.freeze_panes = sheet.cell(row=head_row + 1, column=1)
     _page_setup(sheet, f"{head_row}:{head_row}")

@@ -26,7 +26,7 @@ from models.settings import UnitSettings
 from models.text import clean_text
 from printing.fonts import FONT_BOLD, register_fonts
 from printing.layout import centered, style
-from printing.markup import ELLIPSIS, SCAN_HINT, code_markup, date_text, fit_line, para, upper
+from printing.markup import ELLIPSIS, code_markup, date_text, fit_line, para, scan_hint, upper
 from printing.output import CancelHook, Job, ProgressHook, render_pdf
 from printing.qr import draw_qr, qr_matrix
 
@@ -138,6 +138,10 @@ def _draw_card(canvas: Canvas, x: float, y: float, procedure: Procedure, setting
     canvas.setFont(FONT_BOLD, UNIT_SIZE)
     canvas.setFillColorRGB(0, 0, 0)
     canvas.drawCentredString(x + CARD_WIDTH / 2, top - UNIT_SIZE, unit_line)
+    if procedure.sample:  # a card of the bundled sample catalog says so
+        canvas.setFillColorRGB(0.69, 0, 0.13)
+        canvas.drawRightString(x + CARD_WIDTH - CARD_PADDING, y + CARD_PADDING / 3, "DỮ LIỆU MẪU")
+        canvas.setFillColorRGB(0, 0, 0)
     name_top = top - UNIT_SIZE * 1.25 - TEXT_GAP
 
     matrix = qr_matrix(procedure.qr_url(settings))
@@ -153,7 +157,7 @@ def _draw_card(canvas: Canvas, x: float, y: float, procedure: Procedure, setting
         Paragraph(code_markup(procedure.code, styles.value, side_width), styles.value),
         Paragraph("Dịch vụ công trực tuyến", styles.label),
         Paragraph(para(procedure.online_level_label), styles.value),
-        Paragraph(SCAN_HINT, styles.hint),
+        Paragraph(scan_hint(procedure), styles.hint),
     ]
     heights = [paragraph.wrap(side_width, CARD_HEIGHT)[1] for paragraph in side]
     gaps = [paragraph.style.spaceAfter for paragraph in side]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -16,11 +15,12 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from models.dossier import Dossier
-from models.dossier_forms import FormSet
-from models.settings import UnitSettings
-from printing.fonts import FONT
-from printing.layout import style
-from printing.markup import MOTTO, NATION, para, parent_authority, upper
+from models.dossier_forms import place_date_line
+from models.form_acts import FormInput
+from printing.fonts import SERIF, SERIF_BOLD
+from printing.fonts import SERIF as FONT
+from printing.layout import Rule, style
+from printing.markup import MOTTO, NATION, para, upper
 from printing.output import check_output, write_output
 
 MARGIN = 18 * mm
@@ -29,21 +29,37 @@ DESK = "BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"
 DOTS = "…" * 20
 GRID = colors.Color(0.3, 0.3, 0.3)
 
-BODY = style("form-body", 11, leading=15, spaceAfter=3)
-SMALL = style("form-small", 9, leading=11)
-BOLD = style("form-bold", 11, bold=True, leading=15)
-CENTER = style("form-center", 11, align=TA_CENTER, leading=14)
-CENTER_BOLD = style("form-center-bold", 11, bold=True, align=TA_CENTER, leading=14)
-HEAD = style("form-head", 10, bold=True, align=TA_CENTER, leading=12.5)
-TITLE = style("form-title", 14, bold=True, align=TA_CENTER, leading=18, spaceBefore=6, spaceAfter=6)
-RIGHT_SMALL = style("form-number", 9, align=TA_RIGHT, leading=11)
-CELL = style("form-cell", 10, leading=12.5)
-CELL_HEAD = style("form-cell-head", 10, bold=True, align=TA_CENTER, leading=12.5)
+BODY = style("form-body", 12.5, leading=15.5, spaceAfter=2, serif=True)
+SMALL = style("form-small", 9, leading=11, serif=True)
+BOLD = style("form-bold", 12.5, bold=True, leading=15.5, serif=True)
+CENTER = style("form-center", 12, align=TA_CENTER, leading=15, serif=True)
+CENTER_BOLD = style("form-center-bold", 12, bold=True, align=TA_CENTER, leading=15, serif=True)
+HEAD = style("form-head", 12, bold=True, align=TA_CENTER, leading=14.5, serif=True)
+HEAD_PLAIN = style("form-head-plain", 12, align=TA_CENTER, leading=14.5, serif=True)
+DATE_LINE = style("form-date", 13, align=TA_CENTER, leading=16, serif=True)
+TITLE = style("form-title", 14, bold=True, align=TA_CENTER, leading=18, spaceBefore=6, spaceAfter=8, serif=True)
+RIGHT_SMALL = style("form-number", 9, align=TA_RIGHT, leading=11, serif=True)
+CELL = style("form-cell", 11, leading=13.5, serif=True)
+CELL_HEAD = style("form-cell-head", 11, bold=True, align=TA_CENTER, leading=13.5, serif=True)
 
 
 def moment_text(moment: datetime | None) -> str:
     """'10:00, ngày 24/02/2026' (hh:mm dd/mm/yyyy), or a dotted blank."""
     return f"{moment:%H:%M}, ngày {moment:%d/%m/%Y}" if moment else DOTS
+
+
+def day_text(moment: datetime | None) -> str:
+    """'ngày 05 tháng 02 năm 2026' (the months 1 and 2 with a leading zero, Nghị định 30/2020)."""
+    if moment is None:
+        return DOTS
+    return place_date_line("", moment).removeprefix(", ")
+
+
+def clock_text(moment: datetime | None) -> str:
+    """'10 giờ 00 phút, ngày 13 tháng 02 năm 2026' (the shape of the 2025 forms)."""
+    if moment is None:
+        return DOTS
+    return f"{moment:%H} giờ {moment:%M} phút, {day_text(moment)}"
 
 
 def short_moment(moment: datetime | None) -> str:
@@ -62,36 +78,40 @@ def field_line(label: str, value: object) -> Paragraph:
     return p(f"{label}: {text}")
 
 
-def header(settings: UnitSettings, forms: FormSet, kind: str, dated: datetime) -> list[Flowable]:
-    """Form number line, then the unit (left) and the national motto (right), then the date line."""
-    authority = parent_authority(settings)
-    left = [p(para(authority), HEAD)] if authority else []
-    left += [p(para(upper(settings.unit_name)), HEAD), p(DESK, HEAD)]
-    right = [p(NATION, HEAD), p(f"<u>{MOTTO}</u>", HEAD)]
-    table = Table([[left, right]], colWidths=[FRAME_WIDTH * 0.46, FRAME_WIDTH * 0.54])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+def header(form: FormInput) -> list[Flowable]:
+    """Form number line, the parent body and the one-stop body (with 'Số: …/…' where the form has one) on
+    the left, the national motto and the place-and-date line (dated on the act) on the right, the title
+    (shared/domain.md, "Dossiers"; Nghị định 30/2020/NĐ-CP, Phụ lục I)."""
+    settings, forms, kind = form.settings, form.forms, form.kind
+    left: list[Flowable] = [p(para(upper(settings.unit_name)), HEAD_PLAIN),
+                            p(para(upper(settings.one_stop_body_name)), HEAD), Rule(FRAME_WIDTH * 0.16)]
+    if kind in forms.numbered:
+        left.append(p(f"Số: {'…' * 6}/{'…' * 6}", CENTER))
+    right = [p(NATION, HEAD), p(MOTTO, HEAD), Rule(FRAME_WIDTH * 0.3), Spacer(1, 2 * mm),
+             p(f"<i>{para(place_date_line(settings.place, form.act_at))}</i>", DATE_LINE)]
+    table = Table([[left, right]], colWidths=[FRAME_WIDTH * 0.44, FRAME_WIDTH * 0.56])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-    place = para(settings.province or re.sub(r"^(UBND|Ủy ban nhân dân)\s+", "", settings.unit_name, flags=re.I))
-    return [
-        p(f"Mẫu số {forms.numbers[kind]} ({para(forms.basis)})", RIGHT_SMALL),
-        table,
-        Spacer(1, 2 * mm),
-        p(f"<i>{place}, ngày {dated:%d} tháng {dated:%m} năm {dated:%Y}</i>",
-          style("form-date", 10.5, align=TA_RIGHT)),
-        p(para(forms.titles[kind]), TITLE),
-    ]
+    story: list[Flowable] = []
+    if forms.number_line(kind):
+        story.append(p(para(forms.number_line(kind)), RIGHT_SMALL))
+    return [*story, table, Spacer(1, 4 * mm), p(para(forms.titles[kind]), TITLE)]
 
 
-def intro(dossier: Dossier) -> list[Flowable]:
-    """Who submitted what, and the dossier's code: the opening lines of forms 02–05."""
+def intro(dossier: Dossier, *, received: bool = True) -> list[Flowable]:
+    """Whose dossier, its code, số định danh, address, phone, email, what is asked: the opening lines of
+    the forms after the receipt."""
     applicant = dossier.applicant
-    lines = [field_line("Mã hồ sơ", dossier.code), field_line("Tiếp nhận hồ sơ của", applicant.display_name)]
+    lines = [field_line("Mã hồ sơ", dossier.code), field_line("Ông (Bà)/Tổ chức", applicant.display_name)]
     if applicant.organisation and applicant.name:
         lines.append(field_line("Người đại diện", applicant.name))
-    lines += [field_line("Địa chỉ", applicant.address),
-              field_line("Số điện thoại", applicant.phone),
-              field_line("Nội dung yêu cầu giải quyết", f"{dossier.procedure_name} (mã {dossier.procedure_code})"),
-              p(f"Thời gian nhận hồ sơ: {moment_text(dossier.received_at)}")]
+    lines += [field_line("Số định danh cá nhân/Mã số tổ chức", applicant.cccd),
+              field_line("Địa chỉ", applicant.address),
+              p(f"Số điện thoại: {para(applicant.phone) or DOTS}&nbsp;&nbsp;&nbsp; "
+                f"Thư điện tử: {para(applicant.email) or DOTS}"),
+              field_line("Nội dung yêu cầu giải quyết", f"{dossier.procedure_name} (mã {dossier.procedure_code})")]
+    if received:
+        lines.append(p(f"Thời gian nhận hồ sơ: {clock_text(dossier.received_at)}"))
     return lines
 
 
@@ -105,24 +125,63 @@ def grid_table(head: Sequence[str], rows: Sequence[Sequence[str]], widths: Seque
     return table
 
 
-def signatures(left: str, right: str, right_name: str = "") -> Table:
-    """Two signature blocks: '(Ký và ghi rõ họ tên)' under each title, room to sign."""
+def signatures(left: str, right: str, right_name: str = "", left_name: str = "", *,
+               hint: str = "(Ký và ghi rõ họ tên)") -> Table:
+    """Signature blocks: the title, '(Ký và ghi rõ họ tên)', room to sign, the full name (or a blank for
+    the pen); an empty `left` title leaves the left half empty (a single signer on the right)."""
     def block(title: str, name: str) -> list[Flowable]:
-        return [p(para(title), CENTER_BOLD), p("<i>(Ký và ghi rõ họ tên)</i>", CENTER), Spacer(1, 20 * mm),
+        if not title:
+            return []
+        return [p(para(title), CENTER_BOLD), p(f"<i>{para(hint)}</i>", CENTER), Spacer(1, 18 * mm),
                 p(para(name), CENTER_BOLD)]
-    table = Table([[block(left, ""), block(right, right_name)]], colWidths=[FRAME_WIDTH / 2] * 2)
+    table = Table([[block(left, left_name), block(right, right_name)]], colWidths=[FRAME_WIDTH / 2] * 2)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     return table
 
 
-def build(story: list[Flowable], out: Path | str | BinaryIO, title: str) -> int:
-    """Lay out on A4 and write atomically; returns the page count."""
+SAMPLE_MARK = "DỮ LIỆU MẪU"
+
+
+def _marks(form: FormInput | None):
+    """The page painter: 'DỮ LIỆU MẪU' across the page while the catalog is the bundled sample, and
+    'Bản in lại ngày …' in small print at the foot of a reprint (shared/domain.md)."""
+    def paint(canvas, _document) -> None:
+        if form is None:
+            return
+        canvas.saveState()
+        if form.sample:
+            canvas.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.18))
+            canvas.setFont(SERIF_BOLD, 54)
+            canvas.translate(A4[0] / 2, A4[1] / 2)
+            canvas.rotate(40)
+            canvas.drawCentredString(0, 0, SAMPLE_MARK)
+            canvas.restoreState()
+            canvas.saveState()
+            canvas.setFillColor(colors.Color(0.7, 0.1, 0.1))
+            canvas.setFont(SERIF_BOLD, 9)
+            canvas.drawString(MARGIN, A4[1] - 9 * mm, f"{SAMPLE_MARK}: danh mục thủ tục mẫu, không dùng làm giấy tờ thật")
+        if form.reprinted_at is not None:
+            canvas.setFont(SERIF, 7.5)
+            canvas.drawRightString(A4[0] - MARGIN, 8 * mm,
+                                   f"Bản in lại ngày {form.reprinted_at:%d/%m/%Y} lúc {form.reprinted_at:%H:%M}")
+        canvas.restoreState()
+    return paint
+
+
+def build(story: list[Flowable], out: Path | str | BinaryIO, title: str, form: FormInput | None = None) -> int:
+    """Lay out on A4 (with the sample and reprint marks of `form`) and write atomically; returns the page
+    count."""
     check_output(out)
     buffer = io.BytesIO()
     pages: list[int] = []
     document = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
                                  topMargin=14 * mm, bottomMargin=14 * mm, title=title, author="MotCua")
-    document.build(story, onLaterPages=lambda c, d: pages.append(d.page),
-                   onFirstPage=lambda c, d: pages.append(d.page))
+    paint = _marks(form)
+
+    def page(canvas, document_) -> None:
+        pages.append(document_.page)
+        paint(canvas, document_)
+
+    document.build(story, onLaterPages=page, onFirstPage=page)
     write_output(buffer.getvalue(), out)
     return len(pages)

@@ -7,16 +7,19 @@ from collections.abc import Callable
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
 
-from printing.fonts import FONT, FONT_BOLD, register_fonts
+from printing.fonts import FONT, FONT_BOLD, SERIF, SERIF_BOLD, register_fonts
 
 
 def style(name: str, size: float, bold: bool = False, align: int = 0, leading: float | None = None,
-          **extra) -> ParagraphStyle:
+          serif: bool = False, **extra) -> ParagraphStyle:
+    """A paragraph style in DejaVu Sans, or in Liberation Serif (`serif`, official papers: printing.fonts)."""
     register_fonts()
+    regular, heavy = (SERIF, SERIF_BOLD) if serif else (FONT, FONT_BOLD)
     return ParagraphStyle(
         name,
-        fontName=FONT_BOLD if bold else FONT,
+        fontName=heavy if bold else regular,
         fontSize=size,
         leading=leading if leading is not None else round(size * 1.25, 2),
         alignment=align,
@@ -56,3 +59,20 @@ def numbered_canvas(footer: FooterPainter, pages_out: list[int]) -> type[Canvas]
             super().save()
 
     return NumberedCanvas
+
+
+class Rule(Flowable):
+    """The short centred line under the body's name and under the motto (Nghị định 30/2020), clear of
+    the dot below (ộ, ụ) and the descenders of the line above, which an underline crosses."""
+
+    def __init__(self, width: float):
+        super().__init__()
+        self.width, self.height = width, 5.0
+        self.hAlign = "CENTER"
+
+    def wrap(self, availWidth, availHeight):
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.setLineWidth(0.7)
+        self.canv.line(0, 0.6, self.width, 0.6)

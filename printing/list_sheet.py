@@ -32,16 +32,19 @@ from models.text import clean_text
 from printing.fonts import FONT
 from printing.layout import centered, numbered_canvas, style
 from printing.markup import (
+    LIST_HINT,
     MOTTO,
     NATION,
-    SCAN_HINT,
+    SAMPLE_MARK,
     code_markup,
+    complaints_line,
     date_text,
     deadline_label,
     field_title,
     fit_line,
     para,
     parent_authority,
+    publication_line,
     roman,
     upper,
 )
@@ -102,21 +105,25 @@ class _Styles:
 
 
 class _Rule(Flowable):
-    """The short line under the unit's name and under the motto."""
+    """The short line under the unit's name and under the motto, drawn clear of the line above: the
+    dot below (ộ, ạ) and descenders reach ~2.5 pt under the baseline, and a rule right under the text
+    crossed them (issue #12)."""
 
     def __init__(self, width: float):
         super().__init__()
-        self.width, self.height = width, 2.5
+        self.width, self.height = width, 5.0
+        self.hAlign = "CENTER"
 
     def wrap(self, availWidth, availHeight):
         return self.width, self.height
 
     def draw(self):
         self.canv.setLineWidth(0.8)
-        self.canv.line(0, self.height - 0.5, self.width, self.height - 0.5)
+        self.canv.line(0, 0.6, self.width, 0.6)
 
 
-def _header(settings: UnitSettings, styles: _Styles, printed_on: date, count: int) -> list[Flowable]:
+def _header(settings: UnitSettings, styles: _Styles, printed_on: date, count: int,
+            sample: bool = False) -> list[Flowable]:
     unit = upper(settings.unit_name)
     left: list[Flowable] = []
     parent = parent_authority(settings)
@@ -132,12 +139,16 @@ def _header(settings: UnitSettings, styles: _Styles, printed_on: date, count: in
                              ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     title = ("DANH MỤC THỦ TỤC HÀNH CHÍNH<br/>THUỘC THẨM QUYỀN GIẢI QUYẾT CỦA "
              + para(unit))
-    return [
-        top,
-        Paragraph(title, styles.title),
-        Paragraph(f"(In ngày {date_text(printed_on)} — gồm {count} thủ tục)", styles.subtitle),
-        Paragraph(SCAN_HINT, styles.hint),
-    ]
+    story: list[Flowable] = [top, Paragraph(title, styles.title)]
+    if publication_line(settings):
+        story.append(Paragraph(para(publication_line(settings)), styles.subtitle))
+    story.append(Paragraph(f"(In ngày {date_text(printed_on)} — gồm {count} thủ tục)", styles.subtitle))
+    if sample:  # the bundled sample catalog stays visibly a sample (shared/domain.md)
+        story.append(Paragraph(f'<font color="#b00020">{para(SAMPLE_MARK)}</font>', styles.subtitle))
+    if complaints_line(settings):
+        story.append(Paragraph(para(complaints_line(settings)), styles.subtitle))
+    story.append(Paragraph(LIST_HINT, styles.hint))
+    return story
 
 
 def _name_parts(name: str, styles: _Styles) -> list[Paragraph]:
@@ -230,7 +241,7 @@ def build_list_pdf(
     `qr_factory(text, box, on_draw)` makes the QR cell; the benchmark swaps in reportlab's own widget.
     """
     styles = _Styles()
-    story = _header(settings, styles, printed_on, len(procedures))
+    story = _header(settings, styles, printed_on, len(procedures), any(p.sample for p in procedures))
     story.append(_table(procedures, settings, styles, qr_factory, job.step, job.step))
     buffer = io.BytesIO()
     doc = BaseDocTemplate(

@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 from reportlab.platypus import Paragraph
 
-from models.logbook import COLUMNS, LOGBOOK_TITLE, LogbookLine
+from models.logbook import LOGBOOK_TITLE, LogbookLine, logbook_columns
 from models.settings import UnitSettings
 from models.text import clean_text
 from printing.markup import para
@@ -16,8 +16,7 @@ from printing.report_layout import BODY, build, header, ruled_table, widths
 
 CHUNK = 40
 # Columns of fixed shape (number, code, sets, moments, blanks) as plain strings; names and addresses wrap.
-PLAIN = tuple(index for index, (key, _, _) in enumerate(COLUMNS)
-              if key in ("number", "code", "sets", "received", "due", "sent", "back", "returned", "signature"))
+_PLAIN_KEYS = ("number", "code", "sets", "received", "due", "sent", "back", "returned", "signature", "appointment")
 
 
 def _cell(key: str, value: object) -> str:
@@ -42,12 +41,15 @@ def render_logbook_pdf(lines: list[LogbookLine], settings: UnitSettings, period_
     story = header(settings, LOGBOOK_TITLE, [para(period_text),
                                              para(f"{count} hồ sơ; in lúc {printed:%H:%M ngày %d/%m/%Y}")],
                    form_line)
-    rows = [[_cell(key, cells[key]) for key, _, _ in COLUMNS] for cells in (line.cells() for line in lines)]
-    head, parts = [head for _, head, _ in COLUMNS], widths([w for _, _, w in COLUMNS])
+    layout = logbook_columns(form_number)
+    plain = tuple(index for index, (key, _, _) in enumerate(layout) if key in _PLAIN_KEYS)
+    rows = [[_cell(key, cells[key]) for key, _, _ in layout] for cells in (line.cells() for line in lines)]
+    head, parts = [head for _, head, _ in layout], widths([w for _, _, w in layout])
     # Tables of CHUNK rows: reportlab measures a table again each time it splits it across pages, so
     # one table of a month's 17,000 rows takes minutes; chunks keep the work proportional to the rows.
     for first in range(0, len(rows), CHUNK):
-        story.append(ruled_table(head, rows[first:first + CHUNK], parts, right=(0, 3), plain=PLAIN))
+        story.append(ruled_table(head, rows[first:first + CHUNK], parts, right=(0,) if len(layout) < 14 else (0, 3),
+                                 plain=plain))
     if not rows:
         story.append(Paragraph("Không có hồ sơ nào tiếp nhận trong kỳ.", BODY))
     footer = f"{clean_text(settings.unit_name)} — Sổ theo dõi hồ sơ — {period_text}"

@@ -13,6 +13,33 @@ from models.text import clean_text, fold
 
 ELLIPSIS = "…"
 SCAN_HINT = "Quét mã QR bằng camera điện thoại để xem chi tiết thủ tục và nộp hồ sơ trực tuyến"
+# A card promises online submission only where the procedure has an online service (issue #12).
+SCAN_HINT_OFFLINE = "Quét mã QR bằng camera điện thoại để xem chi tiết thủ tục"
+LIST_HINT = ("Quét mã QR bằng camera điện thoại để xem chi tiết thủ tục; thủ tục có dịch vụ công trực tuyến "
+             "(toàn trình, một phần) nộp được hồ sơ trực tuyến")
+SAMPLE_MARK = "DỮ LIỆU MẪU – danh mục thủ tục mẫu của MotCua, không phải danh mục của đơn vị"
+
+
+def scan_hint(procedure: Procedure) -> str:
+    return SCAN_HINT if procedure.online_level else SCAN_HINT_OFFLINE
+
+
+def publication_line(settings: UnitSettings) -> str:
+    """'(Công bố kèm theo Quyết định số 123/QĐ-UBND ngày 02/01/2026)', or '' when not set."""
+    number, day = clean_text(settings.publish_decision_number), clean_text(settings.publish_decision_date)
+    if not number and not day:
+        return ""
+    return f"(Công bố kèm theo Quyết định số {number or '…'}" + (f" ngày {day}" if day else "") + ")"
+
+
+def complaints_line(settings: UnitSettings) -> str:
+    """Where citizens send complaints and recommendations (phản ánh, kiến nghị), or ''."""
+    address, phone = clean_text(settings.complaints_address), clean_text(settings.complaints_phone)
+    if not address and not phone:
+        return ""
+    parts = [f"địa chỉ {address}"] if address else []
+    parts += [f"điện thoại {phone}"] if phone else []
+    return "Tiếp nhận phản ánh, kiến nghị về thủ tục hành chính: " + ", ".join(parts) + "."
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 

@@ -16,8 +16,8 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 
 from models.settings import UnitSettings
 from models.text import clean_text
-from printing.fonts import FONT
-from printing.layout import numbered_canvas, style
+from printing.fonts import SERIF as FONT
+from printing.layout import Rule, numbered_canvas, style
 from printing.markup import MOTTO, NATION, fit_line, para, parent_authority, upper
 from printing.output import check_output, write_output
 
@@ -29,20 +29,20 @@ GRID = colors.Color(0.3, 0.3, 0.3)
 HEAD_FILL = colors.Color(0.88, 0.88, 0.88)
 TOTAL_FILL = colors.Color(0.95, 0.95, 0.95)
 
-HEAD = style("report-head", 10, bold=True, align=TA_CENTER, leading=12.5)
-TITLE = style("report-title", 14, bold=True, align=TA_CENTER, leading=18, spaceBefore=4, spaceAfter=2)
-SUBTITLE = style("report-subtitle", 10, align=TA_CENTER, leading=13)
-SECTION = style("report-section", 11, bold=True, leading=14, spaceBefore=8, spaceAfter=4)
-BODY = style("report-body", 9.5, leading=12)
-CELL = style("report-cell", 8, leading=10)
+HEAD = style("report-head", 10, bold=True, align=TA_CENTER, leading=12.5, serif=True)
+TITLE = style("report-title", 14, bold=True, align=TA_CENTER, leading=18, spaceBefore=4, spaceAfter=2, serif=True)
+SUBTITLE = style("report-subtitle", 10, align=TA_CENTER, leading=13, serif=True)
+SECTION = style("report-section", 11, bold=True, leading=14, spaceBefore=8, spaceAfter=4, serif=True)
+BODY = style("report-body", 9.5, leading=12, serif=True)
+CELL = style("report-cell", 8, leading=10, serif=True)
 PLAIN_SIZE = 7.5  # plain-string cells (dates, codes, numbers)
-CELL_RIGHT = style("report-cell-right", 8, align=TA_RIGHT, leading=10)
-CELL_BOLD = style("report-cell-bold", 8, bold=True, leading=10)
-CELL_BOLD_RIGHT = style("report-cell-bold-right", 8, bold=True, align=TA_RIGHT, leading=10)
-CELL_HEAD = style("report-cell-head", 8, bold=True, align=TA_CENTER, leading=10)
-RIGHT_SMALL = style("report-form-number", 9, align=TA_RIGHT, leading=11)
-DATE_LINE = style("report-date", 10, align=TA_CENTER, leading=13)
-SIGN = style("report-sign", 10, bold=True, align=TA_CENTER, leading=13)
+CELL_RIGHT = style("report-cell-right", 8, align=TA_RIGHT, leading=10, serif=True)
+CELL_BOLD = style("report-cell-bold", 8, bold=True, leading=10, serif=True)
+CELL_BOLD_RIGHT = style("report-cell-bold-right", 8, bold=True, align=TA_RIGHT, leading=10, serif=True)
+CELL_HEAD = style("report-cell-head", 8, bold=True, align=TA_CENTER, leading=10, serif=True)
+RIGHT_SMALL = style("report-form-number", 9, align=TA_RIGHT, leading=11, serif=True)
+DATE_LINE = style("report-date", 10, align=TA_CENTER, leading=13, serif=True)
+SIGN = style("report-sign", 10, bold=True, align=TA_CENTER, leading=13, serif=True)
 
 
 def header(settings: UnitSettings, title: str, lines: Sequence[str], form_line: str = "") -> list[Flowable]:
@@ -50,9 +50,10 @@ def header(settings: UnitSettings, title: str, lines: Sequence[str], form_line: 
     authority = parent_authority(settings)
     left = ([Paragraph(para(authority), HEAD)] if authority else []) + \
         [Paragraph(para(upper(settings.unit_name)), HEAD)]
-    right = [Paragraph(NATION, HEAD), Paragraph(f"<u>{MOTTO}</u>", HEAD)]
+    right = [Paragraph(NATION, HEAD), Paragraph(MOTTO, HEAD), Rule(WIDTH * 0.2)]
     table = Table([[left, right]], colWidths=[WIDTH * 0.45, WIDTH * 0.55])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
     story: list[Flowable] = [Paragraph(form_line, RIGHT_SMALL)] if form_line else []
     story += [table, Spacer(1, 3 * mm), Paragraph(para(title), TITLE)]

@@ -22,6 +22,7 @@ from db.accounts import (
     must_change_password,
     reset_password,
     set_active,
+    set_full_name,
     set_idle_lock_minutes,
     set_role,
 )
@@ -32,4 +33,4 @@ ACCOUNTS = Changes(accounts=True)
 __all__ = ["ACCOUNTS", "DEFAULT_ADMIN", "MAX_IDLE_LOCK_MINUTES", "MIN_PASSWORD_LENGTH", "Account", "SignInRefused",
            "authenticate", "change_password", "check_own_password", "create_user", "ensure_admin", "has_accounts",
            "idle_lock_minutes", "list_users", "must_change_password", "reset_password", "set_active",
-           "set_idle_lock_minutes", "set_role"]
+           "set_full_name", "set_idle_lock_minutes", "set_role"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -29,10 +30,11 @@ class DossierDone:
 
 
 def move(db: Database, code: str, to_state: str, *, note: str = "", at: datetime | None = None,
-         now: datetime | None = None) -> DossierDone:
+         handover_to: str | None = None, items: Sequence[str] = (), now: datetime | None = None) -> DossierDone:
     """Move a dossier; a move whose printed form carries the note needs one (models.dossier.NOTE_REQUIRED)."""
     check_move_note(to_state, note)
-    dossier = move_dossier(db, code, to_state, note=note.strip(), at=at, now=now)
+    dossier = move_dossier(db, code, to_state, note=note.strip(), at=at, handover_to=handover_to, items=items,
+                           now=now)
     return DossierDone(dossier, Changes.dossiers([dossier.code]),
                        f"Hồ sơ {dossier.code}: {dossier.state_label}. Hạn trả: {dossier.due_at:%H:%M %d/%m/%Y}.")
 

@@ -12,7 +12,7 @@ from db.catalog_store import list_procedures
 from db.dossier_store import preview_due, receive_dossier
 from db.settings_store import load_settings
 from models.dossier import Dossier, Paper
-from models.dossier_applicant import Applicant
+from models.dossier_applicant import Applicant, Delegate
 from models.dossier_clock import parse_due_text
 from services.changes import Changes
 from services.logs import mask_names
@@ -36,12 +36,14 @@ class Received:
 def receive(db: Database, *, procedure_code: str, applicant: Applicant, channel: str = "truc_tiep",
             papers: Sequence[Paper] = (), sets: int = 1, note: str = "", received_at: datetime | None = None,
             due_at: datetime | None = None, linked: Sequence[str] = (), logbook: str = "",
+            delegate: Delegate | None = None, result_delivery: str = "", needs_verification: bool = False,
             now: datetime | None = None) -> Received:
     """Receive a complete dossier (and its liên thông ones) with its event; one line for the clerk."""
     mask_names(applicant.name, applicant.organisation)  # never in the fault log, whatever fails later
     dossier = receive_dossier(db, procedure_code=procedure_code, applicant=applicant, channel=channel,
                               papers=papers, sets=sets, note=note, received_at=received_at, due_at=due_at,
-                              linked=linked, logbook=logbook, now=now)
+                              linked=linked, logbook=logbook, delegate=delegate, result_delivery=result_delivery,
+                              needs_verification=needs_verification, now=now)
     codes = [dossier.code] + [g["code"] for g in dossier.group]
     return Received(dossier, codes, Changes.dossiers(codes),
                     f"Đã tiếp nhận hồ sơ {', '.join(codes)}. Hạn trả: {dossier.due_at:%H:%M %d/%m/%Y}.")

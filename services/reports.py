@@ -14,14 +14,14 @@ from db.report_exports import record_logbook_export
 from db.report_queries import build_report, logbook_lines
 from db.settings_store import load_settings
 from models.errors import UserError
-from models.logbook import LOGBOOK_NUMBERS
+from models.logbook import LOGBOOK_NUMBERS, logbook_book
 from models.report import Report
 from models.report_period import Period
 from models.roles import EXPORT_PERSONAL
 from models.session import require
 from models.settings import UnitSettings
 from services.changes import Changes
-from services.forms import forms_in_force
+from services.forms import forms_on
 
 __all__ = ["LogbookExport", "ReportExport", "build_report", "export_logbook", "export_report", "get_rating",
            "set_rating_for", "write_report"]
@@ -75,26 +75,30 @@ class LogbookExport:
     changes: Changes
 
 
-def export_logbook(db: Database, period: Period, paths: Sequence[Path | str]) -> LogbookExport:
+def export_logbook(db: Database, period: Period, paths: Sequence[Path | str],
+                   fields: Sequence[str] = ()) -> LogbookExport:
     """The logbook (Mẫu 06, numbered by the unit's form set) of `period` to each path, with its export event.
 
     It names applicants: EXPORT_PERSONAL is checked before any file is written, and the export is recorded."""
     require(EXPORT_PERSONAL, "xuất sổ theo dõi hồ sơ (có dữ liệu cá nhân)")
     checked = _checked(paths)
-    lines, settings = logbook_lines(db, period), load_settings(db)
-    forms = forms_in_force(db)
+    lines, settings = logbook_book(logbook_lines(db, period), fields), load_settings(db)
+    # The set in force when the period begins (Mẫu 07 of 2025 from 15/09/2025), or the unit's pinned set;
+    # one book per field or group of fields when `fields` are given (Mẫu 07 is kept per field).
+    forms = forms_on(db, period.begins)
     number = LOGBOOK_NUMBERS.get(forms.key, "06")
+    title = period.title + (f" — Lĩnh vực: {', '.join(fields)}" if fields else "")
     written = []
     for path in checked:
         if path.suffix.lower() == ".xlsx":
             from output.report_xlsx import export_logbook_xlsx
 
-            written.append(export_logbook_xlsx(lines, settings, period.title, path, form_number=number,
+            written.append(export_logbook_xlsx(lines, settings, title, path, form_number=number,
                                                basis=forms.basis))
         else:
             from printing.logbook_pdf import render_logbook_pdf
 
-            render_logbook_pdf(lines, settings, period.title, path, form_number=number, basis=forms.basis)
+            render_logbook_pdf(lines, settings, title, path, form_number=number, basis=forms.basis)
             written.append(path)
     record_logbook_export(db, period, len(lines), written)
     return LogbookExport(period, len(lines), written, Changes(audit=True))

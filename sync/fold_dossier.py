@@ -15,7 +15,12 @@ RECEIVED_COLUMNS = (
     "uuid", "code", "group_id", "code_day", "station", "day_seq", "procedure_code", "procedure_name", "field",
     "deadline_text", "deadline_value", "deadline_unit", "channel", "state", "applicant_name", "organisation",
     "cccd", "dob", "sex", "phone", "address", "email", "sets", "note", "logbook", "received_at", "due_at",
-    "due_source", "state_changed_at")
+    "due_source", "state_changed_at", "delegate", "result_delivery", "needs_verification", "deciding_agency",
+    "cooperating_agency", "first_due_at")
+# What a 'receive' event written before migration 0008a lacks (issue #12): the row's defaults, and the
+# appointment first given is the event's own due moment.
+RECEIVED_DEFAULTS = {"delegate": "", "result_delivery": "", "needs_verification": 0, "deciding_agency": "",
+                     "cooperating_agency": ""}
 # Columns the later events change; together with RECEIVED_COLUMNS, every column the fold owns.
 DERIVED_COLUMNS = ("paused_at", "supplement_count", "extension_count", "finished_at", "timeliness",
                    "returned_at", "closed_at")
@@ -70,7 +75,8 @@ def _receive(folded: FoldedDossier, event: dict) -> None:
                                          f"{_who(event)} tiếp nhận lại hồ sơ đã có: bỏ qua lần sau."))
         return
     payload = event["payload"]
-    folded.values = {name: payload.get(name) for name in RECEIVED_COLUMNS}
+    folded.values = {name: payload.get(name, RECEIVED_DEFAULTS.get(name)) for name in RECEIVED_COLUMNS}
+    folded.values["first_due_at"] = folded.values["first_due_at"] or payload.get("due_at")
     folded.values.update(paused_at=None, supplement_count=0, extension_count=0, finished_at=None,
                          timeliness=None, returned_at=None, closed_at=None)
     folded.papers = [dict(p) for p in payload.get("papers", [])]

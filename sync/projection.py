@@ -27,13 +27,14 @@ from db.events import (
     pending_by_entity,
 )
 from models.catalog import Procedure
-from models.catalog_plan import _DEADLINE_FIELDS
+from models.catalog_plan import _DEADLINE_FIELDS, FIELD_LABELS
 from models.dossier_applicant import Applicant
 from sync.conflicts import Conflict, store_conflicts
 from sync.fold_dossier import FOLDED_COLUMNS, fold_dossier
 from sync.state import immediate, now_iso, save_state
 from sync.wire import problem
 
+PROVINCE_SOURCE = "province:"  # the source of the province's catalog events (sync/hub/catalog_publish.py)
 Applier = Callable[[Database, str, list[dict]], int]  # (db, entity_id, sorted events) -> new conflicts
 
 
@@ -62,26 +63,55 @@ _PROCEDURE_FIELDS = {f.name for f in fields(Procedure)}
 def fold_procedure(code: str, events: list[dict]) -> tuple[dict | None, list[Conflict]]:
     """The first 'add' makes the entry; later events change only the fields they name ('changes'), so
     edits of different fields on two PCs both survive. A second 'add' with other values is a conflict
-    (kept out), except the bundled sample catalog every new PC loads, which never overrides."""
+    (kept out), except the bundled sample catalog every new PC loads, which never overrides.
+
+    The province's catalog (events published by the hub, source 'province:…') is applied like an import
+    under the unit's own work: it sets every field the unit has not edited itself; a field the unit
+    edited (an 'update' naming it, an essential mark, a deadline) keeps the unit's value, and a province
+    value that differs from it is shown as a conflict 'procedure_province / skipped'."""
     record: dict | None = None
+    owned: set[str] = set()  # columns the unit edited: the province never overrides them
     conflicts: list[Conflict] = []
     for event in events:
         payload = event["payload"]
         incoming = {k: v for k, v in payload.get("procedure", {}).items() if k in _PROCEDURE_FIELDS}
         if not incoming:
             continue
+        province = str(payload.get("source", "")).startswith(PROVINCE_SOURCE)
         if record is None:
-            record = incoming
-        elif event["action"] == "add":
-            if incoming != record and "sample_catalog" not in str(payload.get("source", "")):
+            record = dict(incoming)
+        elif province:
+            names = payload.get("changes") or list(incoming) if event["action"] != "add" else list(incoming)
+            kept = []
+            for name in names:
+                for column in (_DEADLINE_FIELDS if name == "deadline" else (name,)):
+                    if column not in incoming:
+                        continue
+                    if column in owned:
+                        if record.get(column) != incoming[column] and name not in kept:
+                            kept.append(name)
+                    else:
+                        record[column] = incoming[column]
+            if kept:
+                conflicts.append(Conflict(event["uuid"], "procedure_province", "skipped",
+                                          f"Danh mục của tỉnh ghi khác cho thủ tục {code} ở "
+                                          f"{', '.join(FIELD_LABELS.get(n, n) for n in kept)}: giữ bản đơn vị đã sửa."))
+        elif event["action"] == "add" and "sample_catalog" in str(payload.get("source", "")):
+            continue  # the bundled sample never overrides what is there
+        elif event["action"] == "add" and not record_from_province(events, event):
+            if incoming != record:
                 conflicts.append(Conflict(event["uuid"], "procedure_add", "skipped",
                                           f"Máy {event['device_id'][:8]} thêm thủ tục {code} với nội dung khác "
                                           "bản đã có: giữ bản thêm trước."))
         else:
-            for name in payload.get("changes") or list(incoming):
+            names = payload.get("changes") or list(incoming)
+            if event["action"] == "add":  # the unit added what the province had published: its values win
+                names = [n for n in incoming if incoming[n] != record.get(n)]
+            for name in names:
                 for column in (_DEADLINE_FIELDS if name == "deadline" else (name,)):
                     if column in incoming:
                         record[column] = incoming[column]
+                        owned.add(column)
     return record, conflicts
 
 
@@ -92,6 +122,16 @@ def _apply_procedure(db: Database, code: str, events: list[dict]) -> int:
         if get_procedure(db, code) != procedure:
             write_procedure(db, procedure)
     return store_conflicts(db, "procedure", code, conflicts)
+
+
+def record_from_province(events: list[dict], until: dict) -> bool:
+    """Whether the entry was made by the province's catalog (its first 'add' before `until`)."""
+    for event in events:
+        if event is until:
+            return False
+        if event["payload"].get("procedure"):
+            return str(event["payload"].get("source", "")).startswith(PROVINCE_SOURCE)
+    return False
 
 
 def _apply_dossier(db: Database, uuid: str, events: list[dict]) -> int:

@@ -90,8 +90,17 @@ def test_extend_attach_receipt_and_form(run, tmp_path) -> None:
     import pypdfium2 as pdfium
 
     code = receive(run)["code"]
-    assert run("dossier", "move", code, "--to", "dang_xu_ly", "--at", "2026-02-13T11:00").returncode == 0
-    extended = run("--json", "dossier", "extend", code, "--days", "1", "--reason", "Chờ xác minh")
+    moved = run("dossier", "move", code, "--to", "dang_xu_ly", "--at", "2026-02-13T11:00",
+                "--handover-to", "Công an xã Hương Mai|Trần Văn Bảo")
+    assert moved.returncode == 0, moved.stderr
+    assert "tên đăng nhập" in run("dossier", "move", code, "--to", "co_ket_qua", "--handover-to", "khong-co").stderr
+    shown = json.loads(run("--json", "dossier", "show", code).stdout)
+    [handover] = shown["handovers"]
+    assert handover["to"] == {"name": "Trần Văn Bảo", "agency": "Công an xã Hương Mai", "account": ""}
+    assert handover["from"]["account"] == "admin" and handover["at"] == "2026-02-13T11:00:00"
+    assert shown["papers"] and shown["first_due_at"] == shown["due_at"]
+    extended = run("--json", "dossier", "extend", code, "--days", "1", "--reason", "Chờ xác minh",
+                   "--at", "2026-02-13T14:00")
     assert json.loads(extended.stdout)["due_at"] == "2026-02-25T10:00:00"
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
@@ -107,9 +116,43 @@ def test_extend_attach_receipt_and_form(run, tmp_path) -> None:
     image = document[0].render(scale=150 / 72).to_pil()
     document.close()
     assert [b.text for b in zxingcpp.read_barcodes(image)] == [code]
-    for kind in ("04", "05", "kiem_soat"):
+    for kind in ("01", "04", "06", "kiem_soat", "tiep_nhan"):
         out = tmp_path / f"mau-{kind}.pdf"
         result = run("form", kind, code, "--out", str(out))
         assert result.returncode == 0, result.stderr
         assert out.read_bytes().startswith(b"%PDF")
+    # Forms whose act the dossier has not had are refused in one Vietnamese line, nothing written.
+    for kind, message in (("02", "chưa từng được yêu cầu bổ sung"), ("03", "không bị từ chối"),
+                          ("05", "không bị dừng"), ("khong_du_dieu_kien", "không bị từ chối")):
+        result = run("form", kind, code, "--out", str(tmp_path / "khong.pdf"))
+        assert result.returncode != 0 and message in result.stderr, result.stderr
+    assert not (tmp_path / "khong.pdf").exists()
     assert run("form", "09", code, "--out", str(tmp_path / "x.pdf")).returncode != 0
+
+
+def test_form_prints_every_kind_on_its_acts(run, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    def text(path) -> str:
+        return " ".join(page.extract_text() for page in PdfReader(path).pages)
+
+    refused = receive(run)["code"]
+    stopped = receive(run)["code"]
+    assert "Cần ghi" in run("dossier", "move", refused, "--to", "cho_bo_sung", "--at", "2026-02-13T10:30").stderr
+    assert run("dossier", "move", refused, "--to", "cho_bo_sung", "--at", "2026-02-13T10:30", "--note",
+               "Thiếu giấy tờ", "--item", "Bản sao di chúc").returncode == 0
+    assert run("dossier", "move", refused, "--to", "dang_xu_ly", "--at", "2026-02-23T08:00").returncode == 0
+    assert run("dossier", "move", refused, "--to", "tu_choi", "--at", "2026-02-23T09:00", "--note",
+               "Di chúc không hợp lệ").returncode == 0
+    assert run("dossier", "move", stopped, "--to", "rut_ho_so", "--at", "2026-02-13T11:00", "--note",
+               "Công dân xin rút").returncode == 0
+    for kind, code, expected, day in (("02", refused, "1. Bản sao di chúc", "13"),
+                                      ("khong_du_dieu_kien", refused, "Di chúc không hợp lệ", "23"),
+                                      ("05", stopped, "Công dân xin rút", "13"), ("06", refused, "Giao:", "13"),
+                                      ("01", stopped, "Mã hồ sơ", "13")):
+        out = tmp_path / f"{kind}-{code}.pdf"
+        result = run("form", kind, code, "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        assert expected in text(out) and f"ngày {day} tháng 02 năm 2026" in text(out)
+    again = run("--json", "form", "01", stopped, "--out", str(tmp_path / "lai.pdf"))
+    assert json.loads(again.stdout)["reprint"] is True and "Bản in lại" in text(tmp_path / "lai.pdf")

@@ -11,7 +11,7 @@ from db.dossier_rules import DossierRules, load_dossier_rules, save_dossier_rule
 from db.dossier_store import extend_dossier, move_dossier, receive_dossier
 from db.events import events_for
 from models.calendar import WorkCalendar, YearHolidays
-from models.dossier import FINAL_STATES, MOVES, STATES, check_move
+from models.dossier import FINAL_STATES, MOVES, REASON_REQUIRED, STATES, check_move
 from models.dossier_applicant import make_applicant
 from models.dossier_clock import resume_due, timeliness
 from models.errors import UserError
@@ -41,6 +41,7 @@ def received(db, at=datetime(2026, 3, 2, 8, 0)):
 
 
 def move(db, dossier, state, at, note=""):
+    note = note or ("Lý do ghi trong thử nghiệm" if state in REASON_REQUIRED else "")
     return move_dossier(db, dossier.code, state, at=at, note=note, now=NOW)
 
 
@@ -140,7 +141,11 @@ def test_extension_moves_due_and_still_counts_late(db) -> None:
     move(db, dossier, "dang_xu_ly", datetime(2026, 3, 2, 9, 0))
     with pytest.raises(UserError, match="lý do"):
         extend_dossier(db, dossier.code, days=2, reason="  ", now=NOW)
-    extended = extend_dossier(db, dossier.code, days=2, reason="Chờ xác minh", at=datetime(2026, 3, 6, 9, 0),
+    # Due Mon 09/03 08:00: on Fri 06/03 09:00 less than 01 working day is left, so it is refused.
+    with pytest.raises(UserError, match="chậm nhất 01 ngày làm việc trước hạn"):
+        extend_dossier(db, dossier.code, days=2, reason="Chờ xác minh", at=datetime(2026, 3, 6, 9, 0), now=NOW)
+    assert events_for(db, "dossier", dossier.uuid)[-1]["action"] == "move"  # nothing written
+    extended = extend_dossier(db, dossier.code, days=2, reason="Chờ xác minh", at=datetime(2026, 3, 5, 9, 0),
                               now=NOW)
     assert extended.due_at == datetime(2026, 3, 11, 8, 0) and extended.extension_count == 1
     event = events_for(db, "dossier", dossier.uuid)[-1]
@@ -152,10 +157,13 @@ def test_extension_moves_due_and_still_counts_late(db) -> None:
 def test_extension_in_hours_and_refused_when_finished(db) -> None:
     dossier = received(db)
     # 09/03 08:00 + 4 working hours: 08:00–11:30 (3.5 h) then 13:30–14:00.
-    assert extend_dossier(db, dossier.code, hours=4, reason="Lý do", now=NOW).due_at == datetime(2026, 3, 9, 14, 0)
+    with pytest.raises(UserError, match="sau hạn trả"):
+        extend_dossier(db, dossier.code, hours=4, reason="Lý do", now=NOW)
+    assert extend_dossier(db, dossier.code, hours=4, reason="Lý do", at=datetime(2026, 3, 2, 10, 0),
+                          now=NOW).due_at == datetime(2026, 3, 9, 14, 0)
     move(db, dossier, "tu_choi", datetime(2026, 3, 3, 9, 0), note="Không thuộc thẩm quyền")
     with pytest.raises(UserError, match="không gia hạn được"):
-        extend_dossier(db, dossier.code, hours=4, reason="Lý do", now=NOW)
+        extend_dossier(db, dossier.code, hours=4, reason="Lý do", at=datetime(2026, 3, 3, 10, 0), now=NOW)
 
 
 def test_overdue_is_derived_not_stored(db) -> None:

@@ -104,7 +104,7 @@ def test_due_today_and_this_week(three) -> None:
         org.code, dao.code, an.code]
     assert list_dossiers(db, due_this_week=True, now=datetime(2026, 3, 6, 7, 0)) == []
     assert count_dossiers(db, overdue=True, now=datetime(2026, 3, 10, 9, 30)) == 2
-    move_dossier(db, an.code, "cho_bo_sung", at=datetime(2026, 3, 3, 9, 0), now=NOW)
+    move_dossier(db, an.code, "cho_bo_sung", at=datetime(2026, 3, 3, 9, 0), note="Thiếu tờ khai", now=NOW)
     assert count_dossiers(db, overdue=True, now=datetime(2026, 3, 10, 9, 30)) == 1  # paused: not overdue
 
 

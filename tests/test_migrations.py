@@ -89,3 +89,29 @@ def test_data_folder_database_lives_in_the_folder(data_dir, db):
     assert database_path(data_dir).exists()
     assert (data_dir / "attachments").is_dir()
     assert (data_dir / "backups").is_dir()
+
+
+def test_0008_keeps_the_first_appointment_and_marks_the_sample(tmp_path):
+    """Migration 0008a fills first_due_at from each dossier's receive event (not its later due); 0008b
+    marks the procedures whose latest event is the bundled sample's load (issue #12)."""
+    import json
+
+    from sqlite_utils import Database
+
+    db = Database(tmp_path / "old.sqlite3")
+    migrations.apply(db, stop_before="0008a_dossier_forms_2025")
+    db.execute("INSERT INTO procedures (code, name, updated_at) VALUES ('1.001193', 'Đăng ký khai sinh', 'x'), "
+               "('9.000001', 'Thủ tục riêng', 'x')")
+    event = "INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, hash) " \
+            "VALUES (?, 'd', ?, 'a', 'x', ?, ?, ?, ?, '', '')"
+    db.execute(event, ["e1", 1, "procedure", "1.001193", "add", json.dumps({"source": "import:sample_catalog.csv"})])
+    db.execute(event, ["e2", 2, "procedure", "9.000001", "add", json.dumps({"source": "import:danh-muc.xlsx"})])
+    db.execute("INSERT INTO dossiers (uuid, code, group_id, code_day, station, day_seq, procedure_code, "
+               "procedure_name, channel, state, received_at, due_at, state_changed_at, created_at, updated_at) "
+               "VALUES ('u1', 'C-1', 'g', '2026-02-13', 1, 1, '1.001193', 'x', 'truc_tiep', 'dang_xu_ly', "
+               "'2026-02-13T10:00:00', '2026-02-27T14:00:00', 'x', 'x', 'x')")
+    db.execute(event, ["e3", 3, "dossier", "u1", "receive", json.dumps({"due_at": "2026-02-24T10:00:00"})])
+    db.conn.commit()
+    migrations.apply(db)
+    assert db.execute("SELECT first_due_at FROM dossiers").fetchone()[0] == "2026-02-24T10:00:00"
+    assert dict(db.execute("SELECT code, sample FROM procedures").fetchall()) == {"1.001193": 1, "9.000001": 0}

@@ -17,7 +17,7 @@ from db.settings_store import update_settings
 from models.dossier import parse_paper
 from models.dossier_applicant import make_applicant
 from models.errors import UserError
-from printing.forms import render_form, render_receipt
+from services.forms import render_dossier_form
 
 NOW = datetime(2026, 3, 20, 12, 0)
 
@@ -47,45 +47,39 @@ def dossier(db):
 
 
 def render(db, kind: str, dossier) -> bytes:
-    from db.settings_store import load_settings
-
-    out = io.BytesIO()
-    assert render_form(kind, get_dossier(db, dossier.code), load_settings(db), out) == 1
-    return out.getvalue()
+    printed = render_dossier_form(db, kind, dossier.code)
+    assert printed.pages == 1
+    return printed.data
 
 
 def test_receipt_qr_and_text(dossier) -> None:
     db, made = dossier
-    out = io.BytesIO()
-    from db.settings_store import load_settings
-
-    assert render_receipt(made, load_settings(db), out) == 1
-    pdf = out.getvalue()
+    pdf = render(db, "tiep_nhan", made)
     assert qr_texts(pdf) == [made.code] == ["000.17.22.H56-260213-1001"]
     text = text_of(pdf)
     for expected in ("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Mẫu số 01", "Trần Thị Bình", made.code,
-                     "24/02/2026", "10:00", "13/02/2026", "Chứng thực di chúc", "02 ngày làm việc",
-                     "Di chúc", "Bản sao", "Số lượng hồ sơ: 2", "Thôn Đông, xã Hương Mai", "0912345678",
+                     "10 giờ 00 phút, ngày 24 tháng 02 năm 2026", "ngày 13 tháng 02 năm 2026", "Chứng thực di chúc",
+                     "02 ngày làm việc", "Di chúc", "Bản sao", "Số lượng hồ sơ: 02", "Thôn Đông, xã Hương Mai", "0912345678",
                      "binh@vidu.vn", "Quyển 1, số 15", "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ",
                      "UBND XÃ HƯƠNG MAI"):
         assert expected in text, expected
-    assert "027190123456" not in text  # the receipt does not print the căn cước number
+    assert "027190123456" in text  # Mẫu 01 of 2025 prints the số định danh
+    assert "Hương Mai, ngày 13 tháng 02 năm 2026" in text and "Quản trị kiểm thử" in text
 
 
 def test_receipt_written_to_a_path(dossier, tmp_path) -> None:
     db, made = dossier
-    from db.settings_store import load_settings
 
     target = tmp_path / "giay-hen.pdf"
-    render_form("tiep_nhan", made, load_settings(db), target)
+    render_dossier_form(db, "tiep_nhan", made.code, target)
     assert qr_texts(target.read_bytes()) == [made.code]
-    with pytest.raises(UserError, match="thư mục"):
-        render_form("tiep_nhan", made, load_settings(db), tmp_path)
+    with pytest.raises(UserError, match="pdf"):
+        render_dossier_form(db, "tiep_nhan", made.code, tmp_path)
 
 
 def test_supplement_refusal_apology_and_control_forms(dossier) -> None:
     db, made = dossier
-    move_dossier(db, made.code, "dang_xu_ly", at=datetime(2026, 2, 13, 11, 0), now=NOW)
+    move_dossier(db, made.code, "dang_xu_ly", at=datetime(2026, 2, 13, 11, 0), now=NOW, handover_to="Tư pháp|Lê Hoa")
     move_dossier(db, made.code, "cho_bo_sung", at=datetime(2026, 2, 23, 9, 0), note="Bổ sung giấy chứng tử",
                  now=NOW)
     text = text_of(render(db, "bo_sung", made))
@@ -94,27 +88,27 @@ def test_supplement_refusal_apology_and_control_forms(dossier) -> None:
     move_dossier(db, made.code, "dang_xu_ly", at=datetime(2026, 2, 23, 11, 0), now=NOW)
     with pytest.raises(UserError, match="chưa được gia hạn"):
         render(db, "xin_loi", made)
-    extend_dossier(db, made.code, days=3, reason="Cần xác minh nơi cư trú", at=datetime(2026, 2, 24, 9, 0),
+    extend_dossier(db, made.code, days=3, reason="Cần xác minh nơi cư trú", at=datetime(2026, 2, 23, 11, 30),
                    now=NOW)
     text = text_of(render(db, "xin_loi", made))
     # Due was 24/02 10:00; the wait (23/02 09:00–11:00, 2 h) moved it to 24/02 14:00 (10:00–11:30, then
     # 13:30–14:00); 3 working days more: Fri 27/02/2026 14:00.
     assert "Lý do: Cần xác minh nơi cư trú." in text and "Mẫu số 04" in text
-    assert "hẹn trả kết quả: 14:00, ngày 24/02/2026" in text and "vào 14:00, ngày 27/02/2026" in text
+    assert "hồ sơ: 14 giờ 00 phút, ngày 24 tháng 02 năm 2026" in text
+    assert "vào 14 giờ 00 phút, ngày 27 tháng 02 năm 2026" in text
     text = text_of(render(db, "kiem_soat", made))
-    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text and "Chờ công dân bổ sung" in text
-    assert "Mẫu số 05" in text and "Quá hạn" in text
+    assert "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ" in text and "Nhận: Lê Hoa, Tư pháp" in text
+    assert "Mẫu số 06" in text and "Trước hạn" in text
     move_dossier(db, made.code, "tu_choi", at=datetime(2026, 2, 25, 9, 0), note="Không đủ điều kiện", now=NOW)
-    text = text_of(render(db, "tu_choi", made))
-    assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in text and "Không đủ điều kiện" in text
+    text = text_of(render(db, "khong_du_dieu_kien", made))
+    assert "THÔNG BÁO HỒ SƠ KHÔNG ĐỦ ĐIỀU KIỆN GIẢI QUYẾT" in text and "Không đủ điều kiện" in text
 
 
-def test_form_set_2025_renumbers(dossier) -> None:
+def test_form_set_pinned_renumbers(dossier) -> None:
+    from db.dossier_rules import DossierRules, save_dossier_rules
+
     db, made = dossier
-    from db.settings_store import load_settings
-
-    out = io.BytesIO()
-    render_form("kiem_soat", made, load_settings(db), out, forms="tt03_2025")
-    assert "Mẫu số 06" in text_of(out.getvalue())
-    with pytest.raises(UserError, match="không có mẫu"):
-        render_form("dung_giai_quyet", made, load_settings(db), io.BytesIO())
+    save_dossier_rules(db, DossierRules(form_set="tt01_2018"))
+    assert "Mẫu số 05" in text_of(render(db, "kiem_soat", made))
+    with pytest.raises(UserError, match="không có mẫu|không bị dừng"):
+        render_dossier_form(db, "dung_giai_quyet", made.code)

@@ -23,9 +23,11 @@ def report_job(report: Report, settings: UnitSettings, path: Path) -> Job[Path]:
     return job
 
 
-def logbook_job(context: AppContext, period: Period, path: Path) -> Job[LogbookExport]:
-    """The logbook of `period` to .xlsx or .pdf, on the job's own connection, with its export event."""
-    return on_connection(context.data_dir, lambda db: export_logbook(db, period, [path]))
+def logbook_job(context: AppContext, period: Period, path: Path,
+                fields: list[str] | None = None) -> Job[LogbookExport]:
+    """The logbook of `period` (of `fields` only, when given: Mẫu 07 is kept per field) to .xlsx or .pdf,
+    on the job's own connection, with its export event."""
+    return on_connection(context.data_dir, lambda db: export_logbook(db, period, [path], fields or []))
 
 
 def preview_job(report: Report, settings: UnitSettings, dpi: float) -> Job[tuple[bytes, list[QImage]]]:

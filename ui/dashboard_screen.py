@@ -34,6 +34,7 @@ from models.report import Report, format_value
 from models.report_chart import month_chart, on_time_bars
 from models.report_period import PRESETS, Period, preset
 from models.settings import UnitSettings
+from services.catalog import field_counts
 from services.changes import Changes
 from services.reports import LogbookExport, build_report
 from services.settings import load_settings
@@ -197,14 +198,20 @@ class DashboardScreen(QWidget):
         self.print_button = QPushButton("Xem bản in, in…")
         self.logbook_xlsx_button = QPushButton("Sổ theo dõi hồ sơ (Excel)…")
         self.logbook_pdf_button = QPushButton("Sổ theo dõi hồ sơ (PDF)…")
+        # Mẫu 07 is kept per field or group of fields: the book of one field, or of all (issue #12).
+        self.logbook_field = QComboBox()
+        self.logbook_field.setObjectName("logbook_field")
+        self.logbook_field.addItem("Sổ: mọi lĩnh vực", "")
+        for name in (name for name in field_counts(self.context.db) if name):
+            self.logbook_field.addItem(f"Sổ: {name}", name)
         self.xlsx_button.clicked.connect(lambda: self.choose_export("xlsx"))
         self.pdf_button.clicked.connect(lambda: self.choose_export("pdf"))
         self.print_button.clicked.connect(self.open_print_preview)
         self.logbook_xlsx_button.clicked.connect(lambda: self.choose_logbook("xlsx"))
         self.logbook_pdf_button.clicked.connect(lambda: self.choose_logbook("pdf"))
         row = QHBoxLayout()
-        for button in (self.xlsx_button, self.pdf_button, self.print_button, self.logbook_xlsx_button,
-                       self.logbook_pdf_button):
+        for button in (self.xlsx_button, self.pdf_button, self.print_button, self.logbook_field,
+                       self.logbook_xlsx_button, self.logbook_pdf_button):
             row.addWidget(button)
         row.addStretch(1)
         return row
@@ -372,7 +379,9 @@ class DashboardScreen(QWidget):
             self.export_logbook(path)
 
     def export_logbook(self, path: Path) -> None:
-        self._run("Đang xuất sổ theo dõi hồ sơ…", logbook_job(self.context, self.period(), path),
+        field = self.logbook_field.currentData()
+        self._run("Đang xuất sổ theo dõi hồ sơ…", logbook_job(self.context, self.period(), path,
+                                                               [field] if field else []),
                   self._logbook_exported)
 
     def _logbook_exported(self, result: LogbookExport) -> None:

@@ -35,6 +35,7 @@ from models.dossier import CHANNELS, MOVES, STATES, Dossier, state_label
 from models.dossier_clock import now_local
 from models.dossier_moves import can_extend, urgency
 from models.errors import UserError
+from services import forms
 from services.changes import Changes
 from services.dossiers import (
     ATTACHMENT_KINDS,
@@ -283,7 +284,7 @@ class DossierDetail(QWidget):
         self.moves_label.setText("Chuyển sang:" if self.move_buttons else "Hồ sơ đã kết thúc: không chuyển tiếp.")
         self.extend_button.setVisible(can_extend(dossier.state))
         self.print_menu.clear()
-        for kind, label in available_forms(self.context).items():
+        for kind, label in forms.form_menu(self.context.db, dossier).items():
             action = QAction(label, self.print_menu)
             action.setEnabled(form_ready(dossier, kind))
             action.triggered.connect(lambda _checked=False, k=kind: self.print_form(k))
@@ -301,8 +302,15 @@ class DossierDetail(QWidget):
                 ("Tiếp nhận lúc", f"{dossier.received_at:%H:%M %d/%m/%Y}"),
                 ("Hạn trả", f"{dossier.due_at:%H:%M %d/%m/%Y}" + (" (cán bộ nhập)" if dossier.due_source == "clerk"
                                                                   else "")),
-                ("Thời hạn theo quy định", dossier.deadline_text), ("Số bộ hồ sơ", str(dossier.sets)),
-                ("Ghi chú", dossier.note)]
+                ("Thời hạn theo quy định", dossier.deadline_text + (" (trường hợp cần xác minh)"
+                                                                    if dossier.needs_verification else "")),
+                ("Hẹn trả lần đầu", f"{dossier.first_due_at:%H:%M %d/%m/%Y}"
+                 if dossier.first_due_at and dossier.first_due_at != dossier.due_at else ""),
+                ("Người được ủy quyền", ", ".join(p for p in (dossier.delegate.name, dossier.delegate.paper) if p)
+                 if dossier.delegate else ""),
+                ("Nhận kết quả", dossier.result_delivery_label), ("Cơ quan thực hiện", dossier.deciding_agency),
+                ("Cơ quan phối hợp", dossier.cooperating_agency),
+                ("Số bộ hồ sơ", str(dossier.sets)), ("Ghi chú", dossier.note)]
         for label, value in rows:
             if value:
                 text = QLabel(value)
@@ -372,7 +380,10 @@ class DossierDetail(QWidget):
         if self.dossier is None or target not in MOVES.get(self.dossier.state, ()):
             return None
         dialog = MoveDialog(self.context, self.dossier, target, self)
-        dialog.accepted.connect(lambda: self._after_change(dialog.moved, FORM_OF_MOVE.get(target)))
+        # A refusal after the receipt prints the notice that the dossier does not meet the conditions.
+        kind = "khong_du_dieu_kien" if target == "tu_choi" and self.dossier.state != "tiep_nhan" else \
+            FORM_OF_MOVE.get(target)
+        dialog.accepted.connect(lambda: self._after_change(dialog.moved, kind))
         dialog.open()
         return dialog
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -35,7 +36,11 @@ from ui.worker import start as start_worker
 
 # The form a move calls for (Thông tư 01/2018): 02 when papers are missing, 03 on refusal; the 2025 set
 # adds a notice when processing stops. Printed only when the set in force has that form.
-FORM_OF_MOVE = {"cho_bo_sung": "bo_sung", "tu_choi": "tu_choi", "dung_giai_quyet": "dung_giai_quyet"}
+FORM_OF_MOVE = {"cho_bo_sung": "bo_sung", "tu_choi": "tu_choi", "dung_giai_quyet": "dung_giai_quyet",
+                "rut_ho_so": "dung_giai_quyet"}
+# A hand-over is recorded on these moves; the receiver is typed here (an account or 'Cơ quan|Họ tên').
+HANDOVER_TARGETS = {"dang_xu_ly", "co_ket_qua"}
+
 @dataclass(frozen=True)
 class RenderedForm:
     """A form as previewed: what was rendered (services.forms), its PDF bytes and its page images."""
@@ -51,6 +56,11 @@ class RenderedForm:
     @property
     def title(self) -> str:
         return self.info.title
+
+    @property
+    def label(self) -> str:
+        """'Mẫu 02', or 'Thông báo' for the unnumbered notice (its number depends on the act's date)."""
+        return f"Mẫu {self.info.number}" if self.info.number else "Thông báo"
 
 
 def render_dossier_form(context: AppContext, code: str, kind: str, dpi: float) -> RenderedForm:
@@ -125,7 +135,7 @@ class FormPreviewDialog(QDialog):
     def _rendered(self, form: RenderedForm) -> None:
         self.worker = None
         self.form = form
-        self.setWindowTitle(f"Mẫu {form.number} – {form.title} – {self.code}")
+        self.setWindowTitle(f"{form.label} – {form.title} – {self.code}")
         self.view.set_images(form.images)
         self._update_buttons()
         self.work_finished.emit()
@@ -142,7 +152,7 @@ class FormPreviewDialog(QDialog):
             return None
         printer = printer or QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = make_print_dialog(printer, len(self.form.images), self)
-        dialog.setWindowTitle(f"In Mẫu {self.form.number}")
+        dialog.setWindowTitle(f"In {self.form.number}")
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         job = printing_job(self.form.data, printer)
@@ -173,7 +183,7 @@ class FormPreviewDialog(QDialog):
     def choose_save_file(self) -> None:
         if self.form is None:
             return
-        path = ask_pdf_path(self, "Lưu bản in", f"mau-{self.form.number}-{self.code}.pdf")
+        path = ask_pdf_path(self, "Lưu bản in", f"{self.kind}-{self.code}.pdf")
         if path:
             self.save_pdf(path)
 
@@ -237,11 +247,17 @@ class MoveDialog(_ActionDialog):
         self.note.setPlaceholderText("Bắt buộc" if target in NOTE_REQUIRED else "Không bắt buộc")
         self.form.addRow(heading)
         self.form.addRow(label + ":", self.note)
+        self.handover = QLineEdit()
+        self.handover.setObjectName("handover_to")
+        self.handover.setPlaceholderText("Tên đăng nhập của cán bộ, hoặc Cơ quan|Họ tên (ví dụ Công an xã|Trần Văn Bảo)")
+        if target in HANDOVER_TARGETS:  # the control sheet (Mẫu 06) prints who gave and who received
+            self.form.addRow("Người nhận hồ sơ:", self.handover)
         self.form.addRow(QLabel("Ctrl+Enter để đồng ý."))
 
     def apply(self) -> None:
         try:
-            done = dossiers.move(self.context.db, self.dossier.code, self.target, note=self.note.toPlainText())
+            done = dossiers.move(self.context.db, self.dossier.code, self.target, note=self.note.toPlainText(),
+                                 handover_to=self.handover.text().strip() or None)
         except UserError as error:
             self.error.setText(str(error))
             self.note.setFocus()
@@ -284,12 +300,6 @@ class ExtendDialog(_ActionDialog):
 
 
 def form_ready(dossier: Dossier, kind: str) -> bool:
-    """Whether the timeline has what form `kind` prints (a refusal needs the refusal, 04 an extension)."""
-    actions = {(e["action"], e["payload"].get("to")) for e in dossier.events}
-    if kind == "xin_loi":
-        return any(action == "extend" for action, _to in actions)
-    if kind in ("bo_sung", "tu_choi", "dung_giai_quyet"):
-        target = {"bo_sung": "cho_bo_sung"}.get(kind, kind)
-        return ("move", target) in actions
-    return True
+    """Whether the timeline has the act form `kind` records (services.forms.form_ready)."""
+    return forms.form_ready(dossier, kind)
 

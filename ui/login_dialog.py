@@ -56,7 +56,9 @@ class LoginDialog(QDialog):
         self.username = QLineEdit(DEFAULT_ADMIN if self.first_run else "")
         self.username.setObjectName("username")
         form.addRow("Tên đăng nhập:", self.username)
-        self.full_name = QLineEdit("Quản trị")
+        self.full_name = QLineEdit()
+        self.full_name.setObjectName("full_name")
+        self.full_name.setPlaceholderText("Họ và tên của anh/chị, in trên giấy tờ (không phải tên đăng nhập)")
         if self.first_run:
             form.addRow("Họ tên:", self.full_name)
         self.password = password_field()
@@ -100,6 +102,8 @@ class LoginDialog(QDialog):
     def _create_admin(self) -> User:
         if self.password.text() != self.confirm.text():
             raise UserError("Hai lần nhập mật khẩu không giống nhau.")
+        if not self.full_name.text().strip():
+            raise UserError("Cần họ tên của anh/chị: giấy tờ in họ tên người ký, không in tên đăng nhập.")
         account = ensure_admin(self.context.db, self.username.text(), self.password.text(), self.full_name.text())
         if account is None:  # another window made it meanwhile
             raise UserError("Dữ liệu này đã có tài khoản: hãy đăng nhập.")
@@ -116,7 +120,22 @@ class LoginDialog(QDialog):
                 self.password.clear()
                 self.message.setText("Cần đổi mật khẩu tạm trước khi dùng MotCua.")
                 return None
+        if not user.full_name:  # forms print the signer's full name, never the login: ask once
+            return self._ask_full_name(user)
         return user
+
+    def _ask_full_name(self, user: User) -> User:
+        from PySide6.QtWidgets import QInputDialog
+
+        from models.session import acting_as
+        from services.accounts import set_full_name
+
+        name, ok = QInputDialog.getText(self, "Họ tên người ký", "Họ và tên của anh/chị (in trên giấy tờ, chỗ "
+                                        "\"ký và ghi rõ họ tên\"; không phải tên đăng nhập):")
+        if not ok or not name.strip():
+            return user  # asked again at the next sign-in
+        with acting_as(user):
+            return set_full_name(self.context.db, user.username, name).user
 
 
 def ask_sign_in(context: AppContext, parent: QWidget | None = None) -> User | None:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 import ui.dialogs
 from models.catalog import DEADLINE_UNITS, ONLINE_LEVELS, Procedure
+from models.catalog_papers import papers_cell, parse_papers_cell
 from models.deadline_text import format_deadline, parse_deadline
 from models.errors import UserError
 from services.catalog import CATALOG, field_counts, get_procedure, save_procedure
@@ -74,6 +75,16 @@ class ProcedureDialog(QDialog):
         self.essential = QCheckBox("Là dịch vụ công thiết yếu")
         self.own_url = QLineEdit()
         self.own_url.setPlaceholderText("https://… (để trống: mã QR dùng mẫu đường dẫn của đơn vị)")
+        self.papers = _text_box(4)
+        self.papers.setObjectName("papers")
+        self.papers.setPlaceholderText("Mỗi dòng một giấy tờ, ví dụ: Tờ khai (bản chính) 01 bản")
+        self.deciding_agency = QLineEdit()
+        self.deciding_agency.setObjectName("deciding_agency")
+        self.cooperating_agency = QLineEdit()
+        self.cooperating_agency.setObjectName("cooperating_agency")
+        self.verification_text = QLineEdit()
+        self.verification_text.setObjectName("verification_text")
+        self.verification_text.setPlaceholderText("ví dụ: 23 ngày làm việc (để trống nếu luật không quy định)")
 
         hand_row = QHBoxLayout()
         hand_row.addWidget(self.by_hand)
@@ -91,6 +102,10 @@ class ProcedureDialog(QDialog):
         form.addRow("Mức độ DVC:", self.level)
         form.addRow("Thiết yếu:", self.essential)
         form.addRow("Đường dẫn riêng:", self.own_url)
+        form.addRow("Thành phần hồ sơ:", self.papers)
+        form.addRow("Cơ quan thực hiện:", self.deciding_agency)
+        form.addRow("Cơ quan phối hợp:", self.cooperating_agency)
+        form.addRow("Thời hạn cần xác minh:", self.verification_text)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
@@ -121,6 +136,10 @@ class ProcedureDialog(QDialog):
         self.level.setCurrentIndex(max(self.level.findData(procedure.online_level), 0))
         self.essential.setChecked(procedure.essential)
         self.own_url.setText(procedure.own_url)
+        self.papers.setPlainText(papers_cell(procedure.papers))
+        self.deciding_agency.setText(procedure.deciding_agency)
+        self.cooperating_agency.setText(procedure.cooperating_agency)
+        self.verification_text.setText(procedure.verification_text)
         self.by_hand.setChecked(procedure.deadline_set_by_clerk)
         if procedure.deadline_unit is not None:
             self.unit.setCurrentIndex(max(self.unit.findData(procedure.deadline_unit), 0))
@@ -153,12 +172,14 @@ class ProcedureDialog(QDialog):
             online_level=self.level.currentData(), essential=self.essential.isChecked(),
             own_url=self.own_url.text(), deadline_set_by_clerk=hand,
             deadline_value=self.value.value() if hand and unit != "same_day" else None,
-            deadline_unit=unit,
+            deadline_unit=unit, papers=parse_papers_cell(self.papers.toPlainText()),
+            deciding_agency=self.deciding_agency.text(), cooperating_agency=self.cooperating_agency.text(),
+            verification_text=self.verification_text.text(),
         )
 
     def save(self) -> None:
-        procedure = self.procedure()
         try:
+            procedure = self.procedure()
             if self.original is None and get_procedure(self.context.db, procedure.code) is not None:
                 raise UserError(f"Mã '{procedure.code.strip()}' đã có trong danh mục: hãy sửa thủ tục đó.")
             self.saved = save_procedure(self.context.db, procedure)

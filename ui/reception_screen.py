@@ -4,33 +4,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from models.catalog import Procedure
-from models.dossier import CHANNELS, MAX_SETS, PAPER_KINDS, Dossier, Paper, make_paper
+from models.catalog_papers import papers_of
+from models.dossier import CHANNELS, MAX_SETS, RESULT_DELIVERY, Dossier
 from models.dossier_clock import now_local
 from models.errors import UserError
-from models.text import clean_text
 from services.catalog import list_procedures
 from services.changes import Changes
 from services.reception import due_from_text, preview_due, receive
@@ -38,88 +32,17 @@ from ui.app_context import AppContext
 from ui.applicant_form import ERROR_STYLE, OK_STYLE, ApplicantForm
 from ui.dossier_detail import scrolled
 from ui.dossier_move_dialog import FormPreviewDialog
+from ui.papers_table import DelegateBox, PapersTable
 from ui.procedure_picker import ProcedurePicker, linked_offers
 
 PREVIEW_REFRESH_MS = 30_000  # the due date depends on the clock (cut-off at 15:00, closing time)
 WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
-DEFAULT_PAPERS = [("Tờ khai (đơn đề nghị) theo mẫu", "ban_chinh", 1), ("Giấy tờ tùy thân (căn cước)", "ban_sao", 1)]
-KIND_ROLE = Qt.ItemDataRole.UserRole
 
 
 def due_text(due: datetime) -> str:
     return f"{due:%H:%M} {WEEKDAYS[due.weekday()]}, {due:%d/%m/%Y}"
 
 
-class KindDelegate(QStyledItemDelegate):
-    """Original or copy, chosen from a list (models.dossier.PAPER_KINDS)."""
-
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802 - Qt's name
-                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
-        combo = QComboBox(parent)
-        for key, label in PAPER_KINDS.items():
-            combo.addItem(label, key)
-        return combo
-
-    def setEditorData(self, editor: QWidget, index) -> None:  # noqa: N802 - Qt's name
-        editor.setCurrentIndex(max(editor.findData(index.data(KIND_ROLE)), 0))
-
-    def setModelData(self, editor: QWidget, model, index) -> None:  # noqa: N802 - Qt's name
-        model.setData(index, editor.currentData(), KIND_ROLE)
-        model.setData(index, editor.currentText(), Qt.ItemDataRole.DisplayRole)
-
-
-class PapersTable(QTableWidget):
-    """The papers received: name, original/copy, count; rows with no name are ignored."""
-
-    def __init__(self, parent: QWidget | None = None):
-        super().__init__(0, 3, parent)
-        self.setHorizontalHeaderLabels(["Tên giấy tờ", "Hình thức", "Số lượng"])
-        self.setItemDelegateForColumn(1, KindDelegate(self))
-        self.verticalHeader().hide()
-        self.setTabKeyNavigation(False)  # Tab leaves the table: the clerk edits cells with arrows and F2
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        self.setColumnWidth(1, 150)
-        self.setColumnWidth(2, 80)
-        self.reset_rows()
-
-    def add_row(self, name: str = "", kind: str = "ban_chinh", count: int = 1) -> int:
-        row = self.rowCount()
-        self.insertRow(row)
-        self.setItem(row, 0, QTableWidgetItem(name))
-        kind_item = QTableWidgetItem(PAPER_KINDS[kind])
-        kind_item.setData(KIND_ROLE, kind)
-        self.setItem(row, 1, kind_item)
-        count_item = QTableWidgetItem()
-        count_item.setData(Qt.ItemDataRole.EditRole, count)
-        self.setItem(row, 2, count_item)
-        return row
-
-    def remove_current(self) -> None:
-        if self.currentRow() >= 0:
-            self.removeRow(self.currentRow())
-
-    def reset_rows(self) -> None:
-        self.setRowCount(0)
-        for name, kind, count in DEFAULT_PAPERS:
-            self.add_row(name, kind, count)
-
-    def papers(self) -> list[Paper]:
-        """The checked papers (UserError naming the row for a bad one)."""
-        found = []
-        for row in range(self.rowCount()):
-            name = self.item(row, 0).text() if self.item(row, 0) else ""
-            if not clean_text(name):
-                continue
-            try:
-                found.append(make_paper(name, self.item(row, 1).data(KIND_ROLE) or "ban_chinh",
-                                        self.item(row, 2).data(Qt.ItemDataRole.EditRole) or 1))
-            except UserError as error:
-                raise UserError(f"Giấy tờ dòng {row + 1}: {error}") from None
-        return found
 
 
 class ReceptionScreen(QWidget):
@@ -140,6 +63,15 @@ class ReceptionScreen(QWidget):
         for key, label in CHANNELS.items():
             self.channel.addItem(label, key)
         self.papers = PapersTable()
+        self.delivery = QComboBox()
+        self.delivery.setObjectName("result_delivery")
+        self.delivery.addItem("(chưa chọn)", "")
+        for key, label in RESULT_DELIVERY.items():
+            self.delivery.addItem(label, key)
+        self.verification = QCheckBox("Trường hợp cần xác minh (thời hạn dài hơn theo danh mục)")
+        self.verification.setObjectName("needs_verification")
+        self.verification.toggled.connect(lambda _on: self.update_due_preview())
+        self.delegate = DelegateBox()
         self.sets = QSpinBox()
         self.sets.setRange(1, MAX_SETS)
         self.note = QLineEdit()
@@ -209,6 +141,7 @@ class ReceptionScreen(QWidget):
         left = QVBoxLayout()
         left.addWidget(procedure_box)
         left.addWidget(applicant_box)
+        left.addWidget(self.delegate)
         left.addStretch(1)
         return left
 
@@ -225,10 +158,12 @@ class ReceptionScreen(QWidget):
         buttons.addWidget(add)
         buttons.addWidget(remove)
         buttons.addStretch(1)
-        form.addRow(QLabel("Giấy tờ đã nhận (F2 hoặc nhấp đúp để sửa ô):"))
+        form.addRow(QLabel("Giấy tờ đã nhận (đánh dấu giấy tờ công dân nộp; F2 hoặc nhấp đúp để sửa ô):"))
         form.addRow(self.papers)
         form.addRow(buttons)
         form.addRow("Số bộ hồ sơ:", self.sets)
+        form.addRow("Nhận kết quả:", self.delivery)
+        form.addRow(self.verification)
         form.addRow("Ghi chú:", self.note)
         self.manual_row = QLabel("Hạn trả (nhập tay):")
         form.addRow(self.manual_row, self.manual_due)
@@ -270,6 +205,10 @@ class ReceptionScreen(QWidget):
             self.linked_layout.addWidget(box)
             self.linked_boxes.append((box, other))
         self.linked_box.setVisible(bool(offers))
+        self.papers.show_papers(papers_of(procedure.papers) if procedure else ())
+        self.verification.setEnabled(bool(procedure and procedure.verification_text))
+        if not self.verification.isEnabled():
+            self.verification.setChecked(False)
         self.update_due_preview()
 
     def linked_codes(self) -> list[str]:
@@ -285,7 +224,9 @@ class ReceptionScreen(QWidget):
         procedure = self.picker.procedure
         if procedure is None:
             return {}
-        return {code: preview_due(self.context.db, code, now) for code in [procedure.code, *self.linked_codes()]}
+        checked = self.verification.isChecked()
+        return {code: preview_due(self.context.db, code, now, needs_verification=checked)
+                for code in [procedure.code, *self.linked_codes()]}
 
     def update_due_preview(self, now: datetime | None = None) -> None:
         """Show the due moment(s) a dossier saved now would get (db.dossier_store.preview_due)."""
@@ -331,6 +272,7 @@ class ReceptionScreen(QWidget):
             return None
         try:
             papers = self.papers.papers()
+            delegate = self.delegate.delegate()
             manual = due_from_text(self.context.db, self.manual_due.text()) if self.manual_due.isVisible() else None
             now = now_local()
             dues = self.compute_dues(now)
@@ -343,7 +285,9 @@ class ReceptionScreen(QWidget):
                 raise UserError("Cần nhập hạn trả kết quả (thủ tục chưa có thời hạn tính được).")
             done = receive(self.context.db, procedure_code=procedure.code, applicant=applicant,
                            channel=self.channel.currentData(), papers=papers, sets=self.sets.value(),
-                           note=self.note.text(), due_at=manual, linked=self.linked_codes(), now=now)
+                           note=self.note.text(), due_at=manual, linked=self.linked_codes(), delegate=delegate,
+                           result_delivery=self.delivery.currentData() or "",
+                           needs_verification=self.verification.isChecked(), now=now)
         except UserError as error:
             self._say(str(error))
             return None
@@ -363,6 +307,9 @@ class ReceptionScreen(QWidget):
         self.applicant.clear()
         self.channel.setCurrentIndex(0)
         self.papers.reset_rows()
+        self.delegate.clear()
+        self.delivery.setCurrentIndex(0)
+        self.verification.setChecked(False)
         self.sets.setValue(1)
         self.note.clear()
         self.manual_due.clear()

@@ -45,6 +45,20 @@ _TIME_FIELDS = [
 ]
 
 
+# The papers' settings (models.settings.UnitSettings): the forms' header and signer, the posting sheet.
+_PAPER_FIELDS = (
+    ("place_name", "Địa danh trên giấy tờ (không kèm 'xã')"),
+    ("one_stop_body", "Tên bộ phận một cửa"),
+    ("head_title", "Chức vụ người đứng đầu (ký Mẫu 04, 05)"),
+    ("head_name", "Họ tên người đứng đầu"),
+    ("office_phone", "Điện thoại bộ phận một cửa (Mẫu 02)"),
+    ("complaints_address", "Địa chỉ nhận phản ánh, kiến nghị"),
+    ("complaints_phone", "Điện thoại nhận phản ánh, kiến nghị"),
+    ("publish_decision_number", "Số quyết định công bố danh mục"),
+    ("publish_decision_date", "Ngày quyết định công bố"),
+)
+
+
 class SettingsDialog(QDialog):
     def __init__(self, context: AppContext, parent: QWidget | None = None, first_run: bool = False):
         super().__init__(parent)
@@ -61,6 +75,7 @@ class SettingsDialog(QDialog):
             layout.addWidget(intro)
         self.tabs = QTabWidget()
         self.tabs.addTab(self._unit_tab(current), "Đơn vị")
+        self.tabs.addTab(self._papers_tab(current), "Giấy tờ, niêm yết")
         self.tabs.addTab(self._hours_tab(current), "Giờ làm việc")
         self.calendar_tab = CalendarOverridesTab(context)
         self.tabs.addTab(self.calendar_tab, "Ngày nghỉ, làm bù")
@@ -100,6 +115,22 @@ class SettingsDialog(QDialog):
         form.addRow("Số máy trạm (1-9):", self.station)
         return tab
 
+    def _papers_tab(self, current: UnitSettings) -> QWidget:
+        """What the official papers and the posting sheet print (issue #12): names, signer, phones."""
+        tab = QWidget()
+        form = QFormLayout(tab)
+        self.paper_edits: dict[str, QLineEdit] = {}
+        hints = {"place_name": f"để trống: {current.place}",
+                 "one_stop_body": f"để trống: {current.one_stop_body_name}",
+                 "publish_decision_date": "dd/mm/yyyy"}
+        for key, label in _PAPER_FIELDS:
+            edit = QLineEdit(getattr(current, key))
+            edit.setObjectName(key)
+            edit.setPlaceholderText(hints.get(key, ""))
+            self.paper_edits[key] = edit
+            form.addRow(label + ":", edit)
+        return tab
+
     def _hours_tab(self, current: UnitSettings) -> QWidget:
         tab = QWidget()
         form = QFormLayout(tab)
@@ -133,6 +164,7 @@ class SettingsDialog(QDialog):
             "dossier_prefix": self.dossier_prefix.text(),
         }
         data.update({key: edit.time().toString("HH:mm") for key, edit in self.time_edits.items()})
+        data.update({key: edit.text() for key, edit in self.paper_edits.items()})
         data.update(due_soon_working_days=self.due_soon_days.value(), on_time_alert_percent=self.on_time_alert.value())
         return data
 

@@ -1,22 +1,37 @@
-"""The hub's HTTP JSON API on Starlette (run by uvicorn): enroll, push, pull, own events, health, OpenAPI."""
+"""The hub's HTTP JSON API on Starlette (run by uvicorn): enroll, push, pull, own events, health, OpenAPI,
+and the province administrator's report and catalog publishing."""
 
 from __future__ import annotations
 
-import json
+import asyncio
+import contextlib
+import logging
 import os
 import signal
 from datetime import datetime
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse as StarletteJSONResponse
 from starlette.routing import Route
 
+from models.errors import UserError
+from sync.hub.access_log import AccessLog
 from sync.hub.openapi import SPEC
-from sync.hub.store import Device, HubStore, StoreConflict
+from sync.hub.store import DATABASE_URL_ENV, Admin, Device, HubStore, StoreConflict
 from sync.signing import is_hex, verify_event
 from sync.wire import MAX_BATCH_EVENTS, MAX_BODY_BYTES, MAX_INT64, PULL_PAGE_EVENTS, problem
+
+
+class JSONResponse(StarletteJSONResponse):
+    """orjson writes the answers: a pull page embeds each stored payload as it is (orjson.Fragment), never
+    parsed and written again (bench/bench_hub.py)."""
+
+    def render(self, content: object) -> bytes:
+        return orjson.dumps(content)
 
 
 class Refused(Exception):
@@ -49,12 +64,16 @@ class Hub:
         self.fault = fault.split(":") if fault else None
         self.commits = 0
 
-    def _device(self, request: Request, *, enrolled: bool = True) -> Device:
+    async def _device(self, request: Request, *, enrolled: bool = True) -> Device:
         header = request.headers.get("authorization", "")
         if not header.lower().startswith("bearer ") or not header[7:].strip():
             raise Refused(401, "no_token", "Thiếu mã đăng ký máy (Authorization: Bearer ...).")
-        device = self.store.device_for(header[7:].strip())
+        token = header[7:].strip()
+        device = await run_in_threadpool(self.store.device_for, token)
         if device is None:
+            if await run_in_threadpool(self.store.admin_for, token) is not None:
+                raise Refused(403, "admin_token", "Mã quản trị tỉnh không có quyền của cán bộ một cửa: không gửi, "
+                                                  "không nhận hồ sơ.")
             raise Refused(401, "bad_token", "Mã đăng ký máy không đúng hoặc đã bị thu hồi.")
         if enrolled and device.device_id is None:
             raise Refused(403, "not_enrolled", "Mã này chưa gắn với máy nào: hãy chạy 'sync enroll' trước.")
@@ -71,8 +90,8 @@ class Hub:
                 raise Refused(413, "too_large", f"Yêu cầu quá lớn (tối đa {self.max_body} byte).")
             chunks.append(chunk)
         try:
-            data = json.loads(b"".join(chunks))
-        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nesting too deep
+            data = orjson.loads(b"".join(chunks))
+        except (ValueError, UnicodeDecodeError, RecursionError):  # orjson: nesting too deep, ints beyond 64 bits
             raise Refused(400, "bad_json", "Nội dung không phải JSON hợp lệ.") from None
         if not isinstance(data, dict):
             raise Refused(400, "bad_json", "Nội dung phải là một đối tượng JSON.")
@@ -82,11 +101,63 @@ class Hub:
         return JSONResponse({"status": "ok", "server_time": server_time(), "max_batch": self.max_batch,
                              "max_body_bytes": self.max_body})
 
+    async def healthz(self, request: Request) -> JSONResponse:
+        """For a load balancer or a monitor: 200 when the store answers and its schema is this program's."""
+        try:
+            state = await run_in_threadpool(self.store.health)
+        except Exception as error:  # the store is down: say so, never a traceback
+            return JSONResponse({"status": "unavailable", "error": type(error).__name__,
+                                 "server_time": server_time()}, status_code=503)
+        ok = state["schema_current"]
+        return JSONResponse({"status": "ok" if ok else "schema_mismatch", **state, "server_time": server_time()},
+                            status_code=200 if ok else 503)
+
+    async def _admin(self, request: Request) -> Admin:
+        header = request.headers.get("authorization", "")
+        token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+        admin = await run_in_threadpool(self.store.admin_for, token) if token else None
+        if admin is None:
+            raise Refused(403, "not_admin", "Việc này cần mã quản trị tỉnh ('hub enroll-admin').")
+        return admin
+
+    async def report(self, request: Request) -> JSONResponse:
+        """The province's figures (GET /v1/admin/report?from=YYYY-MM-DD&to=YYYY-MM-DD[&unit_code=U])."""
+        from sync.hub.report import hub_report
+
+        await self._admin(request)
+        query = request.query_params
+        try:
+            body = await run_in_threadpool(hub_report, self.store, query.get("from", ""), query.get("to", ""),
+                                           query.get("unit_code") or None)
+        except UserError as error:
+            raise Refused(400, "bad_request", str(error)) from None
+        return JSONResponse(body)
+
+    async def publish(self, request: Request) -> JSONResponse:
+        """POST /v1/admin/catalog?scope=province or ?unit_code=U, body: the catalog file (XLSX or CSV)."""
+        from sync.hub.catalog_publish import publish_bytes
+
+        admin = await self._admin(request)
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > self.max_body:
+                raise Refused(413, "too_large", f"Tệp quá lớn (tối đa {self.max_body} byte).")
+            chunks.append(chunk)
+        query = request.query_params
+        try:
+            result = await run_in_threadpool(publish_bytes, self.store, b"".join(chunks),
+                                             query.get("name", "danh_muc.xlsx"), query.get("unit_code") or None,
+                                             actor=admin.note or "Quản trị tỉnh")
+        except UserError as error:
+            raise Refused(400, "bad_catalog", str(error)) from None
+        return JSONResponse(result)
+
     async def openapi(self, request: Request) -> JSONResponse:
         return JSONResponse(SPEC)
 
     async def enroll(self, request: Request) -> JSONResponse:
-        device = self._device(request, enrolled=False)
+        device = await self._device(request, enrolled=False)
         data = await self._body(request)
         device_id, station = data.get("device_id"), data.get("station")
         if not isinstance(device_id, str) or not 0 < len(device_id) <= 64:
@@ -98,20 +169,22 @@ class Hub:
         if public_key is not None and not is_hex(public_key, 64):
             raise Refused(400, "bad_request", "Khóa công khai (public_key) phải là 64 ký tự hex.")
         try:
-            device, same_station = self.store.claim(device.token_id, device_id, station)
+            device, same_station = await run_in_threadpool(self.store.claim, device.token_id, device_id, station)
         except StoreConflict as error:
             raise Refused(409, "token_used", error.rejected[0]["reason"]) from None
-        if public_key is not None and self.store.set_device_key(device_id, public_key) != public_key:
+        if public_key is not None and await run_in_threadpool(self.store.set_device_key, device_id,
+                                                              public_key) != public_key:
             raise Refused(409, "key_mismatch", "Máy này đã đăng ký với một khóa ký khác (thư mục dữ liệu chép từ "
                                                "máy khác?): hãy đăng ký như một máy mới với mã đăng ký mới.")
+        unit_key = await run_in_threadpool(self.store.unit_key, device.unit_code)
+        max_seq = await run_in_threadpool(self.store.max_seq, device.enrolled_id)
+        keys = await run_in_threadpool(self.store.unit_device_keys, device.unit_code)
         return JSONResponse({"device_id": device.device_id, "unit_code": device.unit_code,
-                             "unit_key": self.store.unit_key(device.unit_code), "same_station": same_station,
-                             "device_max_seq": self.store.max_seq(device.enrolled_id),
-                             "device_keys": self.store.unit_device_keys(device.unit_code),
-                             "server_time": server_time()})
+                             "unit_key": unit_key, "same_station": same_station,
+                             "device_max_seq": max_seq, "device_keys": keys, "server_time": server_time()})
 
     async def push(self, request: Request) -> JSONResponse:
-        device = self._device(request)
+        device = await self._device(request)
         data = await self._body(request)
         events = data.get("events")
         if not isinstance(events, list):
@@ -124,10 +197,17 @@ class Hub:
                for e in events if (reason := problem(e))]
         if bad:
             raise Refused(422, "invalid_events", f"{len(bad)} sự kiện không hợp lệ: không lưu gì.", bad)
-        # A device pushes its own events only (issue #17): another PC's events reach the hub from that PC.
+        accepted, duplicates, max_seq = await run_in_threadpool(self._store_push, device, events)
+        self._after_commit()
+        return JSONResponse({"accepted": accepted, "duplicates": duplicates, "device_max_seq": max_seq,
+                             "server_time": server_time()})
+
+    def _store_push(self, device: Device, events: list[dict]) -> tuple[list[str], list[str], int]:
+        """The push's storage work in one trip to a worker thread: the sender's own events only, signed by
+        its key (issue #17), the batch, the device's last seq."""
         foreign = [{"uuid": e["uuid"], "reason": "sự kiện của máy khác, không phải máy gửi"}
                    for e in events if e["device_id"] != device.device_id]
-        if foreign:
+        if foreign:  # another PC's events reach the hub from that PC, never through this one
             raise Refused(403, "foreign_events", f"{len(foreign)} sự kiện mang mã máy khác máy gửi: không lưu gì.",
                           foreign)
         key = self.store.device_key(device.enrolled_id)
@@ -142,9 +222,7 @@ class Hub:
             raise Refused(409, "conflicting_events", str(error) + ": không lưu gì. Nếu thư mục dữ liệu của máy "
                           "này đã được chép sang máy khác, hãy đăng ký máy đó như một máy mới.",
                           error.rejected) from None
-        self._after_commit()
-        return JSONResponse({"accepted": accepted, "duplicates": duplicates,
-                             "device_max_seq": self.store.max_seq(device.enrolled_id), "server_time": server_time()})
+        return accepted, duplicates, self.store.max_seq(device.enrolled_id)
 
     def _after_commit(self) -> None:
         self.commits += 1
@@ -166,26 +244,48 @@ class Hub:
         return after, limit
 
     async def pull(self, request: Request) -> JSONResponse:
-        device = self._device(request)
+        device = await self._device(request)
         after, limit = self._page(request, "after")
-        events = self.store.events_after(device.unit_code, after, limit, device.enrolled_id)
+        events = await run_in_threadpool(self.store.events_after, device.unit_code, after, limit, device.enrolled_id,
+                                         raw_payload=True)
+        keys = await run_in_threadpool(self.store.unit_device_keys, device.unit_code)
         return JSONResponse({"events": events, "next": events[-1]["server_seq"] if events else after,
-                             "more": len(events) == limit, "device_keys": self.store.unit_device_keys(device.unit_code),
-                             "server_time": server_time()})
+                             "more": len(events) == limit, "device_keys": keys, "server_time": server_time()})
 
     async def own_events(self, request: Request) -> JSONResponse:
         """The calling device's own events after a seq: a PC restored from an old backup takes back what it
         had pushed since (sync/README.md, "After a restore")."""
-        device = self._device(request)
+        device = await self._device(request)
         after, limit = self._page(request, "after_seq")
-        events = self.store.own_events(device.enrolled_id, after, limit)
+        events = await run_in_threadpool(self.store.own_events, device.enrolled_id, after, limit, raw_payload=True)
+        max_seq = await run_in_threadpool(self.store.max_seq, device.enrolled_id)
         return JSONResponse({"device_id": device.device_id, "events": events,
                              "next": events[-1]["seq"] if events else after, "more": len(events) == limit,
-                             "max_seq": self.store.max_seq(device.enrolled_id), "server_time": server_time()})
+                             "max_seq": max_seq, "server_time": server_time()})
 
 
-def create_app(store: HubStore, **options: Any) -> Starlette:
+FACTS_SECONDS_ENV = "MOTCUA_HUB_FACTS_SECONDS"
+
+
+def _facts_every() -> float:
+    """How often a serving hub folds new dossier events into the report's facts (0: only when asked)."""
+    value = os.environ.get(FACTS_SECONDS_ENV, "60")
+    return float(value) if value.replace(".", "", 1).isdigit() else 60.0
+
+
+def create_app(store: HubStore, *, facts_every: float = 0.0, **options: Any) -> Starlette:
+    """The app; with `facts_every` a background task keeps the report's facts current, so `hub report`
+    and /v1/admin/report rarely have more than a minute of events to fold."""
     hub = Hub(store, **options)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        task = asyncio.create_task(_refresh_facts(store, facts_every)) if facts_every > 0 else None
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
 
     def wrap(handler):
         async def endpoint(request: Request) -> JSONResponse:
@@ -197,15 +297,38 @@ def create_app(store: HubStore, **options: Any) -> Starlette:
 
     routes = [
         Route("/v1/health", wrap(hub.health), methods=["GET"]),
+        Route("/healthz", wrap(hub.healthz), methods=["GET"]),
+        Route("/v1/admin/report", wrap(hub.report), methods=["GET"]),
+        Route("/v1/admin/catalog", wrap(hub.publish), methods=["POST"]),
         Route("/openapi.json", wrap(hub.openapi), methods=["GET"]),
         Route("/v1/enroll", wrap(hub.enroll), methods=["POST"]),
         Route("/v1/events", wrap(hub.push), methods=["POST"]),
         Route("/v1/events", wrap(hub.pull), methods=["GET"]),
         Route("/v1/devices/me/events", wrap(hub.own_events), methods=["GET"]),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.hub = hub
     return app
+
+
+async def _refresh_facts(store: HubStore, every: float) -> None:
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await run_in_threadpool(store.refresh_facts)
+        except Exception:  # a failed refresh is retried next time; a report refreshes by itself anyway
+            logging.getLogger("motcua.hub").exception("refresh of the report's facts failed")
+
+
+DATA_DIR_ENV = "MOTCUA_HUB_DATA_DIR"
+
+
+def worker_app() -> AccessLog:
+    """The app of one uvicorn worker process (--workers N): its own store and pool, from the environment."""
+    from sync.hub.store import open_store
+
+    store = open_store(os.environ[DATA_DIR_ENV], os.environ.get(DATABASE_URL_ENV) or None)
+    return AccessLog(create_app(store, facts_every=_facts_every(), fault=os.environ.get("MOTCUA_HUB_FAULT") or None))
 
 
 def certificate_fingerprint(cert_file: str) -> str:
@@ -217,23 +340,36 @@ def certificate_fingerprint(cert_file: str) -> str:
         return hashlib.sha256(ssl.PEM_cert_to_DER_cert(handle.read())).hexdigest()
 
 
-def serve(data_dir: str, host: str = "127.0.0.1", port: int = 8765, *, tls_cert: str | None = None,
-          tls_key: str | None = None) -> None:
-    """Run the hub until stopped (Ctrl+C); SQLite store in `data_dir`; https with uvicorn's own TLS when
-    a certificate and key are given."""
+def serve(data_dir: str, host: str = "127.0.0.1", port: int = 8765, database_url: str | None = None,
+          workers: int = 1, *, tls_cert: str | None = None, tls_key: str | None = None) -> None:
+    """Run the hub until stopped (Ctrl+C): the SQLite file in `data_dir`, or PostgreSQL at `database_url`.
+    Several workers each open their own store (and pool) in their own process."""
     import uvicorn
 
-    from sync.hub.store import SqliteHubStore
+    from sync.hub.store import database_url as pick_url
+    from sync.hub.store import open_store, safe_url
 
-    store = SqliteHubStore(data_dir)
-    app = create_app(store, fault=os.environ.get("MOTCUA_HUB_FAULT") or None)
-    scheme = "https" if tls_cert else "http"
-    print(f"Máy chủ đồng bộ MotCua: {scheme}://{host}:{port}  (dữ liệu: {data_dir})", flush=True)
-    if tls_cert:
-        print(f"Dấu vân tay chứng chỉ (SHA-256, cho 'sync enroll --pin'): {certificate_fingerprint(tls_cert)}",
-              flush=True)
+    url = pick_url(database_url)
+    where = safe_url(url) if url else data_dir
+    os.environ[DATA_DIR_ENV] = str(data_dir)
+    if url:
+        os.environ[DATABASE_URL_ENV] = url
+    store = open_store(data_dir, url)  # migrations run once here, before any worker starts
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
-                    ssl_certfile=tls_cert, ssl_keyfile=tls_key)
+        scheme = "https" if tls_cert else "http"
+        print(f"Máy chủ đồng bộ MotCua: {scheme}://{host}:{port}  (dữ liệu: {where}, {workers} tiến trình)",
+              flush=True)
+        if tls_cert:  # uvicorn's own TLS (issue #17); a self-signed certificate is pinned by PCs
+            print(f"Dấu vân tay chứng chỉ (SHA-256, cho 'sync enroll --pin'): {certificate_fingerprint(tls_cert)}",
+                  flush=True)
+        tls: dict[str, Any] = {"ssl_certfile": tls_cert, "ssl_keyfile": tls_key} if tls_cert else {}
+        if workers > 1:
+            store.close()
+            uvicorn.run("sync.hub.app:worker_app", factory=True, host=host, port=port, workers=workers,
+                        log_level="warning", access_log=False, **tls)
+            return
+        app = AccessLog(create_app(store, facts_every=_facts_every(),
+                                   fault=os.environ.get("MOTCUA_HUB_FAULT") or None))
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, **tls)
     finally:
         store.close()

@@ -125,5 +125,18 @@ SPEC = {
                                                             "default": PULL_PAGE_EVENTS}}],
             "responses": {"200": _json("OwnEventsResult"), "400": _ERROR, "401": _ERROR, "403": _ERROR}}},
         "/openapi.json": {"get": {"summary": "This description", "responses": {"200": {"description": "OK"}}}},
+        "/healthz": {"get": {"summary": "Store reachable and its schema this program's (503 otherwise)",
+                             "responses": {"200": {"description": "OK"}, "503": {"description": "Unavailable"}}}},
+        "/v1/admin/report": {"get": {
+            "summary": "The province's figures per unit (province administrator's token)", "security": _AUTH,
+            "parameters": [{"name": n, "in": "query", "required": n != "unit_code", "schema": {"type": "string"}}
+                           for n in ("from", "to", "unit_code")],
+            "responses": {"200": {"description": "Figures"}, "400": _ERROR, "403": _ERROR}}},
+        "/v1/admin/catalog": {"post": {
+            "summary": "Publish the catalog (XLSX/CSV body) to the province or one unit (administrator's token)",
+            "security": _AUTH,
+            "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}} for n in ("unit_code", "name")],
+            "requestBody": {"required": True, "content": {"application/octet-stream": {}}},
+            "responses": {"200": {"description": "Counts"}, "400": _ERROR, "403": _ERROR, "413": _ERROR}}},
     },
 }

@@ -117,6 +117,24 @@ def test_card_text_and_unit_header(printed):
     assert squash("Quét mã QR bằng camera điện thoại để xem chi tiết thủ tục và nộp hồ sơ trực tuyến") in first
 
 
+def test_a_card_promises_online_submission_only_with_an_online_service(tmp_path):
+    """'nộp hồ sơ trực tuyến' only where the procedure has an online service; a sample card says so."""
+    import io
+
+    from printing_checks import SETTINGS
+    from pypdf import PdfReader
+
+    from models.catalog import Procedure
+    from printing.cards_sheet import render_cards_sheet
+
+    out = io.BytesIO()
+    render_cards_sheet([Procedure("1.000001", "Thủ tục trực tuyến", online_level="toan_trinh", sample=True),
+                        Procedure("1.000002", "Thủ tục tại quầy")], SETTINGS, out)
+    text = squash(PdfReader(out).pages[0].extract_text())
+    assert text.count(squash("nộp hồ sơ trực tuyến")) == 1 and text.count(squash("xem chi tiết thủ tục")) == 2
+    assert text.count(squash("DỮ LIỆU MẪU")) == 1
+
+
 def test_render_to_stream_progress_and_cancel(catalog, tmp_path):
     buffer = io.BytesIO()
     calls: list[tuple[int, int]] = []

@@ -10,7 +10,7 @@ from reportlab.pdfbase import pdfmetrics
 
 from models.catalog import Procedure
 from printing import render_list_sheet
-from printing.fonts import FONT, FONT_BOLD, register_fonts
+from printing.fonts import FONT, FONT_BOLD, SERIF, SERIF_BOLD, SERIF_BOLD_ITALIC, SERIF_ITALIC, register_fonts
 
 BASES = ["a", "a\u0306", "a\u0302", "e", "e\u0302", "i", "o", "o\u0302", "o\u031b", "u", "u\u031b", "y"]
 TONES = ["", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"]
@@ -27,7 +27,7 @@ def test_alphabet_is_precomposed_and_in_both_fonts():
     assert all(len(unicodedata.normalize("NFC", ch)) == 1 for ch in letters)
     register_fonts()
     register_fonts()  # idempotent
-    for name in (FONT, FONT_BOLD):
+    for name in (FONT, FONT_BOLD, SERIF, SERIF_BOLD, SERIF_ITALIC, SERIF_BOLD_ITALIC):
         glyphs = pdfmetrics.getFont(name).face.charToGlyph
         assert [ch for ch in letters if ord(ch) not in glyphs] == []
 

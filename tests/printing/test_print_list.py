@@ -105,7 +105,8 @@ def test_header_row_on_every_page_and_page_numbers(printed):
     assert squash("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") in first
     assert squash("Độc lập - Tự do - Hạnh phúc") in first
     assert "09/03/2026" in first
-    assert squash("Quét mã QR bằng camera điện thoại để xem chi tiết thủ tục và nộp hồ sơ trực tuyến") in first
+    # The list promises online submission only for the procedures that have an online service (issue #12).
+    assert squash("Quét mã QR bằng camera điện thoại để xem chi tiết thủ tục; thủ tục có dịch vụ công trực tuyến") in first
 
 
 def test_field_headings_with_counts(printed, catalog):

@@ -16,6 +16,7 @@ from pathlib import Path
 from db.attachments import attach_file
 from db.dossier_store import extend_dossier, move_dossier, receive_dossier
 from db.ratings import set_rating
+from models.dossier import REASON_REQUIRED
 from models.dossier_applicant import make_applicant
 
 NOW = datetime(2026, 3, 20, 10, 0)  # a Friday
@@ -121,7 +122,7 @@ def cases() -> list[Case]:
         # Due Thu 12/02 08:00, extended by 2 working days (15 h: Thu 7 h, Fri 7.5 h, Mon 23/02 0.5 h) to
         # 23/02 08:00; ready Fri 13/02 before that, still late: an extension counts as late.
         Case("P", "Mai Văn Quý", "1.004194", "truc_tiep", at(9, 2, 8), at(23, 2, 8),
-             [("dang_xu_ly", at(9, 2, 9)), ("extend", at(11, 2, 9)), ("co_ket_qua", at(13, 2, 10)),
+             [("dang_xu_ly", at(9, 2, 9)), ("extend", at(10, 2, 9)), ("co_ket_qua", at(13, 2, 10)),
               ("da_tra", at(13, 2, 11))],
              finished=at(13, 2, 10), verdict="qua_han", returned=at(13, 2, 11)),
     ]
@@ -141,7 +142,8 @@ def build(db, data_dir: Path, tmp_path: Path) -> list[Case]:
             if step == "extend":
                 extend_dossier(db, case.code, days=2, reason="Chờ xác minh", at=moment, now=NOW)
             else:
-                move_dossier(db, case.code, step, at=moment, now=NOW)
+                note = "Lý do trong kịch bản" if step in REASON_REQUIRED else ""
+                move_dossier(db, case.code, step, at=moment, note=note, now=NOW)
         for kind in case.attach:
             files[kind].write_bytes((b"%PDF-1.4 " if kind == "ho_so" else b"\x89PNG\r\n\x1a\n") + case.code.encode())
             attach_file(db, data_dir, case.code, files[kind], kind=kind, now=NOW)

@@ -104,25 +104,40 @@ def test_logbook_one_line_per_dossier(scenario, unit, db, data_dir, cli, tmp_pat
     heads = [c.value for c in head_row]
     lines = [r for r in sheet.iter_rows(min_row=head_row[0].row + 1) if r[0].value]
     assert [r[heads.index("Mã hồ sơ")].value for r in lines] == [c.code for c in received]
+    # Mẫu 07 (2025 set, in force for February 2026): the appointment is the one first given on the receipt.
+    assert "Cơ quan chủ trì giải quyết" in heads and "Phương thức nhận kết quả" in heads
+    firsts = {code: first for code, first in db.execute("SELECT code, first_due_at FROM dossiers").fetchall()}
     for row, case in zip(lines, received, strict=True):
         assert case.procedure in row[heads.index("Tên thủ tục hành chính")].value
         assert row[heads.index("Tên cá nhân, tổ chức")].value == case.name
-        moment = row[heads.index("Nhận hồ sơ")]
+        moment = row[heads.index("Thời gian nhận hồ sơ")]
         assert moment.value == case.received and moment.number_format == "dd/mm/yyyy hh:mm"
-        assert row[heads.index("Hẹn trả kết quả")].value == case.due
-        assert row[heads.index("Trả kết quả cho cá nhân, tổ chức")].value == case.returned
+        appointment = row[heads.index("Thời gian hẹn trả kết quả")].value
+        assert appointment.isoformat() == firsts[case.code]
+        if not any(step in ("extend", "cho_bo_sung") for step, _ in case.steps):
+            assert appointment == case.due
+        assert row[heads.index("Thời gian trả kết quả")].value == case.returned
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows
-    assert any("Mẫu số 06" in str(c.value) for r in sheet.iter_rows(max_row=4) for c in r if c.value)
+    assert any("Mẫu số 07" in str(c.value) for r in sheet.iter_rows(max_row=4) for c in r if c.value)
     text = pdf_text(pdf)
     for case in received:
         assert squash(case.code) in text and squash(case.name) in text
-        assert f"{case.received:%d/%m/%Y}" in text and f"{case.due:%d/%m/%Y}" in text
+        assert f"{case.received:%d/%m/%Y}" in text
         if case.returned:
             assert f"{case.returned:%d/%m/%Y}" in text
     assert squash("SỔ THEO DÕI HỒ SƠ") in text
     event = events_for(db, "report", "logbook")[-1]  # personal data went out: who, when, what
     assert event["action"] == "export" and event["payload"]["lines"] == 14
     assert event["payload"]["files"] == ["so.xlsx", "so.pdf"]
+    # One book per field (or group of fields), chosen when exporting.
+    book = tmp_path / "so-ho-tich.xlsx"
+    one = run(cli, data_dir, "logbook", *february("--xlsx", str(book), "--field", "Hộ tịch"))
+    fields = {c.code: c for c in received}
+    sheet = openpyxl.load_workbook(book).active
+    codes = [r[1].value for r in sheet.iter_rows(min_row=head_row[0].row + 1) if r[0].value]
+    stored = dict(db.execute("SELECT code, field FROM dossiers").fetchall())
+    assert one["lines"] == len(codes) > 0 and all(stored[code] == "Hộ tịch" for code in codes)
+    assert len(codes) < len(fields)
 
 
 @pytest.mark.parametrize("args, message", [

@@ -33,6 +33,7 @@ class HubProcess:
     data_dir: Path
     port: int = field(default_factory=free_port)
     env: dict = field(default_factory=dict)
+    args: tuple = ()  # more `hub serve` arguments, e.g. ("--workers", "2")
     proc: subprocess.Popen | None = None
 
     @property
@@ -42,11 +43,14 @@ class HubProcess:
     def start(self, fault: str | None = None, timeout: float = 15.0) -> HubProcess:
         env = dict(os.environ, PYTHONPATH=str(ROOT), **self.env)
         env.pop("MOTCUA_HUB_FAULT", None)
+        if "MOTCUA_HUB_DATABASE_URL" not in self.env:
+            env.pop("MOTCUA_HUB_DATABASE_URL", None)
         if fault:
             env["MOTCUA_HUB_FAULT"] = fault
         self.proc = subprocess.Popen([sys.executable, "-m", "sync.hub", "serve", "--data-dir", str(self.data_dir),
-                                      "--host", "127.0.0.1", "--port", str(self.port)], cwd=ROOT, env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                      "--host", "127.0.0.1", "--port", str(self.port), *self.args], cwd=ROOT,
+                                     env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     start_new_session=os.name != "nt")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -60,7 +64,10 @@ class HubProcess:
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGKILL)
+            if os.name != "nt":  # its uvicorn workers too (--workers N)
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            else:
+                self.proc.kill()
         if self.proc is not None:
             self.proc.wait(timeout=10)
             self.proc.stderr.close()
@@ -69,10 +76,22 @@ class HubProcess:
     def alive(self) -> bool:
         return self.proc is not None and self.proc.poll() is None
 
-    def token(self, unit: str = UNIT) -> str:
-        from sync.hub.store import SqliteHubStore
+    @property
+    def database_url(self) -> str | None:
+        return self.env.get("MOTCUA_HUB_DATABASE_URL")
 
-        store = SqliteHubStore(self.data_dir)
+    @property
+    def engine(self) -> str:
+        return "postgresql" if self.database_url else "sqlite"
+
+    def store(self):
+        """The hub's store opened beside the running process (either engine)."""
+        from sync.hub.store import open_store
+
+        return open_store(self.data_dir, self.database_url or "", pool_size=1)
+
+    def token(self, unit: str = UNIT) -> str:
+        store = self.store()
         try:
             return store.create_token(unit)
         finally:
@@ -80,13 +99,12 @@ class HubProcess:
 
     def events(self) -> list[tuple]:
         """(uuid, device_id, seq, hash) of every stored event, read straight from the hub's database."""
-        import sqlite3
-
-        conn = sqlite3.connect(self.data_dir / "hub.sqlite3")
+        store = self.store()
         try:
-            return conn.execute("SELECT uuid, device_id, seq, hash FROM events ORDER BY server_seq").fetchall()
+            return [tuple(row) for row in store.read_rows(
+                "SELECT uuid, device_id, seq, hash FROM events ORDER BY server_seq", [])]
         finally:
-            conn.close()
+            store.close()
 
 
 def request(url: str, method: str, path: str, body: object = None, token: str | None = None,
@@ -148,8 +166,10 @@ def receive(db, name: str = "Nguyễn Văn An", procedure: str = "1.004884", at:
 
 def move(db, code: str, state: str, at: datetime):
     from db.dossier_store import move_dossier
+    from models.dossier import REASON_REQUIRED
 
-    return move_dossier(db, code, state, at=at, now=at + timedelta(minutes=1))
+    note = "Lý do ghi trong thử nghiệm" if state in REASON_REQUIRED else ""
+    return move_dossier(db, code, state, at=at, note=note, now=at + timedelta(minutes=1))
 
 
 def dossier_rows(db) -> dict[str, dict]:
@@ -184,3 +204,17 @@ def sign(db, events: list[dict]) -> list[dict]:
     from sync.signing import Signer
 
     return Signer(db).sign_events(events)
+
+
+def request_raw(url: str, method: str, path: str, data: bytes, token: str) -> tuple[int, dict]:
+    """A request whose body is a file's bytes (the administrator's catalog upload)."""
+    host, port = url.split("//")[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=30)
+    try:
+        conn.request(method, path, body=data, headers={"Authorization": f"Bearer {token}",
+                                                       "Content-Type": "application/octet-stream"})
+        reply = conn.getresponse()
+        text = reply.read()
+    finally:
+        conn.close()
+    return reply.status, (json.loads(text) if text else {})

@@ -6,7 +6,7 @@ import ast
 
 from sync_helpers import ROOT
 
-SERVER_ONLY = {"starlette", "uvicorn", "anyio", "h11"}
+SERVER_ONLY = {"starlette", "uvicorn", "anyio", "h11", "psycopg", "psycopg_pool"}
 
 
 def test_only_the_hub_imports_the_web_stack():

@@ -84,9 +84,9 @@ def test_enroll_refusals_are_plain(hub, clients, cli):
     assert result.returncode == 2 and "chưa có dữ liệu máy chủ" in result.stderr
 
 
-def test_hub_commands(tmp_path, cli):
+def test_hub_commands(tmp_path, cli, hub_engine):
     hub_dir = tmp_path / "h"
-    result = cli("--data-dir", str(hub_dir), "hub", "enroll", "--unit-code", "000.17.22.H56")
+    result = cli("--data-dir", str(hub_dir), "hub", "enroll", "--unit-code", "000.17.22.H56", env=hub_engine)
     assert result.returncode == 0 and result.stdout.startswith("mc1.")
-    status = json.loads(cli("--data-dir", str(hub_dir), "--json", "hub", "status").stdout)
+    status = json.loads(cli("--data-dir", str(hub_dir), "--json", "hub", "status", env=hub_engine).stdout)
     assert status["events"] == 0 and status["devices"][0]["device_id"] is None

@@ -77,3 +77,15 @@ def test_hostile_json_gets_400_not_500(hub, clients):
     assert request(hub.url, "GET", f"/v1/events?after={2**70}", token=token)[0] == 400
     assert request(hub.url, "GET", f"/v1/devices/me/events?after_seq={2**70}", token=token)[0] == 400
     assert hub.events() == []
+
+
+def test_sync_enroll_takes_no_token_on_the_command_line(hub, clients, cli):
+    a = clients("a", 1)
+    token = hub.token()
+    result = cli("--data-dir", str(a.data_dir), "sync", "enroll", "--hub", hub.url, "--token", token)
+    assert result.returncode == 2 and "Traceback" not in result.stderr  # the option is gone
+    result = cli("--data-dir", str(a.data_dir), "sync", "enroll", "--hub", hub.url, env={"MOTCUA_HUB_TOKEN": ""})
+    assert result.returncode == 2 and "MOTCUA_HUB_TOKEN" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    result = cli("--data-dir", str(a.data_dir), "sync", "enroll", "--hub", hub.url, env={"MOTCUA_HUB_TOKEN": token})
+    assert result.returncode == 0, result.stderr

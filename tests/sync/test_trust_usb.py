@@ -12,7 +12,6 @@ from sync_helpers import dossier_rows, enroll, receive
 from db.events import event_hash
 from db.settings_store import load_settings, update_settings
 from models.errors import UserError
-from sync.hub.store import SqliteHubStore
 from sync.hub.usb_import import import_to_hub
 from sync.signing import Signer
 from sync.state import load_state
@@ -58,7 +57,7 @@ def test_a_forged_usb_file_is_refused_on_every_pc_and_the_hub(hub, clients, tmp_
         import_file(c.db, c.data_dir, forged)
     assert (c.db.execute("SELECT count(*) FROM events").fetchone()[0], dossier_rows(c.db), load_settings(c.db)) \
         == before
-    store = SqliteHubStore(hub.data_dir)
+    store = hub.store()
     try:
         with pytest.raises(UserError, match="chữ ký"):
             import_to_hub(store, hub.data_dir, forged)

@@ -119,10 +119,10 @@ def test_the_hub_imports_a_file_once_and_the_pc_later_syncs_without_doubles(pair
     out = tmp_path / "a.motcua"
     export_file(a.db, a.data_dir, out)
     pending = pending_count(a.db)
-    result = cli("--data-dir", str(hub.data_dir), "--json", "hub", "import", str(out))
+    result = cli("--data-dir", str(hub.data_dir), "--json", "hub", "import", str(out), env=hub.env)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["new"] == pending
-    again = json.loads(cli("--data-dir", str(hub.data_dir), "--json", "hub", "import", str(out)).stdout)
+    again = json.loads(cli("--data-dir", str(hub.data_dir), "--json", "hub", "import", str(out), env=hub.env).stdout)
     assert again["new"] == 0 and again["duplicates"] == pending
     assert list((hub.data_dir / "attachments").rglob("*.pdf"))
     report = run_sync(a.db, a.data_dir)

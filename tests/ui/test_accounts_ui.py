@@ -167,7 +167,7 @@ def test_change_password_dialog(qtbot, context, forced):
 
 
 def test_a_temporary_password_must_be_changed_before_the_window_opens(qtbot, context, monkeypatch):
-    create_user(context.db, "an", "mat-khau-tam-1", "clerk")  # temporary: must be changed
+    create_user(context.db, "an", "mat-khau-tam-1", "clerk", "Ngô Văn An")  # temporary: must be changed
     sign_in(None)
     from ui import change_password_dialog
 
@@ -193,3 +193,20 @@ def list_users_as_admin(context):
 
     with acting_as(User("admin", "", "admin")):
         return list_users(context.db)
+
+
+def test_an_account_without_a_full_name_is_asked_for_it_at_sign_in(qtbot, context, monkeypatch):
+    """Forms print the signer's full name, never the login (issue #12): asked once, then stored."""
+    from PySide6.QtWidgets import QInputDialog
+
+    create_user(context.db, "binh", "mat-khau-dai-du-12", "clerk", must_change_password=False)
+    sign_in(None)
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: (asked.append(a) or ("Trần Văn Bình", True)))
+    dialog = LoginDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("binh")
+    dialog.password.setText("mat-khau-dai-du-12")
+    dialog.ok_button.click()
+    assert len(asked) == 1 and current_user().full_name == "Trần Văn Bình"
+    assert next(a for a in list_users_as_admin(context) if a.username == "binh").full_name == "Trần Văn Bình"

@@ -225,3 +225,22 @@ def test_a_clerk_reads_and_exports_but_sees_no_edit_actions(qtbot, context):
     admin_screen = CatalogScreen(context)  # the test's signed-in admin
     qtbot.addWidget(admin_screen)
     assert admin_screen.add_action.isVisible() and admin_screen.add_action.isEnabled()
+
+
+def test_the_dialog_edits_papers_agencies_and_the_verification_time(qtbot, screen, context, errors, type_text):
+    screen.select_code(REREGISTER)
+    dialog = screen.edit_procedure() if hasattr(screen, "edit_procedure") else None
+    if dialog is None:
+        screen.view.setFocus()
+        qtbot.keyClick(screen.view, Qt.Key.Key_Return)
+        dialog = screen.findChild(ProcedureDialog)
+    dialog.papers.setPlainText("Tờ khai (bản chính)\nGiấy chứng sinh (bản sao) 02 bản")
+    dialog.deciding_agency.setText("UBND xã Hương Mai")
+    dialog.cooperating_agency.setText("Công an xã Hương Mai")
+    dialog.verification_text.setText("10 ngày làm việc")
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert errors == []
+    stored = get_procedure(context.db, REREGISTER)
+    assert stored.papers == "Tờ khai|ban_chinh|1\nGiấy chứng sinh|ban_sao|2"
+    assert (stored.deciding_agency, stored.cooperating_agency, stored.verification_text) == (
+        "UBND xã Hương Mai", "Công an xã Hương Mai", "10 ngày làm việc")

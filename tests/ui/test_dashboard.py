@@ -157,3 +157,19 @@ def test_rating_dialog_records_and_the_dashboard_follows(qtbot, monkeypatch, scr
     monkeypatch.setattr(RatingDialog, "exec", lambda self: (self.choose("hai_long"), self.save()))
     assert ask_rating(screen, context, k.code) is None
     assert shown and "chỉ ghi đánh giá" in shown[0]
+
+
+def test_the_logbook_of_one_field(qtbot, screen, context, monkeypatch, tmp_path):
+    """Mẫu 07 is kept per field: the clerk picks the field before exporting (issue #12)."""
+    screen.set_dates(*FEBRUARY)
+    show(qtbot, screen)
+    book = tmp_path / "so-ho-tich.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(book), ""))
+    box = screen.logbook_field
+    box.setCurrentIndex(box.findData("Hộ tịch"))
+    with qtbot.waitSignal(screen.export_done, timeout=TIMEOUT):
+        screen.choose_logbook("xlsx")
+    rows = [r for r in openpyxl.load_workbook(book).active.iter_rows(values_only=True) if r and r[0]]
+    assert any("Hộ tịch" in str(cell) for row in rows[:6] for cell in row if cell)
+    lines = events_for(context.db, "report", "logbook")[-1]["payload"]["lines"]
+    assert 0 < lines < 14

@@ -228,11 +228,22 @@ def test_a_final_dossier_offers_no_move_and_only_the_forms_it_has(screen, dossie
     assert detail.move_buttons == {} and "kết thúc" in detail.moves_label.text()
     assert not detail.extend_button.isVisible()
     enabled = {action.text()[:6]: action.isEnabled() for action in detail.print_menu.actions()}
-    assert enabled["Mẫu 01"] and enabled["Mẫu 05"] and not enabled["Mẫu 03"] and not enabled["Mẫu 04"]
+    # 2025 set (received in 2026): Mẫu 06 is the control sheet, 05 the stop notice this dossier never had.
+    assert enabled["Mẫu 01"] and enabled["Mẫu 06"] and not enabled["Mẫu 05"] and not enabled["Mẫu 03"]
+    assert not enabled["Mẫu 04"]
 
 
 def test_extension_moves_the_due_date_and_offers_the_apology(qtbot, screen, context, dossiers):
-    target = dossiers[15]  # dang_xu_ly, overdue
+    late = dossiers[15]  # dang_xu_ly, overdue: too late to extend (less than 01 working day before the due date)
+    screen.open_code(late.code)
+    dialog = screen.detail.extend()
+    dialog.reason.setPlainText("Chờ xác minh")
+    dialog.buttons.accepted.emit()
+    assert "Không gia hạn được" in dialog.error.text() and get_dossier(context.db, late.code).extension_count == 0
+    dialog.reject()
+    target = receive_dossier(context.db, procedure_code="1.004884", applicant=make_applicant(name="Phạm Thị Hoa"))
+    move_dossier(context.db, target.code, "dang_xu_ly")
+    context.publish(Changes.dossiers([target.code]))
     screen.open_code(target.code)
     forms: list[FormPreviewDialog] = []
     screen.detail.form_opened.connect(forms.append)

@@ -253,3 +253,36 @@ def test_procedure_without_computable_time_needs_a_typed_due_date(qtbot, screen,
     qtbot.keyClicks(screen.manual_due, f"{later:%d/%m/%Y %H:%M}")
     dossier = screen.save()
     assert dossier is not None and dossier.due_at == later and dossier.due_source == "clerk"
+
+
+def test_the_procedures_papers_are_a_checklist_with_the_delegate_and_the_result_delivery(qtbot, screen, context,
+                                                                                       type_text):
+    from models.catalog import Procedure
+    from services.catalog import get_procedure, save_procedure
+
+    own = get_procedure(context.db, TWO_DAYS)
+    save_procedure(context.db, Procedure(**{**own.__dict__, "papers": "Di chúc|ban_chinh|1\nCăn cước|ban_sao|1",
+                                            "deciding_agency": "UBND xã Hương Mai"}))
+    screen.reload_catalog()
+    pick(qtbot, screen, "chung thuc di chuc")
+    # The catalog's papers, unticked, instead of the two generic rows; the clerk ticks what was handed in.
+    assert [screen.papers.item(r, 0).text() for r in range(screen.papers.rowCount())] == ["Di chúc", "Căn cước"]
+    assert all(screen.papers.item(r, 0).checkState() == Qt.CheckState.Unchecked for r in range(2))
+    screen.papers.item(0, 0).setCheckState(Qt.CheckState.Checked)
+    row = screen.papers.add_row("Giấy ủy quyền", "ban_sao_chung_thuc", 1)  # one more, ticked
+    assert screen.papers.item(row, 0).checkState() == Qt.CheckState.Checked
+    fill_person(qtbot, type_text, screen)
+    screen.delegate.setChecked(True)
+    screen.delegate.edits["name"].setText("Lê Văn Cường")
+    screen.delegate.edits["paper"].setText("Giấy ủy quyền số 12/UQ")
+    screen.delivery.setCurrentIndex(screen.delivery.findData("buu_chinh"))
+    with qtbot.waitSignal(screen.saved):
+        screen.save()
+    [dossier] = list_dossiers(context.db)
+    stored = get_dossier(context.db, dossier.code)
+    assert [(p.name, p.kind) for p in stored.papers] == [("Di chúc", "ban_chinh"), ("Giấy ủy quyền", "ban_sao_chung_thuc")]
+    assert stored.delegate.name == "Lê Văn Cường" and stored.delegate.paper == "Giấy ủy quyền số 12/UQ"
+    assert stored.result_delivery == "buu_chinh" and stored.deciding_agency == "UBND xã Hương Mai"
+    # A procedure without papers on record keeps the two generic rows.
+    pick(qtbot, screen, "khai sinh")
+    assert screen.papers.rowCount() == 2 and screen.papers.item(0, 0).text().startswith("Tờ khai")

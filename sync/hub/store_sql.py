@@ -1,0 +1,328 @@
+"""What both engines share: the hub's SQL, written once with '?' parameters (PostgreSQL turns them into %s).
+
+An engine gives `_tx()` (one write transaction, rolled back on any exception), `_read()` (a connection for
+reads), `_serialise(tx)` (the lock that makes server_seq values commit in order) and `_insert_events`.
+Idempotency is the unique constraints' job (uuid; device_id + seq): events are inserted with ON CONFLICT
+DO NOTHING, and only the ones not inserted are looked up, to tell a duplicate from a conflict.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import secrets
+import threading
+import time
+from abc import abstractmethod
+from contextlib import AbstractContextManager
+
+import orjson
+
+from models.canonical import canonical_json
+from sync.hub import facts
+from sync.hub.group_commit import GroupCommitter, Push
+from sync.hub.schema import CURRENT
+from sync.hub.store import PROVINCE, Admin, Device, HubStore, StoreConflict, now_iso
+from sync.tokens import new_token, token_hash, token_id_of, usb_key
+from sync.wire import HASHED_FIELDS
+
+COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash")
+_SELECT_EVENT = (f"SELECT server_seq, {', '.join(COLUMNS)}, "
+                 "(SELECT sig FROM event_sigs s WHERE s.uuid = events.uuid) AS sig FROM events")
+_DEVICE = "SELECT token_id, unit_code, device_id, usb_key, station FROM devices WHERE "
+FACTS_MARK = "facts_server_seq"
+FACTS_CHUNK = 2000
+FACTS_STEP = 5000  # stored events folded per transaction
+_CREATING = threading.Lock()
+
+
+def _insert_delay() -> float:
+    """Test hook: MOTCUA_HUB_FAULT=slow_insert:MS holds each push's transaction open up to MS ms after its
+    INSERT, so a test can show that a later push never commits a number ahead of an earlier one."""
+    name, _, value = os.environ.get("MOTCUA_HUB_FAULT", "").partition(":")
+    return int(value) / 1000 if name == "slow_insert" and value.isdigit() else 0.0
+
+
+class SqlHubStore(HubStore):
+    integrity_errors: tuple[type[BaseException], ...] = ()
+    insert_delay = _insert_delay()
+    _committer: GroupCommitter | None = None
+
+    @abstractmethod
+    def _tx(self) -> AbstractContextManager: ...
+
+    @abstractmethod
+    def _read(self) -> AbstractContextManager: ...
+
+    @abstractmethod
+    def _serialise(self, tx) -> None: ...
+
+    @abstractmethod
+    def _insert_events(self, tx, unit_code: str, rows: list[list], moment: str) -> set[str]:
+        """INSERT ... ON CONFLICT DO NOTHING the rows (COLUMNS order, payload as text); inserted uuids."""
+
+    @abstractmethod
+    def _schema_version(self) -> int: ...
+
+    # --- tokens and devices ----------------------------------------------------------------------------
+
+    def create_token(self, unit_code: str, note: str = "") -> str:
+        token_id, token = new_token()
+        with self._tx() as tx:
+            tx.execute("INSERT INTO units(unit_code, unit_key, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                       [unit_code, secrets.token_hex(32), now_iso()])
+            tx.execute("INSERT INTO devices(token_id, token_hash, usb_key, unit_code, note, created_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?)", [token_id, token_hash(token), usb_key(token), unit_code, note,
+                                                     now_iso()])
+        return token
+
+    def create_admin_token(self, note: str = "") -> str:
+        token_id, token = new_token()
+        with self._tx() as tx:
+            tx.execute("INSERT INTO admins(token_id, token_hash, note, created_at) VALUES (?, ?, ?, ?)",
+                       [token_id, token_hash(token), note, now_iso()])
+        return token
+
+    def _checked(self, table: str, columns: str, token: str) -> tuple | None:
+        """The row's `columns` when the token's hash matches the one stored in `table` (one query)."""
+        token_id = token_id_of(token)
+        if token_id is None:
+            return None
+        with self._read() as tx:
+            row = tx.execute(f"SELECT token_hash, {columns} FROM {table} WHERE token_id = ?", [token_id]).fetchone()
+        if row is None or not secrets.compare_digest(row[0], token_hash(token)):
+            return None
+        return tuple(row[1:])
+
+    def device_for(self, token: str) -> Device | None:
+        row = self._checked("devices", "token_id, unit_code, device_id, usb_key, station", token)
+        return Device(*row) if row else None
+
+    def admin_for(self, token: str) -> Admin | None:
+        row = self._checked("admins", "token_id, note", token)
+        return Admin(*row) if row else None
+
+    def device_by_token_id(self, token_id: str) -> Device | None:
+        with self._read() as tx:
+            row = tx.execute(_DEVICE + "token_id = ?", [token_id]).fetchone()
+        return Device(*row) if row else None
+
+    def claim(self, token_id: str, device_id: str, station: int | None) -> tuple[Device, list[str]]:
+        """One conditional UPDATE: a token already bound to another device matches no row, a device bound
+        to another token breaks the unique constraint; two hub processes cannot both win."""
+        try:
+            with self._tx() as tx:
+                row = tx.execute(_DEVICE + "token_id = ?", [token_id]).fetchone()
+                if row is None:
+                    raise KeyError(token_id)
+                updated = tx.execute("UPDATE devices SET device_id = ?, station = ?, enrolled_at = "
+                                     "coalesce(enrolled_at, ?) WHERE token_id = ? AND (device_id IS NULL OR "
+                                     "device_id = ?)", [device_id, station, now_iso(), token_id, device_id])
+                if updated.rowcount == 0:
+                    raise StoreConflict([{"uuid": "", "reason": "mã đăng ký đã dùng cho một máy khác"}])
+                device = Device(*tx.execute(_DEVICE + "token_id = ?", [token_id]).fetchone())
+                same_station = [r[0] for r in tx.execute(
+                    "SELECT device_id FROM devices WHERE unit_code = ? AND station = ? AND device_id != ?",
+                    [device.unit_code, station, device_id]).fetchall()]
+        except self.integrity_errors:
+            raise StoreConflict([{"uuid": "", "reason": "máy này đã đăng ký bằng một mã khác"}]) from None
+        return device, same_station
+
+    def unit_key(self, unit_code: str) -> str:
+        with self._read() as tx:
+            return tx.execute("SELECT unit_key FROM units WHERE unit_code = ?", [unit_code]).fetchone()[0]
+
+    def units(self) -> list[str]:
+        with self._read() as tx:
+            return [r[0] for r in tx.execute("SELECT unit_code FROM units ORDER BY unit_code").fetchall()]
+
+    def units_of(self, device_ids: set[str]) -> dict[str, str]:
+        ids = sorted(device_ids)
+        with self._read() as tx:
+            rows = tx.execute(f"SELECT device_id, unit_code FROM devices WHERE device_id IN "
+                              f"({', '.join('?' for _ in ids)})", ids).fetchall()
+        return dict(rows)
+
+    # --- events ----------------------------------------------------------------------------------------
+
+    def store_events(self, unit_code: str, events: list[dict]) -> tuple[list[str], list[str]]:
+        """One push, atomic on its own, committed together with the pushes waiting at the same moment."""
+        with _CREATING:
+            if self._committer is None:
+                self._committer = GroupCommitter(self._write_group)
+        return self._committer.submit(unit_code, events)
+
+    def _write_group(self, group: list[Push]) -> None:
+        with self._tx() as tx:
+            self._serialise(tx)
+            moment = now_iso()
+            for push in group:
+                tx.execute("SAVEPOINT push")
+                try:
+                    push.result = self._store_one(tx, push.unit_code, push.events, moment)
+                except StoreConflict as error:
+                    tx.execute("ROLLBACK TO SAVEPOINT push")  # this batch only: nothing of it stored
+                    push.error = error
+                tx.execute("RELEASE SAVEPOINT push")
+
+    def _store_one(self, tx, unit_code: str, events: list[dict], moment: str) -> tuple[list[str], list[str]]:
+        rows = [[event[c] if c != "payload" else canonical_json(event[c]) for c in COLUMNS] for event in events]
+        inserted = self._insert_events(tx, unit_code, rows, moment)
+        if self.insert_delay:
+            time.sleep(random.uniform(0, self.insert_delay))
+        accepted, others = [], []
+        for event in events:
+            if event["uuid"] in inserted:
+                inserted.discard(event["uuid"])  # a uuid twice in one batch: the second is a duplicate
+                accepted.append(event["uuid"])
+            else:
+                others.append(event)
+        duplicates, rejected = self._classify(tx, others) if others else ([], [])
+        if rejected:
+            raise StoreConflict(rejected)
+        fresh = set(accepted)
+        for event in events:  # the device's signature travels with the event to the other PCs (issue #17)
+            if event["uuid"] in fresh and isinstance(event.get("sig"), str):
+                tx.execute("INSERT INTO event_sigs(uuid, sig) VALUES (?, ?) ON CONFLICT (uuid) DO NOTHING",
+                           [event["uuid"], event["sig"]])
+        return accepted, duplicates
+
+    @staticmethod
+    def _classify(tx, events: list[dict]) -> tuple[list[str], list[dict]]:
+        """Events the unique constraints kept out: the same event stored before (a duplicate), or a uuid or
+        a device's seq stored with other content (a conflict)."""
+        stored: dict[str, str] = {}
+        uuids = sorted({e["uuid"] for e in events})
+        for start in range(0, len(uuids), 500):
+            chunk = uuids[start:start + 500]
+            stored.update(tx.execute(f"SELECT uuid, hash FROM events WHERE uuid IN ({', '.join('?' for _ in chunk)})",
+                                     chunk).fetchall())
+        duplicates, rejected = [], []
+        for event in events:
+            if event["uuid"] not in stored:
+                rejected.append({"uuid": event["uuid"],
+                                 "reason": f"số thứ tự {event['seq']} của máy đã dùng cho sự kiện khác"})
+            elif stored[event["uuid"]] == event["hash"]:
+                duplicates.append(event["uuid"])
+            else:
+                rejected.append({"uuid": event["uuid"], "reason": "uuid đã có với nội dung khác"})
+        return duplicates, rejected
+
+    def events_after(self, unit_code: str, after: int, limit: int, exclude_device: str, *,
+                     raw_payload: bool = False) -> list[dict]:
+        """The unit's stream and the province's (published catalog) merged by server_seq: each side an index
+        range of events_unit_seq, so a page costs `limit` rows whatever the history's length."""
+        part = f"{_SELECT_EVENT} WHERE unit_code = ? AND server_seq > ? AND device_id != ? ORDER BY server_seq LIMIT ?"
+        sql = (f"SELECT * FROM (SELECT * FROM ({part}) AS mine UNION ALL SELECT * FROM ({part}) AS province) "
+               "AS merged ORDER BY server_seq LIMIT ?")
+        with self._read() as tx:
+            rows = tx.execute(sql, [unit_code, after, exclude_device, limit, PROVINCE, after, exclude_device, limit,
+                                    limit]).fetchall()
+        return _rows_to_events(rows, raw_payload)
+
+    def own_events(self, device_id: str, after_seq: int, limit: int, *, raw_payload: bool = False) -> list[dict]:
+        with self._read() as tx:
+            rows = tx.execute(f"{_SELECT_EVENT} WHERE device_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+                              [device_id, after_seq, limit]).fetchall()
+        return _rows_to_events(rows, raw_payload)
+
+    def max_seq(self, device_id: str) -> int:
+        with self._read() as tx:
+            return tx.execute("SELECT coalesce(max(seq), 0) FROM events WHERE device_id = ?",
+                              [device_id]).fetchone()[0]
+
+    def set_device_key(self, device_id: str, public_key: str) -> str:
+        with self._tx() as tx:
+            tx.execute("INSERT INTO device_keys(device_id, public_key, recorded_at) VALUES (?, ?, ?) "
+                       "ON CONFLICT (device_id) DO NOTHING", [device_id, public_key, now_iso()])
+            return tx.execute("SELECT public_key FROM device_keys WHERE device_id = ?", [device_id]).fetchone()[0]
+
+    def device_key(self, device_id: str) -> str | None:
+        with self._read() as tx:
+            row = tx.execute("SELECT public_key FROM device_keys WHERE device_id = ?", [device_id]).fetchone()
+        return row[0] if row else None
+
+    def unit_device_keys(self, unit_code: str) -> dict[str, str]:
+        with self._read() as tx:
+            return dict(tx.execute("SELECT k.device_id, k.public_key FROM device_keys k JOIN devices d "
+                                   "ON d.device_id = k.device_id WHERE d.unit_code = ?", [unit_code]).fetchall())
+
+    def stats(self) -> dict:
+        with self._read() as tx:
+            units = dict(tx.execute("SELECT unit_code, count(*) FROM events GROUP BY unit_code").fetchall())
+            devices = tx.execute(
+                "SELECT d.unit_code, d.device_id, d.station, d.enrolled_at, count(e.uuid), max(e.seq), d.created_at "
+                "FROM devices d LEFT JOIN events e ON e.device_id = d.device_id GROUP BY d.token_id "
+                "ORDER BY d.unit_code, d.created_at").fetchall()
+            total = tx.execute("SELECT count(*), coalesce(max(server_seq), 0) FROM events").fetchone()
+            admins = tx.execute("SELECT count(*) FROM admins").fetchone()[0]
+        return {"engine": self.engine, "events": total[0], "last_server_seq": total[1], "events_by_unit": units,
+                "admins": admins,
+                "devices": [{"unit_code": d[0], "device_id": d[1], "station": d[2], "enrolled_at": d[3],
+                             "events": d[4], "max_seq": d[5] or 0, "gaps": (d[5] or 0) - d[4]} for d in devices]}
+
+    def health(self) -> dict:
+        version = self._schema_version()
+        return {"engine": self.engine, "schema": version, "schema_current": version == CURRENT}
+
+    # --- the province report's facts -------------------------------------------------------------------
+
+    def refresh_facts(self) -> int:
+        """Fold every dossier with events stored after the watermark (all of its events, the older ones
+        too) and upsert its facts, FACTS_STEP stored events per transaction with the watermark moved in it:
+        a long backlog never holds a lock for long, and a stop halfway keeps what was done."""
+        total = 0
+        while True:
+            with self._tx() as tx:
+                self._lock_facts(tx)
+                row = tx.execute("SELECT value FROM hub_meta WHERE key = ?", [FACTS_MARK]).fetchone()
+                mark = int(row[0]) if row else 0
+                top = tx.execute("SELECT coalesce(max(server_seq), 0) FROM events").fetchone()[0]
+                if top <= mark:
+                    return total
+                upto = min(top, mark + FACTS_STEP)
+                touched = [r[0] for r in tx.execute(
+                    "SELECT DISTINCT entity_id FROM events WHERE server_seq > ? AND server_seq <= ? AND entity IN "
+                    "('dossier', 'rating')", [mark, upto]).fetchall()]
+                for start in range(0, len(touched), FACTS_CHUNK):
+                    chunk = touched[start:start + FACTS_CHUNK]
+                    rows = tx.execute(f"SELECT unit_code, {', '.join(COLUMNS)} FROM events WHERE entity IN "
+                                      f"('dossier', 'rating') AND entity_id IN ({', '.join('?' for _ in chunk)})",
+                                      chunk).fetchall()
+                    self._upsert_facts(tx, facts.facts_of(rows))
+                tx.execute("INSERT INTO hub_meta(key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = "
+                           "excluded.value", [FACTS_MARK, str(upto)])
+            total += len(touched)
+
+    def _lock_facts(self, tx) -> None:
+        return None
+
+    def _upsert_facts(self, tx, rows: list[tuple]) -> None:
+        if not rows:
+            return
+        names = facts.FACT_COLUMNS
+        sql = (f"INSERT INTO dossier_facts ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) "
+               f"ON CONFLICT (uuid) DO UPDATE SET {', '.join(f'{n} = excluded.{n}' for n in names[1:])}")
+        tx.executemany(sql, rows)
+
+    def read_rows(self, sql: str, params: list) -> list[tuple]:
+        with self._read() as tx:
+            return tx.execute(sql, params).fetchall()
+
+
+_NAMES = ("server_seq", *COLUMNS, "sig")
+
+
+def _rows_to_events(rows: list[tuple], raw_payload: bool = False) -> list[dict]:
+    parse = orjson.Fragment if raw_payload else json.loads
+    result = []
+    for row in rows:
+        event = dict(zip(_NAMES, row, strict=True))
+        event["payload"] = parse(event["payload"])
+        if event["sig"] is None:
+            del event["sig"]
+        result.append(event)
+    return result
+
+
