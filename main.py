@@ -17,6 +17,15 @@ def default_data_dir() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
 
 
+def _silence_stdout() -> None:
+    """The reader of our output has gone (`... --json | head`): point stdout at the null device so the
+    interpreter's final flush raises nothing (Python's documented recipe for SIGPIPE)."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if stream is not None and hasattr(stream, "reconfigure"):
@@ -24,7 +33,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     from cli.parser import build_parser, run_command
 
-    code = run_command(argv, default_data_dir)
+    try:
+        code = run_command(argv, default_data_dir)
+        if code is not None:
+            sys.stdout.flush()  # a closed pipe (| head) shows here, not at interpreter exit
+    except BrokenPipeError:
+        _silence_stdout()
+        return 141  # as a shell reports a command ended by SIGPIPE; nothing printed on stderr
     if code is not None:
         return code
     args = build_parser().parse_args(argv)

@@ -38,6 +38,7 @@ from models.citizen_id import PROVINCE_CODES, validate_cccd  # noqa: E402
 from models.dossier import dossier_code  # noqa: E402
 from models.dossier_applicant import Applicant  # noqa: E402
 from models.dossier_clock import timeliness  # noqa: E402
+from models.report_rules import resolution_time  # noqa: E402
 from models.session import User, sign_in  # noqa: E402
 
 # The data layer checks who acts (models.session); the benchmark acts as an administrator.
@@ -85,7 +86,7 @@ INSERT_COLUMNS = ("uuid", "code", "group_id", "code_day", "station", "day_seq", 
                   "state", "applicant_name", "organisation", "cccd", "dob", "sex", "phone", "address",
                   "email", "sets", "note", "logbook", "received_at", "due_at", "due_source", "paused_at",
                   "supplement_count", "extension_count", "finished_at", "timeliness", "returned_at",
-                  "closed_at", "state_changed_at", "search_text", "created_at", "updated_at")
+                  "closed_at", "state_changed_at", "search_text", "created_at", "updated_at", "resolution")
 INSERT_SQL = (f"INSERT INTO dossiers ({', '.join(INSERT_COLUMNS)}) "
               f"VALUES ({', '.join('?' for _ in INSERT_COLUMNS)})")
 
@@ -221,6 +222,11 @@ class Maker:
                 "search_text": search_text(code, applicant), "created_at": iso(received),
                 "updated_at": iso(received), **state,
             }
+            # The resolution time is stored with the result, as move_dossier stores it (no pauses here:
+            # seeded dossiers with a result never waited for the citizen).
+            values["resolution"] = resolution_time(self.calendar, procedure.deadline_unit, received,
+                                                   datetime.fromisoformat(state["finished_at"])) \
+                if state["finished_at"] else None
             yield tuple(values[column] for column in INSERT_COLUMNS)
 
 

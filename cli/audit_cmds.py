@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli.context import Context, parse_day
+from cli.context import MAX_OFFSET, Context, bounded_int, parse_day
 from models.errors import UserError
 from services.audit import EventFilter, describe, export_events, format_moment, list_events, verify
 from services.backup import check_data
@@ -15,11 +15,11 @@ def register(subparsers, parents) -> None:
     sub = audit.add_subparsers(dest="action", metavar="VIỆC")
     verify = sub.add_parser("verify", parents=parents,
                             help="kiểm tra chuỗi mã băm của nhật ký (thoát khác 0 nếu bị sửa)")
-    verify.set_defaults(handler=cmd_verify)
+    verify.set_defaults(handler=cmd_verify, check_database_first=True)
     listing = sub.add_parser("list", parents=parents, help="liệt kê thao tác, mới nhất trước")
     _filter_options(listing)
-    listing.add_argument("--limit", type=int, default=200, help="số dòng tối đa (mặc định 200)")
-    listing.add_argument("--offset", type=int, default=0, help="bỏ qua bao nhiêu dòng đầu")
+    listing.add_argument("--limit", type=bounded_int(1, 1_000_000), default=200, help="số dòng tối đa (mặc định 200)")
+    listing.add_argument("--offset", type=bounded_int(0, MAX_OFFSET), default=0, help="bỏ qua bao nhiêu dòng đầu")
     listing.set_defaults(handler=cmd_list)
     export = sub.add_parser("export", parents=parents, help="xuất nhật ký ra .csv hoặc .xlsx")
     export.add_argument("file", metavar="TỆP")

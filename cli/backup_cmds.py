@@ -44,7 +44,7 @@ def register(subparsers, parents) -> None:
                         help="cho phép bản không mã hóa khi ghi ra ngoài máy (--to, thư mục thứ hai); cần quyền xem "
                              "đủ số căn cước; bản không mã hóa không chứa mật khẩu tài khoản")
     _password_option(create)
-    create.set_defaults(handler=cmd_create)
+    create.set_defaults(handler=cmd_create, check_database_first=True)
     listing = sub.add_parser("list", parents=parents, help="các bản sao lưu, mới nhất trước")
     listing.set_defaults(handler=cmd_list)
     for name, text, handler in (("restore", "khôi phục từ một bản sao lưu (kiểm tra trước)", cmd_restore),

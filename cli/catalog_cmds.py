@@ -23,6 +23,7 @@ from services.catalog import (
     save_procedure,
     set_deadline,
     set_essential,
+    set_paper_result,
 )
 from services.settings import load_settings
 
@@ -71,6 +72,14 @@ def register(subparsers, parents) -> None:
     switch.add_argument("--on", dest="essential", action="store_true", default=None, help="là thiết yếu")
     switch.add_argument("--off", dest="essential", action="store_false", help="không thiết yếu")
     essential.set_defaults(handler=cmd_essential)
+
+    paper = sub.add_parser("paper-result", parents=parents,
+                           help="kết quả của thủ tục là giấy tờ hay không (dùng cho chỉ số 766)")
+    paper.add_argument("code", metavar="MÃ")
+    switch = paper.add_mutually_exclusive_group(required=True)
+    switch.add_argument("--on", dest="paper", action="store_true", default=None, help="kết quả là giấy tờ (mặc định)")
+    switch.add_argument("--off", dest="paper", action="store_false", help="kết quả không phải giấy tờ")
+    paper.set_defaults(handler=cmd_paper_result)
 
     deadline = sub.add_parser("set-deadline", parents=parents, help="đặt thời hạn giải quyết (số và đơn vị)")
     deadline.add_argument("code", metavar="MÃ")
@@ -160,7 +169,8 @@ def _done(context: Context, code: str, changed: bool, done: str, already: str) -
     procedure = require_procedure(context.db, code)
     message = done if changed else already
     context.emit({"code": procedure.code, "changed": changed, "active": procedure.active,
-                  "essential": procedure.essential}, f"{procedure.code} – {procedure.name}: {message}.")
+                  "essential": procedure.essential, "paper_result": procedure.paper_result},
+                 f"{procedure.code} – {procedure.name}: {message}.")
     return 0
 
 
@@ -179,6 +189,13 @@ def cmd_essential(context: Context) -> int:
     changed = set_essential(context.db, context.args.code, on)
     state = "là thủ tục thiết yếu" if on else "không là thủ tục thiết yếu"
     return _done(context, context.args.code, changed, f"đã đánh dấu {state}", f"vốn {state}")
+
+
+def cmd_paper_result(context: Context) -> int:
+    on = context.args.paper
+    changed = set_paper_result(context.db, context.args.code, on)
+    state = "có kết quả là giấy tờ" if on else "có kết quả không phải giấy tờ"
+    return _done(context, context.args.code, changed, f"đã ghi {state}", f"vốn {state}")
 
 
 def cmd_set_deadline(context: Context) -> int:

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from models.dossier_clock import check_year
 from models.errors import UserError
-from services.folder import open_folder
+from services.folder import finish_work, open_folder
 
 
 @dataclass
@@ -31,11 +32,15 @@ class Context:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = open_folder(self.data_dir)
+            # Statistics are written after the command succeeded (close(succeeded=True)), never into a
+            # file the command then finds damaged.
+            self._db = open_folder(self.data_dir, optimize_now=False)
         return self._db
 
-    def close(self) -> None:
+    def close(self, *, succeeded: bool = False) -> None:
         if self._db is not None:
+            if succeeded:
+                finish_work(self._db)
             self._db.close()
             self._db = None
 
@@ -60,25 +65,47 @@ def parse_day(text: str) -> date:
     text = text.strip()
     for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
         try:
-            return datetime.strptime(text, fmt).date()
+            day = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        check_year(day, "Ngày")
+        return day
     raise UserError(f"Ngày không hợp lệ: '{text}' (cần dd/mm/yyyy hoặc YYYY-MM-DD).")
 
 
 def parse_moment(text: str) -> datetime:
     """An ISO 8601 moment (YYYY-MM-DDTHH:MM[:SS]) or 'dd/mm/yyyy HH:MM'."""
     text = text.strip()
+    moment = None
     try:
-        return datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text)
     except ValueError:
-        pass
-    for fmt in ("%d/%m/%Y %H:%M", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, fmt)
-        except ValueError:
-            continue
+        for fmt in ("%d/%m/%Y %H:%M", "%d/%m/%Y"):
+            try:
+                moment = datetime.strptime(text, fmt)
+                break
+            except ValueError:
+                continue
+    if moment is not None:
+        check_year(moment)
+        return moment
     raise UserError(f"Thời điểm không hợp lệ: '{text}' (cần YYYY-MM-DDTHH:MM hoặc dd/mm/yyyy HH:MM).")
+
+
+MAX_OFFSET = 10**12  # rows to skip in a listing: far beyond any table, well inside SQLite's 64-bit integers
+
+
+def bounded_int(low: int, high: int) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high`, else one Vietnamese line."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text[:40]}' không phải số nguyên") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} phải từ {low} đến {high}".replace(",", "."))
+        return value
+    return parse
 
 
 def fail(message: str) -> int:

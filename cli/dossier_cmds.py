@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli.context import Context, parse_day, parse_moment
+from cli.context import MAX_OFFSET, Context, bounded_int, parse_day, parse_moment
 from models.dossier import CHANNELS, RESULT_DELIVERY, STATES, iso, parse_paper, summary_line
 from models.dossier_applicant import make_applicant, make_delegate
+from models.dossier_fees import fee_text
+from models.dossier_timeline import event_line
+from models.dossier_undo import undone_moves
+from models.errors import UserError
 from services import dossiers, forms, reception
 from services.dossiers import ATTACHMENT_KINDS, DossierRules
 
@@ -30,10 +34,12 @@ def register(subparsers, parents) -> None:
     receive.add_argument("--due-at", metavar="THỜI_ĐIỂM", help="hạn trả (bắt buộc khi thủ tục chưa rõ thời hạn)")
     receive.add_argument("--paper", action="append", default=[], metavar="TÊN|LOẠI|SỐ",
                          help="giấy tờ nhận: 'tên|ban_chinh|1' (lặp lại cho nhiều giấy tờ)")
-    receive.add_argument("--sets", type=int, default=1, help="số bộ hồ sơ (mặc định 1)")
+    receive.add_argument("--sets", type=bounded_int(1, 1000), default=1, help="số bộ hồ sơ (mặc định 1)")
     receive.add_argument("--note", default="", help="ghi chú")
     receive.add_argument("--logbook", default="", help="quyển số/số thứ tự trong sổ theo dõi")
     receive.add_argument("--linked", default="", metavar="MÃ2,MÃ3", help="thủ tục liên thông đi kèm")
+    receive.add_argument("--fee", metavar="SỐ_TIỀN", help="phí, lệ phí đã thu (đồng), khi thủ tục có thu")
+    receive.add_argument("--fee-receipt", metavar="SỐ", help="số biên lai thu phí, lệ phí đã cấp")
     receive.add_argument("--result-delivery", default="", choices=["", *RESULT_DELIVERY],
                          help="cách nhận kết quả: tai_quay, buu_chinh, truc_tuyen")
     receive.add_argument("--needs-verification", action="store_true",
@@ -59,8 +65,10 @@ def register(subparsers, parents) -> None:
     listing.add_argument("--due-this-week", action="store_true", help="chỉ hồ sơ đến hạn tuần này")
     listing.add_argument("--search", help="tìm theo mã, họ tên, số căn cước, số điện thoại")
     listing.add_argument("--limit", type=int, default=100, help="số dòng (mặc định 100)")
-    listing.add_argument("--offset", type=int, default=0, help="bỏ qua N dòng đầu")
+    listing.add_argument("--offset", type=bounded_int(0, MAX_OFFSET), default=0, help="bỏ qua N dòng đầu")
     listing.add_argument("--count", action="store_true", help="chỉ in số hồ sơ khớp")
+    listing.add_argument("--unpaid", action="store_true", help="chỉ hồ sơ có phí, lệ phí chưa thu")
+    listing.add_argument("--xlsx", metavar="TỆP.xlsx", help="ghi mọi hồ sơ khớp bộ lọc ra tệp Excel")
     listing.set_defaults(handler=cmd_list)
 
     show = sub.add_parser("show", parents=parents, help="xem một hồ sơ và lịch sử xử lý")
@@ -77,6 +85,17 @@ def register(subparsers, parents) -> None:
     move.add_argument("--item", action="append", default=[], metavar="NỘI_DUNG",
                       help="một nội dung cần bổ sung, hoàn thiện (Mẫu 02; lặp lại cho nhiều mục)")
     move.set_defaults(handler=cmd_move)
+
+    fee = sub.add_parser("fee", parents=parents, help="ghi phí, lệ phí thu sau khi tiếp nhận")
+    fee.add_argument("code", metavar="MÃ_HỒ_SƠ")
+    fee.add_argument("--amount", required=True, metavar="SỐ_TIỀN", help="số tiền (đồng)")
+    fee.add_argument("--receipt", required=True, metavar="SỐ", help="số biên lai")
+    fee.set_defaults(handler=cmd_fee)
+
+    undo = sub.add_parser("undo", parents=parents, help="hoàn tác bước chuyển trạng thái gần nhất (có lý do)")
+    undo.add_argument("code", metavar="MÃ_HỒ_SƠ")
+    undo.add_argument("--reason", required=True, help="lý do hoàn tác")
+    undo.set_defaults(handler=cmd_undo)
 
     extend = sub.add_parser("extend", parents=parents, help="gia hạn (in Mẫu 04 xin lỗi, hẹn lại)")
     extend.add_argument("code", metavar="MÃ_HỒ_SƠ")
@@ -128,7 +147,7 @@ def cmd_receive(context: Context) -> int:
         sets=args.sets, note=args.note, received_at=_maybe_moment(args.received_at),
         due_at=reception.due_from_text(context.db, args.due_at), linked=[c for c in args.linked.split(",") if c.strip()],
         logbook=args.logbook, delegate=delegate, result_delivery=args.result_delivery,
-        needs_verification=args.needs_verification)
+        needs_verification=args.needs_verification, fee_amount=args.fee, fee_receipt=args.fee_receipt)
     context.emit(done.dossier.to_dict(), done.message)
     return 0
 
@@ -147,7 +166,14 @@ def cmd_list(context: Context) -> int:
                    received_from=parse_day(args.received_from) if args.received_from else None,
                    received_to=parse_day(args.received_to) if args.received_to else None,
                    overdue=args.overdue, due_today=args.due_today, due_this_week=args.due_this_week,
-                   search=args.search)
+                   search=args.search, unpaid=args.unpaid)
+    if args.xlsx:
+        out = Path(args.xlsx)
+        if out.suffix.lower() != ".xlsx":
+            raise UserError(f"Tệp Excel phải có đuôi .xlsx: '{out}'.")
+        count = dossiers.export_list(context.db, out, filters)
+        context.emit({"out": out, "rows": count}, f"Đã ghi {count} hồ sơ ra {out}.")
+        return 0
     if args.count:
         total = dossiers.count_dossiers(context.db, **filters)
         context.emit({"count": total}, f"{total} hồ sơ")
@@ -158,9 +184,10 @@ def cmd_list(context: Context) -> int:
 
 
 def _show_text(data: dict) -> str:
-    lines = [f"{data['code']}  {data['state_label']}  hạn {data['due_at']}", f"{data['name']}  {data['procedure_name']}"]
-    lines += [f"  {e['at']}  {e['actor']}  {e['action']}  {e['payload'].get('to', '')}"
-              for e in data.get("events", [])]
+    lines = [f"{data['code']}  {data['state_label']}  hạn {data['due_at']}", f"{data['name']}  {data['procedure_name']}",
+             f"Phí, lệ phí: {fee_text(data.get('fee_amount'), data.get('fee_receipt'), bool(data.get('fee_required')))}"]
+    undone = undone_moves(data.get("events", []))
+    lines += [f"  {e['at']}  {e['actor']}  {event_line(e, undone)}" for e in data.get("events", [])]
     lines += [f"  Giao {_party(h['from'])} → nhận {_party(h['to'])} lúc {h['at']}" for h in data.get("handovers", [])]
     return "\n".join(lines)
 
@@ -170,8 +197,10 @@ def _party(party: dict) -> str:
 
 
 def cmd_show(context: Context) -> int:
-    data = dossiers.get_dossier(context.db, context.args.code).to_dict()
-    context.emit(data, _show_text(data))
+    from services.dossier_codes import show_dossier
+
+    data = show_dossier(context.db, context.args.code).to_dict()
+    context.emit(data, "\n".join([*(f"Lưu ý: {n}" for n in data["notes"]), _show_text(data)]))
     return 0
 
 
@@ -179,6 +208,19 @@ def cmd_move(context: Context) -> int:
     args = context.args
     done = dossiers.move(context.db, args.code, args.to_state, note=args.note, at=_maybe_moment(args.at),
                          handover_to=args.handover_to, items=args.item)
+    context.emit(done.dossier.to_dict(), done.message)
+    return 0
+
+
+def cmd_fee(context: Context) -> int:
+    done = dossiers.record_fee(context.db, context.args.code, amount=context.args.amount,
+                               receipt=context.args.receipt)
+    context.emit(done.dossier.to_dict(), done.message)
+    return 0
+
+
+def cmd_undo(context: Context) -> int:
+    done = dossiers.undo_move(context.db, context.args.code, reason=context.args.reason)
     context.emit(done.dossier.to_dict(), done.message)
     return 0
 

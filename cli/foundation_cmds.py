@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
+from cli import calendar_cmds
 from cli.context import Context, parse_day, parse_moment
 from models.app_info import VERSION
+from models.deadline_text import check_deadline
 from models.errors import UserError
-from services.calendar import add_day, list_overrides, load_calendar, remove_day
+from services.calendar import add_day, load_calendar, remove_day
 from services.folder import finish_first_run
 from services.settings import change_settings, load_settings, set_station, station_number
 
@@ -61,9 +61,7 @@ def register(subparsers, parents) -> None:
     remove = calendar_sub.add_parser("remove", parents=parents, help="bỏ một ngày đã thêm")
     remove.add_argument("day", metavar="NGÀY")
     remove.set_defaults(handler=cmd_calendar_remove)
-    listing = calendar_sub.add_parser("list", parents=parents, help="ngày nghỉ lễ và ngày của đơn vị")
-    listing.add_argument("--year", type=int, help="năm (mặc định: chỉ các ngày đơn vị thêm)")
-    listing.set_defaults(handler=cmd_calendar_list)
+    calendar_cmds.register(calendar_sub, parents)  # list, confirm, reject, recheck (issue #13)
     due = calendar_sub.add_parser("due", parents=parents, help="tính hạn trả từ một thời điểm")
     due.add_argument("--from", dest="start", required=True, metavar="THỜI_ĐIỂM")
     group = due.add_mutually_exclusive_group(required=True)
@@ -119,10 +117,16 @@ def cmd_settings_set(context: Context) -> int:
     changes = _setting_changes(context)
     if not any(value is not None for value in changes.values()) and context.args.station is None:
         raise UserError("Chưa có gì để sửa: hãy cho ít nhất một tùy chọn, ví dụ --unit-name.")
+    warning = None
     if context.args.station is not None:
-        set_station(context.db, context.args.station)
+        from services.sync import choose_station
+
+        warning = choose_station(context.db, context.args.station)[0].warning
     change_settings(context.db, changes)
-    return cmd_settings_show(context)
+    data = _settings_output(context)
+    text = "\n".join(f"{key}: {value}" for key, value in data.items())
+    context.emit({**data, "warning": warning}, f"{text}\nCảnh báo: {warning}" if warning else text)
+    return 0
 
 
 def cmd_calendar_set(context: Context) -> int:
@@ -140,33 +144,16 @@ def cmd_calendar_remove(context: Context) -> int:
     return 0
 
 
-def cmd_calendar_list(context: Context) -> int:
-    rows = [dict(row, source="don_vi") for row in list_overrides(context.db)]
-    year = context.args.year
-    if year:
-        calendar = load_calendar(context.db)
-        rows = [row for row in rows if row["day"].startswith(str(year))]
-        day = date(year, 1, 1)
-        while day.year == year:
-            name = calendar.holiday_name(day)
-            if name and not any(row["day"] == day.isoformat() for row in rows):
-                rows.append({"day": day.isoformat(), "kind": "off", "note": name, "source": "le"})
-            day += timedelta(days=1)
-        rows.sort(key=lambda row: row["day"])
-    text = "\n".join(f"{row['day'][8:10]}/{row['day'][5:7]}/{row['day'][:4]}  "
-                     f"{'nghỉ' if row['kind'] == 'off' else 'làm bù'}  {row['note']}" for row in rows)
-    context.emit(rows, text or "Chưa có ngày nào.")
-    return 0
-
-
 def cmd_calendar_due(context: Context) -> int:
     calendar = load_calendar(context.db)
     start = parse_moment(context.args.start)
     if context.args.same_day:
-        due = calendar.due_at(start, 1, "same_day")
+        value, unit = None, "same_day"
     elif context.args.hours is not None:
-        due = calendar.due_at(start, context.args.hours, "working_hours")
+        value, unit = context.args.hours, "working_hours"
     else:
-        due = calendar.due_at(start, context.args.days, "working_days")
+        value, unit = context.args.days, "working_days"
+    checked, checked_unit = check_deadline(value, unit)  # the catalog's bounds: > 0, finite, at most 3650
+    due = calendar.due_at(start, checked, checked_unit or unit)
     context.emit({"from": start, "due_at": due}, f"Hạn trả: {due:%H:%M %d/%m/%Y}")
     return 0

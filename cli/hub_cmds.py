@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cli.context import Context
+from cli.context import Context, bounded_int
 from models.errors import UserError
 
 
@@ -23,10 +23,10 @@ def register(subparsers, parents) -> None:
     sub = hub.add_subparsers(dest="action", metavar="VIỆC")
     serve = sub.add_parser("serve", parents=common, help="chạy máy chủ đồng bộ")
     serve.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=8765, help="cổng (mặc định 8765)")
+    serve.add_argument("--port", type=bounded_int(1, 65535), default=8765, help="cổng (mặc định 8765)")
     serve.add_argument("--tls-cert", default=None, metavar="TỆP", help="chứng chỉ TLS (PEM): máy chủ chạy https")
     serve.add_argument("--tls-key", default=None, metavar="TỆP", help="khóa riêng của chứng chỉ TLS (PEM)")
-    serve.add_argument("--workers", type=int, default=1, help="số tiến trình (nhiều tiến trình: nên dùng PostgreSQL)")
+    serve.add_argument("--workers", type=bounded_int(1, 64), default=1, help="số tiến trình (nhiều tiến trình: nên dùng PostgreSQL)")
     serve.set_defaults(handler=cmd_serve)
     enroll = sub.add_parser("enroll", parents=common, help="tạo mã đăng ký cho một máy của đơn vị")
     enroll.add_argument("--unit-code", required=True, help="mã đơn vị, ví dụ 000.17.22.H56")
@@ -39,6 +39,11 @@ def register(subparsers, parents) -> None:
     import_ = sub.add_parser("import", parents=common, help="nhập tệp đồng bộ (USB) của một máy")
     import_.add_argument("file", metavar="TỆP")
     import_.set_defaults(handler=cmd_import)
+    stations = sub.add_parser("stations", parents=common, help="số máy trạm của từng máy trong đơn vị")
+    stations.add_argument("--unit-code", required=True, help="mã đơn vị, ví dụ 000.17.22.H56")
+    stations.add_argument("--release", type=int, metavar="N",
+                          help="giải phóng số N (máy đã thôi dùng), để cấp cho máy khác")
+    stations.set_defaults(handler=cmd_stations)
     status = sub.add_parser("status", parents=common, help="số sự kiện, các máy đã đăng ký")
     status.set_defaults(handler=cmd_status)
     catalog = sub.add_parser("catalog", parents=parents, help="danh mục thủ tục do tỉnh công bố")
@@ -64,7 +69,10 @@ def _hub_dir(context: Context) -> Path:
     given = getattr(context.args, "data_dir", None)
     if not given:
         raise UserError("Lệnh hub cần --data-dir THƯ_MỤC (thư mục dữ liệu của máy chủ).")
-    return Path(given)
+    folder = Path(given)
+    if folder.exists() and not folder.is_dir():
+        raise UserError(f"Đường dẫn {folder} là một tệp, không phải thư mục dữ liệu của máy chủ.")
+    return folder
 
 
 def _hub_module(name: str):
@@ -99,6 +107,10 @@ def cmd_serve(context: Context) -> int:
 
 def cmd_enroll(context: Context) -> int:
     return _run(context, "enroll", context.args.unit_code, context.args.note, _url(context))
+
+
+def cmd_stations(context: Context) -> int:
+    return _run(context, "stations", context.args.unit_code, context.args.release, _url(context))
 
 
 def cmd_enroll_admin(context: Context) -> int:

@@ -93,16 +93,6 @@ def build_parser() -> VietnameseParser:
     return parser
 
 
-def _check_before_opening(context: Context) -> None:
-    """`audit verify` and `backup create` on a damaged database: one line before signing in opens it
-    (opening may write SQLite's statistics into it)."""
-    from services.backup import check_data
-
-    args = context.args
-    if (args.command, getattr(args, "action", None)) in (("audit", "verify"), ("backup", "create")):
-        check_data(context.data_dir)
-
-
 def _unexpected(context: Context) -> int:
     try:
         start_logging(context.data_dir)
@@ -114,6 +104,11 @@ def _unexpected(context: Context) -> int:
 
 def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> int | None:
     """Run a command line; None when no command was given (the caller opens the GUI)."""
+    for position, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:  # bytes that are not UTF-8 reach Python as lone surrogates
+            return fail(f"Tham số thứ {position} không phải văn bản UTF-8 hợp lệ (có byte lạ). Hãy gõ lại.")
     parser = build_parser()
     args = parser.parse_args(list(argv))
     if not args.command:
@@ -124,10 +119,15 @@ def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> in
         return 2
     context = Context(args=args, data_dir_factory=default_data_dir, as_json=bool(args.json))
     try:
-        _check_before_opening(context)
+        if getattr(args, "check_database_first", False):  # opening the file (sign-in) may write: check first
+            from services.backup import check_data
+
+            check_data(context.data_dir)
         if account_cmds.needs_sign_in(args) and not account_cmds.recovering_damaged_database(context):
             account_cmds.sign_in_command(context)  # the data layer checks this person's role (models.session)
-        return int(handler(context) or 0)
+        code = int(handler(context) or 0)
+        context.close(succeeded=code == 0)
+        return code
     except UserError as error:
         return fail(str(error))
     except sqlite3.OperationalError as error:
@@ -136,6 +136,11 @@ def run_command(argv: Sequence[str], default_data_dir: Callable[[], Path]) -> in
         if "disk" in str(error) and "full" in str(error):
             return fail("Ổ đĩa đã đầy: không ghi được dữ liệu. Không có gì bị thay đổi.")
         return _unexpected(context)
+    except KeyboardInterrupt:
+        fail("Đã dừng theo yêu cầu (Ctrl+C).")
+        return 130
+    except BrokenPipeError:
+        raise  # the reader of our output went away (| head): main() ends quietly
     except Exception:  # noqa: BLE001 - one Vietnamese line on screen, the traceback in the log
         return _unexpected(context)
     finally:

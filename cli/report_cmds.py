@@ -22,6 +22,11 @@ def register(subparsers, parents) -> None:
     report.add_argument("--pdf", metavar="TỆP.pdf", help="xuất báo cáo ra tệp PDF")
     report.set_defaults(handler=cmd_report)
 
+    fees = subparsers.add_parser("fees", parents=parents,
+                                 help="phí, lệ phí đã thu theo lĩnh vực và thủ tục (không thuộc Mẫu 01–07)")
+    _period_options(fees)
+    fees.set_defaults(handler=cmd_fees)
+
     logbook = subparsers.add_parser("logbook", parents=parents, help="sổ theo dõi hồ sơ (Mẫu 06) của một kỳ")
     _period_options(logbook)
     logbook.add_argument("--xlsx", metavar="TỆP.xlsx", help="xuất sổ ra tệp Excel")
@@ -41,6 +46,24 @@ def register(subparsers, parents) -> None:
     show = sub.add_parser("show", parents=parents, help="xem đánh giá của một hồ sơ")
     show.add_argument("code", metavar="MÃ_HỒ_SƠ")
     show.set_defaults(handler=cmd_rating_show)
+
+
+def cmd_fees(context: Context) -> int:
+    from services.dossiers import fee_totals
+
+    period = period_from(context.args)
+    rows = fee_totals(context.db, period.start, period.end)
+    money = lambda amount: f"{amount:,}".replace(",", ".") + " đồng"  # noqa: E731 - one format, here only
+    lines = [f"Phí, lệ phí đã thu từ {period.start:%d/%m/%Y} đến {period.end:%d/%m/%Y}"]
+    for field in dict.fromkeys(r["field"] for r in rows):
+        mine = [r for r in rows if r["field"] == field]
+        lines.append(f"{field or '(chưa có lĩnh vực)'}: {money(sum(r['amount'] for r in mine))}")
+        lines += [f"  {r['procedure_code']} {r['procedure_name']}: {money(r['amount'])} "
+                  f"({r['paid']} đã thu, {r['unpaid']} chưa thu)" for r in mine]
+    lines.append(f"Tổng cộng: {money(sum(r['amount'] for r in rows))}")
+    context.emit({"from": period.start.isoformat(), "to": period.end.isoformat(), "rows": rows,
+                  "total": sum(r["amount"] for r in rows)}, "\n".join(lines))
+    return 0
 
 
 def _period_options(parser) -> None:
@@ -70,16 +93,26 @@ def _n(value: int) -> str:
 def report_text(report: Report) -> str:
     """A few lines for a clerk who runs the command without --json."""
     data = report.to_dict()
-    lines = [report.period.title,
-             f"Tiếp nhận {_n(data['received'])} (trực tuyến {_pct(data['online_share'])}); "
-             f"đã giải quyết {_n(data['resolved'])}: trước hạn {_n(data['early'])}, đúng hạn {_n(data['on_time'])}, "
-             f"quá hạn {_n(data['late'])} (trước và đúng hạn {_pct(data['on_time_share'])})",
-             f"Đang giải quyết {_n(data['in_progress'])}, trong đó quá hạn {_n(data['overdue'])}; "
-             f"số hóa {_pct(data['digitised_share'])}; mức độ hài lòng {_pct(data['satisfaction_rate'])}"]
+    channels = data["received_by_channel"]
+    lines = [f"{report.period.title} (cách tính {data['methodology']['name']}, {data['methodology']['version']})",
+             f"Kỳ trước chuyển sang {_n(data['carried_over'])} + tiếp nhận {_n(data['received'])} (trực tiếp "
+             f"{_n(channels['truc_tiep'])}, trực tuyến {_n(channels['truc_tuyen'])}, bưu chính "
+             f"{_n(channels['buu_chinh'])}) = đã giải quyết {_n(data['resolved'])} (trước hạn {_n(data['early'])}, "
+             f"đúng hạn {_n(data['on_time'])}, quá hạn {_n(data['late'])}) + từ chối {_n(data['refused'])}, rút "
+             f"{_n(data['withdrawn'])}, dừng {_n(data['stopped'])} + đang giải quyết {_n(data['in_progress'])} "
+             f"(quá hạn {_n(data['overdue'])})",
+             f"Chỉ số 766: đúng hạn, trong hạn {_pct(data['on_time_share'])}; nộp trực tuyến "
+             f"{_pct(data['online_share'])}; kết quả điện tử {_pct(data['electronic_result_share'])}; số hóa "
+             f"{_pct(data['digitised_share'])}; mức độ hài lòng {_pct(data['satisfaction_rate'])}",
+             f"Riêng đơn vị: trước và đúng hạn trên hồ sơ đã giải quyết {_pct(data['resolved_on_time_share'])}"]
     for name in report.field_names():
         t = data["by_field"][name]
-        lines.append(f"  {field_label(name)}: tiếp nhận {_n(t['received'])}, giải quyết {_n(t['resolved'])}, "
-                     f"đúng hạn {_pct(t['on_time_share'])}")
+        lines.append(f"  {field_label(name)}: kỳ trước {_n(t['carried_over'])}, tiếp nhận {_n(t['received'])}, "
+                     f"giải quyết {_n(t['resolved'])}, đang giải quyết {_n(t['in_progress'])}, đúng hạn (766) "
+                     f"{_pct(t['on_time_share'])}")
+    for average in report.averages:
+        lines.append(f"  Thủ tục {average.procedure_code}: trung bình {format_value(average.average, 'days')} "
+                     f"{average.unit_label} ({_n(average.count)} hồ sơ)")
     return "\n".join(lines)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cli.context import Context
+from cli.context import Context, bounded_int
 from models.errors import UserError
 from services import sync
 
@@ -18,7 +18,7 @@ def register(subparsers, parents) -> None:
                         help="thư mục dữ liệu này chép từ máy khác: đăng ký như một máy mới (mã máy mới)")
     enroll.set_defaults(handler=cmd_enroll)
     run = sub.add_parser("run", parents=parents, help="đồng bộ ngay: gửi rồi nhận (mã thoát 0 khi đã gửi hết)")
-    run.add_argument("--attempts", type=int, default=5, help="số lần thử khi mất mạng (mặc định 5)")
+    run.add_argument("--attempts", type=bounded_int(1, 1000), default=5, help="số lần thử khi mất mạng (mặc định 5)")
     run.set_defaults(handler=cmd_run)
     status = sub.add_parser("status", parents=parents, help="số sự kiện chờ, lần đồng bộ cuối, lỗi cuối")
     status.set_defaults(handler=cmd_status)
@@ -57,7 +57,9 @@ def cmd_enroll(context: Context) -> int:
     result = sync.enroll(context.db, context.args.hub, _token(), pin=context.args.pin,
                          new_device=context.args.new_device)
     text = "\n".join([f"Đã đăng ký máy {result['device_id']} với máy chủ {result['hub']} "
-                      f"(đơn vị {result['unit_code']}).", *(f"Cảnh báo: {w}" for w in result["warnings"])])
+                      f"(đơn vị {result['unit_code']}), số máy trạm {result['station']}.",
+                      *([result["station_note"]] if result["station_note"] else []),
+                      *(f"Cảnh báo: {w}" for w in result["warnings"])])
     context.emit(result, text)
     return 0
 
@@ -70,6 +72,8 @@ def cmd_run(context: Context) -> int:
              f"nhận {report.pulled} sự kiện của máy khác.", f"Còn chờ đồng bộ: {report.pending}."]
     if report.recovery_note:
         lines.insert(0, report.recovery_note)
+    if report.station_note:
+        lines.insert(0, report.station_note)
     if report.rejected:
         lines.append(f"Máy chủ từ chối {report.rejected} sự kiện (xem: sync rejected).")
     if report.conflicts:
@@ -82,6 +86,13 @@ def cmd_run(context: Context) -> int:
     return 0 if report.all_acknowledged else 1
 
 
+def _moment(iso_text: str) -> str:
+    """An ISO moment as the clerk reads it: 'HH:MM dd/mm/yyyy' (local time)."""
+    from datetime import datetime
+
+    return f"{datetime.fromisoformat(iso_text).astimezone():%H:%M %d/%m/%Y}"
+
+
 def cmd_status(context: Context) -> int:
     data = sync.sync_status(context.db)
     text = "\n".join([
@@ -90,7 +101,16 @@ def cmd_status(context: Context) -> int:
         f"Chờ đồng bộ: {data['pending']}" + (f" (bị từ chối: {data['rejected']})" if data["rejected"] else ""),
         f"Lần đồng bộ thành công cuối: {data['last_ok'] or 'chưa có'}",
         f"Lỗi cuối: {data['last_error'] or 'không có'}",
+        f"Số máy trạm: {data['station']}" + ("" if not data["enrolled"] else " (máy chủ đã xác nhận)"
+                                              if data["station_confirmed"] == data["station"] else
+                                              " (chưa được máy chủ xác nhận)"),
+        *([f"  {data['station_note']}"] if data["station_note"] else []),
         f"Xung đột: {data['conflicts']}",
+        "Hồ sơ các máy khác chưa thấy" + (f" (theo máy chủ lúc {_moment(data['unit_view_at'])}):"
+                                         if data["unit_view_at"] else " (chưa đồng bộ lần nào):"),
+        *(f"  {'Máy này' if r['me'] else 'Máy ' + r['device_id'][:8]}, số máy trạm {r['station'] or '–'}: "
+          f"{r['unseen']}" + (f" ({r['unsent']} chưa gửi lên máy chủ)" if r["me"] and r["unsent"] else "")
+          for r in data["unseen_by_pc"]),
         *([f"Khôi phục: {data['recovery_note']}"] if data["recovery_note"] else []),
         *([f"Cảnh báo: {data['clock_warning']}"] if data["clock_warning"] else []),
     ])

@@ -18,18 +18,18 @@ from sqlite_utils import Database
 
 from db.events import record_event
 from db.local import get_local, put_local
+from db.rows import scalar
 from models.dossier import iso
 from models.dossier_clock import local_naive, now_local
 from models.errors import UserError
+from models.password_rules import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, check_password  # noqa: F401 - the screens read the lengths here
 from models.roles import EDIT_SETTINGS, MANAGE_ACCOUNTS, check_role, role_label
 from models.session import User, acting_as, require, require_signed_in
-from models.text import clean_text
+from models.text import MAX_SHORT_TEXT, check_length, clean_text
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 SALT_BYTES = 16
 HASH_BYTES = 32
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 200
 MAX_FAILED_ATTEMPTS = 5
 LOCK_MINUTES = 15
 DEFAULT_ADMIN = "admin"
@@ -94,14 +94,9 @@ def verify_password(password: str, stored: str) -> bool:
 _DUMMY_HASH = hash_password("\x00motcua-khong-co-tai-khoan", salt=b"\x00" * SALT_BYTES)
 
 
-def check_password_rules(password: str) -> str:
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.")
-    if len(password) > MAX_PASSWORD_LENGTH:
-        raise UserError(f"Mật khẩu quá dài (tối đa {MAX_PASSWORD_LENGTH} ký tự).")
-    if not password.strip():
-        raise UserError("Mật khẩu không được chỉ có dấu cách.")
-    return password
+def check_password_rules(password: str, *user_words: str) -> str:
+    """The rules of models.password_rules; `user_words` (user name, full name) must not make it up."""
+    return check_password(password, tuple(word for word in user_words if word))
 
 
 def check_username(username: str) -> str:
@@ -152,9 +147,9 @@ def list_users(db: Database) -> list[Account]:
 def signer(db: Database, username: str) -> tuple[str, str] | None:
     """(username, full name) of an active account of this PC, for naming a colleague who receives a
     dossier; None when there is no such account. Reads no password and needs no permission."""
-    row = db.execute("SELECT username, full_name FROM users WHERE username = ? AND active = 1",
-                     [clean_text(username).lower()]).fetchone()
-    return (row[0], row[1]) if row else None
+    row = next(db.query("SELECT username, full_name FROM users WHERE username = ? AND active = 1",
+                        [clean_text(username).lower()]), None)
+    return (row["username"], row["full_name"]) if row else None
 
 
 def full_names(db: Database) -> dict[str, str]:
@@ -207,8 +202,14 @@ def authenticate(db: Database, username: str, password: str, now: datetime | Non
 
 
 def check_own_password(db: Database, user: User, password: str, now: datetime | None = None) -> None:
-    """Unlock the screen: the same user's password (counted like a sign-in, so it locks too)."""
-    authenticate(db, user.username, password, now)
+    """Unlock the screen: the same user's password (counted like a sign-in, so it locks too). The user
+    name is not in question here, so a wrong try names only the password."""
+    try:
+        authenticate(db, user.username, password, now)
+    except SignInRefused as refused:
+        if str(refused) == _BAD_LOGIN:
+            raise SignInRefused("Sai mật khẩu.") from None
+        raise
 
 
 # ----- changes (each with its event, never the hash)
@@ -219,6 +220,7 @@ def _record(db: Database, username: str, action: str, payload: dict, actor: str 
 
 def _insert(db: Database, username: str, password: str, role: str, full_name: str, *, must_change: bool,
             now: datetime) -> Account:
+    full_name = check_length(full_name, MAX_SHORT_TEXT, "Họ tên")  # the first admin's too
     db.execute("INSERT INTO users (username, full_name, role, password_hash, must_change_password, created_at, "
                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                [username, full_name, role, hash_password(password), int(must_change), iso(now), iso(now)])
@@ -231,8 +233,8 @@ def create_user(db: Database, username: str, password: str, role: str, full_name
     """An admin adds an account; by default its owner must choose a new password at first sign-in."""
     require(MANAGE_ACCOUNTS, "tạo tài khoản")
     name, role = check_username(username), check_role(role)
-    check_password_rules(password)
-    full_name = clean_text(full_name)
+    check_password_rules(password, name, full_name)
+    full_name = check_length(clean_text(full_name), MAX_SHORT_TEXT, "Họ tên")
     now = local_naive(now) if now else now_local()
     with db.atomic():
         if _find(db, name) is not None:
@@ -247,7 +249,7 @@ def ensure_admin(db: Database, username: str, password: str, full_name: str = ""
     The only account anyone can make without signing in, and only into a database that has no account.
     """
     name = check_username(username or DEFAULT_ADMIN)
-    check_password_rules(password)
+    check_password_rules(password, name, full_name)  # the first admin's too
     now = local_naive(now) if now else now_local()
     with db.atomic():
         if has_accounts(db):
@@ -266,7 +268,7 @@ def change_password(db: Database, old_password: str, new_password: str, now: dat
     """The signed-in user changes their own password (the old one is asked: a screen left open is not enough)."""
     me = require_signed_in("đổi mật khẩu")
     authenticate(db, me.username, old_password, now)
-    check_password_rules(new_password)
+    check_password_rules(new_password, me.username, me.full_name)
     if new_password == old_password:
         raise UserError("Mật khẩu mới phải khác mật khẩu cũ.")
     now = local_naive(now) if now else now_local()
@@ -279,7 +281,7 @@ def change_password(db: Database, old_password: str, new_password: str, now: dat
 def reset_password(db: Database, username: str, new_password: str, now: datetime | None = None) -> Account:
     """The admin sets a new password (the owner must change it at next sign-in) and lifts a lock."""
     require(MANAGE_ACCOUNTS, "đặt lại mật khẩu")
-    check_password_rules(new_password)
+    check_password_rules(new_password, clean_text(username))
     now = local_naive(now) if now else now_local()
     with db.atomic():
         account = _find(db, username)
@@ -330,13 +332,11 @@ def set_role(db: Database, username: str, role: str, now: datetime | None = None
 
 
 def _active_admins(db: Database) -> int:
-    return db.execute("SELECT count(*) FROM users WHERE role = 'admin' AND active = 1").fetchone()[0]
+    return scalar(db, "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1")
 
 
 def must_change_password(db: Database, username: str) -> bool:
-    row = db.execute("SELECT must_change_password FROM users WHERE username = ?", [clean_text(username).lower()]
-                     ).fetchone()
-    return bool(row and row[0])
+    return bool(scalar(db, "SELECT must_change_password FROM users WHERE username = ?", [clean_text(username).lower()]))
 
 
 # ----- locking the screen: this PC's choice (table `local`, never synced)

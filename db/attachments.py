@@ -19,13 +19,13 @@ from db.dossier_queries import require_dossier
 from db.events import record_event
 from models.dossier import iso
 from models.dossier_clock import local_naive, now_local
+from models.dossier_timeline import ATTACHMENT_KINDS  # noqa: F401 - re-exported for ui/ and cli/
 from models.errors import UserError
 from models.roles import ATTACH
 from models.session import require
 from models.text import clean_text
 
 MAX_BYTES = 50 * 1024 * 1024
-ATTACHMENT_KINDS = {"ho_so": "Giấy tờ hồ sơ", "ket_qua": "Kết quả giải quyết"}
 # The type is read from the first bytes, never from the name.
 _MAGIC = ((b"%PDF-", "pdf"), (b"\xff\xd8\xff", "jpg"), (b"\x89PNG\r\n\x1a\n", "png"))
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")

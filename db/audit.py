@@ -19,6 +19,7 @@ from db.events import GENESIS_HASH, audit_key, canonical_json, event_at, event_h
 from models.errors import UserError
 from models.roles import AUDIT, EXPORT_PERSONAL, VIEW_FULL_ID, mask_cccd
 from models.session import can, require
+from models.sheet_cells import csv_row
 from output.files import write_through_temp
 
 _COLUMNS = "id, uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, hash, mac"
@@ -284,13 +285,6 @@ def export_cells(event: dict) -> list:
             event["entity_id"], event["dossier_code"] or "", event["action"], text]
 
 
-def _safe_csv(value: object) -> object:
-    """A cell Excel would run as a formula (=, +, -, @) is prefixed with ' so it stays text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _write_csv(events: Iterable[dict], target: Path) -> int:
     count = 0
     # UTF-8 with a BOM: without it Excel on Vietnamese Windows reads the file as Windows-1258.
@@ -298,7 +292,7 @@ def _write_csv(events: Iterable[dict], target: Path) -> int:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(EXPORT_HEADERS)
         for event in events:
-            writer.writerow([_safe_csv(cell) for cell in export_cells(event)])
+            writer.writerow(csv_row(export_cells(event)))
             count += 1
     return count
 

@@ -68,8 +68,9 @@ def _local(conn: sqlite3.Connection, key: str) -> str | None:
 
 
 def _put_local(db_path: Path, key: str, value: str | None) -> None:
-    conn = sqlite3.connect(db_path, timeout=15)
+    conn = sqlite3.connect(db_path, timeout=15, isolation_level=None)
     try:
+        conn.execute("BEGIN IMMEDIATE")  # waits for another writer (busy timeout) instead of failing
         with conn:
             put_local(conn, key, value)
     finally:
@@ -258,7 +259,8 @@ def _write_backup(data_dir: Path, folder: Path, *, key: BackupKey | None, reason
 
 
 def rotate(folder: Path, unit_code: str | None) -> list[Path]:
-    """Delete this unit's backups rotation does not keep (7 daily, 4 weekly, 12 monthly); the removed."""
+    """Delete this unit's backups rotation does not keep (10 of the newest day, 7 daily, 4 weekly, 12
+    monthly: db.backup_rotation); the removed."""
     backups = list_backups(folder, unit_code)
     keep = stamps_to_keep(info.created_at for info in backups)
     removed = []

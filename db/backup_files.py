@@ -15,7 +15,9 @@ from pathlib import Path
 
 from db.backup_crypto import BackupKey, BackupRejected, decrypt_stream, is_encrypted, read_header
 from db.folder_lock import FolderLock
+from db.local import local_items
 from db.migrations import MIGRATION_SET, migrations
+from db.rows import column, scalar
 from models.errors import UserError
 
 PLAIN_SUFFIX = ".sqlite3"
@@ -68,11 +70,11 @@ def check_database(path: Path) -> None:
         if problem is None:
             conn = connect_readonly(path)
             try:
-                rows = conn.execute("PRAGMA quick_check").fetchall()
+                complaints = column(conn, "PRAGMA quick_check")
             finally:
                 conn.close()
-            if [tuple(r) for r in rows] != [("ok",)]:
-                problem = str(rows[0][0]).splitlines()[-1][:200]
+            if complaints != ["ok"]:
+                problem = str(complaints[0]).splitlines()[-1][:200]
     except sqlite3.OperationalError as error:
         if "locked" in str(error) or "busy" in str(error):
             raise
@@ -90,10 +92,10 @@ def check_database(path: Path) -> None:
 def integrity_problem(conn: sqlite3.Connection) -> str | None:
     """The first line of PRAGMA integrity_check's complaint, or None when the database is whole."""
     try:
-        rows = conn.execute("PRAGMA integrity_check").fetchall()
+        complaints = column(conn, "PRAGMA integrity_check")
     except sqlite3.DatabaseError as error:
         return str(error)
-    return None if [tuple(r) for r in rows] == [("ok",)] else str(rows[0][0]).splitlines()[-1][:200]
+    return None if complaints == ["ok"] else str(complaints[0]).splitlines()[-1][:200]
 
 
 def counted_tables(conn: sqlite3.Connection) -> list[str]:
@@ -105,16 +107,15 @@ def counted_tables(conn: sqlite3.Connection) -> list[str]:
 
 
 def table_counts(conn: sqlite3.Connection) -> dict[str, int]:
-    return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in counted_tables(conn)}
+    return {name: scalar(conn, f'SELECT count(*) FROM "{name}"') for name in counted_tables(conn)}
 
 
 def applied_migrations(conn: sqlite3.Connection) -> list[str]:
     try:
-        rows = conn.execute("SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
-                            [MIGRATION_SET]).fetchall()
+        return column(conn, "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+                      [MIGRATION_SET])
     except sqlite3.OperationalError:
         return []
-    return [row[0] for row in rows]
 
 
 def change_marker(conn: sqlite3.Connection) -> dict:
@@ -122,7 +123,7 @@ def change_marker(conn: sqlite3.Connection) -> dict:
     PC's own facts live in `local`. Backup bookkeeping keys are left out so a backup does not mark itself."""
     max_id, count, pending = conn.execute(
         "SELECT coalesce(max(id), 0), count(*), count(*) - count(acked_at) FROM events").fetchone()
-    local = conn.execute("SELECT key, value FROM local WHERE key NOT LIKE 'backup_%' ORDER BY key").fetchall()
+    local = local_items(conn, except_prefix="backup_")
     digest = hashlib.sha256(json.dumps(local, ensure_ascii=False).encode("utf-8")).hexdigest()
     return {"max_event_id": max_id, "events": count, "pending": pending, "local": digest[:16]}
 
@@ -134,8 +135,8 @@ def chain_heads(conn: sqlite3.Connection) -> dict[str, list]:
     heads: dict[str, list] = {}
     acked = conn.execute("SELECT device_id, max(seq) FROM events WHERE acked_at IS NOT NULL GROUP BY device_id")
     for device, seq in acked.fetchall():
-        digest = conn.execute("SELECT hash FROM events WHERE device_id = ? AND seq = ? AND acked_at IS NOT NULL",
-                              [device, seq]).fetchone()[0]
+        digest = scalar(conn, "SELECT hash FROM events WHERE device_id = ? AND seq = ? AND acked_at IS NOT NULL",
+                        [device, seq])
         heads[device] = [seq, digest]
     for device, seq, digest in conn.execute("SELECT device_id, seq, hash FROM events WHERE acked_at IS NULL"):
         if device not in heads or seq > heads[device][0]:
@@ -145,10 +146,12 @@ def chain_heads(conn: sqlite3.Connection) -> dict[str, list]:
 
 def db_unit_code(conn: sqlite3.Connection) -> str | None:
     try:
-        row = conn.execute("SELECT value FROM settings WHERE key = 'unit'").fetchone()
-    except sqlite3.DatabaseError:
+        value = scalar(conn, "SELECT value FROM settings WHERE key = 'unit'")
+        data = json.loads(value) if value else None
+    except (sqlite3.DatabaseError, ValueError, TypeError):
         return None
-    return json.loads(row[0]).get("unit_code") if row else None
+    code = data.get("unit_code") if isinstance(data, dict) else None
+    return code if isinstance(code, str) and code else None
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,8 @@ def read_manifest(path: Path) -> dict | None:
     try:
         if is_encrypted(path):
             with open(path, "rb") as handle:
-                return read_header(handle)[0]["manifest"]
+                header, _raw = read_header(handle)
+                return header["manifest"]
         sidecar = manifest_path(path)
         return json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else None
     except (OSError, ValueError, BackupRejected):
@@ -292,7 +296,10 @@ def verified_copy(source: Path, target: Path, *, password: str | None = None, st
             raise BackupRejected(f"Bản sao lưu {source.name}: số dòng không khớp tệp mô tả: không dùng được.")
         if manifest is not None and manifest.get("unit_code") not in (None, unit):
             raise BackupRejected(f"Bản sao lưu {source.name}: mã đơn vị trong tệp mô tả khác dữ liệu bên trong.")
-        if expected_unit is not None and unit is not None and unit != expected_unit:
+        if expected_unit is not None and unit is None:
+            raise BackupRejected(f"Không đọc được mã đơn vị trong bản sao lưu {source.name} (máy này: "
+                                 f"{expected_unit}): không khôi phục.")
+        if expected_unit is not None and unit != expected_unit:
             raise BackupRejected(f"Bản sao lưu này của đơn vị khác (mã {unit}, máy này: {expected_unit}): "
                                  "không khôi phục.")
     except BaseException:

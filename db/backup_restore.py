@@ -31,7 +31,7 @@ from pathlib import Path
 
 from db.backup import SECOND_FOLDER_KEY, all_backups, second_folder, stored_key
 from db.backup_attachments import restore_attachments
-from db.backup_crypto import BackupKey, BackupRejected, PasswordNeeded
+from db.backup_crypto import BackupKey, BackupRejected, PasswordNeeded, is_encrypted
 from db.backup_files import (
     BackupInfo,
     check_database,
@@ -39,6 +39,8 @@ from db.backup_files import (
     copy_file_atomic,
     db_unit_code,
     fsync_dir,
+    manifest_path,
+    read_manifest,
     remove_quietly,
     remove_stale,
     verified_copy,
@@ -46,7 +48,7 @@ from db.backup_files import (
 from db.connection import database_path
 from db.data_folder import BACKUPS_DIR
 from db.events import heads_valid_since
-from db.local import get_local, put_local
+from db.local import get_local, local_items, put_local
 from models.errors import UserError
 
 RESTORED_KEY = "backup_restored_at"  # `local`: when this PC last restored (audit anchors start there)
@@ -143,6 +145,11 @@ def restore_backup(data_dir: Path, backup: Path, *, password: str | None = None,
     step = on_step or (lambda _text: None)
     if not backup.is_file():
         raise UserError(f"Không thấy tệp sao lưu {backup}.")
+    if check_unit and not is_encrypted(backup) and read_manifest(backup) is None:
+        # Without its manifest a plain file's sha256, counts and unit cannot be checked: refused (a damaged
+        # database's recovery, check_unit=False, still takes it after the integrity check).
+        raise BackupRejected(f"Bản sao lưu {backup.name} thiếu tệp mô tả ({manifest_path(backup).name}) nên không xác "
+                             "thực được: không khôi phục. Hãy chép tệp mô tả đi kèm vào cùng thư mục.")
     path = database_path(data_dir)
     (data_dir / BACKUPS_DIR).mkdir(parents=True, exist_ok=True)
     remove_stale(data_dir, ".khoi-phuc-*.tmp")
@@ -220,7 +227,7 @@ def _backup_settings(path: Path) -> list[tuple[str, str]]:
     try:
         conn = connect_readonly(path)
         try:
-            return conn.execute("SELECT key, value FROM local WHERE key = ?", [SECOND_FOLDER_KEY]).fetchall()
+            return local_items(conn, keys=[SECOND_FOLDER_KEY])  # the backup key lives in the secrets file (#17)
         finally:
             conn.close()
     except sqlite3.DatabaseError:

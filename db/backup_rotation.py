@@ -1,10 +1,13 @@
-"""Which backups rotation keeps: the newest of each of the last 7 days, 4 weeks and 12 months that have one."""
+"""Which backups rotation keeps: the last 10 of the newest day (restore points: "Sao lưu ngay", the exit
+backup, so a clerk can go back to this morning), then the newest of each of the last 7 days, 4 weeks and
+12 months that have one."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
 
+KEEP_WITHIN_DAY = 10  # restore points of the newest day (issue #14)
 KEEP_DAILY = 7
 KEEP_WEEKLY = 4
 KEEP_MONTHLY = 12
@@ -30,15 +33,17 @@ def _newest_per_bucket(stamps: list[datetime], bucket: Callable[[datetime], Hash
 
 
 def stamps_to_keep(stamps: Iterable[datetime], *, daily: int = KEEP_DAILY, weekly: int = KEEP_WEEKLY,
-                   monthly: int = KEEP_MONTHLY) -> set[datetime]:
+                   monthly: int = KEEP_MONTHLY, within_day: int = KEEP_WITHIN_DAY) -> set[datetime]:
     """The stamps rotation keeps (a pure function, so the policy is tested on synthetic dates).
 
-    A stamp kept by any rule is kept; the newest backup is always kept.
+    A stamp kept by any rule is kept; the newest backup is always kept, and with it the `within_day`
+    newest of its day (each "Sao lưu ngay" and exit backup is a restore point until the day is over).
     """
     stamps = list(stamps)
     if not stamps:
         return set()
-    kept = {max(stamps)}
+    newest = max(stamps)
+    kept = set(sorted((s for s in stamps if s.date() == newest.date()), reverse=True)[:within_day])
     kept |= _newest_per_bucket(stamps, lambda s: s.date(), daily)
     kept |= _newest_per_bucket(stamps, lambda s: s.isocalendar()[:2], weekly)
     kept |= _newest_per_bucket(stamps, lambda s: (s.year, s.month), monthly)

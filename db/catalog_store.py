@@ -10,8 +10,9 @@ from typing import Any
 from sqlite_utils import Database
 
 from db.events import record_event
-from models.catalog import ONLINE_LEVELS, Procedure
-from models.catalog_import import read_catalog_file, url_problem
+from db.outside_files import read_regular_file
+from models.catalog import ONLINE_LEVELS, Procedure, check_procedure_texts
+from models.catalog_import import CatalogFile, parse_catalog_file, url_problem
 from models.catalog_papers import papers_of, papers_text
 from models.catalog_plan import ADDED, RETIRED, ImportPlan, changed_fields, make_plan
 from models.deadline_text import check_deadline, parse_deadline
@@ -19,18 +20,20 @@ from models.errors import UserError
 from models.resources import resource_path
 from models.roles import EDIT_CATALOG
 from models.session import require, system_work
-from models.text import clean_text, fold
+from models.table_file import MAX_FILE_BYTES
+from models.text import clean_text, fold, search_words
 
 SAMPLE_CATALOG = "sample_catalog.csv"
 _COLUMNS = ("code", "name", "field", "deadline_text", "deadline_value", "deadline_unit",
             "deadline_set_by_clerk", "fees", "online_level", "essential", "own_url", "active", "papers",
-            "deciding_agency", "cooperating_agency", "verification_text", "sample")
+            "deciding_agency", "cooperating_agency", "verification_text", "sample",
+            "paper_result")
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM procedures"
 
 
 def _procedure(row: tuple) -> Procedure:
     values = dict(zip(_COLUMNS, row, strict=True))
-    for flag in ("deadline_set_by_clerk", "essential", "active", "sample"):
+    for flag in ("deadline_set_by_clerk", "essential", "active", "sample", "paper_result"):
         values[flag] = bool(values[flag])
     return Procedure(**values)
 
@@ -42,7 +45,8 @@ def _sort_key(procedure: Procedure) -> tuple:
 
 def _all(db: Database) -> dict[str, Procedure]:
     """Every stored procedure, retired ones included, by code."""
-    return {row[0]: _procedure(row) for row in db.execute(_SELECT).fetchall()}
+    procedures = [_procedure(row) for row in db.execute(_SELECT).fetchall()]
+    return {procedure.code: procedure for procedure in procedures}
 
 
 def list_procedures(db: Database, *, active_only: bool = True, search: str | None = None,
@@ -58,7 +62,7 @@ def list_procedures(db: Database, *, active_only: bool = True, search: str | Non
     if fields:
         where.append(f"field IN ({', '.join('?' for _ in fields)})")
         params.extend(clean_text(f) for f in fields)
-    for word in fold(search or "").split():
+    for word in search_words(search or ""):
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         where.append("search_text LIKE ? ESCAPE '\\'")
         params.append(f"%{escaped}%")
@@ -127,6 +131,7 @@ def normalise_procedure(procedure: Procedure) -> Procedure:
              for name in ("code", "name", "field", "deadline_text", "fees", "online_level", "own_url",
                           "deciding_agency", "cooperating_agency", "verification_text")}
     texts["papers"] = papers_text(papers_of(procedure.papers))
+    check_procedure_texts(texts)
     if not texts["code"]:
         raise UserError("Mã thủ tục không được để trống.")
     if not texts["name"]:
@@ -141,7 +146,8 @@ def normalise_procedure(procedure: Procedure) -> Procedure:
         value, unit = parse_deadline(texts["deadline_text"])
     return replace(procedure, **texts, deadline_value=value, deadline_unit=unit,
                    deadline_set_by_clerk=bool(procedure.deadline_set_by_clerk),
-                   essential=bool(procedure.essential), active=bool(procedure.active), sample=bool(procedure.sample))
+                   essential=bool(procedure.essential), active=bool(procedure.active), sample=bool(procedure.sample),
+                   paper_result=bool(procedure.paper_result))
 
 
 def save_procedure(db: Database, procedure: Procedure, actor: str | None = None) -> Procedure:
@@ -176,6 +182,11 @@ def set_essential(db: Database, code: str, essential: bool, actor: str | None = 
     return _update(db, code, actor, "update", essential=bool(essential))
 
 
+def set_paper_result(db: Database, code: str, paper: bool, actor: str | None = None) -> bool:
+    """Say whether the procedure's result is a paper (the 766 online and electronic-result figures)."""
+    return _update(db, code, actor, "update", paper_result=bool(paper))
+
+
 def set_deadline(db: Database, code: str, value: float | None, unit: str | None,
                  actor: str | None = None) -> Procedure:
     """The clerk sets the processing time the text did not give (kept across re-imports, see
@@ -191,6 +202,12 @@ def set_deadline(db: Database, code: str, value: float | None, unit: str | None,
             after = replace(before, deadline_value=value, deadline_unit=unit, deadline_set_by_clerk=True)
         _store(db, before, after, action="update", actor=actor)
     return after
+
+
+def read_catalog_file(path: Path | str) -> CatalogFile:
+    """A catalog file from disk: a regular file of at most MAX_FILE_BYTES, parsed with bounds."""
+    path = Path(path)
+    return parse_catalog_file(read_regular_file(path, MAX_FILE_BYTES), path.name)
 
 
 def plan_import(db: Database, path: Path | str, *, replace: bool = False) -> ImportPlan:

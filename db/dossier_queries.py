@@ -11,20 +11,21 @@ from typing import Any
 from sqlite_utils import Database
 
 from db.events import events_for
+from db.rows import scalar
 from models.dossier import CLOCK_RUNNING_STATES, Dossier, Paper, check_channel, check_state, iso
 from models.dossier_applicant import Applicant, delegate_from_dict
 from models.dossier_clock import day_bounds, now_local, week_bounds
 from models.errors import UserError
 from models.roles import VIEW_DOSSIERS, VIEW_FULL_ID, mask_cccd
 from models.session import can, require
-from models.text import clean_text, fold
+from models.text import clean_text, search_words
 
 _COLUMNS = ("id", "uuid", "code", "group_id", "procedure_code", "procedure_name", "field", "deadline_text",
             "deadline_value", "deadline_unit", "channel", "state", "applicant_name", "organisation", "cccd",
             "dob", "sex", "phone", "address", "email", "sets", "note", "logbook", "received_at", "due_at",
             "due_source", "paused_at", "supplement_count", "extension_count", "finished_at", "timeliness",
             "returned_at", "closed_at", "state_changed_at", "delegate", "result_delivery", "needs_verification",
-            "deciding_agency", "cooperating_agency", "first_due_at")
+            "deciding_agency", "cooperating_agency", "first_due_at", "fee_required", "fee_amount", "fee_receipt")
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM dossiers"
 _MOMENTS = ("received_at", "due_at", "paused_at", "finished_at", "returned_at", "closed_at", "state_changed_at",
             "first_due_at")
@@ -53,15 +54,36 @@ def row_to_dossier(row: tuple) -> Dossier:
     v.pop("dob")
     v["delegate"] = delegate_from_dict(json.loads(v["delegate"])) if v["delegate"] else None
     v["needs_verification"] = bool(v["needs_verification"])
+    v["fee_required"] = bool(v["fee_required"])
     for name in _MOMENTS:
         v[name] = _moment(v[name])
     return Dossier(applicant=applicant, **v)
 
 
 def find_dossier(db: Database, code: str) -> Dossier | None:
-    """The stored row only (no papers, events…); None when there is no such code."""
-    row = db.execute(_SELECT + " WHERE code = ?", [clean_text(code)]).fetchone()
+    """The stored row only (no papers, events…); None when there is no such code. A code a dossier had
+    before two dossiers were found with one code (an alias, sync/same_code.py) finds it too: the citizen
+    holds a receipt with it. A code shown by a dossier wins over the same code kept as an alias."""
+    code = clean_text(code)
+    row = db.execute(_SELECT + " WHERE code = ?", [code]).fetchone()
+    if row is None:
+        row = db.execute(_SELECT + " WHERE uuid IN (SELECT dossier_uuid FROM dossier_aliases WHERE code = ?) "
+                         "ORDER BY received_at, id LIMIT 1", [code]).fetchone()
     return row_to_dossier(row) if row else None
+
+
+def aliases_of(db: Database, uuid: str) -> tuple[str, ...]:
+    """Older codes of a dossier (on receipts printed before it was renamed), oldest claim first."""
+    return tuple(row[0] for row in db.execute("SELECT code FROM dossier_aliases WHERE dossier_uuid = ? ORDER BY code",
+                                              [uuid]))
+
+
+def holders_of_alias(db: Database, code: str) -> tuple[dict, ...]:
+    """The dossiers that had `code` on their receipt and now show another code."""
+    rows = db.execute(_SELECT + " WHERE uuid IN (SELECT dossier_uuid FROM dossier_aliases WHERE code = ?) "
+                      "ORDER BY received_at, id", [clean_text(code)]).fetchall()
+    return tuple({"code": d.code, "name": d.applicant.display_name, "received_at": iso(d.received_at)}
+                 for d in map(row_to_dossier, rows))
 
 
 def require_dossier(db: Database, code: str) -> Dossier:
@@ -102,7 +124,8 @@ def get_dossier(db: Database, code: str, *, with_timeline: bool = True) -> Dossi
     dossier = require_dossier(db, code)
     events = tuple(events_for(db, "dossier", dossier.uuid)) if with_timeline else ()
     return shown(Dossier(**{**dossier.__dict__, "papers": papers_of(db, dossier.id), "events": events,
-                            "attachments": attachments_of(db, dossier.id), "group": group_of(db, dossier)}))
+                            "attachments": attachments_of(db, dossier.id), "group": group_of(db, dossier),
+                            "aliases": aliases_of(db, dossier.uuid)}))
 
 
 def shown(dossier: Dossier) -> Dossier:
@@ -126,7 +149,7 @@ def has_fts(db: Database) -> bool:
 def _matches_at_least(db: Database, query: str, many: int) -> bool:
     """Whether an FTS query matches at least `many` rows (probed with a LIMIT: stops early)."""
     sql = "SELECT count(*) FROM (SELECT 1 FROM dossier_search WHERE dossier_search MATCH ? LIMIT ?)"
-    return db.execute(sql, [query, many]).fetchone()[0] >= many
+    return scalar(db, sql, [query, many]) >= many
 
 
 def _like(term: str) -> str:
@@ -136,7 +159,7 @@ def _like(term: str) -> str:
 def search_terms(text: str | None) -> list[str]:
     """Folded words of a search; '+84…' becomes '0…' as phones are stored."""
     terms = []
-    for term in fold(text or "").split():
+    for term in search_words(text or ""):
         if re.fullmatch(r"\+84\d*", term):
             term = "0" + term[3:]
         terms.append(term)
@@ -144,10 +167,13 @@ def search_terms(text: str | None) -> list[str]:
 
 
 def _where(db: Database, *, state, states, field, channel, received_from, received_to, overdue, due_today,
-           due_this_week, search, now: datetime, for_page: bool = False) -> tuple[str, list, bool]:
+           due_this_week, search, now: datetime, unpaid: bool = False,
+           for_page: bool = False) -> tuple[str, list, bool]:
     """The WHERE clause and its parameters, and whether a page of it walks the received_at index."""
     clauses: list[str] = []
     params: list = []
+    if unpaid:  # the procedure charges a fee and none was recorded (models.dossier_fees)
+        clauses.append("fee_required = 1 AND fee_amount IS NULL")
     wanted = ([check_state(state)] if state else []) + [check_state(s) for s in states or ()]
     if wanted:
         clauses.append(f"state IN ({', '.join('?' for _ in wanted)})")
@@ -203,7 +229,7 @@ def list_dossiers(db: Database, *, state: str | None = None, states: list[str] |
                   field: str | None = None, channel: str | None = None, received_from: date | None = None,
                   received_to: date | None = None, overdue: bool = False, due_today: bool = False,
                   due_this_week: bool = False, search: str | None = None, limit: int = 100, offset: int = 0,
-                  now: datetime | None = None) -> list[Dossier]:
+                  now: datetime | None = None, unpaid: bool = False) -> list[Dossier]:
     """Dossiers newest first (received_at, then id), filtered; page with limit/offset.
 
     `search` folds accents, case and đ and matches every word as a substring of the code, applicant
@@ -215,7 +241,7 @@ def list_dossiers(db: Database, *, state: str | None = None, states: list[str] |
         raise UserError(f"Số dòng mỗi trang phải từ 1 đến {MAX_LIMIT}.")
     filters: dict[str, Any] = dict(state=state, states=states, field=field, channel=channel, received_from=received_from,
                    received_to=received_to, overdue=overdue, due_today=due_today, due_this_week=due_this_week,
-                   search=search, now=now or now_local())
+                   search=search, now=now or now_local(), unpaid=unpaid)
     where, params, walks = _where(db, **filters, for_page=True)
     page = " ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?"
     rows = None
@@ -242,18 +268,19 @@ def list_dossiers(db: Database, *, state: str | None = None, states: list[str] |
 def count_dossiers(db: Database, *, state: str | None = None, states: list[str] | None = None,
                    field: str | None = None, channel: str | None = None, received_from: date | None = None,
                    received_to: date | None = None, overdue: bool = False, due_today: bool = False,
-                   due_this_week: bool = False, search: str | None = None, now: datetime | None = None) -> int:
+                   due_this_week: bool = False, search: str | None = None, now: datetime | None = None,
+                   unpaid: bool = False) -> int:
     """How many dossiers list_dossiers would page through with the same filters."""
     require(VIEW_DOSSIERS, "xem danh sách hồ sơ")
     where, params, _ = _where(db, state=state, states=states, field=field, channel=channel,
                               received_from=received_from, received_to=received_to, overdue=overdue,
                               due_today=due_today, due_this_week=due_this_week, search=search,
-                              now=now or now_local())
-    return db.execute(f"SELECT count(*) FROM dossiers{where}", params).fetchone()[0]
+                              now=now or now_local(), unpaid=unpaid)
+    return scalar(db, f"SELECT count(*) FROM dossiers{where}", params)
 
 
 def next_day_seq(db: Database, day: date, station: int) -> int:
     """The next free number of `station` on `day` (one seek on the unique day/station/seq index)."""
-    row = db.execute("SELECT max(day_seq) FROM dossiers WHERE code_day = ? AND station = ?",
-                     [day.isoformat(), station]).fetchone()
-    return (row[0] or 0) + 1
+    last = scalar(db, "SELECT max(day_seq) FROM dossiers WHERE code_day = ? AND station = ?",
+                  [day.isoformat(), station])
+    return (last or 0) + 1

@@ -8,10 +8,11 @@ from dataclasses import asdict, dataclass, fields
 from sqlite_utils import Database
 
 from db.events import record_event
+from db.rows import scalar
 from models.dossier_forms import BY_DATE
 from models.dossier_forms import form_set as find_form_set
 from models.errors import UserError
-from models.text import clean_text
+from models.text import MAX_LONG_TEXT, check_length, clean_text
 
 _KEY = "dossier_rules"
 
@@ -25,6 +26,8 @@ class DossierRules:
     form_set: a set of forms the unit pins (models.dossier_forms.FORM_SETS); '' = each act's date picks
       its set (the 2025 forms from 15/09/2025, shared/domain.md).
     result_place: where the result is collected, printed on Mẫu 01 ('' = the unit's one-stop desk).
+    author_undo_same_day: the person who moved a dossier may take the move back on the same working day
+      (models.dossier_undo; issue #14 asks for it as a setting, default on); leaders always may.
     extension_margin_days: an extension (Mẫu 04) must be asked at least this many working days before the
       due moment ("chậm nhất 01 ngày làm việc trước hạn", restated in 2025 provincial rules: verify).
     """
@@ -32,6 +35,7 @@ class DossierRules:
     restart_full_time_on_resume: bool = False
     form_set: str = BY_DATE
     result_place: str = ""
+    author_undo_same_day: bool = True
     extension_margin_days: int = 1
 
     def validate(self) -> None:
@@ -42,11 +46,11 @@ class DossierRules:
 
 
 def load_dossier_rules(db: Database) -> DossierRules:
-    row = db.execute("SELECT value FROM settings WHERE key = ?", [_KEY]).fetchone()
-    if row is None:
+    value = scalar(db, "SELECT value FROM settings WHERE key = ?", [_KEY])
+    if value is None:
         return DossierRules()
     known = {f.name for f in fields(DossierRules)}
-    return DossierRules(**{k: v for k, v in json.loads(row[0]).items() if k in known})
+    return DossierRules(**{k: v for k, v in json.loads(value).items() if k in known})
 
 
 def save_dossier_rules(db: Database, rules: DossierRules, actor: str | None = None) -> DossierRules:
@@ -56,8 +60,10 @@ def save_dossier_rules(db: Database, rules: DossierRules, actor: str | None = No
 
     require(EDIT_SETTINGS, "sửa quy tắc hồ sơ của đơn vị")
     rules = DossierRules(restart_full_time_on_resume=bool(rules.restart_full_time_on_resume),
-                         form_set=clean_text(rules.form_set), result_place=clean_text(rules.result_place),
-                         extension_margin_days=rules.extension_margin_days)
+                         form_set=clean_text(rules.form_set), result_place=check_length(clean_text(rules.result_place), MAX_LONG_TEXT,
+                                                                    "Nơi trả kết quả"),
+                         extension_margin_days=rules.extension_margin_days,
+                         author_undo_same_day=bool(rules.author_undo_same_day))
     rules.validate()
     data = asdict(rules)
     with db.atomic():

@@ -16,7 +16,7 @@ from db.catalog_store import get_procedure
 from db.device import station_number
 from db.dossier_queries import get_dossier, next_day_seq, require_dossier
 from db.dossier_rules import load_dossier_rules
-from db.events import record_event
+from db.events import events_for, record_event
 from db.settings_store import load_settings
 from models.catalog import Procedure
 from models.deadline_text import parse_deadline
@@ -44,11 +44,13 @@ from models.dossier_clock import (
     now_local,
     resume_due,
 )
+from models.dossier_fees import check_receipt, parse_fee_amount, procedure_has_fee
 from models.dossier_moves import can_extend, move_effect
 from models.errors import UserError
 from models.handover import HANDOVER_MOVES, Party, parse_outside_party
-from models.roles import PRINT_FORMS, PROCESS, RECEIVE, move_permission
-from models.session import current_user, require
+from models.report_rules import pauses_of, resolution_time
+from models.roles import COUNTER_MOVES, PRINT_FORMS, PROCESS, RECEIVE, counter_permission, move_permission
+from models.session import can, current_user, require
 from models.text import clean_text, fold
 
 MAX_NOTE = 2000
@@ -89,9 +91,10 @@ def preview_due(db: Database, procedure_code: str, received_at: datetime | None 
     return load_calendar(db).due_at(moment, value, unit)
 
 
-def search_text(code: str, applicant: Applicant) -> str:
-    """What search-as-you-type matches: code, names, căn cước and phone, folded (models.text.fold)."""
-    return fold(" ".join(part for part in (code, applicant.name, applicant.organisation, applicant.cccd,
+def search_text(code: str, applicant: Applicant, aliases: Sequence[str] = ()) -> str:
+    """What search-as-you-type matches: code, older codes (aliases, sync/same_code.py), names, căn cước and
+    phone, folded (models.text.fold)."""
+    return fold(" ".join(part for part in (code, *aliases, applicant.name, applicant.organisation, applicant.cccd,
                                            applicant.phone) if part))
 
 
@@ -100,7 +103,8 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
                     received_at: datetime | None = None, due_at: datetime | None = None,
                     linked: Sequence[str] = (), logbook: str = "", delegate: Delegate | None = None,
                     result_delivery: str = "", needs_verification: bool = False, actor: str | None = None,
-                    now: datetime | None = None) -> Dossier:
+                    now: datetime | None = None, fee_amount: int | str | None = None,
+                    fee_receipt: str | None = None) -> Dossier:
     """Receive a complete dossier (and its linked ones, liên thông) and return it with its group.
 
     Codes follow models.dossier.DOSSIER_CODE_FORMAT with this PC's station number; the due moment is
@@ -116,6 +120,8 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
     check_not_future(received, now, "Thời điểm tiếp nhận")
     channel, sets, note = check_channel(channel), check_sets(sets), _note(note)
     logbook = _note(logbook, "Số sổ theo dõi")
+    fee = parse_fee_amount(fee_amount)  # collected for the main procedure (the first of the group)
+    receipt = check_receipt(fee_receipt, fee)
     if not isinstance(applicant, Applicant) or not applicant.display_name:
         raise UserError("Cần họ tên người nộp hồ sơ (hoặc tên tổ chức).")
     codes = [clean_text(procedure_code)] + [clean_text(c) for c in linked if clean_text(c)]
@@ -157,11 +163,12 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
         for offset, (procedure, due) in enumerate(zip(procedures, dues, strict=True)):
             code = dossier_code(prefix, received.date(), station, first + offset)
             values = {
-                "uuid": str(uuid.uuid4()), "code": code, "group_id": group_id,
+                "uuid": str(uuid.uuid4()), "code": code, "claimed_code": code, "group_id": group_id,
                 "code_day": received.date().isoformat(), "station": station, "day_seq": first + offset,
                 "procedure_code": procedure.code, "procedure_name": procedure.name, "field": procedure.field,
                 "deadline_text": procedure.deadline_text, "deadline_value": procedure.deadline_value,
-                "deadline_unit": procedure.deadline_unit, "channel": channel, "state": "tiep_nhan",
+                "deadline_unit": procedure.deadline_unit, "paper_result": int(procedure.paper_result),
+                "channel": channel, "state": "tiep_nhan",
                 "applicant_name": applicant.name, "organisation": applicant.organisation,
                 "cccd": applicant.cccd, "dob": applicant.dob.isoformat() if applicant.dob else None,
                 "sex": applicant.sex, "phone": applicant.phone, "address": applicant.address,
@@ -171,6 +178,8 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
                 "result_delivery": result_delivery, "needs_verification": int(bool(needs_verification)),
                 "deciding_agency": procedure.deciding_agency, "cooperating_agency": procedure.cooperating_agency,
                 "due_source": "clerk" if explicit else "law", "state_changed_at": iso(received),
+                "fee_required": int(procedure_has_fee(procedure.fees)),
+                "fee_amount": fee if offset == 0 else None, "fee_receipt": receipt if offset == 0 else None,
                 "search_text": search_text(code, applicant), "created_at": iso(now), "updated_at": iso(now),
             }
             cursor = db.execute(f"INSERT INTO dossiers ({', '.join(values)}) "
@@ -182,7 +191,8 @@ def receive_dossier(db: Database, *, procedure_code: str, applicant: Applicant, 
             made.append(values)
         group_codes = [str(v["code"]) for v in made]
         for values in made:
-            payload = {k: v for k, v in values.items() if k not in ("search_text", "created_at", "updated_at")}
+            payload = {k: v for k, v in values.items()
+                       if k not in ("search_text", "created_at", "updated_at", "claimed_code")}
             payload.update(papers=[asdict(p) for p in papers], group_codes=group_codes, **_replay(received_at, now),
                            **_signer())
             record_event(db, entity="dossier", entity_id=str(values["uuid"]), action="receive", payload=payload,
@@ -206,7 +216,8 @@ def move_dossier(db: Database, code: str, to_state: str, *, note: str = "", at: 
     Into co_ket_qua: finished_at and timeliness (trước hạn / đúng hạn / quá hạn) are stored.
     """
     target = check_state(to_state)
-    require(move_permission(target), f"chuyển hồ sơ sang '{state_label(target)}'")
+    if target not in {to for (_, to) in COUNTER_MOVES}:  # otherwise checked once the current state is read
+        require(move_permission(target), f"chuyển hồ sơ sang '{state_label(target)}'")
     now = local_naive(now) if now else now_local()
     moment = local_naive(at) if at else now
     note = _note(note)
@@ -216,6 +227,9 @@ def move_dossier(db: Database, code: str, to_state: str, *, note: str = "", at: 
     receiver = _receiver(db, handover_to) if clean_text(handover_to) else None
     with db.atomic():
         dossier = require_dossier(db, code)
+        counter = counter_permission(dossier.state, target)
+        if counter is None or not can(counter):
+            require(move_permission(target), f"chuyển hồ sơ sang '{state_label(target)}'")
         check_move(dossier.state, target)
         if dossier.state_changed_at is not None and moment < dossier.state_changed_at:
             raise UserError(f"Thời điểm chuyển ({moment:%H:%M %d/%m/%Y}) trước lần chuyển trạng thái trước "
@@ -245,6 +259,11 @@ def move_dossier(db: Database, code: str, to_state: str, *, note: str = "", at: 
                                    extension_count=dossier.extension_count))
         if "timeliness" in changes:
             payload["timeliness"] = changes["timeliness"]
+            # QĐ 766 2.2: the time used in the procedure's unit, the waits subtracted; in the event so
+            # every PC's fold stores the same value (sync/fold_dossier.py).
+            changes["resolution"] = payload["resolution"] = resolution_time(
+                load_calendar(db), dossier.deadline_unit, dossier.received_at, moment,
+                pauses_of(events_for(db, "dossier", dossier.uuid)))
         payload["due_at"] = iso(due)
         _update(db, dossier, changes)
         record_event(db, entity="dossier", entity_id=dossier.uuid, action="move", payload=payload,

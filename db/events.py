@@ -26,6 +26,7 @@ from sqlite_utils import Database
 
 from db.device import device_id, known_device_id
 from db.local import get_local, put_local
+from db.rows import scalar
 from models.canonical import GENESIS_HASH as GENESIS_HASH
 from models.canonical import _orjson_safe as _orjson_safe
 from models.canonical import canonical_json as canonical_json
@@ -150,6 +151,9 @@ def record_event(db: Database, *, entity: str, entity_id: str, action: str, payl
 # `local`: an events.id up to which every event of this PC is acknowledged. This PC's pending events lie
 # after it (`id > floor`): they are in no index, and a scan of the rowid range from the floor finds them.
 # Advanced by advance_acked_floor in the transactions that acknowledge events or store other devices'.
+# _FLOOR reads `local` in SQL, not through db.local.get_local, on purpose: it is a subquery inside every
+# pending-events statement (one statement, no extra round trip on the write path bench/bench_sync.py holds
+# to its 10% goal).
 ACKED_FLOOR_KEY = "events_acked_floor"
 _FLOOR = f"(SELECT coalesce((SELECT CAST(value AS INTEGER) FROM local WHERE key = '{ACKED_FLOOR_KEY}'), 0))"
 # This PC's pending events, given its device id: what every pending query adds to its WHERE.
@@ -183,9 +187,9 @@ def advance_acked_floor(db: Database) -> int:
     device, floor = known_device_id(db), acked_floor(db)
     if device is None:
         return floor
-    first_pending = db.execute(f"SELECT min(id) FROM events WHERE {PENDING}", (device,)).fetchone()[0]
+    first_pending = scalar(db, f"SELECT min(id) FROM events WHERE {PENDING}", [device])
     reached = first_pending - 1 if first_pending is not None else \
-        db.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+        scalar(db, "SELECT coalesce(max(id), 0) FROM events")
     if reached > floor:
         put_local(db, ACKED_FLOOR_KEY, str(reached))
         return reached
@@ -198,7 +202,7 @@ def pending_count(db: Database) -> int:
     device = known_device_id(db)
     if device is None:
         return 0
-    return db.execute(f"SELECT count(*) FROM events WHERE {PENDING}", (device,)).fetchone()[0]
+    return scalar(db, f"SELECT count(*) FROM events WHERE {PENDING}", [device])
 
 
 def own_pending_ids(db: Database, uuids: set[str] | None = None) -> dict[str, int]:
@@ -244,7 +248,8 @@ def pending_by_entity(db: Database) -> PendingByEntity:
     if device is None:
         return grouped
     for row in db.execute(f"SELECT entity, entity_id, {_TIMELINE_COLUMNS} FROM events WHERE {PENDING}", (device,)):
-        grouped.setdefault((row[0], row[1]), []).append(row[2:])
+        entity, entity_id, *timeline = row
+        grouped.setdefault((entity, entity_id), []).append(tuple(timeline))
     return grouped
 
 

@@ -13,12 +13,19 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from db.calendar_store import due_soon_until
-from models.dossier import CLOCK_RUNNING_STATES, ONLINE_CHANNELS, iso
+from db.rows import column
+from models.dossier import CHANNELS, CLOCK_RUNNING_STATES, ONLINE_CHANNELS, PAUSING_STATES, iso
 from models.dossier_clock import local_naive, now_local
 from models.logbook import LogbookLine
 from models.report import DueItem, Report
 from models.report_period import Period
-from models.report_rules import ENDED_WITHOUT_RESULT, MAX_SUPPLEMENTS_ON_TIME, Tally
+from models.report_rules import (
+    ENDED_WITHOUT_RESULT,
+    MAX_SUPPLEMENTS_ON_TIME,
+    RESOLUTION_UNITS,
+    ProcedureAverage,
+    Tally,
+)
 from models.roles import EXPORT_PERSONAL, VIEW_REPORTS
 from models.session import require
 
@@ -43,50 +50,108 @@ WITH RECURSIVE f(name) AS (
     FROM f WHERE f.name IS NOT NULL)
 SELECT name FROM f WHERE name IS NOT NULL"""
 
-# Per field and month (:start/:end are the month cut to the period).
-RECEIVED_SQL = f"""
-SELECT count(*), sum(channel IN {_in(ONLINE_CHANNELS)})                           -- report_rules.is_online
-FROM dossiers INDEXED BY dossiers_report_received
-WHERE field = :field AND received_at >= :start AND received_at < :end"""
+_ONLINE = f"channel IN {_in(ONLINE_CHANNELS)}"
+# Per field, channel and month (:start/:end are the month cut to the period; :first is the period's first
+# moment): a plain count of one index range, and for online channels the dossiers without a paper result
+# (report_rules.counts_online), so no per-row test of the channel is evaluated.
+RECEIVED_SQL = """
+SELECT count(*), sum(paper_result = 0) FROM dossiers INDEXED BY dossiers_report_received
+WHERE field = :field AND channel = :channel AND received_at >= :start AND received_at < :end"""
 
-RESOLVED_SQL = f"""
-SELECT count(*), sum(cls = 'truoc_han'), sum(cls = 'dung_han'), sum(cls = 'qua_han'), sum(days)
-FROM (SELECT {_CLASS} AS cls, julianday(finished_at) - julianday(received_at) AS days
-      FROM dossiers INDEXED BY dossiers_report_finished
-      WHERE field = :field AND finished_at >= :start AND finished_at < :end)"""
-
-# Per field over the period. models.report_rules.is_digitised over resolved dossiers: report_attached's
-# bits (1 input papers, 2 result), kept by triggers (db/migrations.py, 0004).
-DIGITISED_SQL = """
-SELECT sum(bits & 1 = 1), sum(bits & 2 = 2), sum(bits = 3) FROM report_attached INDEXED BY report_attached_finished
+# report_rules.result_class in two steps: the stored verdicts counted plainly, then the few rows the
+# exceptions index holds (no stored verdict, more than one supplement request, no paper result) correct
+# them: (stored early or on time) − (early or on time by result_class), and the resolved without a paper.
+RESOLVED_SQL = """
+SELECT count(*), sum(timeliness = 'truoc_han'), sum(timeliness = 'dung_han'), sum(received_at < :first)
+FROM dossiers INDEXED BY dossiers_report_finished
 WHERE field = :field AND finished_at >= :start AND finished_at < :end"""
+EXCEPTIONS_SQL = f"""
+SELECT sum(timeliness IS 'truoc_han') - sum(cls = 'truoc_han'), sum(timeliness IS 'dung_han') - sum(cls = 'dung_han'),
+       sum(paper_result = 0)
+FROM (SELECT timeliness, paper_result, {_CLASS} AS cls FROM dossiers INDEXED BY dossiers_report_exceptions
+      WHERE field = :field AND finished_at >= :start AND finished_at < :end
+      AND (timeliness IS NULL OR supplement_count > {MAX_SUPPLEMENTS_ON_TIME} OR paper_result = 0))"""
+
+# Per field over the period: attachments (report_attached's bits: 1 input papers, 2 result, kept by
+# triggers, db/migrations.py 0004) of dossiers resolved in the period; 4.1 needs the procedure's
+# paper_result, read from the dossier row of each (few: only dossiers with attachments).
+DIGITISED_SQL = """
+SELECT sum(ra.bits & 1 = 1), sum(ra.bits & 2 = 2), sum(ra.bits & 2 = 2 AND d.paper_result = 1)
+FROM report_attached ra INDEXED BY report_attached_finished JOIN dossiers d ON d.id = ra.dossier_id
+WHERE ra.field = :field AND ra.finished_at >= :start AND ra.finished_at < :end"""
+
+# The population (carried over or received, before the report moment): report_rules.is_digitised, and the
+# online dossiers with a paper result whose result is electronic (report_rules.counts_online). Reads the
+# dossiers with attachments only.
+_IN_POPULATION = ("d.received_at < :moment AND (d.received_at >= :first OR coalesce(d.finished_at, d.closed_at) "
+                  "IS NULL OR coalesce(d.finished_at, d.closed_at) >= :first)")
+ATTACHED_POPULATION_SQL = f"""
+SELECT d.field, sum(ra.bits & 1 = 1 AND (d.paper_result = 0 OR ra.bits & 2 = 2)),
+       sum(ra.bits & 2 = 2 AND d.paper_result = 1 AND {_ONLINE.replace("channel", "d.channel")}
+           AND d.received_at >= :first AND d.received_at < :end)
+FROM report_attached ra CROSS JOIN dossiers d ON d.id = ra.dossier_id           -- CROSS: attachments first
+WHERE ra.bits > 0 AND {_IN_POPULATION} GROUP BY d.field"""
 
 RATINGS_SQL = """
 SELECT sum(rating = 'hai_long'), sum(rating = 'binh_thuong'), sum(rating = 'khong_hai_long')
 FROM ratings INDEXED BY ratings_at WHERE field = :field AND at >= :start AND at < :end"""
 
+# QĐ 766 "within time" for a dossier without a result (report_rules.timely_ended / timely_open).
+_TIMELY = f"supplement_count <= {MAX_SUPPLEMENTS_ON_TIME} AND extension_count = 0"
 # Dossiers ended without a result are a few per cent: one range of the partial index for all fields.
-ENDED_SQL = """
-SELECT field, state, count(*) FROM dossiers INDEXED BY dossiers_report_unfinished
+ENDED_SQL = f"""
+SELECT field, state, count(*), sum({_TIMELY} AND closed_at <= due_at), sum(received_at < :first)
+FROM dossiers INDEXED BY dossiers_report_unfinished
 WHERE finished_at IS NULL AND closed_at >= :start AND closed_at < :end GROUP BY field, state"""
 
 # In progress at :moment: received before it and neither resolved nor ended before it. Three index
 # ranges (open now; ended at or after the moment; resolved at or after it, per field) rather than an OR.
+# A dossier waiting for the citizen is judged at the request (paused_at), the others at the moment.
+_PAUSED = f"state IN {_in(PAUSING_STATES)}"
 OPEN_SQL = (f"""
-SELECT field, count(*), sum(due_at < :moment AND {_RUNNING}) FROM dossiers INDEXED BY dossiers_report_unfinished
-WHERE finished_at IS NULL AND closed_at IS NULL AND received_at < :moment GROUP BY field""", """
-SELECT field, count(*), sum(due_at < :moment) FROM dossiers INDEXED BY dossiers_report_unfinished
+SELECT field, count(*), sum(due_at < :moment AND {_RUNNING}),
+       sum({_TIMELY} AND CASE WHEN {_PAUSED} AND paused_at < :moment THEN paused_at <= due_at
+                              ELSE due_at >= :moment END),
+       sum(received_at < :first)
+FROM dossiers INDEXED BY dossiers_report_unfinished
+WHERE finished_at IS NULL AND closed_at IS NULL AND received_at < :moment GROUP BY field""", f"""
+SELECT field, count(*), sum(due_at < :moment), sum({_TIMELY} AND due_at >= :moment), sum(received_at < :first)
+FROM dossiers INDEXED BY dossiers_report_unfinished
 WHERE finished_at IS NULL AND closed_at >= :moment AND received_at < :moment GROUP BY field""")
-OPEN_RESOLVED_LATER_SQL = """
-SELECT count(*), sum(due_at < :moment) FROM dossiers INDEXED BY dossiers_report_finished
+OPEN_RESOLVED_LATER_SQL = f"""
+SELECT count(*), sum(due_at < :moment), sum({_TIMELY} AND due_at >= :moment), sum(received_at < :first)
+FROM dossiers INDEXED BY dossiers_report_finished
 WHERE field = :field AND finished_at >= :moment AND received_at < :moment"""
+
+# 2.2 per procedure and unit (report_rules.resolution_time, stored with the result): the pairs present by a
+# loose index scan, then one index range each.
+AVERAGE_SQL = """
+SELECT count(*), sum(resolution) FROM dossiers INDEXED BY dossiers_report_resolution
+WHERE resolution IS NOT NULL AND procedure_code = :code AND deadline_unit IS :unit AND finished_at >= :start
+AND finished_at < :end"""
+NEXT_UNIT_SQL = """
+SELECT procedure_code, deadline_unit FROM dossiers INDEXED BY dossiers_report_resolution
+WHERE resolution IS NOT NULL AND procedure_code = :code AND deadline_unit > :unit ORDER BY deadline_unit LIMIT 1"""
+NEXT_CODE_SQL = """
+SELECT procedure_code, deadline_unit FROM dossiers INDEXED BY dossiers_report_resolution
+WHERE resolution IS NOT NULL AND procedure_code > :code ORDER BY procedure_code, deadline_unit LIMIT 1"""
+FIRST_PAIR_SQL = """
+SELECT procedure_code, deadline_unit FROM dossiers INDEXED BY dossiers_report_resolution
+WHERE resolution IS NOT NULL ORDER BY procedure_code, deadline_unit LIMIT 1"""
 
 _DUE_COLUMNS = "code, procedure_code, procedure_name, field, organisation, applicant_name, state, received_at, due_at"
 DUE_LIST_LIMIT = 500
 
 
 def fields_present(db: Database) -> list[str]:
-    return [row[0] for row in db.execute(FIELDS_SQL).fetchall()]
+    return column(db, FIELDS_SQL)
+
+
+def _add_open(t: Tally, count: int, overdue, timely, carried) -> None:
+    t.in_progress += count
+    t.overdue += overdue or 0
+    t.timely += timely or 0
+    t.carried_over += carried or 0
 
 
 def period_counts(db: Database, period: Period, moment: datetime) -> tuple[dict[str, Tally], dict, dict]:
@@ -96,43 +161,75 @@ def period_counts(db: Database, period: Period, moment: datetime) -> tuple[dict[
     groups: dict[str, Tally] = {}
     received_by_month: dict[str, int] = {}
     resolved_by_month: dict[str, int] = {}
-    whole = {"start": iso(period.begins), "end": iso(period.ends)}
-    at = {"moment": iso(moment)}
-    slices = [(month, iso(first), iso(after)) for month, first, after in period.month_slices()]
+    first = iso(period.begins)
+    whole = {"start": first, "end": iso(period.ends), "first": first}
+    at = {"moment": iso(moment), "first": first}
+    slices = [(month, iso(start), iso(after)) for month, start, after in period.month_slices()]
     for field in fields_present(db):
         t = Tally()
-        for month, first, after in slices:
-            bounds = {"field": field, "start": first, "end": after}
-            count, online = db.execute(RECEIVED_SQL, bounds).fetchone()
-            t.received += count
-            t.received_online += online or 0
-            received_by_month[month] = received_by_month.get(month, 0) + count
-            resolved, early, on_time, late, days = db.execute(RESOLVED_SQL, bounds).fetchone()
+        for month, start, after in slices:
+            bounds = {"field": field, "start": start, "end": after, "first": first}
+            for channel in CHANNELS:
+                count, no_paper = db.execute(RECEIVED_SQL, {**bounds, "channel": channel}).fetchone()
+                t.received += count
+                received_by_month[month] = received_by_month.get(month, 0) + count
+                if channel in ONLINE_CHANNELS:
+                    t.received_online += count
+                    t.online_counted += no_paper or 0
+                elif channel == "buu_chinh":
+                    t.received_post += count
+                else:
+                    t.received_direct += count
+            resolved, early, on_time, carried = db.execute(RESOLVED_SQL, bounds).fetchone()
+            wrong_early, wrong_on_time, no_paper = db.execute(EXCEPTIONS_SQL, bounds).fetchone()
+            early, on_time = (early or 0) - (wrong_early or 0), (on_time or 0) - (wrong_on_time or 0)
             t.resolved += resolved
             t.early += early or 0
             t.on_time += on_time or 0
-            t.late += late or 0
-            t.resolution_days += days or 0.0
+            t.late += resolved - (early or 0) - (on_time or 0)
+            t.carried_over += carried or 0
+            t.resolved_paper += resolved - (no_paper or 0)
             resolved_by_month[month] = resolved_by_month.get(month, 0) + resolved
-        inputs, results, both = db.execute(DIGITISED_SQL, {"field": field, **whole}).fetchone()
-        t.inputs_digitised, t.results_digitised, t.digitised = inputs or 0, results or 0, both or 0
+        t.timely += t.early + t.on_time
+        inputs, results, electronic = db.execute(DIGITISED_SQL, {"field": field, **whole}).fetchone()
+        t.inputs_digitised, t.results_digitised = inputs or 0, results or 0
+        t.electronic_results = electronic or 0
         good, neutral, bad = db.execute(RATINGS_SQL, {"field": field, **whole}).fetchone()
         t.rated_hai_long, t.rated_binh_thuong, t.rated_khong_hai_long = good or 0, neutral or 0, bad or 0
-        later, overdue = db.execute(OPEN_RESOLVED_LATER_SQL, {"field": field, **at}).fetchone()
-        t.in_progress, t.overdue = later, overdue or 0
+        _add_open(t, *db.execute(OPEN_RESOLVED_LATER_SQL, {"field": field, **at}).fetchone())
         groups[field] = t
-    for field, state, count in db.execute(ENDED_SQL, whole).fetchall():
+    for field, state, count, timely, carried in db.execute(ENDED_SQL, whole).fetchall():
         if state in ENDED_WITHOUT_RESULT:
             t = groups.setdefault(field, Tally())
             name = ENDED_WITHOUT_RESULT[state]
             setattr(t, name, getattr(t, name) + count)
+            t.timely += timely or 0
+            t.carried_over += carried or 0
     for sql in OPEN_SQL:
-        for field, count, overdue in db.execute(sql, at).fetchall():
-            t = groups.setdefault(field, Tally())
-            t.in_progress += count
-            t.overdue += overdue or 0
+        for field, *counts in db.execute(sql, at).fetchall():
+            _add_open(groups.setdefault(field, Tally()), *counts)
+    for field, digitised, online_electronic in db.execute(ATTACHED_POPULATION_SQL, {**whole, **at}).fetchall():
+        t = groups.setdefault(field, Tally())
+        t.digitised += digitised or 0
+        t.online_counted += online_electronic or 0
     empty = Tally()
     return ({name: t for name, t in groups.items() if t != empty}, received_by_month, resolved_by_month)
+
+
+def procedure_averages(db: Database, period: Period) -> list[ProcedureAverage]:
+    """QĐ 766 2.2: per procedure and per its unit, the average resolution time of the dossiers resolved in
+    the period (never one average over procedures with different units)."""
+    bounds = {"start": iso(period.begins), "end": iso(period.ends)}
+    averages = []
+    pair = db.execute(FIRST_PAIR_SQL).fetchone()
+    while pair is not None:
+        code, unit = pair
+        count, total = db.execute(AVERAGE_SQL, {"code": code, "unit": unit, **bounds}).fetchone()
+        if count and unit in RESOLUTION_UNITS:
+            averages.append(ProcedureAverage(code, unit, total or 0.0, count))
+        pair = (db.execute(NEXT_UNIT_SQL, {"code": code, "unit": unit or ""}).fetchone()
+                or db.execute(NEXT_CODE_SQL, {"code": code}).fetchone())
+    return averages
 
 
 def due_list(db: Database, now: datetime, until: datetime, limit: int = DUE_LIST_LIMIT) -> tuple[list[DueItem], int, int]:
@@ -173,7 +270,8 @@ def build_report(db: Database, period: Period, now: datetime | None = None, *,
     return Report(period=period, moment=moment, generated_at=now, total=total, by_field=groups,
                   received_by_month=received_by_month, resolved_by_month=resolved_by_month, due=items,
                   overdue_now=overdue_now, due_soon=due_soon, due_soon_until=until,
-                  procedures_active=active, procedures_with_link=with_link)
+                  procedures_active=active, procedures_with_link=with_link,
+                  averages=procedure_averages(db, period))
 
 
 _LOGBOOK_COLUMNS = ("code, procedure_code, procedure_name, field, sets, organisation, applicant_name, address, phone, "

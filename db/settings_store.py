@@ -7,6 +7,7 @@ import json
 from sqlite_utils import Database
 
 from db.events import record_event
+from db.rows import scalar
 from models.roles import EDIT_SETTINGS
 from models.session import require
 from models.settings import UnitSettings
@@ -15,16 +16,17 @@ _UNIT_KEY = "unit"
 
 
 def load_settings(db: Database) -> UnitSettings:
-    row = db.execute("SELECT value FROM settings WHERE key = ?", [_UNIT_KEY]).fetchone()
-    if row is None:
+    value = scalar(db, "SELECT value FROM settings WHERE key = ?", [_UNIT_KEY])
+    if value is None:
         return UnitSettings()
-    return UnitSettings.from_dict(json.loads(row[0]))
+    return UnitSettings.from_dict(json.loads(value))
 
 
 
 def save_settings(db: Database, settings: UnitSettings, actor: str | None = None) -> UnitSettings:
     """Validate and store; raises UserError (and changes nothing) on an invalid value."""
     require(EDIT_SETTINGS, "sửa cài đặt đơn vị")
+    settings.check_lengths()
     settings.validate()
     data = settings.to_dict()
     with db.atomic():

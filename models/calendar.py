@@ -16,15 +16,45 @@ DEADLINE_UNITS = ("working_days", "calendar_days", "working_hours", "same_day")
 _MAX_DAYS_OFF_IN_A_ROW = 370
 
 
+# Where a day's status comes from (calendar list, the calendar screen, the mark beside a due date).
+DECIDED, ESTIMATED, UNVERIFIED, UNIT = "quyet_dinh", "du_kien", "chua_xac_minh", "don_vi"
+STATUS_LABELS = {DECIDED: "đã quyết định", ESTIMATED: "dự kiến", UNVERIFIED: "chưa xác minh", UNIT: "của đơn vị"}
+
+
 @dataclass(frozen=True)
 class YearHolidays:
-    """One year of public holidays: names of days off, and weekend days swapped into working days."""
+    """One year of public holidays: names of days off, and weekend days swapped into working days.
+
+    A year read from resources/calendar/<year>.json is decided: each day carries the document that
+    decided it (`sources`), and a day whose legal basis is not verified is in `unverified` (it counts as
+    a day off, as the package had it, until the unit's administrator confirms or removes it). A year the
+    `holidays` package fills is `estimated` (shared/domain.md, "Time": years without a notice yet).
+    """
 
     names: Mapping[date, str] = field(default_factory=dict)
     weekend_workdays: frozenset[date] = frozenset()
+    sources: Mapping[date, str] = field(default_factory=dict)
+    work_names: Mapping[date, str] = field(default_factory=dict)
+    unverified: frozenset[date] = frozenset()
+    estimated: bool = False
 
 
 HolidayProvider = Callable[[int], YearHolidays]
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    """One day that is not an ordinary weekday or weekend: a day off or a make-up working day."""
+
+    day: date
+    kind: str  # 'off' or 'work'
+    name: str
+    source: str  # the deciding document, '' when estimated or the unit's own
+    status: str  # DECIDED, ESTIMATED, UNVERIFIED or UNIT
+
+    def to_dict(self) -> dict:
+        return {"day": self.day.isoformat(), "kind": self.kind, "name": self.name, "source": self.source,
+                "status": self.status, "status_label": STATUS_LABELS[self.status]}
 
 
 def vietnam_holidays(year: int) -> YearHolidays:
@@ -38,7 +68,15 @@ def vietnam_holidays(year: int) -> YearHolidays:
     country = holidays.country_holidays("VN", years=year, language="vi")
     names = {day: str(name) for day, name in country.items() if day.year == year}
     swaps = frozenset(d for d in getattr(country, "weekend_workdays", ()) if d.year == year)
-    return YearHolidays(names=names, weekend_workdays=swaps)
+    return YearHolidays(names=names, weekend_workdays=swaps, estimated=True)
+
+
+def decided_first(decided: Mapping[int, YearHolidays], fallback: HolidayProvider = vietnam_holidays
+                  ) -> HolidayProvider:
+    """Years with a data file come from it; the package fills only the others, as estimates."""
+    def provider(year: int) -> YearHolidays:
+        return decided[year] if year in decided else fallback(year)
+    return provider
 
 
 class WorkCalendar:
@@ -69,11 +107,12 @@ class WorkCalendar:
 
     @classmethod
     def from_settings(
-        cls, settings: UnitSettings, overrides: Mapping[date, str], notes: Mapping[date, str] | None = None
+        cls, settings: UnitSettings, overrides: Mapping[date, str], notes: Mapping[date, str] | None = None,
+        public_holidays: HolidayProvider = vietnam_holidays,
     ) -> WorkCalendar:
         """Office hours and cut-off are unit settings (shared/domain.md, "Time")."""
         return cls(
-            overrides=overrides,
+            overrides=overrides, public_holidays=public_holidays,
             morning=(parse_clock(settings.morning_start), parse_clock(settings.morning_end)),
             afternoon=(parse_clock(settings.afternoon_start), parse_clock(settings.afternoon_end)),
             same_day_cutoff=parse_clock(settings.same_day_cutoff),
@@ -110,6 +149,55 @@ class WorkCalendar:
         if kind == "work":
             return None
         return self._year(d.year).names.get(d)
+
+    def special_day(self, d: date) -> CalendarDay | None:
+        """`d` if it is a day off beyond the weekend or a make-up working day, with where that comes from."""
+        kind = self.overrides.get(d)
+        year = self._year(d.year)
+        if kind is not None:
+            name = self.notes.get(d) or (UNIT_DAY_OFF if kind == "off" else "Ngày làm việc của đơn vị")
+            return CalendarDay(d, kind, name, year.sources.get(d, ""), UNIT)
+        status = ESTIMATED if year.estimated else UNVERIFIED if d in year.unverified else DECIDED
+        if d in year.names:
+            return CalendarDay(d, "off", year.names[d], year.sources.get(d, ""), status)
+        if d in year.weekend_workdays:
+            name = year.work_names.get(d) or "Ngày làm việc bù"
+            return CalendarDay(d, "work", name, year.sources.get(d, ""), status)
+        return None
+
+    def special_days(self, year: int) -> list[CalendarDay]:
+        """Every day off and make-up working day of `year`, the unit's own included, in order."""
+        days = []
+        d = date(year, 1, 1)
+        while d.year == year:
+            found = self.special_day(d)
+            if found is not None:
+                days.append(found)
+            d += timedelta(days=1)
+        return days
+
+    def uncertain_days(self, start: date, end: date) -> list[CalendarDay]:
+        """Estimated or unverified days from `start` to `end` inclusive that a count over them depends
+        on: a due date counted across one is shown "dự kiến" (shared/domain.md, "Time")."""
+        found: list[CalendarDay] = []
+        d = start
+        while d <= end:
+            year = self._year(d.year)
+            if d not in self.overrides and (year.estimated or d in year.unverified):
+                special = self.special_day(d)
+                if special is not None:
+                    found.append(special)
+            d += timedelta(days=1)
+        return found
+
+    def due_note(self, start: datetime, due: datetime | None) -> str:
+        """'dự kiến' (or 'chưa xác minh') when the due date from `start` crosses such a day, else ''."""
+        if due is None:
+            return ""
+        statuses = {day.status for day in self.uncertain_days(start.date(), due.date())}
+        if ESTIMATED in statuses:
+            return STATUS_LABELS[ESTIMATED]
+        return STATUS_LABELS[UNVERIFIED] if statuses else ""
 
     def next_working_day(self, d: date) -> date:
         """The first working day strictly after `d`."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.settings import UnitSettings
+from models.text import MAX_LONG_TEXT, MAX_PROCEDURE_NAME, MAX_SHORT_TEXT, check_length
 
 ONLINE_LEVELS = {"toan_trinh": "Toàn trình", "mot_phan": "Một phần", "": "Không"}
 
@@ -14,6 +15,21 @@ DEADLINE_UNITS = {
     "working_hours": "giờ làm việc",
     "same_day": "trong ngày",
 }
+
+
+# Longest text of each field where it is entered (form, command line, file import): real names reach
+# about 950 characters; every printout wraps and splits up to these.
+TEXT_LIMITS = {
+    "code": (50, "Mã thủ tục"), "name": (MAX_PROCEDURE_NAME, "Tên thủ tục"), "field": (MAX_SHORT_TEXT, "Lĩnh vực"),
+    "deadline_text": (MAX_LONG_TEXT, "Thời hạn giải quyết"), "fees": (MAX_LONG_TEXT, "Phí, lệ phí"),
+    "own_url": (MAX_LONG_TEXT, "Đường dẫn"),
+}
+
+
+def check_procedure_texts(texts: dict[str, str]) -> None:
+    """UserError (one line) for the first text of a procedure longer than TEXT_LIMITS allows."""
+    for key, (limit, what) in TEXT_LIMITS.items():
+        check_length(texts.get(key, ""), limit, what)
 
 
 @dataclass(frozen=True)
@@ -43,6 +59,9 @@ class Procedure:
     # Loaded from the bundled sample catalog and not replaced by the unit's own file: every sheet and
     # form printed from it carries "DỮ LIỆU MẪU" (shared/domain.md: sample data labelled as a sample).
     sample: bool = False
+    # The result is a paper (a certificate, an extract): QĐ 766 then counts an online dossier as online
+    # only with an electronic result too (shared/domain.md, "The 766 index"); default "has a paper result".
+    paper_result: bool = True
 
     @property
     def online_level_label(self) -> str:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from models.catalog import Procedure
+from models.catalog import Procedure, check_procedure_texts
 from models.catalog_papers import parse_papers_cell
 from models.deadline_text import parse_deadline
 from models.errors import UserError
+from models.sheet_cells import from_csv_cell
+from models.table_file import HEADER_ROWS_SCANNED, csv_table, xlsx_table
 from models.text import clean_text, fold
 
 # Column key (a Procedure attribute) -> headers as units write them; matched by _header_key (fold, no
@@ -35,9 +35,9 @@ HEADERS = {
     # The bundled sample marks its rows "DỮ LIỆU MẪU" in this column, and the export writes it back, so
     # the sample stays visibly a sample through an export and an import (issue #12).
     "sample": ["Ghi chú"],
+    "paper_result": ["Kết quả là giấy", "Kết quả bản giấy"],
 }
 SAMPLE_NOTE = "DỮ LIỆU MẪU – thay bằng danh mục của đơn vị"
-HEADER_ROWS_SCANNED = 50  # title rows above the header: a few in practice; stop looking after this
 
 _FLAG_TRUE = {"x", "co", "1", "yes", "y", "true", "dung", "thiet yeu"}
 _FLAG_FALSE = {"", "khong", "0", "no", "n", "false", "-"}
@@ -152,41 +152,6 @@ def _find_header(rows: list[list[object]]) -> tuple[int, dict[int, str]] | None:
     return None
 
 
-def _csv_table(data: bytes) -> tuple[list[list[object]], tuple[int, dict[int, str]] | None]:
-    """Rows of a CSV file, with the delimiter (',' ';' or tab) that makes a header row appear."""
-    text = decode_text(data)
-    best: tuple[list[list[object]], tuple[int, dict[int, str]] | None] = ([], None)
-    for delimiter in (",", ";", "\t"):
-        try:
-            rows: list[list[object]] = [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-        except csv.Error:
-            continue
-        header = _find_header(rows)
-        if header and (best[1] is None or header[0] < best[1][0]):
-            best = (rows, header)
-    return best
-
-
-def _xlsx_table(path: Path) -> tuple[list[list[object]], tuple[int, dict[int, str]] | None]:
-    """Rows of the first worksheet that has a header row (read-only: large files stay cheap)."""
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        try:
-            for sheet in workbook.worksheets:
-                rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-                header = _find_header(rows)
-                if header:
-                    return rows, header
-        finally:
-            workbook.close()
-    except Exception as error:  # noqa: BLE001 - zip, XML and openpyxl errors all mean "broken file"
-        raise UserError(f"Không đọc được tệp Excel {path.name}: tệp hỏng hoặc không phải .xlsx "
-                        f"({type(error).__name__}).") from None
-    return [], None
-
-
 # --- table -> rows --------------------------------------------------------------------------------
 
 def _cell_text(value: object, key: str) -> str:
@@ -204,12 +169,16 @@ def _cell_text(value: object, key: str) -> str:
         return value.strftime("%d/%m/%Y")
     if key == "papers":  # one paper a line: the line breaks are the separators, keep them
         return "\n".join(clean_text(line) for line in str(value).splitlines())
-    return clean_text(value)
+    return from_csv_cell(clean_text(value))  # an exported '=... (models.sheet_cells) reads back as =...
 
 
 def _file_row(number: int, cells: dict[str, str]) -> FileRow:
     code, name = cells.get("code", ""), cells.get("name", "")
     problems = []
+    try:
+        check_procedure_texts(cells)
+    except UserError as error:
+        problems.append(str(error).rstrip("."))
     if not code:
         problems.append("Thiếu mã thủ tục")
     if not name:
@@ -228,6 +197,11 @@ def _file_row(number: int, cells: dict[str, str]) -> FileRow:
         papers = parse_papers_cell(cells.get("papers", ""))
     except UserError as error:
         problems.append(f"Thành phần hồ sơ: {error}")
+    # Blank or absent means the default, "the result is a paper" (models.catalog.Procedure.paper_result).
+    paper = parse_flag(cells.get("paper_result", "") or "x")
+    if paper is None:
+        problems.append(f"Cột Kết quả là giấy không nhận ra: '{_short(cells['paper_result'])}' (x, không, "
+                        "hoặc để trống)")
     if problems:
         return FileRow(number, code, name, reason="; ".join(problems))
     value, unit = parse_deadline(cells.get("deadline_text", ""))
@@ -237,7 +211,7 @@ def _file_row(number: int, cells: dict[str, str]) -> FileRow:
         essential=bool(essential), own_url=cells.get("own_url", ""), papers=papers,
         deciding_agency=cells.get("deciding_agency", ""), cooperating_agency=cells.get("cooperating_agency", ""),
         verification_text=cells.get("verification_text", ""),
-        sample="du lieu mau" in fold(cells.get("sample", "")),
+        sample="du lieu mau" in fold(cells.get("sample", "")), paper_result=bool(paper),
     )
     return FileRow(number, code, name, procedure=procedure)
 
@@ -249,6 +223,8 @@ def rows_from_table(table: list[list[object]], header: tuple[int, dict[int, str]
     rows = []
     for index in range(header_index + 1, len(table)):
         raw = table[index]
+        if not raw:  # a blank row (models.table_file keeps its place, so row numbers stay Excel's)
+            continue
         cells = {key: _cell_text(raw[col] if col < len(raw) else None, key) for col, key in mapping.items()}
         if not any(cells.values()):
             continue
@@ -262,23 +238,18 @@ def rows_from_table(table: list[list[object]], header: tuple[int, dict[int, str]
     return CatalogFile(source=source, columns=frozenset(mapping.values()), rows=tuple(rows))
 
 
-def read_catalog_file(path: Path | str) -> CatalogFile:
-    """Read a CSV or XLSX catalog; UserError (Vietnamese) when the file cannot be used at all."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UserError(f"Không tìm thấy tệp {path}.") from None
-    except OSError as error:
-        raise UserError(f"Không đọc được tệp {path}: {error.strerror or error}.") from None
+def parse_catalog_file(data: bytes, name: str) -> CatalogFile:
+    """A CSV or XLSX catalog's bytes (db.catalog_store.read_catalog_file reads them, bounded) as rows;
+    UserError (Vietnamese) when the file cannot be used at all."""
+    path = Path(name)
     if not data.strip():
         raise UserError(f"Tệp {path.name} trống.")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UserError("Tệp Excel dạng cũ (.xls) chưa được hỗ trợ: hãy mở bằng Excel và lưu lại dạng .xlsx.")
     if data.startswith(b"PK\x03\x04") or path.suffix.lower() in {".xlsx", ".xlsm"}:
-        table, header = _xlsx_table(path)
+        table, header = xlsx_table(data, path.name, _find_header)
     else:
-        table, header = _csv_table(data)
+        table, header = csv_table(decode_text(data), _find_header, path.name)
     if header is None:
         raise UserError(f"Không tìm thấy dòng tiêu đề trong tệp {path.name}: cần ít nhất hai cột "
                         "'Mã thủ tục' (hoặc 'Mã TTHC') và 'Tên thủ tục' (hoặc 'Tên TTHC').")

@@ -18,11 +18,12 @@ STATUS_LABELS = {
 FIELD_LABELS = {
     "name": "Tên", "field": "Lĩnh vực", "deadline_text": "Thời hạn giải quyết", "deadline": "Thời hạn (đã tính)",
     "fees": "Phí, lệ phí", "online_level": "Mức độ DVC", "essential": "Thiết yếu", "own_url": "Đường dẫn",
-    "active": "Đang áp dụng",
+    "active": "Đang áp dụng", "paper_result": "Kết quả là giấy",
 }
 # Fields a file can carry; code is the key, the parsed deadline follows deadline_text.
 FILE_FIELDS = ("name", "field", "deadline_text", "fees", "online_level", "essential", "own_url", "papers",
-               "deciding_agency", "cooperating_agency", "verification_text")
+               "deciding_agency", "cooperating_agency", "verification_text",
+               "paper_result")
 _DEADLINE_FIELDS = ("deadline_value", "deadline_unit", "deadline_set_by_clerk")
 
 

@@ -74,6 +74,9 @@ def format_deadline(value: float | None, unit: str | None) -> str:
     return f"{format_number(value)} {DEADLINE_UNITS[unit]}"
 
 
+MAX_DEADLINE_VALUE = 3650  # ten years of days: beyond any procedure's processing time
+
+
 def check_deadline(value: float | None, unit: str | None) -> tuple[float | None, str | None]:
     """Validate a value a clerk typed; returns it normalised (same_day drops its value)."""
     if unit not in DEADLINE_UNITS:
@@ -81,6 +84,7 @@ def check_deadline(value: float | None, unit: str | None) -> tuple[float | None,
         raise UserError(f"Đơn vị thời hạn không hợp lệ: '{unit}' (chọn một trong: {choices}).")
     if unit == "same_day":
         return None, unit
-    if value is None or not value > 0 or value > 3650:
-        raise UserError("Thời hạn phải là một số lớn hơn 0 (ví dụ 5 hoặc 1,5).")
+    if value is None or not 0 < value <= MAX_DEADLINE_VALUE:  # also refuses NaN and infinity
+        raise UserError(f"Thời hạn phải là một số lớn hơn 0 và không quá {MAX_DEADLINE_VALUE} "
+                        "(ví dụ 5 hoặc 1,5).")
     return float(value), unit

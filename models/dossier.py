@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from models.dossier_applicant import Applicant, Delegate
 from models.errors import UserError
-from models.text import clean_text, fold
+from models.text import check_length, clean_text, fold
 
 # --- states (shared/domain.md, "Dossiers"; MotCua's names) -----------------------------------------
 
@@ -95,6 +95,7 @@ PAPER_KINDS: dict[str, str] = {
     "ban_sao_chung_thuc": "Bản sao chứng thực",
 }
 MAX_SETS = 99
+MAX_PAPER_NAME = 500  # the longest real paper names are about 200 characters
 MAX_PAPER_COUNT = 999
 
 # --- the dossier code (Thông tư 01/2018/TT-VPCP: <mã đơn vị>-<YYMMDD>-<XXXX>) ------------------------
@@ -180,7 +181,7 @@ class Paper:
 
 def make_paper(name: str, kind: str = "ban_chinh", count: int | str = 1) -> Paper:
     """Check one paper line; the kind may be typed as 'ban_sao' or 'Bản sao'."""
-    name = clean_text(name)
+    name = check_length(clean_text(name), MAX_PAPER_NAME, "Tên giấy tờ")
     if not name:
         raise UserError("Tên giấy tờ không được để trống.")
     kind_key = fold(kind).replace(" ", "_") or "ban_chinh"
@@ -251,10 +252,14 @@ class Dossier:
     deciding_agency: str = ""
     cooperating_agency: str = ""
     first_due_at: datetime | None = None
+    fee_required: bool = False       # the procedure charges a fee (models.dossier_fees), as at reception
+    fee_amount: int | None = None    # đồng collected; None = not collected
+    fee_receipt: str | None = None   # the number of the fee receipt (biên lai) issued
     papers: tuple[Paper, ...] = ()
     events: tuple[dict, ...] = ()
     attachments: tuple[dict, ...] = ()
     group: tuple[dict, ...] = ()  # the linked dossiers (liên thông), self excluded
+    aliases: tuple[str, ...] = ()  # older codes, printed on receipts before a same-code rename (sync/same_code.py)
 
     @property
     def state_label(self) -> str:
@@ -301,6 +306,7 @@ class Dossier:
             "result_delivery": self.result_delivery, "needs_verification": self.needs_verification,
             "deciding_agency": self.deciding_agency, "cooperating_agency": self.cooperating_agency,
             "first_due_at": iso(self.first_due_at),
+            "fee_required": self.fee_required, "fee_amount": self.fee_amount, "fee_receipt": self.fee_receipt,
         }
         if self.papers:
             data["papers"] = [{"name": p.name, "kind": p.kind, "count": p.count} for p in self.papers]
@@ -313,6 +319,8 @@ class Dossier:
             data["attachments"] = list(self.attachments)
         if self.group:
             data["linked"] = list(self.group)
+        if self.aliases:
+            data["aliases"] = list(self.aliases)
         return data
 
 

@@ -10,10 +10,21 @@ from models.errors import UserError
 
 # A moment typed for a replay may be a little ahead of this PC's clock without being an error.
 FUTURE_TOLERANCE = timedelta(minutes=5)
+# Moments MotCua accepts at all: one-stop shops replay paper dossiers of past years, never of 1990 or
+# before; past 2100 is a typing error. Bounded so date arithmetic (timezones, deadlines) cannot overflow.
+EARLIEST_YEAR = 1990
+LATEST_YEAR = 2100
+
+
+def check_year(moment: date, what: str = "Thời điểm") -> None:
+    """Refuse a date or moment outside EARLIEST_YEAR..LATEST_YEAR with one Vietnamese line."""
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise UserError(f"{what} năm {moment.year} không hợp lệ: cần từ năm {EARLIEST_YEAR} đến {LATEST_YEAR}.")
 
 
 def local_naive(moment: datetime) -> datetime:
     """Dossier moments are naive local wall-clock time to the second; an offset is converted first."""
+    check_year(moment)
     if moment.tzinfo is not None:
         moment = moment.astimezone().replace(tzinfo=None)
     return moment.replace(microsecond=0)
@@ -24,6 +35,7 @@ def now_local() -> datetime:
 
 
 def check_not_future(moment: datetime, now: datetime, what: str) -> None:
+    check_year(moment, what)
     if moment > now + FUTURE_TOLERANCE:
         raise UserError(f"{what} ({moment:%H:%M %d/%m/%Y}) ở tương lai so với đồng hồ máy này "
                         f"({now:%H:%M %d/%m/%Y}).")
@@ -131,3 +143,26 @@ def parse_due_text(text: str, close_of_day: time) -> datetime | None:
     except ValueError:
         pass
     raise UserError(f"Hạn trả '{text}' không hợp lệ (cần dd/mm/yyyy hoặc dd/mm/yyyy HH:MM).")
+
+
+WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
+
+
+def moment_words(moment: datetime) -> str:
+    """'07:30 Thứ Hai, 07/12/2026': how the counter says a moment."""
+    return f"{moment:%H:%M} {WEEKDAYS[moment.weekday()]}, {moment:%d/%m/%Y}"
+
+
+def clock_start_notice(calendar: WorkCalendar, received: datetime) -> str | None:
+    """Received outside office hours or on a day off, the count starts at the next opening
+    (shared/domain.md, "Time"): say when, so the due date shown is no surprise. None in office hours."""
+    start = calendar.start_of_count(received)
+    if start == received:
+        return None
+    day = received.date()
+    if not calendar.is_working_day(day):
+        why = calendar.holiday_name(day) or WEEKDAYS[day.weekday()]
+        when = f"hôm nay là ngày nghỉ ({why})"
+    else:
+        when = "đang ngoài giờ làm việc"
+    return f"Nhận lúc {received:%H:%M}, {when}: thời hạn giải quyết tính từ {moment_words(start)}."

@@ -12,6 +12,7 @@ from datetime import datetime
 from models.dossier import Dossier
 from models.dossier_clock import local_naive
 from models.dossier_forms import FORM_KINDS, FormSet, form_set_for, resolve_kind
+from models.dossier_undo import standing_events
 from models.errors import UserError
 from models.settings import UnitSettings
 from models.text import fold
@@ -45,7 +46,8 @@ class FormInput:
 
 
 def _moves(dossier: Dossier, *targets: str) -> list[dict]:
-    return [e for e in dossier.events if e["action"] == "move" and e["payload"].get("to") in targets]
+    """The moves into `targets` still in force: a move taken back (models.dossier_undo) prints no form."""
+    return [e for e in standing_events(dossier.events) if e["action"] == "move" and e["payload"].get("to") in targets]
 
 
 def _at(event: dict) -> datetime:

@@ -13,22 +13,27 @@ NO_FIELD = "(Chưa phân lĩnh vực)"
 REPORT_TITLE = "BÁO CÁO TÌNH HÌNH TIẾP NHẬN VÀ GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH"
 
 # (header, Tally attribute or rule function, kind): the per-field table every output shows, in order.
+# The balance reads left to right: kỳ trước chuyển sang + tiếp nhận = đã giải quyết + kết thúc không có
+# kết quả (từ chối, rút, dừng) + đang giải quyết (trong hạn, quá hạn).
 FIELD_COLUMNS = (
+    ("Tồn kỳ trước", "carried_over", "count"),
     ("Tiếp nhận", "received", "count"),
-    ("Trong đó trực tuyến", "received_online", "count"),
-    ("Tỷ lệ trực tuyến", rules.online_share, "share"),
+    ("Trực tiếp", "received_direct", "count"),
+    ("Trực tuyến", "received_online", "count"),
+    ("Bưu chính", "received_post", "count"),
     ("Đã giải quyết", "resolved", "count"),
     ("Trước hạn", "early", "count"),
     ("Đúng hạn", "on_time", "count"),
     ("Quá hạn", "late", "count"),
-    ("Tỷ lệ trước và đúng hạn", rules.on_time_share, "share"),
-    ("Đang giải quyết", "in_progress", "count"),
-    ("Trong đó quá hạn", "overdue", "count"),
-    ("Rút hồ sơ", "withdrawn", "count"),
     ("Từ chối", "refused", "count"),
+    ("Rút hồ sơ", "withdrawn", "count"),
     ("Dừng giải quyết", "stopped", "count"),
-    ("Tỷ lệ số hóa", rules.digitised_share, "share"),
-    ("Mức độ hài lòng", rules.satisfaction_rate, "share"),
+    ("Đang giải quyết trong hạn", rules.in_progress_within_time, "count"),
+    ("Đang giải quyết quá hạn", "overdue", "count"),
+    ("Đúng hạn (766)", rules.on_time_share, "share"),
+    ("Trực tuyến (766)", rules.online_share, "share"),
+    ("Số hóa (766)", rules.digitised_share, "share"),
+    ("Hài lòng (766)", rules.satisfaction_rate, "share"),
 )
 
 
@@ -111,6 +116,7 @@ class Report:
     due_soon_until: datetime | None = None
     procedures_active: int = 0
     procedures_with_link: int = 0
+    averages: list[rules.ProcedureAverage] = field(default_factory=list)  # QĐ 766 2.2, per procedure and unit
 
     @property
     def months(self) -> list[str]:
@@ -133,7 +139,10 @@ class Report:
             "overdue_now": self.overdue_now, "due_soon": self.due_soon,
             "due_soon_until": iso(self.due_soon_until), "due_list": [item.to_dict() for item in self.due],
             "procedures_active": self.procedures_active, "procedures_with_link": self.procedures_with_link,
+            "avg_resolution_by_procedure": [average.to_dict() for average in self.averages],
             "indicators": [indicator.to_dict() for indicator in self.indicators()],
+            "posting": [indicator.to_dict() for indicator in posting_indicators(self)],
+            "methodology": dict(rules.METHODOLOGY),
         }
 
 
@@ -149,50 +158,61 @@ _NOT_LOCAL = "Không tính được từ dữ liệu của xã: số liệu nằ
 
 
 def indicators(report: Report) -> list[Indicator]:
-    """The QĐ 766/QĐ-TTg indicators (100 points: công khai 18, tiến độ 20, số hóa 22, trực tuyến 22,
-    hài lòng 18) that local data can compute, each saying how, then those it cannot (computed=False).
-    Targets are the full-score thresholds shared/domain.md gives (verify against the province's guide)."""
+    """The QĐ 766/QĐ-TTg indicators (100 points: công khai 18, tiến độ 20, trực tuyến 22, số hóa 22, hài
+    lòng 18) computed the portal's way (models.report_rules), each saying how, then those local data
+    cannot compute (computed=False). Targets are the full-score thresholds shared/domain.md gives."""
     t = report.total
     return [
-        Indicator("on_time", "Tiến độ, kết quả giải quyết (20 điểm)", "Tỷ lệ hồ sơ giải quyết trước và đúng hạn",
-                  rules.on_time_share(t), True,
-                  "(Trước hạn + đúng hạn) / hồ sơ có kết quả trong kỳ. Thời gian chờ công dân bổ sung không "
-                  "tính (hạn trả đã lùi theo thời gian chờ); yêu cầu bổ sung quá 1 lần hoặc có gia hạn "
-                  "(Mẫu 04) tính là quá hạn. Hồ sơ rút, từ chối, dừng giải quyết không tính."),
-        Indicator("average_days", "Tiến độ, kết quả giải quyết (20 điểm)", "Thời gian giải quyết trung bình (ngày)",
-                  rules.average_days(t), True,
-                  "Trung bình số ngày lịch từ lúc tiếp nhận đến lúc có kết quả, trên hồ sơ có kết quả trong kỳ."),
-        Indicator("online", "Dịch vụ công trực tuyến (22 điểm)", "Tỷ lệ hồ sơ nộp trực tuyến",
+        Indicator("on_time", "2.1 Tiến độ, kết quả giải quyết (20 điểm)",
+                  "Tỷ lệ hồ sơ xử lý đúng hạn hoặc còn trong hạn", rules.on_time_share(t), True,
+                  "Hồ sơ giải quyết trước/đúng hạn, kết thúc (từ chối, rút, dừng) trước hạn, hoặc còn trong hạn "
+                  "cuối kỳ / mọi hồ sơ kỳ trước chuyển sang và tiếp nhận trong kỳ. Hồ sơ chờ bổ sung tính tại "
+                  "lúc yêu cầu; thời gian chờ không tính; bổ sung quá 1 lần hoặc gia hạn (Mẫu 04) là quá hạn."),
+        Indicator("average_time", "2.2 Tiến độ, kết quả giải quyết (20 điểm)",
+                  "Thời gian giải quyết trung bình theo từng thủ tục", None, True,
+                  "Tính riêng từng thủ tục, theo đơn vị thời hạn của thủ tục (ngày làm việc, giờ làm việc, "
+                  "ngày), trừ thời gian chờ công dân: xem bảng theo thủ tục; không gộp thành một số."),
+        Indicator("online", "3.3 Dịch vụ công trực tuyến (22 điểm)", "Tỷ lệ hồ sơ nộp trực tuyến",
                   rules.online_share(t), True,
-                  "Hồ sơ tiếp nhận trong kỳ qua kênh trực tuyến hoặc trực tuyến có hỗ trợ tại bộ phận "
-                  "một cửa / tổng hồ sơ tiếp nhận trong kỳ.", 0.5),
-        Indicator("digitised", "Số hóa hồ sơ (22 điểm)", "Tỷ lệ hồ sơ số hóa (thành phần hồ sơ và kết quả)",
+                  "Hồ sơ tiếp nhận trong kỳ qua kênh trực tuyến (kể cả có hỗ trợ tại bộ phận một cửa); thủ tục "
+                  "có kết quả là giấy chỉ tính khi kết quả cũng trả bản điện tử (có bản số hóa kết quả) / hồ "
+                  "sơ tiếp nhận trong kỳ.", 0.5),
+        Indicator("electronic_result", "4.1 Số hóa hồ sơ (22 điểm)", "Tỷ lệ hồ sơ có kết quả điện tử",
+                  rules.electronic_result_share(t), True,
+                  "Hồ sơ có kết quả trong kỳ kèm bản điện tử (bản số hóa) của kết quả / hồ sơ có kết quả trong "
+                  "kỳ của thủ tục có kết quả là giấy."),
+        Indicator("digitised", "4.2 Số hóa hồ sơ (22 điểm)", "Tỷ lệ hồ sơ được số hóa",
                   rules.digitised_share(t), True,
-                  "Hồ sơ có kết quả trong kỳ có đính kèm cả bản số hóa giấy tờ và bản số hóa kết quả / "
-                  "hồ sơ có kết quả trong kỳ.", 0.8),
-        Indicator("result_digitised", "Số hóa hồ sơ (22 điểm)", "Tỷ lệ hồ sơ có kết quả điện tử (bản số hóa)",
-                  rules.result_digitised_share(t), True,
-                  "Hồ sơ có kết quả trong kỳ có đính kèm bản số hóa kết quả / hồ sơ có kết quả trong kỳ "
-                  "(gần nhất với tiêu chí kết quả điện tử; cần đối chiếu)."),
-        Indicator("satisfaction", "Mức độ hài lòng (18 điểm)", "Mức độ hài lòng",
+                  "Hồ sơ có thành phần hồ sơ đã số hóa (mọi kênh) và, với thủ tục có kết quả là giấy, có kết "
+                  "quả điện tử / mọi hồ sơ kỳ trước chuyển sang và tiếp nhận trong kỳ.", 0.8),
+        Indicator("satisfaction", "5.4 Mức độ hài lòng (18 điểm)", "Mức độ hài lòng",
                   rules.satisfaction_rate(t), True,
-                  "100% − (tỷ lệ hồ sơ quá hạn + tỷ lệ hồ sơ bị đánh giá không hài lòng), cả hai trên số "
-                  "hồ sơ có kết quả trong kỳ. Phản ánh, kiến nghị không có trong MotCua nên chưa tính.", 0.9),
-        Indicator("satisfied", "Mức độ hài lòng (18 điểm)", "Tỷ lệ đánh giá \"hài lòng\"",
+                  "100% − (tỷ lệ hồ sơ quá hạn theo 2.1 + tỷ lệ hồ sơ bị đánh giá \"không hài lòng\"), cùng mẫu "
+                  "số với 2.1. Phản ánh, kiến nghị không có trong MotCua nên chưa tính.", 0.9),
+        Indicator("resolved_on_time", "Số liệu riêng của đơn vị (không phải chỉ số 766)",
+                  "Tỷ lệ trước và đúng hạn trên hồ sơ đã giải quyết", rules.resolved_on_time_share(t), True,
+                  "(Trước hạn + đúng hạn) / hồ sơ có kết quả trong kỳ: cách tính cũ của đơn vị, chỉ để "
+                  "đối chiếu; tỉnh chấm theo chỉ số 2.1 ở trên."),
+        Indicator("satisfied", "Số liệu riêng của đơn vị (không phải chỉ số 766)", "Tỷ lệ đánh giá \"hài lòng\"",
                   rules.satisfied_share(t), True,
                   "Số đánh giá \"hài lòng\" / tổng số đánh giá ghi nhận tại bộ phận một cửa trong kỳ."),
-        Indicator("posting", "Công khai, minh bạch (18 điểm)", "Thủ tục có đường dẫn riêng trên Cổng DVC quốc gia",
-                  posting_share(report), True,
-                  "Thủ tục đang áp dụng có đường dẫn riêng (mã QR niêm yết mở đúng trang thủ tục) / thủ tục "
-                  "đang áp dụng trong danh mục của xã."),
-        Indicator("portal_publishing", "Công khai, minh bạch (18 điểm)",
+        Indicator("portal_publishing", "1 Công khai, minh bạch (18 điểm)",
                   "Công bố, công khai TTHC trên Cơ sở dữ liệu quốc gia", None, False, _NOT_LOCAL),
-        Indicator("portal_progress", "Công khai, minh bạch (18 điểm)",
+        Indicator("portal_progress", "1 Công khai, minh bạch (18 điểm)",
                   "Đồng bộ tiến độ hồ sơ lên Cổng Dịch vụ công quốc gia", None, False, _NOT_LOCAL),
-        Indicator("online_payment", "Dịch vụ công trực tuyến (22 điểm)", "Thanh toán trực tuyến", None, False,
+        Indicator("online_payment", "3 Dịch vụ công trực tuyến (22 điểm)", "Thanh toán trực tuyến", None, False,
                   _NOT_LOCAL),
-        Indicator("data_reuse", "Số hóa hồ sơ (22 điểm)", "Khai thác, tái sử dụng dữ liệu đã số hóa", None, False,
+        Indicator("data_reuse", "4 Số hóa hồ sơ (22 điểm)", "Khai thác, tái sử dụng dữ liệu đã số hóa", None, False,
                   _NOT_LOCAL),
-        Indicator("complaints", "Mức độ hài lòng (18 điểm)", "Phản ánh, kiến nghị và đánh giá trên Cổng DVC",
+        Indicator("complaints", "5 Mức độ hài lòng (18 điểm)", "Phản ánh, kiến nghị và đánh giá trên Cổng DVC",
                   None, False, _NOT_LOCAL),
     ]
+
+
+def posting_indicators(report: Report) -> list[Indicator]:
+    """The "niêm yết" section, outside the 766 heading: how many posted QR codes open the procedure's own
+    page on the national portal (a unit's own check, not a 766 criterion)."""
+    return [Indicator("posting", "Niêm yết thủ tục hành chính", "Thủ tục có đường dẫn riêng trên Cổng DVC quốc gia",
+                      posting_share(report), True,
+                      "Thủ tục đang áp dụng có đường dẫn riêng (mã QR niêm yết mở đúng trang thủ tục) / thủ tục "
+                      "đang áp dụng trong danh mục của xã.")]

@@ -42,6 +42,7 @@ BACKUP = "backup"
 RESTORE = "restore"
 SYNC = "sync"
 AUDIT = "audit"
+UNDO_ANY_MOVE = "undo_any_move"      # hoàn tác bước chuyển của bất kỳ ai, bất cứ lúc nào (lãnh đạo)
 
 PERMISSIONS: dict[str, str] = {
     RECEIVE: "tiếp nhận hồ sơ",
@@ -62,13 +63,14 @@ PERMISSIONS: dict[str, str] = {
     RESTORE: "khôi phục từ bản sao lưu",
     SYNC: "đồng bộ",
     AUDIT: "xem nhật ký thao tác",
+    UNDO_ANY_MOVE: "hoàn tác bước chuyển trạng thái của người khác",
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "clerk": frozenset({RECEIVE, HANDOVER, RETURN, RATE, ATTACH, PRINT_FORMS, VIEW_DOSSIERS, VIEW_FULL_ID, SYNC}),
     "officer": frozenset({HANDOVER, PROCESS, ATTACH, PRINT_FORMS, VIEW_DOSSIERS, VIEW_FULL_ID, SYNC}),
     "leader": frozenset({HANDOVER, PROCESS, PRINT_FORMS, VIEW_DOSSIERS, VIEW_REPORTS, EXPORT_PERSONAL, BACKUP,
-                         SYNC, AUDIT}),
+                         SYNC, AUDIT, UNDO_ANY_MOVE}),
     "admin": frozenset(PERMISSIONS),
 }
 
@@ -102,9 +104,20 @@ def has_permission(role: str | None, permission: str) -> bool:
     return permission in ROLE_PERMISSIONS.get(role or "", frozenset())
 
 
+# A refusal at the counter (tiep_nhan -> tu_choi, Mẫu 03: "từ chối tiếp nhận") is the receiving clerk's
+# act (shared/domain.md, Mẫu 03) as well as the processing side's; after the hand-over only the
+# processing side refuses (the notice that the dossier does not meet the conditions).
+COUNTER_MOVES: dict[tuple[str, str], str] = {("tiep_nhan", "tu_choi"): RECEIVE}
+
+
 def move_permission(target_state: str) -> str:
     """The permission a move into `target_state` needs (PROCESS for a state not listed)."""
     return MOVE_PERMISSIONS.get(target_state, PROCESS)
+
+
+def counter_permission(from_state: str, target_state: str) -> str | None:
+    """The counter's permission that also allows this move (COUNTER_MOVES), if any."""
+    return COUNTER_MOVES.get((from_state, target_state))
 
 
 def mask_cccd(number: str) -> str:

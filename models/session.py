@@ -30,9 +30,11 @@ class User:
 
     @property
     def display(self) -> str:
-        """'an (Nguyễn Văn An, Tiếp nhận và trả kết quả)' for the status bar and messages."""
-        name = f", {self.full_name}" if self.full_name and self.full_name != self.username else ""
-        return f"{self.username} ({self.role_label}{name})"
+        """'Nguyễn Văn An (an, Tiếp nhận và trả kết quả)' for the status bar and messages; 'admin (Quản trị)'
+        when the full name says nothing more than the login or the role (never 'Quản trị, Quản trị')."""
+        if not self.full_name or self.full_name in (self.username, self.role_label):
+            return f"{self.username} ({self.role_label})"
+        return f"{self.full_name} ({self.username}, {self.role_label})"
 
 
 class PermissionDenied(UserError):

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import time
 
 from models.errors import UserError
-from models.text import clean_text
+from models.text import MAX_LONG_TEXT, MAX_SHORT_TEXT, check_length, clean_text
 
 # The national portal addresses a procedure's page by an internal id, not by its code, and the older
 # code-based address is reported dead (shared/domain.md). Searching the portal by the code is the
@@ -33,6 +33,22 @@ SAMPLE_UNIT_CODE = "000.00.00.H00"
 DEFAULT_ONE_STOP_BODY = "Trung tâm Phục vụ hành chính công"
 _COMMITTEE = re.compile(r"^\s*(UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+", re.IGNORECASE)
 _RANK = re.compile(r"^\s*(xã|phường|đặc khu|thị trấn|thị xã|thành phố|quận|huyện)\s+", re.IGNORECASE)
+
+# The unit's identifying code, shape ddd.dd.dd.Ldd (shared/domain.md, "Dossiers": e.g. 000.17.22.H56); it
+# starts every dossier code (Thông tư 01/2018), so a typo would be printed on every receipt.
+UNIT_CODE_SHAPE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
+# A prefix typed instead of the unit code: letters, digits, dots and dashes only (it is part of a code).
+_PREFIX = re.compile(r"^[A-Z0-9][A-Z0-9.\-]{0,29}$")
+
+
+def check_unit_code(text: str) -> str:
+    """'000.17.22.h56 ' -> '000.17.22.H56'; UserError naming the expected shape for anything else."""
+    code = clean_text(text).upper()
+    if not UNIT_CODE_SHAPE.match(code):
+        raise UserError(f"Mã đơn vị '{clean_text(text)}' không đúng dạng ddd.dd.dd.Ldd (3 số, 2 số, 2 số, một "
+                        "chữ cái và 2 số, cách nhau bằng dấu chấm; ví dụ 000.17.22.H56).")
+    return code
+
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
@@ -134,17 +150,31 @@ class UnitSettings:
             elif isinstance(value, str):
                 values[key] = clean_text(value)
         settings = cls(**values)
-        settings.validate()
+        settings.validate(shapes=False)
         return settings
 
-    def validate(self) -> None:
-        """Raise UserError with a Vietnamese message for the first invalid value."""
+    def check_lengths(self) -> None:
+        """Where settings are entered (not when stored ones are read): texts a printout can hold."""
+        for key, what in (("unit_name", "Tên đơn vị"), ("unit_code", "Mã đơn vị"), ("province", "Tỉnh/thành phố"),
+                          ("district", "Huyện"), ("dossier_prefix", "Tiền tố mã hồ sơ")):
+            check_length(getattr(self, key, "") or "", MAX_SHORT_TEXT, what)
+        check_length(self.qr_template, MAX_LONG_TEXT, "Mẫu đường dẫn QR")
+
+    def validate(self, *, shapes: bool = True) -> None:
+        """Raise UserError with a Vietnamese message for the first invalid value. `shapes=False` (reading
+        what is stored or came from another PC) skips the code shapes added later, so old data still opens;
+        every save checks them (db.settings_store.save_settings)."""
         if not self.unit_name:
             raise UserError("Tên đơn vị (xã/phường/đặc khu) không được để trống.")
         if not self.unit_code or " " in self.unit_code:
             raise UserError("Mã đơn vị không được để trống và không chứa dấu cách (ví dụ 000.17.22.H56).")
+        if shapes:
+            check_unit_code(self.unit_code)
         if " " in self.dossier_prefix:
             raise UserError("Tiền tố mã hồ sơ không được chứa dấu cách.")
+        if shapes and self.dossier_prefix and not _PREFIX.match(self.dossier_prefix):
+            raise UserError(f"Tiền tố mã hồ sơ '{self.dossier_prefix}' chỉ gồm chữ in hoa không dấu, số, dấu chấm "
+                            "và gạch ngang (tối đa 30 ký tự).")
         if not (self.qr_template.startswith("https://") or self.qr_template.startswith("http://")):
             raise UserError("Mẫu đường dẫn QR phải bắt đầu bằng http:// hoặc https://.")
         if "{code}" not in self.qr_template:

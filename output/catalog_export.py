@@ -10,6 +10,7 @@ from models.catalog import Procedure
 from models.catalog_import import HEADERS, SAMPLE_NOTE
 from models.catalog_papers import papers_cell
 from models.errors import UserError
+from models.sheet_cells import csv_row, make_inert
 from output.files import write_through_temp
 
 # (column key, header, width in characters): the importer's first header of each key.
@@ -27,6 +28,7 @@ COLUMNS = [
     ("cooperating_agency", HEADERS["cooperating_agency"][0], 30),
     ("verification_text", HEADERS["verification_text"][0], 30),
     ("sample", HEADERS["sample"][0], 20),
+    ("paper_result", HEADERS["paper_result"][0], 12),
 ]
 _LEVEL_TEXT = {"toan_trinh": "Toàn trình", "mot_phan": "Một phần", "": ""}
 
@@ -41,6 +43,7 @@ def procedure_cells(procedure: Procedure) -> list[str]:
         "papers": papers_cell(procedure.papers), "deciding_agency": procedure.deciding_agency,
         "cooperating_agency": procedure.cooperating_agency, "verification_text": procedure.verification_text,
         "sample": SAMPLE_NOTE if procedure.sample else "",
+        "paper_result": "x" if procedure.paper_result else "không",
     }
     return [values[key] for key, _, _ in COLUMNS]
 
@@ -50,7 +53,7 @@ def _write_csv(procedures: Iterable[Procedure], target: Path) -> None:
     with open(target, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow([header for _, header, _ in COLUMNS])
-        writer.writerows(procedure_cells(p) for p in procedures)
+        writer.writerows(csv_row(procedure_cells(p)) for p in procedures)  # =, +, -, @ stay text
 
 
 def _write_xlsx(procedures: Iterable[Procedure], target: Path) -> None:
@@ -75,6 +78,7 @@ def _write_xlsx(procedures: Iterable[Procedure], target: Path) -> None:
     for index, (_, _, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
+    make_inert(workbook)
     workbook.save(target)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from models.errors import UserError
+from models.errors import UserError, os_reason
 
 Result = TypeVar("Result")
 
@@ -21,7 +21,10 @@ def write_through_temp(path: Path | str, write: Callable[[Path], Result]) -> Res
     path = Path(path)
     if not path.parent.is_dir():
         raise UserError(f"Thư mục {path.parent} không tồn tại.")
-    handle, temporary = tempfile.mkstemp(prefix=".motcua-", suffix=path.suffix, dir=path.parent)
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".motcua-", suffix=path.suffix, dir=path.parent)
+    except OSError as error:  # a folder we cannot write in (/proc, read-only media, no permission)
+        raise UserError(f"Không ghi được vào thư mục {path.parent}: {os_reason(error)}.") from None
     os.close(handle)
     try:
         result = write(Path(temporary))
@@ -29,7 +32,7 @@ def write_through_temp(path: Path | str, write: Callable[[Path], Result]) -> Res
     except PermissionError:
         raise UserError(f"Không ghi được {path.name}: tệp đang mở trong Excel hoặc không có quyền ghi.") from None
     except OSError as error:
-        raise UserError(f"Không ghi được {path.name}: {error.strerror or error}.") from None
+        raise UserError(f"Không ghi được {path.name}: {os_reason(error)}.") from None
     finally:
         if os.path.exists(temporary):
             os.remove(temporary)

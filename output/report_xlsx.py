@@ -9,8 +9,17 @@ from pathlib import Path
 from models import report_rules as rules
 from models.errors import UserError
 from models.logbook import LOGBOOK_TITLE, MOMENT_KEYS, LogbookLine, logbook_columns
-from models.report import FIELD_COLUMNS, REPORT_TITLE, Report, column_value, field_label, month_label
+from models.report import (
+    FIELD_COLUMNS,
+    REPORT_TITLE,
+    Report,
+    column_value,
+    field_label,
+    month_label,
+    posting_indicators,
+)
 from models.settings import UnitSettings
+from models.sheet_cells import make_inert
 from models.text import clean_text
 from output.files import write_through_temp
 
@@ -111,7 +120,8 @@ def _report_sheet(workbook, report: Report, settings: UnitSettings) -> None:
     sheet = workbook.active
     sheet.title = "Báo cáo"
     columns = 2 + len(FIELD_COLUMNS)
-    lines = [f"Kỳ báo cáo: {report.period.title}",
+    lines = [f"Kỳ báo cáo: {report.period.title}. Cách tính: {rules.METHODOLOGY['name']} "
+             f"(phiên bản {rules.METHODOLOGY['version']}).",
              f"Hồ sơ đang giải quyết và quá hạn tính đến {report.moment:%H:%M ngày %d/%m/%Y}; "
              f"lập lúc {report.generated_at:%H:%M ngày %d/%m/%Y}"]
     row = _section(sheet, _header(sheet, settings, columns, REPORT_TITLE, lines),
@@ -130,27 +140,32 @@ def _report_sheet(workbook, report: Report, settings: UnitSettings) -> None:
     sheet.merge_cells(start_row=row, start_column=6, end_row=row, end_column=columns)
     for number, indicator in enumerate(report.indicators(), start=1):
         row += 1
-        days = indicator.key == "average_days"
-        value = indicator.value if indicator.value is not None else \
-            ("Chưa có số liệu" if indicator.computed else "Không tính tại xã")
-        _row(sheet, row, [number, indicator.criterion, indicator.name, value, indicator.target, indicator.how]
-             + [None] * (columns - 6), [None, None, None, DAYS if days else SHARE, SHARE, None] + [None] * (columns - 6))
-        sheet.merge_cells(start_row=row, start_column=6, end_row=row, end_column=columns)
-        sheet.row_dimensions[row].height = 15 * max(2, len(indicator.how) // 95 + 1)
+        row = _indicator_row(sheet, row, number, indicator, columns)
+    row = _section(sheet, row + 2, "III. THỜI GIAN GIẢI QUYẾT TRUNG BÌNH THEO THỦ TỤC (QĐ 766, tiêu chí 2.2)",
+                   columns)
+    _heads(sheet, row, ["STT", "Mã thủ tục", "Đơn vị tính", "Trung bình", "Số hồ sơ"])
+    for number, average in enumerate(report.averages, start=1):
+        row += 1
+        _row(sheet, row, [number, average.procedure_code, average.unit_label, average.average, average.count],
+             [None, None, None, DAYS, COUNT])
     t = report.total
-    row = _section(sheet, row + 2, "III. ĐÁNH GIÁ CỦA NGƯỜI DÂN (ghi nhận trong kỳ)", columns)
+    row = _section(sheet, row + 2, "IV. ĐÁNH GIÁ CỦA NGƯỜI DÂN (ghi nhận trong kỳ)", columns)
     _heads(sheet, row, ["STT", "Đánh giá", "Số lượt"])
     for number, (key, label) in enumerate(rules.RATINGS.items(), start=1):
         row += 1
         _row(sheet, row, [number, label, getattr(t, f"rated_{key}")], [None, None, COUNT])
     row += 1
     _row(sheet, row, ["", "Tỷ lệ \"hài lòng\"", rules.satisfied_share(t)], [None, None, SHARE], bold=True)
-    row = _section(sheet, row + 2, "IV. HỒ SƠ TIẾP NHẬN VÀ GIẢI QUYẾT THEO THÁNG", columns)
+    row = _section(sheet, row + 2, "V. HỒ SƠ TIẾP NHẬN VÀ GIẢI QUYẾT THEO THÁNG", columns)
     _heads(sheet, row, ["STT", "Tháng", "Tiếp nhận", "Đã giải quyết"])
     for number, month in enumerate(report.months, start=1):
         row += 1
         _row(sheet, row, [number, month_label(month), report.received_by_month.get(month, 0),
                           report.resolved_by_month.get(month, 0)], [None, None, COUNT, COUNT])
+    row = _section(sheet, row + 2, "VI. NIÊM YẾT THỦ TỤC (không thuộc chỉ số 766)", columns)
+    for number, indicator in enumerate(posting_indicators(report), start=1):
+        row += 1
+        row = _indicator_row(sheet, row, number, indicator, columns)
     row += 2
     place = clean_text(settings.province) or clean_text(settings.unit_name)
     sheet.cell(row=row, column=columns - 5, value=f"{place}, ngày {report.generated_at:%d} tháng "
@@ -162,6 +177,20 @@ def _report_sheet(workbook, report: Report, settings: UnitSettings) -> None:
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[_letter(column)].width = width
     _page_setup(sheet, f"{head_row}:{head_row}")
+
+
+def _indicator_row(sheet, row: int, number: int, indicator, columns: int) -> int:
+    """One indicator: criterion, name, value (a share, or why there is none), full-score target, how."""
+    if indicator.key == "average_time":
+        value = "Xem mục III (theo từng thủ tục)"
+    else:
+        value = indicator.value if indicator.value is not None else \
+            ("Chưa có số liệu" if indicator.computed else "Không tính tại xã")
+    _row(sheet, row, [number, indicator.criterion, indicator.name, value, indicator.target, indicator.how]
+         + [None] * (columns - 6), [None, None, None, SHARE, SHARE, None] + [None] * (columns - 6))
+    sheet.merge_cells(start_row=row, start_column=6, end_row=row, end_column=columns)
+    sheet.row_dimensions[row].height = 15 * max(2, len(indicator.how) // 95 + 1)
+    return row
 
 
 def _due_sheet(workbook, report: Report) -> None:
@@ -192,6 +221,7 @@ def _save(workbook, path: Path | str) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise UserError(f"Tệp Excel phải có đuôi .xlsx: '{path.name}'.")
+    make_inert(workbook)  # a unit name "=HYPERLINK(...)" in the header stays text, as every other cell
     write_through_temp(path, workbook.save)
     return path
 

@@ -119,7 +119,7 @@ def grid_table(head: Sequence[str], rows: Sequence[Sequence[str]], widths: Seque
     """A ruled table; cells are escaped text, wrapped, header repeated on a new page."""
     data = [[p(para(h), CELL_HEAD) for h in head]]
     data += [[p(para(cell), CELL) for cell in row] for row in rows]
-    table = Table(data, colWidths=list(widths), repeatRows=1)
+    table = Table(data, colWidths=list(widths), repeatRows=1, splitInRow=1)  # a long cell goes on over the page
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("FONTNAME", (0, 0), (-1, -1), FONT)]))
     return table

@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from models.dossier import STATES, TIMELINESS
 from models.dossier_clock import local_naive
+from models.dossier_undo import standing_events
 from models.form_acts import FormInput
 from models.handover import handovers
 from printing.form_parts import (
@@ -134,7 +135,7 @@ def control_rows(form: FormInput) -> list[list[Flowable]]:
     """Mẫu 06 rows, one per hand-over: 'Giao: …' and 'Nhận: …', the moment, the step's result (trước
     hạn / đúng hạn / quá hạn), a note, and empty cells for the giver's and receiver's signatures."""
     rows = []
-    for handover in handovers(form.dossier.events):
+    for handover in handovers(standing_events(form.dossier.events)):
         step = (f"1. Giao: {para(handover.giver.text) or DOTS}<br/>2. Nhận: {para(handover.receiver.text) or DOTS}"
                 f"<br/><i>({para(STATES.get(handover.to_state, handover.to_state))})</i>")
         result = TIMELINESS.get(handover.result, "")
@@ -155,7 +156,7 @@ def _control(form: FormInput) -> list[Flowable]:
             "Kết quả giải quyết (trước hạn/đúng hạn/quá hạn)", "Ghi chú", "Người giao ký", "Người nhận ký"]
     rows = control_rows(form) or [[p("", CELL) for _ in head]]
     widths = (FRAME_WIDTH - 112 * mm, 23 * mm, 25 * mm, 24 * mm, 20 * mm, 20 * mm)
-    table = Table([[p(para(h), CELL_HEAD) for h in head], *rows], colWidths=list(widths), repeatRows=1)
+    table = Table([[p(para(h), CELL_HEAD) for h in head], *rows], colWidths=list(widths), repeatRows=1, splitInRow=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("FONTNAME", (0, 0), (-1, -1), SERIF_FONT)]))
     return [field_line("Mã hồ sơ", dossier.code),

@@ -151,17 +151,26 @@ def _header(settings: UnitSettings, styles: _Styles, printed_on: date, count: in
     return story
 
 
-def _name_parts(name: str, styles: _Styles) -> list[Paragraph]:
-    """The name's paragraph, split at line breaks into parts no taller than NAME_PART_HEIGHT: a table
-    row cannot be split across pages, and a name of thousands of characters must still print whole."""
-    width = COLUMN_WIDTHS[1] - 2 * CELL_PADDING
-    parts = [Paragraph(para(name), styles.name)]
+def _parts(paragraph: Paragraph, column: int) -> list[Paragraph]:
+    """A cell's paragraph, split at line breaks into parts no taller than NAME_PART_HEIGHT: a table row
+    cannot be split across pages, and a name, a processing time or fees of thousands of characters must
+    still print whole (in the rows below its first part)."""
+    width = COLUMN_WIDTHS[column] - 2 * CELL_PADDING
+    parts = [paragraph]
     while parts[-1].wrap(width, PAGE_HEIGHT * 10)[1] > NAME_PART_HEIGHT:
         pieces = parts[-1].split(width, NAME_PART_HEIGHT)
         if len(pieces) < 2:
             break
         parts[-1:] = pieces
     return parts
+
+
+def _nth(parts: list[Paragraph], index: int) -> Paragraph | str:
+    return parts[index] if index < len(parts) else ""
+
+
+def _name_parts(name: str, styles: _Styles) -> list[Paragraph]:
+    return _parts(Paragraph(para(name), styles.name), 1)
 
 
 def _table(procedures: Sequence[Procedure], settings: UnitSettings, styles: _Styles,
@@ -190,19 +199,21 @@ def _table(procedures: Sequence[Procedure], settings: UnitSettings, styles: _Sty
                      ("NOSPLIT", (0, row), (-1, row + 1))]
         for procedure in members:
             number += 1
-            name_parts = _name_parts(procedure.name, styles)
+            name = _name_parts(procedure.name, styles)
+            deadline = _parts(Paragraph(para(deadline_label(procedure)), styles.small), 4)
+            fees = _parts(Paragraph(para(procedure.fees), styles.small), 5)
             rows.append([
                 Paragraph(str(number), styles.number),
-                name_parts[0],
+                name[0],
                 Paragraph(code_markup(procedure.code, styles.small_center, COLUMN_WIDTHS[2] - 5),
                           styles.small_center),
                 Paragraph(para(procedure.online_level_label), styles.small_center),
-                Paragraph(para(deadline_label(procedure)), styles.small),
-                Paragraph(para(procedure.fees), styles.small),
+                deadline[0],
+                fees[0],
                 qr_factory(procedure.qr_url(settings), QR_BOX, on_row_drawn),
             ])
-            for part in name_parts[1:]:  # a name longer than a page goes on in the rows below
-                rows.append(["", part] + [""] * (len(COLUMN_TITLES) - 2))
+            for index in range(1, max(len(name), len(deadline), len(fees))):  # longer than a page: go on below
+                rows.append(["", _nth(name, index), "", "", _nth(deadline, index), _nth(fees, index), ""])
             on_row_built()
     table = Table(rows, colWidths=COLUMN_WIDTHS, repeatRows=1, splitByRow=1)
     table.setStyle(TableStyle(commands))

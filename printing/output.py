@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from models.errors import UserError
+from models.errors import UserError, os_reason
 
 ProgressHook = Callable[[int, int], None]
 CancelHook = Callable[[], bool]
@@ -52,6 +52,8 @@ def check_output(out: Path | str | BinaryIO) -> Path | None:
     target = Path(out)
     if target.is_dir():
         raise UserError(f"'{target}' là một thư mục; hãy chọn tên tệp PDF để lưu.")
+    if target.suffix.lower() != ".pdf":  # a PDF under another name would be opened by the wrong program
+        raise UserError(f"Tệp in phải có đuôi .pdf, không phải '{target.name}'.")
     folder = target.parent
     if not folder.is_dir():
         raise UserError(f"Thư mục '{folder}' không tồn tại; hãy chọn nơi lưu khác.")
@@ -80,7 +82,7 @@ def write_output(data: bytes, out: Path | str | BinaryIO) -> None:
         ) from error
     except OSError as error:
         raise UserError(
-            f"Không ghi được tệp '{target}' ({error.strerror or error}). Hãy chọn nơi lưu khác."
+            f"Không ghi được tệp '{target}' ({os_reason(error)}). Hãy chọn nơi lưu khác."
         ) from error
     finally:
         if temp_name is not None:

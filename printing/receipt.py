@@ -50,6 +50,9 @@ def receipt_story(form: FormInput) -> list[Flowable]:
     story = header(form)
     code_lines = [p(f"Mã hồ sơ: <b>{para(dossier.code)}</b>", BOLD),
                   p(f"{para(settings.one_stop_body_name)} đã tiếp nhận hồ sơ của:")]
+    if dossier.aliases:  # a corrected receipt: the code first printed was given to two dossiers
+        code_lines.insert(1, p(f"(Thay cho mã {para(', '.join(dossier.aliases))} trên giấy tiếp nhận đã cấp: "
+                               "mã đó trùng với một hồ sơ khác.)"))
     code_table = Table([[code_lines, QrFlowable(dossier.code, QR_BOX)]],
                        colWidths=[FRAME_WIDTH - QR_BOX - 4 * mm, QR_BOX + 4 * mm])
     code_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),

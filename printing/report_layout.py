@@ -73,7 +73,7 @@ def ruled_table(head: Sequence[str], rows: Sequence[Sequence[str | Flowable]], w
         data.append([cell if isinstance(cell, Flowable) or col in plain else
                      Paragraph(para(cell), (CELL_BOLD_RIGHT if bold else CELL_RIGHT) if col in right
                                else (CELL_BOLD if bold else CELL)) for col, cell in enumerate(row)])
-    table = Table(data, colWidths=list(widths), repeatRows=1)
+    table = Table(data, colWidths=list(widths), repeatRows=1, splitInRow=1)  # a long cell goes on over the page
     commands = [("GRID", (0, 0), (-1, -1), 0.5, GRID), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL), ("FONTNAME", (0, 0), (-1, -1), FONT),
                 ("FONTSIZE", (0, 1), (-1, -1), PLAIN_SIZE), ("LEADING", (0, 1), (-1, -1), PLAIN_SIZE + 2),

@@ -17,6 +17,7 @@ from models.report import (
     field_label,
     format_value,
     month_label,
+    posting_indicators,
 )
 from models.report_chart import month_chart, on_time_bars
 from models.settings import UnitSettings
@@ -39,20 +40,21 @@ DUE_ROWS = 100  # the printed list stops here; the screen and the Excel file hol
 
 # The key figures printed first, as the dashboard's tiles show them: (label, source, kind).
 KEY_FIGURES = (
+    ("Kỳ trước chuyển sang", "carried_over", "count"),
     ("Tiếp nhận", "received", "count"),
     ("Đã giải quyết", "resolved", "count"),
-    ("Trước và đúng hạn", rules.on_time_share, "share"),
-    ("Quá hạn (đã giải quyết)", "late", "count"),
+    ("Kết thúc không có kết quả", rules.ended_without_result, "count"),
     ("Đang giải quyết", "in_progress", "count"),
-    ("Đang giải quyết quá hạn", "overdue", "count"),
-    ("Nộp trực tuyến", rules.online_share, "share"),
-    ("Số hóa", rules.digitised_share, "share"),
-    ("Mức độ hài lòng", rules.satisfaction_rate, "share"),
+    ("Đúng hạn, trong hạn (766)", rules.on_time_share, "share"),
+    ("Nộp trực tuyến (766)", rules.online_share, "share"),
+    ("Số hóa (766)", rules.digitised_share, "share"),
+    ("Mức độ hài lòng (766)", rules.satisfaction_rate, "share"),
 )
 
 
 def _lines(report: Report) -> list[str]:
-    return [para(f"Kỳ báo cáo: {report.period.title}"),
+    return [para(f"Kỳ báo cáo: {report.period.title}. Cách tính: {rules.METHODOLOGY['name']} "
+                 f"(phiên bản {rules.METHODOLOGY['version']})."),
             "<i>" + para(f"Hồ sơ đang giải quyết và quá hạn tính đến {report.moment:%H:%M ngày %d/%m/%Y}; "
                          f"lập lúc {report.generated_at:%H:%M ngày %d/%m/%Y}") + "</i>"]
 
@@ -72,7 +74,7 @@ def _field_table(report: Report) -> Table:
                     + [format_value(column_value(tally, src), kind) for _, src, kind in FIELD_COLUMNS])
     rows.append(["", "Tổng cộng"] + [format_value(column_value(report.total, src), kind)
                                      for _, src, kind in FIELD_COLUMNS])
-    parts = [4, 12] + [6 if kind == "share" else 7 for _, _, kind in FIELD_COLUMNS]  # 7: '199.683' in bold
+    parts = [5, 12] + [7.5 if kind == "share" else 6.5 for _, _, kind in FIELD_COLUMNS]  # 6,5: "199.683" in bold
     return ruled_table(head, rows, widths(parts), right=range(2, 2 + len(FIELD_COLUMNS)), bold_last=True)
 
 
@@ -86,12 +88,38 @@ def _charts(report: Report, warning: float) -> Table:
     return table
 
 
-def _indicators(report: Report) -> Table:
+def _balance(report: Report) -> Paragraph:
+    """The balance in words, for the unit (each field's row balances the same way)."""
+    t = report.total
+    n = lambda value: format_value(value, "count")  # noqa: E731 - a local shorthand
+    channels = rules.received_by_channel(t)
+    text = (f"Cân đối: kỳ trước chuyển sang {n(t.carried_over)} + tiếp nhận {n(t.received)} (trực tiếp "
+            f"{n(channels['truc_tiep'])}, trực tuyến {n(channels['truc_tuyen'])}, bưu chính {n(channels['buu_chinh'])})"
+            f" = đã giải quyết {n(t.resolved)} + kết thúc không có kết quả {n(rules.ended_without_result(t))} "
+            f"(từ chối {n(t.refused)}, rút {n(t.withdrawn)}, dừng {n(t.stopped)}) + đang giải quyết "
+            f"{n(t.in_progress)} (trong hạn {n(rules.in_progress_within_time(t))}, quá hạn {n(t.overdue)})"
+            + ("." if rules.balance_holds(t) else " — KHÔNG CÂN: hãy báo cho người quản trị."))
+    return Paragraph(para(text), BODY)
+
+
+def _averages(report: Report) -> Flowable:
+    if not report.averages:
+        return Paragraph("Chưa có hồ sơ có kết quả trong kỳ.", BODY)
+    rows = [[str(n), a.procedure_code, a.unit_label, format_value(a.average, "days"), format_value(a.count, "count")]
+            for n, a in enumerate(report.averages, start=1)]
+    table = ruled_table(["STT", "Mã thủ tục", "Đơn vị tính", "Trung bình", "Số hồ sơ"], rows,
+                        [12 * mm, 30 * mm, 35 * mm, 25 * mm, 25 * mm], right=(3, 4))
+    table.hAlign = "LEFT"
+    return table
+
+
+def _indicators(report: Report, which=None) -> Table:
     rows = []
-    for number, indicator in enumerate(report.indicators(), start=1):
-        kind = "days" if indicator.key == "average_days" else "share"
-        if indicator.computed:
-            value = format_value(indicator.value, kind) if indicator.value is not None else "Chưa có số liệu"
+    for number, indicator in enumerate(which if which is not None else report.indicators(), start=1):
+        if indicator.key == "average_time":
+            value = "Xem mục III"
+        elif indicator.computed:
+            value = format_value(indicator.value, "share") if indicator.value is not None else "Chưa có số liệu"
         else:
             value = "Không tính tại xã"
         target = f"≥ {format_value(indicator.target, 'share')}" if indicator.target is not None else ""
@@ -119,7 +147,7 @@ def _months(report: Report) -> Table:
 
 def _due(report: Report) -> list[Flowable]:
     until = f"{report.due_soon_until:%H:%M %d/%m/%Y}" if report.due_soon_until else ""
-    title = (f"V. HỒ SƠ QUÁ HẠN ({format_value(report.overdue_now, 'count')}) VÀ SẮP ĐẾN HẠN TRƯỚC {until} "
+    title = (f"VII. HỒ SƠ QUÁ HẠN ({format_value(report.overdue_now, 'count')}) VÀ SẮP ĐẾN HẠN TRƯỚC {until} "
              f"({format_value(report.due_soon, 'count')}), lúc {report.generated_at:%H:%M %d/%m/%Y}")
     story: list[Flowable] = [CondPageBreak(40 * mm), Paragraph(para(title), SECTION)]
     if not report.due:
@@ -138,13 +166,18 @@ def _due(report: Report) -> list[Flowable]:
 def report_story(report: Report, settings: UnitSettings) -> list[Flowable]:
     story = header(settings, REPORT_TITLE, _lines(report))
     story += [_key_figures(report), Paragraph("I. TIẾP NHẬN VÀ GIẢI QUYẾT THEO LĨNH VỰC", SECTION),
-              _field_table(report), Spacer(1, 4 * mm), KeepTogether([_charts(report, settings.on_time_alert)]),
+              _field_table(report), _balance(report), Spacer(1, 4 * mm),
+              KeepTogether([_charts(report, settings.on_time_alert)]),
               CondPageBreak(50 * mm),
-              Paragraph("II. CHỈ SỐ THEO QUYẾT ĐỊNH 766/QĐ-TTG (tính từ dữ liệu của xã)", SECTION),
+              Paragraph("II. CHỈ SỐ THEO QUYẾT ĐỊNH 766/QĐ-TTG (cách tính của Cổng DVC quốc gia)", SECTION),
               _indicators(report),
-              KeepTogether([Paragraph("III. ĐÁNH GIÁ CỦA NGƯỜI DÂN (ghi nhận trong kỳ)", SECTION), _ratings(report)]),
-              CondPageBreak(40 * mm), Paragraph("IV. HỒ SƠ TIẾP NHẬN VÀ GIẢI QUYẾT THEO THÁNG", SECTION),
-              _months(report)]
+              KeepTogether([Paragraph("III. THỜI GIAN GIẢI QUYẾT TRUNG BÌNH THEO THỦ TỤC (766, tiêu chí 2.2)",
+                                      SECTION), _averages(report)]),
+              KeepTogether([Paragraph("IV. ĐÁNH GIÁ CỦA NGƯỜI DÂN (ghi nhận trong kỳ)", SECTION), _ratings(report)]),
+              CondPageBreak(40 * mm), Paragraph("V. HỒ SƠ TIẾP NHẬN VÀ GIẢI QUYẾT THEO THÁNG", SECTION),
+              _months(report),
+              KeepTogether([Paragraph("VI. NIÊM YẾT THỦ TỤC (không thuộc chỉ số 766)", SECTION),
+                            _indicators(report, posting_indicators(report))])]
     story += _due(report)
     story += [Spacer(1, 6 * mm), KeepTogether([signatures(settings, report.generated_at)])]
     return story

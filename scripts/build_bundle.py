@@ -187,6 +187,8 @@ def run_pyinstaller() -> bool:
         if stale.exists():
             shutil.rmtree(stale)
     WORK_DIR.mkdir(exist_ok=True)
+    # Qt's texts in Vietnamese: the .qm in resources/ is regenerated from its .ts before bundling.
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "qt_vi_ts.py")], cwd=ROOT, check=True, timeout=300)
     log_path = WORK_DIR / "pyinstaller.log"
     if not ON_WINDOWS and not (shutil.which("ldd") and shutil.which("objdump")):
         say("  warning: PyInstaller on Linux wants `ldd` and `objdump` (apt-get install libc-bin binutils)")

@@ -1,18 +1,28 @@
 """Regenerate screenshots/ from the real app on a fresh sample data folder (offscreen Qt).
 
-    .venv/bin/python scripts/screenshots.py
+    .venv/bin/python scripts/screenshots.py                      # 1366×728 into screenshots/
+    .venv/bin/python scripts/screenshots.py --size 1920x1040 --scale 1.5 --out /tmp/shots
 
-Each main area is shown in the main window and grabbed to a PNG; look at them after a UI change:
-cut-off Vietnamese text and cramped tables are bugs.
+Each main area is shown in the main window (at the usable size of a 1366×768 screen by default) and
+grabbed to a PNG, then the dialogs that change data; look at them after a UI change: cut-off Vietnamese
+text and cramped tables are bugs. The help pages (resources/help/) show these same PNGs.
 """
 
 from __future__ import annotations
 
+import argparse  # noqa: E402 - read before Qt starts: the scale factor must be set first
 import os
 import sys
 import tempfile
 from pathlib import Path
 
+_ARGS = argparse.ArgumentParser(description="Chụp màn hình mọi màn hình của MotCua")
+_ARGS.add_argument("--size", default="1366x728", help="kích thước cửa sổ RỘNGxCAO (mặc định 1366x728)")
+_ARGS.add_argument("--scale", default="", help="QT_SCALE_FACTOR, ví dụ 1.25 hoặc 1.5")
+_ARGS.add_argument("--out", default="", help="thư mục ảnh (mặc định screenshots/)")
+ARGS = _ARGS.parse_args()
+if ARGS.scale:
+    os.environ["QT_SCALE_FACTOR"] = ARGS.scale
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -26,7 +36,8 @@ from db.settings_store import update_settings  # noqa: E402
 from ui.app import create_application, open_context  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 
-OUT = ROOT / "screenshots"
+OUT = Path(ARGS.out) if ARGS.out else ROOT / "screenshots"
+SIZE = tuple(int(part) for part in ARGS.size.lower().split("x"))
 SHOTS = [("reception", "01-tiep-nhan"), ("dossiers", "02-ho-so"), ("catalog", "03-danh-muc"),
          ("posting", "04-in-niem-yet"), ("reports", "05-bao-cao"), ("sync", "06-dong-bo"),
          ("settings", "07-cai-dat")]
@@ -77,6 +88,37 @@ def prepare_area(window, area: str) -> None:
             wait_until(lambda: widget.preview is not None)
 
 
+def shoot_dialogs(window, context) -> None:
+    """The dialogs that change data, as they open (each with its cursor in its first box)."""
+    from db.dossier_queries import list_dossiers
+    from ui.accounts_dialog import AccountsDialog
+    from ui.backup_dialog import BackupDialog
+    from ui.dossier_move_dialog import MoveDialog
+    from ui.settings_dialog import SettingsDialog
+
+    dossier = next(d for d in list_dossiers(context.db, limit=50) if d.state == "dang_xu_ly")
+    dialogs = [("08-chuyen-trang-thai", MoveDialog(context, dossier, "cho_bo_sung", window)),
+               ("09-cai-dat-don-vi", SettingsDialog(context, window)),
+               ("10-sao-luu", BackupDialog(context, window)),
+               ("11-tai-khoan", AccountsDialog(context, window))]
+    from ui.audit_screen import AuditScreen
+
+    audit = AuditScreen(context)
+    audit.resize(min(SIZE[0], 1000), min(SIZE[1], 600))
+    dialogs.append(("12-nhat-ky", audit))
+    from ui.help_dialog import HelpDialog
+
+    dialogs.append(("13-huong-dan", HelpDialog("tiep-nhan.html", window)))
+    for name, dialog in dialogs:
+        dialog.show()
+        QApplication.processEvents()
+        wait_until(lambda: True, 0.2)
+        path = OUT / f"{name}.png"
+        dialog.grab().save(str(path))
+        print(path)
+        dialog.close()
+
+
 def wait_until(condition, seconds: float = 60) -> None:
     import time
 
@@ -99,7 +141,7 @@ def main() -> int:
         mark_first_run_done(context.db)
         seed_sample_dossiers(context.db)
         window = MainWindow(context)
-        window.resize(1280, 800)
+        window.resize(*SIZE)
         window.show()
         for area, name in SHOTS:
             window.show_area(area)
@@ -108,7 +150,8 @@ def main() -> int:
             QApplication.processEvents()
             path = OUT / f"{name}.png"
             window.grab().save(str(path))
-            print(path.relative_to(ROOT))
+            print(path)
+        shoot_dialogs(window, context)
         window.close()
         context.db.close()
     app.quit()

@@ -24,6 +24,7 @@ from db.catalog_store import (
     save_procedure,
     set_deadline,
     set_essential,
+    set_paper_result,
 )
 from services.changes import Changes
 
@@ -47,4 +48,4 @@ def export_catalog_file(db: Database, path: Path | str) -> CatalogExport:
 
 __all__ = ["CATALOG", "CatalogExport", "apply_import", "export_catalog_file", "field_counts", "get_procedure", "list_procedures", "plan_import",
            "procedures_without_own_link", "reactivate_procedure", "require_procedure", "retire_procedure",
-           "save_procedure", "set_deadline", "set_essential"]
+           "save_procedure", "set_deadline", "set_essential", "set_paper_result"]

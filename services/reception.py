@@ -37,13 +37,15 @@ def receive(db: Database, *, procedure_code: str, applicant: Applicant, channel:
             papers: Sequence[Paper] = (), sets: int = 1, note: str = "", received_at: datetime | None = None,
             due_at: datetime | None = None, linked: Sequence[str] = (), logbook: str = "",
             delegate: Delegate | None = None, result_delivery: str = "", needs_verification: bool = False,
-            now: datetime | None = None) -> Received:
+            now: datetime | None = None, fee_amount: int | str | None = None,
+            fee_receipt: str | None = None) -> Received:
     """Receive a complete dossier (and its liên thông ones) with its event; one line for the clerk."""
     mask_names(applicant.name, applicant.organisation)  # never in the fault log, whatever fails later
     dossier = receive_dossier(db, procedure_code=procedure_code, applicant=applicant, channel=channel,
                               papers=papers, sets=sets, note=note, received_at=received_at, due_at=due_at,
                               linked=linked, logbook=logbook, delegate=delegate, result_delivery=result_delivery,
-                              needs_verification=needs_verification, now=now)
+                              needs_verification=needs_verification, now=now,
+                              fee_amount=fee_amount, fee_receipt=fee_receipt)
     codes = [dossier.code] + [g["code"] for g in dossier.group]
     return Received(dossier, codes, Changes.dossiers(codes),
                     f"Đã tiếp nhận hồ sơ {', '.join(codes)}. Hạn trả: {dossier.due_at:%H:%M %d/%m/%Y}.")

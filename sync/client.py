@@ -15,12 +15,14 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from db.device import device_id, station_number
-from db.events import pending_count
+from db.device import device_id, known_device_id, station_number
+from db.events import PENDING, pending_count
+from db.rows import scalar
 from db.settings_store import load_settings
 from models.errors import UserError
 from models.roles import EDIT_SETTINGS, SYNC
 from models.session import require
+from sync import stations
 from sync.conflicts import conflict_count
 from sync.identity import COPIED_MESSAGE, become_new_device, folder_copied
 from sync.lock import SyncLock
@@ -79,6 +81,7 @@ class SyncReport:
     error: str | None = None
     stopped: bool = False
     clock_warning: str | None = None
+    station_note: str | None = None  # the hub gave this PC another station number (sync/stations.py)
 
     @property
     def all_acknowledged(self) -> bool:
@@ -185,6 +188,17 @@ class _Run:
         self.report.conflicts += result.conflicts
         self.report.recovery_note = result.note
 
+    def unit_view(self) -> None:
+        """Per PC of the unit, what the others have not pulled yet (shown on the Đồng bộ screen); one try,
+        and an older hub without it is no error."""
+        try:
+            data = self.transport.request("GET", f"/v1/unit/status?after={load_state(self.db).cursor}").data
+        except HubError:
+            return
+        if isinstance(data.get("devices"), list):
+            save_state(self.db, unit_view=[d for d in data["devices"] if isinstance(d, dict)][:50],
+                       unit_view_at=now_iso())
+
     def pull(self) -> None:
         cursor = load_state(self.db).cursor
         while True:
@@ -247,11 +261,11 @@ def clock_warning(server_time: str | None, now: datetime | None = None) -> str |
 
 def local_clock_warning(db: Database, now: datetime | None = None) -> str | None:
     """Warn when this PC's clock is earlier than the newest event it holds."""
-    row = db.execute("SELECT max(at) FROM events").fetchone()
-    if not row or not row[0]:
+    newest_at = scalar(db, "SELECT max(at) FROM events")
+    if not newest_at:
         return None
     local = now or datetime.now().astimezone()
-    newest = datetime.fromisoformat(row[0])
+    newest = datetime.fromisoformat(newest_at)
     if newest - local > CLOCK_TOLERANCE:
         return (f"Đồng hồ máy này ({local:%H:%M %d/%m/%Y}) sớm hơn sự kiện mới nhất đã ghi "
                 f"({newest:%H:%M %d/%m/%Y}): hãy chỉnh lại giờ máy.")
@@ -278,9 +292,13 @@ def run_sync(db: Database, data_dir: Path | str, *, progress: Progress | None = 
                    progress, cancelled, batch)
         report = run.report
         try:
+            report.station_note = stations.confirm(db, run.call)  # the hub's number, before anything new
             run.recover_if_needed()
             run.push()
             run.pull()
+            if sendable_count(db):  # recorded while pulling (a renamed dossier's 'recode' event): sent now
+                run.push()
+            run.unit_view()
         except SyncCancelled:
             report.stopped = True
         except HubError as error:
@@ -319,7 +337,8 @@ def enroll(db: Database, hub_url: str, token: str, *, transport: Transport | Non
     if pin and not is_hex(pin, 64):
         raise UserError("Dấu vân tay chứng chỉ (--pin) phải là 64 chữ số hex (SHA-256).")
     transport = transport or Transport(hub_url, token, pin=pin)
-    body = {"device_id": device_id(db), "station": station_number(db), "public_key": public_key(db)}
+    body = {"device_id": device_id(db), "station": station_number(db), "public_key": public_key(db),
+            "keep": stations.keep_wish(db)}
     try:
         response = _Run(db, transport, RetryPolicy(attempts=3), None, None, 0).call("POST", "/v1/enroll", body)
     except HubError as error:
@@ -336,7 +355,8 @@ def enroll(db: Database, hub_url: str, token: str, *, transport: Transport | Non
     learn_keys(db, data.get("device_keys"))
     save_state(db, hub_url=hub_url.strip().rstrip("/"), token=token, hub_pin=pin, unit_code=data["unit_code"],
                unit_key=data["unit_key"], enrolled_at=now_iso(), clock_warning=clock_warning(response.server_time),
-               recover_needed=data["device_max_seq"] > local_max_seq(db))
+               recover_needed=int(data.get("device_max_seq") or 0) > local_max_seq(db))
+    note = stations.adopt(db, data.get("station")) if "station" in data else None
     warnings = []
     local_code = load_settings(db).unit_code
     if local_code and local_code != data["unit_code"]:
@@ -347,7 +367,8 @@ def enroll(db: Database, hub_url: str, token: str, *, transport: Transport | Non
     skew = clock_warning(response.server_time)
     if skew:
         warnings.append(skew)
-    return {"device_id": device_id(db), "unit_code": data["unit_code"], "hub": hub_url, "warnings": warnings}
+    return {"device_id": device_id(db), "unit_code": data["unit_code"], "hub": hub_url, "warnings": warnings,
+            "station": station_number(db), "station_note": note}
 
 
 def sync_status(db: Database) -> dict:
@@ -361,4 +382,39 @@ def sync_status(db: Database) -> dict:
             "trust_warning": COPIED_MESSAGE if folder_copied(db) else (
                 "Máy này cần đăng ký lại với máy chủ đồng bộ (tệp khóa của máy không còn): sync enroll --hub URL "
                 "--new-device với mã đăng ký mới." if state.hub_url and not state.enrolled else None),
-            "clock_warning": state.clock_warning or local_clock_warning(db)}
+            "clock_warning": state.clock_warning or local_clock_warning(db), "station": station_number(db),
+            "station_confirmed": state.station_confirmed, "station_note": state.station_note,
+            "unit_view_at": state.unit_view_at, "unseen_by_pc": unseen_by_pc(db, state)}
+
+
+def pending_receives(db: Database) -> int:
+    """Dossiers this PC received that the hub has not acknowledged: no other PC can have seen them."""
+    device = known_device_id(db)
+    if device is None:
+        return 0
+    return db.execute(f"SELECT count(*) FROM events WHERE {PENDING} AND entity = 'dossier' AND action = 'receive'",
+                      [device]).fetchone()[0]
+
+
+def unseen_by_pc(db: Database, state=None) -> list[dict]:
+    """Per PC of the unit, how many of its dossiers the other PCs have not seen yet: for this PC, the ones
+    not yet sent plus the ones on the hub another PC has not pulled; for the others, what the hub said at
+    the last sync run (a PC's unsent dossiers only it knows)."""
+    state = state or load_state(db)
+    me = known_device_id(db)
+    rows = []
+    for item in state.unit_view or []:
+        device = str(item.get("device_id") or "")
+        unseen = item.get("unseen") if isinstance(item.get("unseen"), int) else 0
+        rows.append({"device_id": device, "station": item.get("station"), "me": device == me,
+                     "unseen": unseen, "unsent": 0, "pulled_at": item.get("pulled_at")})
+    mine = next((r for r in rows if r["me"]), None)
+    if mine is None:
+        mine = {"device_id": me or "", "station": station_number(db), "me": True, "unseen": 0, "unsent": 0,
+                "pulled_at": None}
+        rows.insert(0, mine)
+    mine["unsent"] = pending_receives(db)
+    mine["unseen"] += mine["unsent"]
+    mine["station"] = station_number(db)
+    rows.sort(key=lambda r: (not r["me"], r["station"] or 99, r["device_id"]))
+    return rows

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from db.rows import scalar
 from sync.state import now_iso
 
 
@@ -19,12 +20,16 @@ class Conflict:
     message: str
 
 
-def store_conflicts(db: Database, entity: str, entity_id: str, found: list[Conflict]) -> int:
+def store_conflicts(db: Database, entity: str, entity_id: str, found: list[Conflict], *,
+                    only_kind: str | None = None, except_kind: str | None = None) -> int:
     """Make the stored conflicts of one entity equal to `found` (a fold is the whole truth each time);
-    returns how many are new. A conflict already known keeps the moment it was first seen."""
+    returns how many are new. A conflict already known keeps the moment it was first seen. `only_kind` /
+    `except_kind` limit what is replaced: a dossier's own fold and its code group (sync/same_code.py) each
+    own their kinds."""
     wanted = {(c.event_uuid, c.kind): c for c in found}
     stored = {(row[0], row[1]): row[2] for row in db.execute(
-        "SELECT event_uuid, kind, id FROM conflicts WHERE entity = ? AND entity_id = ?", [entity, entity_id])}
+        "SELECT event_uuid, kind, id FROM conflicts WHERE entity = ? AND entity_id = ?", [entity, entity_id])
+        if (only_kind is None or row[1] == only_kind) and (except_kind is None or row[1] != except_kind)}
     for key, row_id in stored.items():
         if key not in wanted:
             db.execute("DELETE FROM conflicts WHERE id = ?", [row_id])
@@ -59,4 +64,4 @@ def list_conflicts(db: Database, limit: int = 200) -> list[dict]:
 
 
 def conflict_count(db: Database) -> int:
-    return db.execute("SELECT count(*) FROM conflicts").fetchone()[0]
+    return scalar(db, "SELECT count(*) FROM conflicts")

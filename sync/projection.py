@@ -26,9 +26,11 @@ from db.events import (
     own_pending_ids,
     pending_by_entity,
 )
+from db.rows import scalar
 from models.catalog import Procedure
 from models.catalog_plan import _DEADLINE_FIELDS, FIELD_LABELS
 from models.dossier_applicant import Applicant
+from sync import same_code
 from sync.conflicts import Conflict, store_conflicts
 from sync.fold_dossier import FOLDED_COLUMNS, fold_dossier
 from sync.state import immediate, now_iso, save_state
@@ -135,46 +137,83 @@ def record_from_province(events: list[dict], until: dict) -> bool:
 
 
 def _apply_dossier(db: Database, uuid: str, events: list[dict]) -> int:
+    """The dossier's row from its own fold; its code from the group of dossiers whose receipt has the
+    same code (sync/same_code.py): a dossier with a receive event is always shown."""
     folded = fold_dossier(events)
-    conflicts = list(folded.conflicts)
-    values = folded.values
-    if values is not None:
-        row = db.execute(f"SELECT id, {', '.join(FOLDED_COLUMNS)} FROM dossiers WHERE uuid = ?", [uuid]).fetchone()
+    new = 0
+    if folded.values is not None:
+        claimed = folded.values["code"]  # the code on the receipt (folded.claimed_code, known present here)
+        row = db.execute(f"SELECT id, claimed_code, search_text, {', '.join(FOLDED_COLUMNS)} FROM dossiers "
+                         "WHERE uuid = ?", [uuid]).fetchone()
+        members = same_code.members_of(db, claimed, {uuid: folded})
+        targets = same_code.plan(members)
+        same_code.make_room(db, {u: code for u, (code, _) in targets.items()})
+        code, aliases = targets[uuid]
+        values = {**folded.values, "code": code, "claimed_code": claimed}
+        values["search_text"] = _search_text(values, aliases)
         if row is None:
-            clash = db.execute("SELECT uuid FROM dossiers WHERE code = ? OR (code_day = ? AND station = ? AND "
-                               "day_seq = ?)", [values["code"], values["code_day"], values["station"],
-                                                values["day_seq"]]).fetchone()
-            if clash:
-                conflicts.append(Conflict(events[0]["uuid"], "duplicate_code", "skipped",
-                                          f"Mã hồ sơ {values['code']} đã dùng cho một hồ sơ khác (hai máy cùng số "
-                                          "máy trạm?): hồ sơ này chưa hiện trên máy này. Hãy đặt số máy trạm khác."))
-            else:
-                _insert_dossier(db, values, folded.papers)
+            _insert_dossier(db, values, folded.papers)
+            if code != claimed:
+                same_code.note_changed(db, uuid)
         else:
-            stored = dict(zip(FOLDED_COLUMNS, row[1:], strict=True))
+            stored = dict(zip(("claimed_code", "search_text", *FOLDED_COLUMNS), row[1:], strict=True))
             changed = {k: v for k, v in values.items() if stored[k] != v}
             if changed:
-                changed.update(search_text=_search_text(values), updated_at=_naive_now())
+                changed["updated_at"] = _naive_now()
                 db.execute(f"UPDATE dossiers SET {', '.join(f'{k} = ?' for k in changed)} WHERE id = ?",
                            [*changed.values(), row[0]])
+                if "code" in changed:
+                    same_code.note_changed(db, uuid)
+        same_code.write_aliases(db, uuid, aliases)
+        _settle_others(db, members, targets, uuid)
+        new += same_code.store_group_conflicts(db, members, targets)
+        if row is not None and row[1] not in (None, claimed):  # its receipt's code changed: the group it left
+            new += settle_code(db, row[1])
         _add_attachments(db, uuid, folded.attachments)
-    return store_conflicts(db, "dossier", uuid, conflicts)
+    return new + store_conflicts(db, "dossier", uuid, folded.conflicts, except_kind=same_code.KIND)
+
+
+def _settle_others(db: Database, members: list, targets: dict, done: str) -> None:
+    """Give the group's other dossiers their code, aliases and search text."""
+    for member in members:
+        if member.uuid == done:
+            continue
+        code, aliases = targets[member.uuid]
+        row = db.execute("SELECT id, code, search_text, applicant_name, organisation, cccd, phone FROM dossiers "
+                         "WHERE uuid = ?", [member.uuid]).fetchone()
+        names = ("applicant_name", "organisation", "cccd", "phone")
+        text = _search_text({"code": code, **dict(zip(names, row[3:], strict=True))}, aliases)
+        if (row[1], row[2]) != (code, text):
+            db.execute("UPDATE dossiers SET code = ?, search_text = ?, updated_at = ? WHERE id = ?",
+                       [code, text, _naive_now(), row[0]])
+            if row[1] != code:
+                same_code.note_changed(db, member.uuid)
+        same_code.write_aliases(db, member.uuid, aliases)
+
+
+def settle_code(db: Database, code: str) -> int:
+    """Settle the group of dossiers whose receipt has `code` (after one left it); new conflicts."""
+    members = same_code.members_of(db, code, {})
+    targets = same_code.plan(members)
+    same_code.make_room(db, {u: c for u, (c, _) in targets.items()})
+    _settle_others(db, members, targets, "")
+    return same_code.store_group_conflicts(db, members, targets)
 
 
 def _naive_now() -> str:
     return now_iso()[:19]
 
 
-def _search_text(values: dict) -> str:
+def _search_text(values: dict, aliases: list[str]) -> str:
     from db.dossier_store import search_text  # the dossier layer owns what search matches
 
     applicant = Applicant(name=values["applicant_name"] or "", organisation=values["organisation"] or "",
                           cccd=values["cccd"] or "", phone=values["phone"] or "")
-    return search_text(values["code"], applicant)
+    return search_text(values["code"], applicant, aliases)
 
 
 def _insert_dossier(db: Database, values: dict, papers: list[dict]) -> None:
-    row = {**values, "search_text": _search_text(values), "created_at": _naive_now(), "updated_at": _naive_now()}
+    row = {**values, "created_at": _naive_now(), "updated_at": _naive_now()}
     cursor = db.execute(f"INSERT INTO dossiers ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
                         list(row.values()))
     db.conn.executemany("INSERT INTO dossier_papers (dossier_id, position, name, kind, count) VALUES (?, ?, ?, ?, ?)",
@@ -185,7 +224,7 @@ def _add_attachments(db: Database, uuid: str, attachments: list[dict]) -> None:
     """Attachment rows follow their events; the file itself comes with a USB file (or is fetched later)."""
     if not attachments:
         return
-    dossier_id = db.execute("SELECT id FROM dossiers WHERE uuid = ?", [uuid]).fetchone()[0]
+    dossier_id = scalar(db, "SELECT id FROM dossiers WHERE uuid = ?", [uuid])
     db.conn.executemany(
         "INSERT OR IGNORE INTO dossier_attachments (uuid, dossier_id, sha256, ext, size, display_name, kind, "
         "added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -245,9 +284,11 @@ def _known_hash(db: Database, event: dict, me: str) -> tuple | None:
     """The stored hash of an event with this uuid: acknowledged events by the uuid index, this PC's own
     (pending ones included) by their number (db.events.event_at)."""
     if event["device_id"] == me:
-        row = event_at(db, me, event["seq"])
-        if row is not None and row[0] == event["uuid"]:
-            return (row[1],)
+        own = event_at(db, me, event["seq"])  # (uuid, hash)
+        if own is not None:
+            uuid, digest = own
+            if uuid == event["uuid"]:
+                return (digest,)
     return db.execute("SELECT hash FROM events WHERE uuid = ? AND acked_at IS NOT NULL",
                       [event["uuid"]]).fetchone()
 
@@ -294,7 +335,11 @@ def apply_remote_events(db: Database, events: list[dict], *, cursor: int | None 
             result.new += 1
             stored.append(event)
             touched.add((event["entity"], event["entity_id"]))
+        touched |= {("dossier", row[0]) for row in db.execute(  # hidden by an older version: shown now
+            "SELECT DISTINCT entity_id FROM conflicts WHERE entity = 'dossier' AND kind = 'duplicate_code'")}
+        same_code.take_changed(db)
         result.conflicts += rebuild_entities(db, touched)
+        same_code.record_recodes(db, me, same_code.take_changed(db))
         raise_marks(db, highest(stored))  # what the hub (or a USB file) handed over stays (db/audit_marks.py)
         advance_acked_floor(db)  # stored acknowledged: the pending range need not cover them
         if cursor is not None:

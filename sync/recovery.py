@@ -38,6 +38,8 @@ from db.events import (
     record_event,
 )
 from db.local import get_local, put_local
+from db.rows import scalar
+from sync import same_code
 from sync.projection import _INSERT, rebuild_entities
 from sync.state import immediate, now_iso, save_state
 from sync.transport import HubError
@@ -82,7 +84,7 @@ def restored_at(db: Database) -> str | None:
 def acknowledged_floor(db: Database) -> int:
     """The highest seq up to which every event of this PC is acknowledged: the hub and the log agree there."""
     me = device_id(db)
-    first_pending = db.execute(f"SELECT min(seq) FROM events WHERE {PENDING}", [me]).fetchone()[0]
+    first_pending = scalar(db, f"SELECT min(seq) FROM events WHERE {PENDING}", [me])
     if first_pending is not None:
         return first_pending - 1
     return local_max_seq(db)
@@ -157,7 +159,9 @@ def merge_own_events(db: Database, fetched: list[dict], *, floor: int, hub_max_s
         # A refusal for a reused number (409) no longer holds once the event has its new number.
         db.conn.executemany("DELETE FROM sync_rejected WHERE event_uuid = ? AND status = 409",
                             [(row.uuid,) for row in moved])
+        same_code.take_changed(db)
         result.conflicts = rebuild_entities(db, touched)
+        same_code.record_recodes(db, me, same_code.take_changed(db))  # a code reused after the restore
         result.fetched, result.acknowledged, result.renumbered = len(inserted), len(pending_known), len(moved)
         result.note = _note(result, restore, moment)
         if result.fetched or result.renumbered:

@@ -14,6 +14,7 @@ from db import secret_store
 from db.audit_marks import raise_marks
 from db.device import device_id
 from db.events import PENDING, advance_acked_floor, own_pending_ids
+from db.rows import scalar
 from db.secrets_move import data_dir_of
 from sync.wire import EVENT_COLUMNS, row_to_wire
 
@@ -36,6 +37,10 @@ class SyncState:
     restore_checked: str | None = None  # the `backup_restored_at` whose own events were taken back (recovery.py)
     recover_needed: bool = False       # the hub holds more of this PC's events than its log (seen at enrollment)
     recovery_note: str | None = None   # what the last recovery did, shown on the Đồng bộ screen
+    station_confirmed: int | None = None  # the station number the hub last confirmed for this PC (sync/stations.py)
+    station_note: str | None = None       # the last change of station number the hub made, shown to the clerk
+    unit_view: list | None = None         # per PC of the unit, from the hub at the last run (GET /v1/unit/status)
+    unit_view_at: str | None = None
 
     @property
     def enrolled(self) -> bool:
@@ -106,7 +111,7 @@ def pending_batch(db: Database, limit: int) -> list[dict]:
 
 
 def sendable_count(db: Database) -> int:
-    return db.execute(f"SELECT count(*) {_PENDING}", [device_id(db)]).fetchone()[0]
+    return scalar(db, f"SELECT count(*) {_PENDING}", [device_id(db)])
 
 
 def mark_acked(db: Database, uuids: list[str], at: str | None = None) -> None:

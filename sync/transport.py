@@ -48,9 +48,11 @@ MAX_REPLY_BYTES = 64 * 1024 * 1024  # a pull page is a few MiB at most; anything
 class HubRefused(HubError):
     """The hub answered 4xx with a reason: resending the same request cannot help."""
 
-    def __init__(self, status: int, code: str, message: str, rejected: list[dict] | None = None):
+    def __init__(self, status: int, code: str, message: str, rejected: list[dict] | None = None,
+                 data: dict | None = None):
         super().__init__(message)
         self.status, self.code, self.rejected = status, code, rejected or []
+        self.data = data or {}  # the whole answer, e.g. the station the hub holds for this PC (409 station_taken)
 
 
 def _plain(error: Exception) -> str:
@@ -171,7 +173,7 @@ class Transport:
         if reply.status >= 400:
             rejected = parsed.get("rejected")
             rejected = [r for r in rejected[:10000] if isinstance(r, dict)] if isinstance(rejected, list) else []
-            raise HubRefused(reply.status, str(parsed.get("error", ""))[:40], message, rejected)
+            raise HubRefused(reply.status, str(parsed.get("error", ""))[:40], message, rejected, parsed)
         if not parsed:
             self.close()
             raise HubUnreachable(f"Máy chủ {self.base_url} trả lời không phải JSON.")

@@ -143,7 +143,7 @@ def read_manifest(path: Path | str) -> dict:
     except FileNotFoundError:
         raise UserError(f"Không tìm thấy tệp {path}.") from None
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, ValueError, KeyError, TypeError, OSError,
-            EOFError, NotImplementedError, RecursionError) as error:
+            EOFError, NotImplementedError, RecursionError) as error:  # NotImplementedError: a damaged compression method byte
         raise _refuse(path, f"tệp hỏng hoặc không phải tệp đồng bộ MotCua ({error}).") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
         raise _refuse(path, "đây không phải tệp đồng bộ MotCua (hoặc của phiên bản khác).")

@@ -208,6 +208,25 @@ def test_an_officer_cannot_receive_and_a_clerk_cannot_decide_a_result(db) -> Non
         ("receive", "an"), ("move", "an"), ("move", "binh"), ("move", "an")]
 
 
+def test_the_counter_clerk_refuses_at_the_counter_but_not_after_the_hand_over(db) -> None:
+    """Mẫu 03 is the receiving clerk's refusal (tiep_nhan -> tu_choi); once processing began, a refusal is
+    the processing side's notice and a clerk may not make it (shared/domain.md, Mẫu 03)."""
+    clerk, officer = _user(db, "an", "clerk"), _user(db, "binh", "officer")
+    with acting_as(clerk):
+        at_counter = _receive(db)
+        refused = move_dossier(db, at_counter.code, "tu_choi", note="Thiếu tờ khai", at=NOW + timedelta(hours=1),
+                               now=NOW + timedelta(hours=1))
+        assert refused.state == "tu_choi"
+        handed_over = _receive(db, name="Trần Thị Bình", cccd="001303004568")
+        move_dossier(db, handed_over.code, "dang_xu_ly", at=NOW + timedelta(hours=1), now=NOW + timedelta(hours=1))
+        with pytest.raises(PermissionDenied, match="'an'.*Từ chối"):
+            move_dossier(db, handed_over.code, "tu_choi", note="Không đủ điều kiện", at=NOW + timedelta(hours=2),
+                         now=NOW + timedelta(hours=2))
+    with acting_as(officer):
+        assert move_dossier(db, handed_over.code, "tu_choi", note="Không đủ điều kiện", at=NOW + timedelta(hours=2),
+                            now=NOW + timedelta(hours=2)).state == "tu_choi"
+
+
 def test_reports_need_a_leader_and_the_logbook_personal_data_export_rights(db) -> None:
     clerk, leader = _user(db, "an", "clerk"), _user(db, "chi", "leader")
     period = Period(NOW.date().replace(day=1), NOW.date())
@@ -277,3 +296,11 @@ def test_account_events_travel_with_the_log_but_accounts_stay_on_their_pc(db, tm
         assert other.execute("SELECT count(*) FROM users").fetchone()[0] == 0
     finally:
         other.close()
+
+
+def test_the_status_bar_name_never_repeats_the_role() -> None:
+    from models.session import User
+
+    assert User("admin", "Quản trị", "admin").display == "admin (Quản trị)"
+    assert User("admin", "", "admin").display == "admin (Quản trị)"
+    assert User("an", "Nguyễn Văn An", "clerk").display == "Nguyễn Văn An (an, Tiếp nhận và trả kết quả)"

@@ -264,3 +264,17 @@ def test_one_backup_at_a_time_and_stale_temporaries_are_swept(folder: Path) -> N
         assert maybe_backup(folder, "exit") is None
     create_backup(folder)
     assert not stale.exists() and fresh.exists()
+
+
+def test_back_up_now_and_the_exit_backup_are_separate_restore_points(folder: Path) -> None:
+    """A clerk can go back to this morning: every restore point of the day stays (up to ten)."""
+    from db.backup import all_backups
+
+    morning = datetime(2026, 12, 7, 9, 0)
+    create_backup(folder, reason="thu_cong", now=morning)  # "Sao lưu ngay"
+    _change(folder, "UBND xã Hương Mai (sửa lúc 10 giờ)")
+    create_backup(folder, reason="thu_cong", now=morning.replace(hour=10))
+    _change(folder, "UBND xã Hương Mai (sửa lúc 16 giờ)")
+    assert maybe_backup(folder, "exit", now=morning.replace(hour=17)) is not None
+    points = sorted((b.created_at.hour, (b.manifest or {}).get("reason")) for b in all_backups(folder))
+    assert points == [(9, "thu_cong"), (10, "thu_cong"), (17, "exit")]

@@ -1,4 +1,5 @@
-"""Rotation keeps the newest backup of each of the last 7 days, 4 weeks and 12 months that have one."""
+"""Rotation keeps the last 10 of the newest day, then the newest of each of the last 7 days, 4 weeks and
+12 months that have one."""
 
 from __future__ import annotations
 
@@ -20,10 +21,18 @@ def test_a_few_backups_are_all_kept() -> None:
     assert stamps_to_keep(stamps) == set(stamps)
 
 
-def test_several_a_day_keep_the_newest_of_each_day() -> None:
+def test_several_a_day_keep_the_newest_of_each_earlier_day_and_every_point_of_today() -> None:
     day = datetime(2026, 3, 2)
     stamps = [day.replace(hour=h) for h in (8, 12, 17)] + [day.replace(day=3, hour=h) for h in (9, 16)]
-    assert stamps_to_keep(stamps) == {day.replace(hour=17), day.replace(day=3, hour=16)}
+    assert stamps_to_keep(stamps) == {day.replace(hour=17), day.replace(day=3, hour=9), day.replace(day=3, hour=16)}
+
+
+def test_the_newest_day_keeps_its_last_ten_restore_points() -> None:
+    today = [datetime(2026, 12, 7, 7, 30) + timedelta(minutes=40 * n) for n in range(14)]
+    yesterday = [datetime(2026, 12, 4, h) for h in (8, 12, 17)]  # Friday
+    kept = stamps_to_keep(yesterday + today)
+    assert set(today[-10:]) <= kept and not set(today[:4]) & kept  # this morning's points are still there
+    assert datetime(2026, 12, 4, 17) in kept and datetime(2026, 12, 4, 8) not in kept  # then one a day
 
 
 def test_sixty_days_keep_seven_days_four_weeks_and_the_months() -> None:

@@ -446,3 +446,17 @@ def test_time_zone_is_kept() -> None:
     assert cal.add_calendar_days(friday, 3).tzinfo is tz
     assert cal.same_day_deadline(friday) == datetime(2026, 2, 13, 17, 0, tzinfo=tz)
     assert cal.working_time_between(friday, datetime(2026, 2, 23, 8, 30, tzinfo=tz)) == timedelta(hours=6)
+
+
+def test_a_dossier_received_at_an_odd_moment_says_when_its_clock_starts() -> None:
+    from models.calendar import WorkCalendar
+    from models.dossier_clock import clock_start_notice
+
+    calendar = WorkCalendar()
+    assert clock_start_notice(calendar, datetime(2026, 12, 7, 9, 0)) is None  # Monday, office hours
+    evening = clock_start_notice(calendar, datetime(2026, 12, 7, 18, 5))
+    assert "ngoài giờ làm việc" in evening and "07:30 Thứ Ba, 08/12/2026" in evening
+    sunday = clock_start_notice(calendar, datetime(2026, 12, 6, 10, 0))
+    assert "ngày nghỉ" in sunday and "07:30 Thứ Hai, 07/12/2026" in sunday
+    holiday = clock_start_notice(calendar, datetime(2026, 9, 2, 10, 0))  # Quốc khánh
+    assert "ngày nghỉ" in holiday and "Thứ Năm, 03/09/2026" in holiday

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from models.catalog_import import parse_flag, parse_online_level, read_catalog_file
+from db.catalog_store import read_catalog_file
+from models.catalog_import import parse_flag, parse_online_level
 from models.errors import UserError
 
 HEADER = ["STT", "Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Thời hạn giải quyết", "Phí, lệ phí", "Mức độ DVC",

@@ -46,11 +46,12 @@ def test_bad_input_is_one_vietnamese_line_and_changes_nothing(cli, tmp_path):
     _assert_one_vietnamese_line(cli("khong-co-lenh"))
     _assert_one_vietnamese_line(cli("--data-dir", str(folder), "init", "--unit-name", "X",
                                     "--unit-code", "A B"))
-    assert cli("--data-dir", str(folder), "init", "--unit-name", "X", "--unit-code", "Y").returncode == 0
+    _assert_one_vietnamese_line(cli("--data-dir", str(folder), "init", "--unit-name", "X", "--unit-code", "Y"))
+    assert cli("--data-dir", str(folder), "init", "--unit-name", "X", "--unit-code", "000.17.22.H56").returncode == 0
     _assert_one_vietnamese_line(cli("--data-dir", str(folder), "settings", "set", "--qr-template", "abc"))
     _assert_one_vietnamese_line(cli("--data-dir", str(folder), "calendar", "add-off", "31/02/2026"))
-    _assert_one_vietnamese_line(cli("--data-dir", str(folder), "init", "--unit-name", "X", "--unit-code", "Y",
-                                    "--station", "12"))
+    _assert_one_vietnamese_line(cli("--data-dir", str(folder), "init", "--unit-name", "X",
+                                    "--unit-code", "000.17.22.H56", "--station", "12"))
     shown = json.loads(cli("--data-dir", str(folder), "--json", "settings", "show").stdout)
     assert shown["qr_template"].startswith("https://") and shown["station_number"] == 1
 
@@ -71,7 +72,9 @@ def test_calendar_commands_compute_due_dates_over_tet(cli, tmp_path):
     assert json.loads(result.stdout)["due_at"] == "2026-02-23T10:00:00"
     listing = json.loads(cli("--data-dir", folder, "--json", "calendar", "list", "--year", "2026").stdout)
     days = {row["day"]: row for row in listing}
-    assert days["2026-02-21"]["kind"] == "work"
-    assert days["2026-02-17"]["source"] == "le"
+    assert days["2026-02-21"]["kind"] == "work" and days["2026-02-21"]["status"] == "don_vi"
+    # A decided day carries the document that decided it (resources/calendar/2026.json).
+    assert days["2026-02-17"]["status"] == "quyet_dinh"
+    assert "Bộ luật Lao động 2019" in days["2026-02-17"]["source"]
     assert cli("--data-dir", folder, "calendar", "remove", "2026-02-21").returncode == 0
     assert cli("--data-dir", folder, "calendar", "remove", "2026-02-21").returncode == 2

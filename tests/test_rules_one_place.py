@@ -79,7 +79,7 @@ def test_the_alert_threshold_decides_the_red_bars():
     from models.report_period import Period
     from models.report_rules import Tally
 
-    total = Tally(received=10, resolved=10, early=8, on_time=0, late=2)
+    total = Tally(received=10, resolved=10, early=8, on_time=0, late=2, timely=8)  # QĐ 766: 8 of 10 timely
     report = Report(period=Period(T.date(), T.date()), moment=T, generated_at=T, total=total, by_field={},
                     received_by_month={}, resolved_by_month={})
     [bar] = on_time_bars(report, 0.9)

@@ -65,3 +65,27 @@ def test_station_number_is_local_and_checked(db):
     with pytest.raises(UserError):
         set_station_number(db, 10)
     assert station_number(db) == 3
+
+
+@pytest.mark.parametrize("code", ["000.17.22.H5", "00.17.22.H56", "000.17.22.56H", "000-17-22-H56", "H56",
+                                  "000.17.22.Ă56"])
+def test_a_unit_code_of_another_shape_never_becomes_the_dossier_prefix(db, code) -> None:
+    from models.errors import UserError
+
+    with pytest.raises(UserError, match="ddd.dd.dd.Ldd"):
+        update_settings(db, {"unit_code": code})
+    assert load_settings(db).effective_dossier_prefix == "000.00.00.H00"  # unchanged
+
+
+def test_the_unit_code_shape_accepts_the_domain_example_in_any_case() -> None:
+    from models.settings import check_unit_code
+
+    assert check_unit_code(" 000.17.22.h56 ") == "000.17.22.H56"
+
+
+def test_stored_settings_of_an_older_shape_still_open(db) -> None:
+    import json
+
+    db.execute("INSERT INTO settings(key, value) VALUES ('unit', ?)",
+               [json.dumps({"unit_name": "UBND xã Cũ", "unit_code": "XA-CU"})])
+    assert load_settings(db).unit_code == "XA-CU"

@@ -38,7 +38,7 @@ from services.accounts import (
 )
 from ui import strings
 from ui.app_context import AppContext
-from ui.dialogs import show_error, show_info
+from ui.dialogs import enable, guard_confirm, show_error, show_info
 from ui.login_dialog import ERROR_STYLE, password_field
 
 HEADERS = ["Tên đăng nhập", "Họ tên", "Vai trò", "Tình trạng"]
@@ -86,11 +86,12 @@ class NewAccountDialog(QDialog):
         self.message.setWordWrap(True)
         layout.addWidget(self.message)
         buttons = QDialogButtonBox()
-        buttons.addButton(strings.SAVE, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button = buttons.addButton(strings.SAVE, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(strings.CANCEL, QDialogButtonBox.ButtonRole.RejectRole)
         buttons.accepted.connect(self.check)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        guard_confirm(self, self.save_button, self.password if self.resetting else self.username)
 
     def check(self) -> None:
         if self.password.text() != self.confirm.text():
@@ -147,6 +148,7 @@ class AccountsDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.accounts: list[Account] = []
         self.refresh()
+        guard_confirm(self, None, self.table)
 
     # ----- content
     def refresh(self, select: str | None = None) -> None:
@@ -176,7 +178,7 @@ class AccountsDialog(QDialog):
     def _selection_changed(self) -> None:
         account = self.selected()
         for widget in (self.reset_button, self.toggle_button, self.role_button):
-            widget.setEnabled(account is not None)
+            enable(widget, account is not None, "Chọn một tài khoản trong bảng trước")
         if account is not None:
             self.toggle_button.setText("Khóa tài khoản" if account.active else "Mở khóa tài khoản")
             self.role_box.setCurrentIndex(self.role_box.findData(account.role))

@@ -18,6 +18,7 @@ from services.folder import finish_first_run, first_run_pending, open_folder
 from ui.app_context import AppContext
 from ui.dialogs import show_error
 from ui.main_window import MainWindow
+from ui.plain_text import install_plain_text_labels
 from ui.style import STYLESHEET
 
 
@@ -32,7 +33,11 @@ def create_application() -> QApplication:
     font = QFont(app.font())
     font.setPointSize(max(font.pointSize(), 10))
     app.setFont(font)
+    install_plain_text_labels(app)  # names and notes never render as HTML (ui/plain_text.py)
     app.setStyleSheet(STYLESHEET)
+    from ui.translation import install_vietnamese
+
+    install_vietnamese(app)  # Qt's own menus and buttons, month names: Vietnamese
     return app
 
 
@@ -50,6 +55,12 @@ def run(data_dir: Path | None, default_data_dir: Callable[[], Path]) -> int:
 
     if not check_or_recover(folder):  # a damaged database: say so, offer the latest good backup
         return 1
+    from ui.single_instance import ALREADY_OPEN, SingleInstance
+
+    instance = SingleInstance(folder)
+    if not instance.acquire():  # another window has this folder: it was asked to come forward
+        show_error(None, ALREADY_OPEN.format(folder=folder), "MotCua đang mở")
+        return 0
     try:
         context = open_context(folder)
     except UserError as error:
@@ -68,8 +79,11 @@ def run(data_dir: Path | None, default_data_dir: Callable[[], Path]) -> int:
 
     while True:  # signing out closes the window and asks who signs in next
         window = MainWindow(context)
+        instance.show_requested.connect(window.bring_to_front)
         window.show()
         window.backup_timer = start_automatic_backups(context, window)  # at most daily, only when changed
         code = app.exec()
+        instance.show_requested.disconnect(window.bring_to_front)
         if not window.signed_out or ask_sign_in(context) is None:
+            instance.release()
             return code

@@ -18,6 +18,12 @@ SCAN_SEPARATOR = "|"
 SEX_CHOICES = {"": "—", "nam": "Nam", "nu": "Nữ"}
 
 
+def digits_width(edit: QLineEdit, sample: str) -> int:
+    """Width that shows `sample` whole in `edit` (text margins, frame and clear button included)."""
+    margins = edit.textMargins()
+    return edit.fontMetrics().horizontalAdvance(sample) + margins.left() + margins.right() + 24
+
+
 def cccd_typing_error(text: str) -> str:
     """What is already wrong while the number is being typed ('' while it may still become right)."""
     number = "".join(clean_text(text).split()).replace(".", "").replace("-", "")
@@ -48,6 +54,7 @@ class ApplicantForm(QWidget):
         self.organisation.setPlaceholderText("Chỉ khi tổ chức nộp hồ sơ")
         self.cccd = QLineEdit()
         self.cccd.setPlaceholderText("12 chữ số")
+        self.cccd.setMinimumWidth(digits_width(self.cccd, "0" * CCCD_LENGTH))
         self.dob = QLineEdit()
         self.dob.setPlaceholderText("dd/mm/yyyy")
         self.dob.setMinimumWidth(self.dob.fontMetrics().horizontalAdvance("00/00/00000") + 16)
@@ -56,6 +63,7 @@ class ApplicantForm(QWidget):
             self.sex.addItem(label, key)
         self.phone = QLineEdit()
         self.phone.setPlaceholderText("0912 345 678")
+        self.phone.setMinimumWidth(digits_width(self.phone, "0912 345 678"))
         self.address = QLineEdit()
         self.email = QLineEdit()
         self.email.setPlaceholderText("Không bắt buộc")

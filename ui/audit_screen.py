@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QStandardPaths, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
+from models.audit_text import action_label, change_lines, entity_label
 from services.audit import (
     AuditReport,
     EventFilter,
@@ -39,15 +40,15 @@ from services.audit import (
 from services.changes import Changes
 from ui import dialogs
 from ui.app_context import AppContext
-from ui.worker import Worker, on_connection, run_with_progress, start
+from ui.worker import Worker, on_connection, run_job, run_with_progress
 
 PAGE_SIZE = 200
 COLUMNS = ["Thời điểm", "Người thực hiện", "Thao tác", "Đối tượng", "Hồ sơ / mã", "Nội dung"]
 ALL = "(Tất cả)"
 
 
-def _summary(payload: object) -> str:
-    text = canonical_json(payload) if isinstance(payload, dict) else str(payload)
+def _summary(lines: list[str]) -> str:
+    text = "; ".join(lines)
     return text if len(text) <= 160 else text[:157] + "…"
 
 
@@ -86,7 +87,12 @@ class AuditScreen(QWidget):
         pages.addWidget(self.page_label, 1)
         self.verify_button = QPushButton("&Kiểm tra tính toàn vẹn")
         self.verify_button.clicked.connect(self.verify)
-        self.export_button = QPushButton("&Xuất…")
+        self.raw_button = QPushButton("Xem dữ liệu gốc (JSON)…")
+        self.raw_button.setToolTip("Nội dung nguyên văn của thao tác đang chọn, cho người kiểm tra")
+        self.raw_button.clicked.connect(self.show_raw)
+        self.table.itemDoubleClicked.connect(lambda _item: self.show_raw())
+        pages.addWidget(self.raw_button)
+        self.export_button = QPushButton("&Xuất nhật ký ra tệp…")
         self.export_button.clicked.connect(self.choose_export)
         pages.addWidget(self.verify_button)
         pages.addWidget(self.export_button)
@@ -103,7 +109,6 @@ class AuditScreen(QWidget):
         self.actor_box = QComboBox()
         self.actor_box.setEditable(True)
         self.action_box = QComboBox()
-        self.action_box.setEditable(True)
         self.dossier_edit = QLineEdit()
         self.dossier_edit.setPlaceholderText("mã hồ sơ, ví dụ 000.17.22.H56-260213-1001")
         self.since_check, self.since_edit = QCheckBox("Từ ngày"), QDateEdit(QDate.currentDate().addMonths(-1))
@@ -138,15 +143,20 @@ class AuditScreen(QWidget):
         return grid
 
     def refresh_choices(self) -> None:
-        for box, column in ((self.actor_box, "actor"), (self.action_box, "action")):
-            current = box.currentText()
-            box.clear()
-            box.addItems([ALL, *distinct_values(self.context.db, column)])
-            box.setCurrentText(current or ALL)
+        current = self.actor_box.currentText()
+        self.actor_box.clear()
+        self.actor_box.addItems([ALL, *distinct_values(self.context.db, "actor")])
+        self.actor_box.setCurrentText(current or ALL)
+        chosen = self.action_box.currentData()
+        self.action_box.clear()
+        self.action_box.addItem(ALL, "")
+        for action in distinct_values(self.context.db, "action"):
+            self.action_box.addItem(action_label(action), action)
+        self.action_box.setCurrentIndex(max(self.action_box.findData(chosen), 0))
 
     def clear_filters(self) -> None:
         self.actor_box.setCurrentText(ALL)
-        self.action_box.setCurrentText(ALL)
+        self.action_box.setCurrentIndex(0)
         self.dossier_edit.clear()
         self.since_check.setChecked(False)
         self.until_check.setChecked(False)
@@ -159,7 +169,7 @@ class AuditScreen(QWidget):
 
         since = self.since_edit.date().toPython().isoformat() if self.since_check.isChecked() else ""
         until = self.until_edit.date().toPython().isoformat() if self.until_check.isChecked() else ""
-        return EventFilter(actor=choice(self.actor_box), action=choice(self.action_box),
+        return EventFilter(actor=choice(self.actor_box), action=self.action_box.currentData() or "",
                            dossier=self.dossier_edit.text().strip(), since=since, until=until)
 
     # ----- loading a page
@@ -172,11 +182,12 @@ class AuditScreen(QWidget):
         def read(db: Database) -> tuple[int, list[dict]]:
             return count_events(db, event_filter), list_events(db, event_filter, limit=PAGE_SIZE, offset=offset)
 
-        worker: Worker[tuple[int, list[dict]]] = Worker(on_connection(context.data_dir, read))
+        # The callbacks run on the GUI thread after run_job has returned, so they see `worker`.
+        worker: Worker[tuple[int, list[dict]]] = run_job(
+            on_connection(context.data_dir, read),
+            lambda result: self._show(worker, offset, *result), lambda message: self._failed(worker, message))
         self.worker = worker
-        worker.then(lambda result: self._show(worker, offset, *result), lambda message: self._failed(worker, message))
         self.page_label.setText("Đang tải…")
-        start(worker)
 
     def _failed(self, worker: Worker, message: str) -> None:
         if worker is self.worker:
@@ -192,16 +203,35 @@ class AuditScreen(QWidget):
         self.table.setRowCount(len(events))
         for row, event in enumerate(events):
             target = event["dossier_code"] or event["entity_id"]
-            cells = [format_moment(event["at"]), event["actor"], event["action"], event["entity"], target,
-                     _summary(event["payload"])]
+            lines = change_lines(event["action"], event["payload"])
+            cells = [format_moment(event["at"]), event["actor"], action_label(event["action"]),
+                     entity_label(event["entity"]), target, _summary(lines)]
             for column, text in enumerate(cells):
-                self.table.setItem(row, column, QTableWidgetItem(str(text)))
+                item = QTableWidgetItem(str(text))
+                item.setToolTip("\n".join(lines) if column == len(cells) - 1 else str(text))
+                self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
         shown = f"{offset + 1}–{offset + len(events)}" if events else "0"
         self.page_label.setText(f"Hiển thị {shown} / {total} thao tác")
-        self.previous_button.setEnabled(offset > 0)
-        self.next_button.setEnabled(offset + len(events) < total)
+        dialogs.enable(self.previous_button, offset > 0, "Đang ở trang đầu")
+        dialogs.enable(self.next_button, offset + len(events) < total, "Đang ở trang cuối")
         self.page_loaded.emit()
+
+    def raw_text(self) -> str | None:
+        """The selected event exactly as recorded (canonical JSON), for an auditor."""
+        row = self.table.currentRow()
+        if not 0 <= row < len(self.events):
+            return None
+        event = self.events[row]
+        return canonical_json({k: event[k] for k in ("uuid", "device_id", "seq", "actor", "at", "entity",
+                                                      "entity_id", "action", "payload") if k in event})
+
+    def show_raw(self) -> None:
+        text = self.raw_text()
+        if text is None:
+            dialogs.show_info(self, "Dữ liệu gốc", "Chọn một dòng trong nhật ký trước.")
+            return
+        dialogs.show_info(self, "Dữ liệu gốc của thao tác", text)
 
     # ----- verify and export
     def verify(self) -> None:
@@ -227,10 +257,16 @@ class AuditScreen(QWidget):
                           lambda message: dialogs.show_error(self, message), cancellable=False)
 
     def choose_export(self) -> None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        path, chosen = QFileDialog.getSaveFileName(self, "Xuất nhật ký thao tác", str(Path(folder) / "nhat-ky.xlsx"),
-                                                   "Tệp Excel (*.xlsx);;Tệp CSV (*.csv)")
+        from datetime import date
+
+        from models.file_names import dated_name
+        from ui.save_dialog import last_folder, remember_folder
+
+        path, chosen = QFileDialog.getSaveFileName(
+            self, "Xuất nhật ký thao tác", str(last_folder() / dated_name("nhat-ky-thao-tac", date.today(), "xlsx")),
+            "Tệp Excel (*.xlsx);;Tệp CSV (*.csv)")
         if path:
+            remember_folder(Path(path))
             suffix = ".csv" if "csv" in chosen and not path.lower().endswith(".xlsx") else ".xlsx"
             self.export(Path(path) if Path(path).suffix.lower() in (".csv", ".xlsx") else Path(path + suffix))
 

@@ -42,7 +42,8 @@ from services.backup import (
 )
 from ui import dialogs, strings
 from ui.app_context import AppContext
-from ui.worker import Worker, run_with_progress, start
+from ui.dialogs import enable, guard_confirm
+from ui.worker import Worker, run_job, run_with_progress
 
 COLUMNS = ["Thời điểm", "Dung lượng", "Mật khẩu", "Thư mục", "Tệp"]
 _REASONS = {"thu_cong": "sao lưu tay", "exit": "khi thoát", "start": "khi mở", "daily": "hằng ngày"}
@@ -72,8 +73,9 @@ class BackupDialog(QDialog):
         self.setWindowTitle("Sao lưu và khôi phục")
         self.setMinimumSize(820, 480)
         layout = QVBoxLayout(self)
-        intro = QLabel("MotCua tự sao lưu khi mở, hằng ngày và khi thoát (chỉ khi dữ liệu có thay đổi), giữ 7 bản "
-                       "theo ngày, 4 theo tuần, 12 theo tháng. Mỗi bản được kiểm tra ngay sau khi ghi.")
+        intro = QLabel("MotCua tự sao lưu khi mở, hằng ngày và khi thoát (chỉ khi dữ liệu có thay đổi). Mỗi lần "
+                       "\"Sao lưu ngay\" và mỗi lần thoát là một điểm khôi phục: trong ngày giữ 10 điểm gần nhất, "
+                       "rồi giữ 7 bản theo ngày, 4 theo tuần, 12 theo tháng. Mỗi bản được kiểm tra ngay sau khi ghi.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -104,6 +106,7 @@ class BackupDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.refresh()
+        guard_confirm(self, None, None)
 
     def _settings_box(self) -> QGroupBox:
         box = QGroupBox("Cài đặt sao lưu của máy này")
@@ -141,7 +144,7 @@ class BackupDialog(QDialog):
         self.table.resizeColumnsToContents()
         folder = second_folder(self.context.data_dir)
         self.folder_edit.setText(str(folder) if folder else "")
-        self.clear_folder_button.setEnabled(folder is not None)
+        enable(self.clear_folder_button, folder is not None, "Chưa chọn thư mục thứ hai")
         self.password_box.blockSignals(True)
         self.password_box.setChecked(stored_key(self.context.data_dir) is not None)
         self.password_box.blockSignals(False)
@@ -155,9 +158,11 @@ class BackupDialog(QDialog):
 
     def _update_buttons(self) -> None:
         idle = self.worker is None
-        self.create_button.setEnabled(idle)
-        self.restore_button.setEnabled(idle and self.selected() is not None)
-        self.restore_file_button.setEnabled(idle)
+        busy = "Đang sao lưu hoặc khôi phục: chờ xong"
+        enable(self.create_button, idle, busy)
+        enable(self.restore_button, idle and self.selected() is not None,
+               busy if not idle else "Chọn một bản sao lưu trong bảng trước")
+        enable(self.restore_file_button, idle, busy)
 
     # ----- back up now
     def backup_now(self) -> None:
@@ -277,11 +282,13 @@ def start_automatic_backups(context: AppContext, parent: QWidget) -> QTimer:
     data_dir = context.data_dir
 
     def run(reason: str) -> None:
-        worker = Worker(lambda _progress, _cancelled: auto_backup(data_dir, reason))
         status = getattr(parent, "statusBar", None)
-        if status is not None:
-            worker.signals.failed.connect(lambda message: status().showMessage(f"Sao lưu tự động: {message}"))
-        start(worker)
+
+        def failed(message: str) -> None:
+            if status is not None:
+                status().showMessage(f"Sao lưu tự động: {message}")
+
+        run_job(lambda _progress, _cancelled: auto_backup(data_dir, reason), lambda _result: None, failed)
 
     timer = QTimer(parent)
     timer.setInterval(60 * 60 * 1000)

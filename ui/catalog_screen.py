@@ -46,6 +46,7 @@ from ui.catalog_model import (
     FIELD_ROLE,
     CatalogModel,
 )
+from ui.dialogs import enable
 from ui.import_dialog import ImportDialog, start_plan
 from ui.procedure_dialog import ProcedureDialog
 from ui.worker import Worker
@@ -230,7 +231,8 @@ class CatalogScreen(QWidget):
     def _update_actions(self) -> None:
         procedure = self.current_procedure()
         for action in (self.edit_action, self.retire_action, self.essential_action):
-            action.setEnabled(procedure is not None and self.may_edit)
+            enable(action, procedure is not None and self.may_edit,
+                   "Chọn một thủ tục trong bảng trước" if self.may_edit else "Tài khoản này không có quyền sửa danh mục")
         active = procedure is None or procedure.active
         self.retire_action.setText("Ngưng áp dụng" if active else "Áp dụng lại")
         essential = procedure is not None and procedure.essential
@@ -322,12 +324,15 @@ class CatalogScreen(QWidget):
             self._say(f"Đã nhập {dialog.path.name}: {dialog.plan.summary()}.")
 
     def choose_export_file(self, suffix: str) -> None:
+        from datetime import date
+
+        from models.file_names import dated_name
+        from ui.save_dialog import ask_save_path
+
         kind = "Excel (*.xlsx)" if suffix == ".xlsx" else "CSV (*.csv)"
-        default = _documents_dir() / f"danh-muc-tthc{suffix}"
-        path, _filter = QFileDialog.getSaveFileName(self, "Xuất danh mục", str(default), kind)
-        if path:
-            target = Path(path)
-            self.export_to(target if target.suffix.lower() == suffix else target.with_name(target.name + suffix))
+        target = ask_save_path(self, "Xuất danh mục", dated_name("danh-muc-TTHC", date.today(), suffix), kind, suffix)
+        if target is not None:
+            self.export_to(target)
 
     def export_to(self, path: Path) -> Path | None:
         try:

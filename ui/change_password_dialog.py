@@ -9,6 +9,7 @@ from models.session import User, acting_as, current_user
 from services.accounts import MIN_PASSWORD_LENGTH, change_password
 from ui import strings
 from ui.app_context import AppContext
+from ui.dialogs import guard_confirm
 from ui.login_dialog import ERROR_STYLE, password_field
 
 
@@ -48,6 +49,7 @@ class ChangePasswordDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        guard_confirm(self, self.save_button, self.old if old_password is None else self.new)
 
     def save(self) -> None:
         if self.new.text() != self.confirm.text():

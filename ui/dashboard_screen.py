@@ -8,13 +8,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QDate, QStandardPaths, QTimer, Signal
+from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -42,21 +41,33 @@ from ui.app_context import AppContext
 from ui.charts import MonthChartWidget, ShareChartWidget
 from ui.dashboard_jobs import logbook_job, preview_job, report_job
 from ui.qdates import to_date
-from ui.report_tables import due_model, due_rows, field_model, field_rows, indicator_model, indicator_rows
-from ui.worker import Job, Worker, on_connection, run_with_progress
-from ui.worker import start as start_worker
+from ui.report_tables import (
+    average_model,
+    average_rows,
+    due_model,
+    due_rows,
+    field_model,
+    field_rows,
+    indicator_model,
+    indicator_rows,
+    posting_text,
+)
+from ui.worker import Job, Worker, on_connection, run_job, run_with_progress
 
 # (figure key, title, kind): the tiles, in the order a leader reads them.
+# The balance first (kỳ trước + tiếp nhận = giải quyết + kết thúc không có kết quả + đang giải quyết),
+# then the QĐ 766 figures computed the portal's way (models/report_rules.py).
 TILES = (
+    ("carried_over", "Kỳ trước chuyển sang", "count"),
     ("received", "Tiếp nhận", "count"),
     ("resolved", "Đã giải quyết", "count"),
-    ("on_time_share", "Trước và đúng hạn", "share"),
-    ("late", "Giải quyết quá hạn", "count"),
+    ("ended_without_result", "Kết thúc không có kết quả", "count"),
     ("in_progress", "Đang giải quyết", "count"),
-    ("overdue", "Đang quá hạn", "count"),
-    ("online_share", "Nộp trực tuyến", "share"),
-    ("digitised_share", "Số hóa", "share"),
-    ("satisfaction_rate", "Mức độ hài lòng", "share"),
+    ("on_time_share", "Đúng hạn, trong hạn (766)", "share"),
+    ("online_share", "Nộp trực tuyến (766)", "share"),
+    ("digitised_share", "Số hóa (766)", "share"),
+    ("satisfaction_rate", "Mức độ hài lòng (766)", "share"),
+    ("resolved_on_time_share", "Trước, đúng hạn / đã giải quyết (riêng đơn vị)", "share"),
 )
 TILE_STYLE = """
 QFrame#tile { background: #f5f8fb; border: 1px solid #d0d7de; border-radius: 6px; }
@@ -79,15 +90,19 @@ class Computed:
 def _notes(report: Report) -> dict[str, str]:
     """The small line under each tile: what the figure is made of."""
     t, n = report.total, lambda value: format_value(value, "count")
+    channels = rules.received_by_channel(t)
     return {
-        "received": f"trực tuyến {n(t.received_online)}",
-        "resolved": f"trước hạn {n(t.early)} · đúng hạn {n(t.on_time)}",
-        "on_time_share": f"{n(t.early + t.on_time)}/{n(t.resolved)} hồ sơ",
-        "late": f"rút {n(t.withdrawn)} · từ chối {n(t.refused)} · dừng {n(t.stopped)}",
-        "in_progress": f"tính đến {report.moment:%H:%M %d/%m/%Y}",
-        "overdue": f"hiện tại quá hạn {n(report.overdue_now)}",
-        "online_share": f"{n(t.received_online)}/{n(t.received)} hồ sơ tiếp nhận",
-        "digitised_share": f"{n(t.digitised)}/{n(t.resolved)} hồ sơ có kết quả",
+        "carried_over": "chưa xong khi bắt đầu kỳ",
+        "received": (f"trực tiếp {n(channels['truc_tiep'])} · trực tuyến {n(channels['truc_tuyen'])} · "
+                     f"bưu chính {n(channels['buu_chinh'])}"),
+        "resolved": f"trước hạn {n(t.early)} · đúng hạn {n(t.on_time)} · quá hạn {n(t.late)}",
+        "ended_without_result": f"từ chối {n(t.refused)} · rút {n(t.withdrawn)} · dừng {n(t.stopped)}",
+        "in_progress": (f"trong hạn {n(rules.in_progress_within_time(t))} · quá hạn {n(t.overdue)}, "
+                        f"tính đến {report.moment:%H:%M %d/%m/%Y}"),
+        "on_time_share": f"{n(t.timely)}/{n(rules.population(t))} hồ sơ kỳ trước chuyển sang và tiếp nhận",
+        "online_share": f"{n(t.online_counted)}/{n(t.received)} hồ sơ tiếp nhận (kết quả giấy: cần bản điện tử)",
+        "digitised_share": f"{n(t.digitised)}/{n(rules.population(t))} hồ sơ",
+        "resolved_on_time_share": f"{n(t.early + t.on_time)}/{n(t.resolved)} hồ sơ đã giải quyết",
         "satisfaction_rate": (f"hài lòng {format_value(rules.satisfied_share(t), 'share')} của {n(t.ratings)} "
                               "đánh giá") if t.ratings else "chưa có đánh giá nào trong kỳ",
     }
@@ -144,15 +159,22 @@ class DashboardScreen(QWidget):
         self.field_table, self.due_table = _table(self.field_model), _table(self.due_model)
         self.indicator_table = _table(self.indicator_model)
         self.indicator_table.setWordWrap(True)
+        self.average_model = average_model()
+        self.average_table = _table(self.average_model)
         self.due_title = QLabel()
         for heading, table, height in (("Theo lĩnh vực", self.field_table, 170), (None, self.due_table, 220),
-                                       ("Chỉ số theo Quyết định 766/QĐ-TTg (tính từ dữ liệu của xã)",
-                                        self.indicator_table, 330)):
+                                       ("Chỉ số theo Quyết định 766/QĐ-TTg (cách tính của Cổng DVC quốc gia)",
+                                        self.indicator_table, 330),
+                                       ("Thời gian giải quyết trung bình theo thủ tục (766, tiêu chí 2.2)",
+                                        self.average_table, 170)):
             label = self.due_title if heading is None else QLabel(heading)
             label.setStyleSheet("font-weight: bold; color: #1f3b57; padding-top: 6px;")
             table.setFixedHeight(height)
             column.addWidget(label)
             column.addWidget(table)
+        self.posting_label = QLabel()
+        self.posting_label.setWordWrap(True)
+        column.addWidget(self.posting_label)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -195,7 +217,7 @@ class DashboardScreen(QWidget):
     def _build_button_row(self) -> QHBoxLayout:
         self.xlsx_button = QPushButton("Xuất Excel…")
         self.pdf_button = QPushButton("Xuất PDF…")
-        self.print_button = QPushButton("Xem bản in, in…")
+        self.print_button = QPushButton("Xem trước bản in…")
         self.logbook_xlsx_button = QPushButton("Sổ theo dõi hồ sơ (Excel)…")
         self.logbook_pdf_button = QPushButton("Sổ theo dõi hồ sơ (PDF)…")
         # Mẫu 07 is kept per field or group of fields: the book of one field, or of all (issue #12).
@@ -209,9 +231,12 @@ class DashboardScreen(QWidget):
         self.print_button.clicked.connect(self.open_print_preview)
         self.logbook_xlsx_button.clicked.connect(lambda: self.choose_logbook("xlsx"))
         self.logbook_pdf_button.clicked.connect(lambda: self.choose_logbook("pdf"))
+        self.fees_button = QPushButton("Phí, lệ phí…")
+        self.fees_button.setToolTip("Phí, lệ phí đã thu trong kỳ, theo lĩnh vực và thủ tục")
+        self.fees_button.clicked.connect(self.open_fees)
         row = QHBoxLayout()
         for button in (self.xlsx_button, self.pdf_button, self.print_button, self.logbook_field,
-                       self.logbook_xlsx_button, self.logbook_pdf_button):
+                       self.logbook_xlsx_button, self.logbook_pdf_button, self.fees_button):
             row.addWidget(button)
         row.addStretch(1)
         return row
@@ -231,7 +256,7 @@ class DashboardScreen(QWidget):
             note.setMinimumHeight(2 * note.fontMetrics().lineSpacing() + 2)  # two lines for long counts
             for label in (name, value, note):
                 box.addWidget(label)
-            grid.addWidget(frame, index // 5, index % 5)
+            grid.addWidget(frame, index // 5, index % 5)  # the balance on the first row, 766 on the second
             self.tiles[key] = (value, note)
         return grid
 
@@ -261,6 +286,20 @@ class DashboardScreen(QWidget):
         self.preset_box.setCurrentIndex(self.preset_box.findData("custom"))
         self.preset_box.blockSignals(False)
 
+    def open_fees(self):
+        """The fees of the period shown (services.dossiers.fee_totals)."""
+        from models.errors import UserError
+        from ui.fee_report_dialog import FeeReportDialog
+
+        try:
+            dialog = FeeReportDialog(self.context, self.period(), self)
+        except UserError as error:  # dates out of order, or no right to see reports
+            ui.dialogs.show_error(self, str(error))
+            return None
+        dialog.show()
+        self.fee_dialog = dialog
+        return dialog
+
     def period(self) -> Period:
         start, end = to_date(self.start_edit.date()), to_date(self.end_edit.date())
         return Period(start, end, self.preset_box.currentData())
@@ -283,10 +322,9 @@ class DashboardScreen(QWidget):
         now, context = self.clock(), self.context
 
         job = on_connection(context.data_dir, lambda db: Computed(build_report(db, period, now), load_settings(db)))
-        self.worker = Worker(job).then(self._shown, self._failed)
+        self.worker = run_job(job, self._shown, self._failed)
         self.status.setText(f"Đang tính số liệu {period.title}…")
         self._update_buttons()
-        start_worker(self.worker)
         return self.worker
 
     def _shown(self, result: Computed) -> None:
@@ -313,8 +351,7 @@ class DashboardScreen(QWidget):
         for key, _text, kind in TILES:
             value, note = self.tiles[key]
             value.setText(format_value(figures[key], kind))
-            alert = (key == "overdue" and figures[key] > 0) or (key == "on_time_share" and figures[key] is not None
-                                                                and figures[key] < warning)
+            alert = key == "on_time_share" and figures[key] is not None and figures[key] < warning
             value.setProperty("alert", "true" if alert else "false")
             value.style().unpolish(value)
             value.style().polish(value)
@@ -324,32 +361,41 @@ class DashboardScreen(QWidget):
         self.field_model.set_rows(field_rows(report))
         self.due_model.set_rows(due_rows(report))
         self.indicator_model.set_rows(indicator_rows(report))
-        for table in (self.field_table, self.due_table, self.indicator_table):
+        self.average_model.set_rows(average_rows(report))
+        self.posting_label.setText(posting_text(report))
+        for table in (self.field_table, self.due_table, self.indicator_table, self.average_table):
             _fit_height(table, 20 if table is self.indicator_table else 14)
         until = f"{report.due_soon_until:%H:%M %d/%m/%Y}" if report.due_soon_until else ""
         self.due_title.setText(f"Hồ sơ quá hạn ({format_value(report.overdue_now, 'count')}) và sắp đến hạn "
                                f"trước {until} ({format_value(report.due_soon, 'count')})")
-        self.status.setText(f"{report.period.title}. Số liệu lúc {report.generated_at:%H:%M %d/%m/%Y}.")
+        t = report.total
+        balance = "cân đối số liệu: đúng" if rules.balance_holds(t) else "KHÔNG CÂN ĐỐI: hãy báo người quản trị"
+        self.status.setText(f"{report.period.title}. Số liệu lúc {report.generated_at:%H:%M %d/%m/%Y}; {balance}. "
+                            f"Cách tính: {rules.METHODOLOGY['name']} ({rules.METHODOLOGY['version']}).")
+        self.status.setToolTip("Cân đối: kỳ trước chuyển sang + tiếp nhận = đã giải quyết + kết thúc không có "
+                               "kết quả (từ chối, rút, dừng) + đang giải quyết (trong hạn, quá hạn).")
 
     def _update_buttons(self) -> None:
         ready = self.report is not None and self.worker is None
+        busy = "Đang tính số liệu: chờ xong"
         for button in (self.xlsx_button, self.pdf_button, self.print_button):
-            button.setEnabled(ready)
+            ui.dialogs.enable(button, ready, busy if self.worker is not None else "Bấm \"Xem số liệu\" trước")
         for button in (self.logbook_xlsx_button, self.logbook_pdf_button, self.refresh_button):
-            button.setEnabled(self.worker is None)
+            ui.dialogs.enable(button, self.worker is None, busy)
 
     # ----- exports
     def _ask_path(self, title: str, name: str, suffix: str) -> Path | None:
-        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+        from ui.save_dialog import ask_save_path
+
         kinds = {"xlsx": "Tệp Excel (*.xlsx)", "pdf": "Tệp PDF (*.pdf)"}
-        path, _filter = QFileDialog.getSaveFileName(self, title, str(Path(folder) / f"{name}.{suffix}"), kinds[suffix])
-        if not path:
-            return None
-        return Path(path) if path.lower().endswith("." + suffix) else Path(f"{path}.{suffix}")
+        return ask_save_path(self, title, f"{name}.{suffix}", kinds[suffix], f".{suffix}")
 
     def _file_stem(self, what: str) -> str:
+        """'so-theo-doi-11-2026' for November, 'bao-cao-quy-4-2026' for a quarter (models.file_names)."""
+        from models.file_names import period_name
+
         period = self.report.period if self.report else self.period()
-        return f"{what}-{period.start:%d-%m-%Y}-den-{period.end:%d-%m-%Y}"
+        return period_name(what, period.start, period.end, "x")[:-2]
 
     def _run(self, label: str, job: Job[T], on_done: Callable[[T], None]) -> None:
         def failed(message: str) -> None:
@@ -374,7 +420,7 @@ class DashboardScreen(QWidget):
         self.export_done.emit(str(path))
 
     def choose_logbook(self, suffix: str) -> None:
-        path = self._ask_path("Xuất sổ theo dõi hồ sơ", self._file_stem("so-theo-doi-ho-so"), suffix)
+        path = self._ask_path("Xuất sổ theo dõi hồ sơ", self._file_stem("so-theo-doi"), suffix)
         if path is not None:
             self.export_logbook(path)
 

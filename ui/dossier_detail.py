@@ -33,9 +33,13 @@ from PySide6.QtWidgets import (
 import ui.dialogs
 from models.dossier import CHANNELS, MOVES, STATES, Dossier, state_label
 from models.dossier_clock import now_local
+from models.dossier_fees import fee_text
 from models.dossier_moves import can_extend, urgency
+from models.dossier_timeline import event_text, local_moment
+from models.dossier_undo import undoable_move, undone_moves
 from models.errors import UserError
 from services import forms
+from services.calendar import due_note
 from services.changes import Changes
 from services.dossiers import (
     ATTACHMENT_KINDS,
@@ -51,11 +55,12 @@ from ui.dossier_move_dialog import (
     ExtendDialog,
     FormPreviewDialog,
     MoveDialog,
+    UndoDialog,
     available_forms,
     form_ready,
 )
+from ui.plain_text import rich_label
 
-ACTIONS = {"receive": "Tiếp nhận hồ sơ", "move": "Chuyển trạng thái", "extend": "Gia hạn", "attach": "Đính kèm tệp"}
 PLACEHOLDER = "Chọn một hồ sơ trong danh sách (mũi tên lên/xuống, Enter hoặc nhấp đúp) để xem chi tiết."
 MOVE_COLUMNS = 3
 # Button texts for the moves (the full state names are in the tooltips).
@@ -64,32 +69,6 @@ SHORT_STATES = {"dang_xu_ly": "Đang xử lý", "cho_bo_sung": "Chờ bổ sung"
                 "rut_ho_so": "Rút hồ sơ", "dung_giai_quyet": "Dừng giải quyết"}
 _URGENCY_STYLE = {"overdue": "background: #fde2e1; color: #a4161a;", "soon": "background: #fff1cc; color: #8a5300;",
                   "": "background: #e7eef6; color: #1f3b57;"}
-
-
-def local_moment(text: str | None) -> datetime | None:
-    """An event's ISO moment (with offset) as local wall-clock time."""
-    if not text:
-        return None
-    moment = datetime.fromisoformat(text)
-    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
-
-
-def event_text(event: dict) -> tuple[str, str]:
-    """(what happened, note) of one timeline event, in Vietnamese."""
-    payload = event.get("payload", {})
-    action = event.get("action", "")
-    if action == "move":
-        what = f"{state_label(payload.get('from', ''))} → {state_label(payload.get('to', ''))}"
-        if payload.get("due_before") and payload.get("due_at") != payload.get("due_before"):
-            what += f" (hạn mới {local_moment(payload['due_at']):%H:%M %d/%m/%Y})"
-        return what, payload.get("note", "")
-    if action == "extend":
-        return f"Gia hạn đến {local_moment(payload.get('due_at')):%H:%M %d/%m/%Y}", payload.get("reason", "")
-    if action == "attach":
-        return f"Đính kèm '{payload.get('display_name', '')}'", ATTACHMENT_KINDS.get(payload.get("kind", ""), "")
-    if action == "receive":
-        return "Tiếp nhận hồ sơ", payload.get("note", "")
-    return ACTIONS.get(action, action), ""
 
 
 def _conflicts(context: AppContext, dossier: Dossier) -> list[dict]:
@@ -144,6 +123,8 @@ class DossierDetail(QWidget):
         self.moves_label = QLabel("Chuyển sang:")
         self.extend_button = QPushButton("Gia hạn…")
         self.extend_button.clicked.connect(self.extend)
+        self.undo_button = QPushButton("Hoàn tác…")
+        self.undo_button.clicked.connect(self.undo)
         self.print_button = QPushButton("In phiếu")
         self.print_menu = QMenu(self)
         self.print_button.setMenu(self.print_menu)
@@ -184,6 +165,7 @@ class DossierDetail(QWidget):
         actions = QVBoxLayout()
         label_row = QHBoxLayout()
         label_row.addWidget(self.moves_label, 1)
+        label_row.addWidget(self.undo_button)
         label_row.addWidget(self.extend_button)
         label_row.addWidget(self.print_button)
         actions.addLayout(label_row)
@@ -283,12 +265,23 @@ class DossierDetail(QWidget):
             self.move_buttons[target] = button
         self.moves_label.setText("Chuyển sang:" if self.move_buttons else "Hồ sơ đã kết thúc: không chuyển tiếp.")
         self.extend_button.setVisible(can_extend(dossier.state))
+        last = undoable_move(dossier.events)
+        self.undo_button.setVisible(last is not None)
+        if last is not None:
+            self.undo_button.setToolTip(
+                f"Hoàn tác bước chuyển gần nhất ({event_text(last)[0]}, {last['actor']}): người chuyển làm được "
+                "trong ngày, lãnh đạo làm được bất cứ lúc nào; cần ghi lý do.")
         self.print_menu.clear()
         for kind, label in forms.form_menu(self.context.db, dossier).items():
             action = QAction(label, self.print_menu)
-            action.setEnabled(form_ready(dossier, kind))
+            ui.dialogs.enable(action, form_ready(dossier, kind), "Hồ sơ chưa có bước xử lý mà mẫu này in")
             action.triggered.connect(lambda _checked=False, k=kind: self.print_form(k))
             self.print_menu.addAction(action)
+
+    def _due_note(self, dossier: Dossier) -> str:
+        """' (dự kiến)' when the due date crosses a day the calendar only estimates (services.calendar)."""
+        note = due_note(self.context.db, dossier.received_at, dossier.due_at)
+        return f" ({note})" if note else ""
 
     def _fill_info(self, dossier: Dossier) -> None:
         while self.info.rowCount():
@@ -301,7 +294,7 @@ class DossierDetail(QWidget):
                 ("Kênh nộp", CHANNELS.get(dossier.channel, dossier.channel)),
                 ("Tiếp nhận lúc", f"{dossier.received_at:%H:%M %d/%m/%Y}"),
                 ("Hạn trả", f"{dossier.due_at:%H:%M %d/%m/%Y}" + (" (cán bộ nhập)" if dossier.due_source == "clerk"
-                                                                  else "")),
+                                                                  else "") + self._due_note(dossier)),
                 ("Thời hạn theo quy định", dossier.deadline_text + (" (trường hợp cần xác minh)"
                                                                     if dossier.needs_verification else "")),
                 ("Hẹn trả lần đầu", f"{dossier.first_due_at:%H:%M %d/%m/%Y}"
@@ -310,7 +303,10 @@ class DossierDetail(QWidget):
                  if dossier.delegate else ""),
                 ("Nhận kết quả", dossier.result_delivery_label), ("Cơ quan thực hiện", dossier.deciding_agency),
                 ("Cơ quan phối hợp", dossier.cooperating_agency),
-                ("Số bộ hồ sơ", str(dossier.sets)), ("Ghi chú", dossier.note)]
+                ("Số bộ hồ sơ", str(dossier.sets)),
+                ("Phí, lệ phí", fee_text(dossier.fee_amount, dossier.fee_receipt, dossier.fee_required)
+                 if dossier.fee_required or dossier.fee_amount is not None else ""),
+                ("Ghi chú", dossier.note)]
         for label, value in rows:
             if value:
                 text = QLabel(value)
@@ -320,7 +316,7 @@ class DossierDetail(QWidget):
         links = [f"<a href=\"{escape(g['code'])}\">{escape(g['code'])}</a> – {escape(g['procedure_name'])} "
                  f"({escape(state_label(g['state']))})" for g in dossier.group]
         if links:  # removeRow above deletes the row's widgets: a new label each time
-            self.linked = QLabel("<br>".join(links))
+            self.linked = rich_label("<br>".join(links))
             self.linked.setWordWrap(True)
             self.linked.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
             self.linked.linkActivated.connect(self.open_code.emit)
@@ -345,14 +341,15 @@ class DossierDetail(QWidget):
             self.attachments.addItem(item)
         if dossier.attachments:
             self.attachments.setCurrentRow(0)
-        self.open_file_button.setEnabled(bool(dossier.attachments))
+        ui.dialogs.enable(self.open_file_button, bool(dossier.attachments), "Hồ sơ chưa có tệp đính kèm nào")
         self.tabs.setTabText(1, f"Giấy tờ, tệp ({len(dossier.papers)}/{len(dossier.attachments)})")
 
     def _fill_timeline(self, dossier: Dossier) -> None:
         """Who did what when, with its note; conflicts the sync layer recorded are marked in red."""
         rows = []
+        undone = undone_moves(dossier.events)
         for event in dossier.events:
-            what, note = event_text(event)
+            what, note = event_text(event, undone)
             rows.append((local_moment(event["at"]), event["actor"], what, note, False))
         for conflict in _conflicts(self.context, dossier):
             rows.append((local_moment(conflict["detected_at"]), "Đồng bộ", "⚠ Xung đột khi đồng bộ",
@@ -392,6 +389,16 @@ class DossierDetail(QWidget):
             return None
         dialog = ExtendDialog(self.context, self.dossier, self)
         dialog.accepted.connect(lambda: self._after_change(dialog.extended, "xin_loi"))
+        dialog.open()
+        return dialog
+
+    def undo(self) -> UndoDialog | None:
+        dossier = self.dossier
+        move = undoable_move(dossier.events) if dossier is not None else None
+        if dossier is None or move is None:
+            return None
+        dialog = UndoDialog(self.context, dossier, move, self)
+        dialog.accepted.connect(lambda: self._after_change(dialog.undone, None))
         dialog.open()
         return dialog
 

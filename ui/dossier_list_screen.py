@@ -12,6 +12,7 @@ from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
@@ -25,9 +26,12 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
+import ui.dialogs
 from models.dossier import CHANNELS, STATES
 from models.dossier_clock import now_local
 from models.errors import UserError
+from models.roles import EXPORT_PERSONAL
+from models.session import can
 from models.text import clean_text
 from services.catalog import field_counts
 from services.changes import Changes
@@ -44,8 +48,7 @@ from ui.dossier_table_model import (
     COL_STATE,
     DossierTableModel,
 )
-from ui.worker import Worker
-from ui.worker import start as start_worker
+from ui.worker import Worker, run_job
 
 SEARCH_DELAY_MS = 200  # typing pauses shorter than this do not query
 DEADLINES = {"": "Mọi thời hạn", "overdue": "Quá hạn", "due_today": "Đến hạn hôm nay",
@@ -98,7 +101,7 @@ def _date_box() -> QDateEdit:
     box.setMinimumDate(_NO_DATE)
     box.setSpecialValueText("—")
     box.setDate(_NO_DATE)
-    return box
+    return ui.dialogs.calendar_opens_on_today(box)
 
 
 def _day(box: QDateEdit) -> date | None:
@@ -151,8 +154,16 @@ class DossierListScreen(QWidget):
         header.setStretchLastSection(True)
         for column, width in _WIDTHS.items():
             self.view.setColumnWidth(column, width)
-        code_width = self.view.fontMetrics().horizontalAdvance("000.00.00.H00-000000-0000") + 20
+        metrics = self.view.fontMetrics()
+        code_width = metrics.horizontalAdvance("000.00.00.H00-000000-0000") + 20
         self.view.setColumnWidth(COL_CODE, max(code_width, _WIDTHS[COL_CODE]))
+        # Columns sized to what they hold (a moment, the usual state names); longer text ends in "…" and
+        # shows whole in its tooltip.
+        moment_width = metrics.horizontalAdvance("00:00 00/00/0000") + 20
+        self.view.setColumnWidth(COL_DUE, max(moment_width, _WIDTHS[COL_DUE]))
+        self.view.setColumnWidth(COL_RECEIVED, max(moment_width, _WIDTHS[COL_RECEIVED]))
+        state_width = max(metrics.horizontalAdvance(label) for label in STATES.values() if len(label) < 24) + 20
+        self.view.setColumnWidth(COL_STATE, max(state_width, _WIDTHS[COL_STATE]))
         self.detail = DossierDetail(context)
         self.detail.open_code.connect(self.open_code)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -184,12 +195,22 @@ class DossierListScreen(QWidget):
                                        "quét mã QR giấy hẹn rồi Enter")
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel()
-        self.count_label.setMinimumWidth(200)
+        self.count_label.setMinimumWidth(110)
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.unpaid = QCheckBox("Chưa thu phí")
+        self.unpaid.setToolTip("Chỉ hồ sơ của thủ tục có thu phí, lệ phí mà chưa ghi số tiền đã thu")
+        self.unpaid.toggled.connect(lambda _on: self.reload())
+        self.export_button = QPushButton("Xuất Excel…")
+        self.export_button.setToolTip("Ghi đúng các hồ sơ đang lọc ra tệp Excel (có dữ liệu cá nhân: được ghi lại)")
+        self.export_button.clicked.connect(self.choose_export)
+        if not can(EXPORT_PERSONAL):
+            ui.dialogs.enable(self.export_button, False, "Tài khoản này không có quyền xuất dữ liệu cá nhân")
         row = QHBoxLayout()
         row.addWidget(QLabel("Tìm (Ctrl+F):"))
         row.addWidget(self.search, 1)
+        row.addWidget(self.unpaid)
         row.addWidget(self.count_label)
+        row.addWidget(self.export_button)
         return row
 
     def _build_filters(self) -> QHBoxLayout:
@@ -220,7 +241,7 @@ class DossierListScreen(QWidget):
                 "channel": self.channel.currentData() or None, "received_from": _day(self.received_from),
                 "received_to": _day(self.received_to), "overdue": deadline == "overdue",
                 "due_today": deadline == "due_today", "due_this_week": deadline == "due_this_week",
-                "search": clean_text(self.search.text()) or None}
+                "search": clean_text(self.search.text()) or None, "unpaid": self.unpaid.isChecked()}
 
     def set_filter(self, name: str, key: str) -> None:
         """Choose `key` in the filter box `name` ('state', 'field', 'channel' or 'deadline')."""
@@ -236,7 +257,43 @@ class DossierListScreen(QWidget):
             box.blockSignals(True)
             box.setDate(_NO_DATE)
             box.blockSignals(False)
+        self.unpaid.blockSignals(True)
+        self.unpaid.setChecked(False)
+        self.unpaid.blockSignals(False)
         self.reload()
+
+    # ----- export
+    def choose_export(self) -> None:
+        from datetime import date
+
+        from models.file_names import dated_name
+        from ui.save_dialog import ask_save_path
+
+        path = ask_save_path(self, "Xuất danh sách hồ sơ", dated_name("danh-sach-ho-so", date.today(), "xlsx"),
+                             "Tệp Excel (*.xlsx)", ".xlsx")
+        if path is not None:
+            self.export_to(path)
+
+    def export_to(self, path) -> None:
+        """Exactly the rows the filters give (every page), written in a worker."""
+        from services.dossiers import export_list
+        from ui.worker import run_with_progress
+
+        context, filters = self.context, self.filters()
+
+        def job(_progress, _cancelled) -> int:
+            db = context.open_worker_connection()
+            try:
+                return export_list(db, path, filters)
+            finally:
+                db.close()
+
+        def done(count: int) -> None:
+            self.last_export = (path, count)
+            ui.dialogs.show_info(self, "Đã xuất", f"Đã ghi {count} hồ sơ ra {path}.")
+
+        run_with_progress(self, "Đang xuất danh sách hồ sơ…", job, done,
+                          lambda message: ui.dialogs.show_error(self, message), cancellable=False)
 
     def _loader(self, filters: dict, now: datetime):
         """Further pages on the GUI thread's connection (the current one: a restore reopens it)."""
@@ -273,7 +330,7 @@ class DossierListScreen(QWidget):
         query: Query[Page] = Query(context, lambda db: (generation, filters, now,
                                                         list_dossiers(db, **filters, limit=size, now=now)))
         self.page_query = query
-        self.page_worker = start_worker(Worker(query).then(self._page_done, self._page_failed))
+        self.page_worker = run_job(query, self._page_done, self._page_failed)
         return self.page_worker
 
     def _page_done(self, result: Page | None) -> None:
@@ -303,7 +360,7 @@ class DossierListScreen(QWidget):
         self.count_wanted = None
         query: Query[Count] = Query(self.context, lambda db: (generation, count_dossiers(db, **filters, now=now)))
         self.count_query = query
-        self.count_worker = start_worker(Worker(query).then(self._count_done, lambda _message: self._count_done(None)))
+        self.count_worker = run_job(query, self._count_done, lambda _message: self._count_done(None))
 
     def _count_done(self, result: Count | None) -> None:
         self.count_worker = None

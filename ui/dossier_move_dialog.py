@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -31,8 +32,8 @@ from services import dossiers, forms
 from ui import strings
 from ui.app_context import AppContext
 from ui.pdf_view import PdfView, ask_pdf_path, make_print_dialog, printing_job, render_pages, save_pdf_bytes
-from ui.worker import Worker, run_with_progress
-from ui.worker import start as start_worker
+from ui.plain_text import rich_label
+from ui.worker import Worker, run_job, run_with_progress
 
 # The form a move calls for (Thông tư 01/2018): 02 when papers are missing, 03 on refusal; the 2025 set
 # adds a notice when processing stops. Printed only when the set in force has that form.
@@ -119,8 +120,9 @@ class FormPreviewDialog(QDialog):
 
     def _update_buttons(self) -> None:
         ready = self.form is not None and self.worker is None
-        self.print_button.setEnabled(ready)
-        self.save_button.setEnabled(ready)
+        why = "Đang tạo bản in hoặc đang in: chờ xong"
+        ui.dialogs.enable(self.print_button, ready, why)
+        ui.dialogs.enable(self.save_button, ready, why)
         if ready:
             self.print_button.setDefault(True)
             self.print_button.setFocus()
@@ -130,7 +132,7 @@ class FormPreviewDialog(QDialog):
         def job(_progress: object, _cancelled: object) -> RenderedForm:
             return render_dossier_form(context, code, kind, dpi)
 
-        self.worker = start_worker(Worker(job).then(self._rendered, self._render_failed))
+        self.worker = run_job(job, self._rendered, self._render_failed)
 
     def _rendered(self, form: RenderedForm) -> None:
         self.worker = None
@@ -221,11 +223,15 @@ class _ActionDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(strings.CANCEL)
         self.buttons.accepted.connect(self.apply)
         self.buttons.rejected.connect(self.reject)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.apply)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
+
+    def guard(self, focus: QWidget) -> None:
+        """Call last in a subclass: the cursor opens in `focus`; only a click or Ctrl+Enter confirms."""
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ui.dialogs.guard_confirm(self, self.ok_button, focus)
 
     def apply(self) -> None:
         raise NotImplementedError
@@ -240,7 +246,7 @@ class MoveDialog(_ActionDialog):
         self.dossier = dossier
         self.target = target
         self.moved: Dossier | None = None
-        heading = QLabel(f"Từ <b>{dossier.state_label}</b> sang <b>{state_label(target)}</b>")
+        heading = rich_label(f"Từ <b>{escape(dossier.state_label)}</b> sang <b>{escape(state_label(target))}</b>")
         heading.setWordWrap(True)
         self.note = _note_box()
         label = note_label(target)
@@ -252,7 +258,8 @@ class MoveDialog(_ActionDialog):
         self.handover.setPlaceholderText("Tên đăng nhập của cán bộ, hoặc Cơ quan|Họ tên (ví dụ Công an xã|Trần Văn Bảo)")
         if target in HANDOVER_TARGETS:  # the control sheet (Mẫu 06) prints who gave and who received
             self.form.addRow("Người nhận hồ sơ:", self.handover)
-        self.form.addRow(QLabel("Ctrl+Enter để đồng ý."))
+        self.form.addRow(QLabel("Bấm “Đồng ý” hoặc Ctrl+Enter để chuyển; Enter trong ô ghi chú chỉ xuống dòng."))
+        self.guard(self.note)
 
     def apply(self) -> None:
         try:
@@ -286,6 +293,7 @@ class ExtendDialog(_ActionDialog):
         self.form.addRow(current)
         self.form.addRow("Gia hạn thêm:", self.days)
         self.form.addRow("Lý do chậm trễ:", self.reason)
+        self.guard(self.days)
 
     def apply(self) -> None:
         try:
@@ -295,6 +303,38 @@ class ExtendDialog(_ActionDialog):
             self.error.setText(str(error))
             return
         self.extended = done.dossier
+        self.context.publish(done.changes)
+        self.accept()
+
+
+class UndoDialog(_ActionDialog):
+    """Hoàn tác: take the dossier's latest move back with a reason (models.dossier_undo says who may)."""
+
+    def __init__(self, context: AppContext, dossier: Dossier, move: dict, parent: QWidget | None = None):
+        super().__init__(f"Hoàn tác bước chuyển của hồ sơ {dossier.code}", parent)
+        self.context = context
+        self.dossier = dossier
+        self.undone: Dossier | None = None
+        payload = move["payload"]
+        heading = QLabel(f"Bước chuyển <b>{state_label(payload.get('from', ''))}</b> → "
+                         f"<b>{state_label(payload.get('to', ''))}</b> của {move.get('actor')} sẽ được hoàn tác: "
+                         f"hồ sơ trở lại <b>{state_label(payload.get('from', ''))}</b>. Lịch sử vẫn giữ cả bước "
+                         "chuyển và lần hoàn tác này.")
+        heading.setWordWrap(True)
+        self.reason = _note_box()
+        self.reason.setPlaceholderText("Bắt buộc: vì sao hoàn tác")
+        self.form.addRow(heading)
+        self.form.addRow("Lý do hoàn tác:", self.reason)
+        self.guard(self.reason)
+        self.ok_button.setText("Hoàn tác")
+
+    def apply(self) -> None:
+        try:
+            done = dossiers.undo_move(self.context.db, self.dossier.code, reason=self.reason.toPlainText())
+        except UserError as error:
+            self.error.setText(str(error))
+            return
+        self.undone = done.dossier
         self.context.publish(done.changes)
         self.accept()
 

@@ -34,6 +34,7 @@ from models.errors import UserError
 from services.catalog import CATALOG, apply_import, plan_import
 from ui import strings
 from ui.app_context import AppContext
+from ui.dialogs import enable, guard_confirm
 from ui.worker import Worker, on_connection, run_with_progress
 
 COLUMNS = ["Dòng", "Mã", "Tên thủ tục", "Kết quả", "Lý do / thay đổi"]
@@ -151,6 +152,7 @@ class ImportDialog(QDialog):
         layout.addWidget(self.replace_box)
         layout.addWidget(self.skip_bad)
         layout.addWidget(buttons)
+        guard_confirm(self, self.apply_button, self.table)
         self.replace_box.setChecked(plan.replace)
         self.replace_box.toggled.connect(self._replan)
         self.skip_bad.toggled.connect(self._update_state)
@@ -175,7 +177,9 @@ class ImportDialog(QDialog):
         self.skip_bad.setEnabled(bool(rejected))
         busy = self.worker is not None
         self.replace_box.setEnabled(not busy)
-        self.apply_button.setEnabled(not busy and bool(plan.changed) and (not rejected or self.skip_bad.isChecked()))
+        why = ("Đang kiểm tra tệp: chờ xong" if busy else "Tệp không có thay đổi nào so với danh mục" if not plan.changed
+               else "Có dòng lỗi: sửa tệp, hoặc đánh dấu \"Bỏ qua dòng lỗi\"")
+        enable(self.apply_button, not busy and bool(plan.changed) and (not rejected or self.skip_bad.isChecked()), why)
 
     def _replan(self, replace: bool) -> None:
         """The replace option changes which procedures retire, so the file is compared again."""

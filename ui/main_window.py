@@ -5,11 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QScrollArea,
     QStackedWidget,
     QWidget,
 )
@@ -21,7 +23,8 @@ from ui import strings
 from ui.app_context import AppContext
 from ui.areas import area_factories
 from ui.dialogs import show_info
-from ui.style import DEFAULT_WINDOW_SIZE, NAVIGATION_WIDTH
+from ui.elided_label import ElidedLabel
+from ui.style import DEFAULT_WINDOW_SIZE, MINIMUM_WINDOW_SIZE, NAVIGATION_WIDTH
 
 _GEOMETRY_KEY = "main_window/geometry"
 _STATE_KEY = "main_window/state"
@@ -50,7 +53,12 @@ class MainWindow(QMainWindow):
         layout = QHBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.navigation)
-        layout.addWidget(self.stack, 1)
+        # A screen taller or wider than a small window (1366×768 at 125 %) scrolls instead of being clipped.
+        holder = QScrollArea()
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setWidget(self.stack)
+        layout.addWidget(holder, 1)
         self.setCentralWidget(central)
         self.navigation.currentRowChanged.connect(self._show_row)
 
@@ -63,6 +71,7 @@ class MainWindow(QMainWindow):
         self.idle_lock = IdleLock(self, context)  # locks after the idle minutes (db.accounts), Ctrl+L at once
         self.idle_lock.sign_out_requested.connect(self.sign_out)
         context.changed.connect(lambda _changes: self.refresh_status())
+        context.watch_outside_writes()  # the command line or a sync worker wrote: refresh without F5
         self._restore_window()
 
     # ----- areas
@@ -124,8 +133,14 @@ class MainWindow(QMainWindow):
         self._build_account_menu()
 
         help_menu = self.menuBar().addMenu("Trợ &giúp")
+        guide = QAction("&Hướng dẫn sử dụng (màn hình này)", self)
+        guide.setShortcut(QKeySequence("F1"))
+        guide.triggered.connect(lambda: self.open_help())
+        help_menu.addAction(guide)
+        first_day = QAction("Ngày đầu tiên: &thiết lập đơn vị", self)
+        first_day.triggered.connect(lambda: self.open_help("bat-dau.html"))
+        help_menu.addAction(first_day)
         about = QAction("&Giới thiệu MotCua", self)
-        about.setShortcut(QKeySequence("F1"))
         about.triggered.connect(self.show_about)
         help_menu.addAction(about)
 
@@ -198,6 +213,23 @@ class MainWindow(QMainWindow):
         screen.show()
         self.audit_window = screen
 
+    def open_help(self, page: str | None = None):
+        """F1: the guide's page for the screen in front (bundled, offline)."""
+        from ui.help_dialog import HelpDialog, page_for
+
+        dialog = HelpDialog(page or page_for(self.current_area()), self)
+        dialog.show()
+        self.help_dialog = dialog
+        return dialog
+
+    def bring_to_front(self) -> None:
+        """A second start on this data folder asked for this window (ui.single_instance)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
     def show_about(self) -> None:
         from ui.about_dialog import AboutDialog
 
@@ -205,7 +237,7 @@ class MainWindow(QMainWindow):
 
     # ----- status bar
     def _build_status_bar(self) -> None:
-        self.unit_label = QLabel()
+        self.unit_label = ElidedLabel()
         self.user_label = QLabel()
         self.user_label.setObjectName("userLabel")
         from ui.sync_screen import SyncStatusWidget
@@ -228,8 +260,13 @@ class MainWindow(QMainWindow):
     def _restore_window(self) -> None:
         stored = self.context.ui_settings()
         geometry = stored.value(_GEOMETRY_KEY)
+        self.setMinimumSize(*MINIMUM_WINDOW_SIZE)
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(*DEFAULT_WINDOW_SIZE)
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None and screen.width() >= MINIMUM_WINDOW_SIZE[0] and (
+                self.width() > screen.width() or self.height() > screen.height()):
+            self.resize(min(self.width(), screen.width()), min(self.height(), screen.height()))
         state = stored.value(_STATE_KEY)
         if state is not None:
             self.restoreState(state)
@@ -240,6 +277,8 @@ class MainWindow(QMainWindow):
         from ui.backup_dialog import backup_at_exit
 
         self.idle_lock.stop()
+        if self.context.watch_timer is not None:
+            self.context.watch_timer.stop()
         backup_at_exit(self.context, self)  # only if data changed since the last backup
         stored = self.context.ui_settings()
         stored.setValue(_GEOMETRY_KEY, self.saveGeometry())

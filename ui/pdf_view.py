@@ -7,12 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from PySide6.QtCore import QRectF, QSize, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -25,6 +24,7 @@ import ui.dialogs
 from models.errors import UserError
 from printing.output import PrintCancelled, write_output
 from ui import strings
+from ui.dialogs import enable
 
 # PDFium is not thread-safe, not even across documents: every call goes through this lock.
 _PDFIUM = threading.Lock()
@@ -138,12 +138,10 @@ def _fit(size: QSize, target: QRectF) -> QRectF:
 
 
 def ask_pdf_path(parent: QWidget, title: str, file_name: str) -> Path | None:
-    """A save dialog opening in Documents; '.pdf' is added when the clerk left it out."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    path, _filter = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / file_name), "Tệp PDF (*.pdf)")
-    if not path:
-        return None
-    return Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+    """A save dialog opening in the last folder used (first time Documents); '.pdf' added when left out."""
+    from ui.save_dialog import ask_save_path
+
+    return ask_save_path(parent, title, file_name, "Tệp PDF (*.pdf)", ".pdf")
 
 
 def save_pdf_bytes(parent: QWidget, data: bytes, path: Path, notice: QLabel) -> bool:
@@ -276,8 +274,8 @@ class PdfView(QWidget):
     def _update_page_label(self) -> None:
         current = self.current_page()
         self.page_label.setText(f"Trang {current}/{len(self.labels)}" if self.labels else "")
-        self.previous_button.setEnabled(current > 1)
-        self.next_button.setEnabled(0 < current < len(self.labels))
+        enable(self.previous_button, current > 1, "Đang ở trang đầu")
+        enable(self.next_button, 0 < current < len(self.labels), "Đang ở trang cuối")
         for widget in (self.previous_button, self.next_button, self.page_label):
             widget.setVisible(bool(self.labels))
 

@@ -23,11 +23,13 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 import ui.dialogs
+from models.file_names import dated_name
 from printing.output import PrintCancelled
 from printing.select import select_procedures
 from printing.sheets import render_sheet
@@ -36,11 +38,10 @@ from services.changes import Changes
 from services.settings import load_settings
 from ui.app_context import AppContext
 from ui.pdf_view import PdfView, ask_pdf_path, make_print_dialog, printing_job, render_pages, save_pdf_bytes
-from ui.worker import Worker, run_with_progress
-from ui.worker import start as start_worker
+from ui.worker import Cancelled, Progress, Worker, run_job, run_with_progress
 
 LAYOUT_NAMES = {"list": "Danh sách A4 có mã QR", "cards": "Thẻ QR cho nhà văn hóa thôn (6 thẻ/trang)"}
-_FILE_STEM = {"list": "niem-yet-danh-sach", "cards": "niem-yet-the-qr"}
+_FILE_STEM = {"list": "danh-muc-TTHC", "cards": "the-QR-TTHC"}
 _STEPS = 1000  # progress scale: building the PDF is 80% of it, drawing the preview pages the rest
 _PANEL_WIDTH = 340
 
@@ -87,7 +88,7 @@ class PostingScreen(QWidget):
         self.progress.hide()
         self.cancel_button = QPushButton("Hủy")
         self.cancel_button.hide()
-        self.cancel_button.clicked.connect(self.cancel_preview)
+        self.cancel_button.clicked.connect(self._show_cancelling)  # the job hears it through run_job
         status_row = QHBoxLayout()
         status_row.addWidget(self.status, 1)
         status_row.addWidget(self.progress)
@@ -135,6 +136,10 @@ class PostingScreen(QWidget):
         hint.setWordWrap(True)
         self.fields = QListWidget()
         self.fields.itemChanged.connect(lambda _item: self._mark_stale())
+        # Four rows at least, then the room left: its preferred height must not push the screen past a
+        # 1920×1040 screen at 150 % (1280×693), where the word-wrapped labels ask for preferred heights.
+        self.fields.setMinimumHeight(self.fields.fontMetrics().height() * 4 + 12)
+        self.fields.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         fields_layout.addWidget(hint)
         fields_layout.addWidget(self.fields, 1)
 
@@ -222,10 +227,12 @@ class PostingScreen(QWidget):
     def _update_buttons(self) -> None:
         busy = self.worker is not None
         ready = self.preview is not None and not self.stale and not busy
+        why = ("Đang tạo bản xem trước: chờ xong" if busy else
+               "Lựa chọn đã đổi: bấm \"Xem trước\" trước" if self.stale else "Bấm \"Xem trước\" trước khi lưu hoặc in")
         for widget in (self.save_button, self.print_button, self.save_action, self.print_action):
-            widget.setEnabled(ready)
-        self.preview_button.setEnabled(not busy)
-        self.preview_action.setEnabled(not busy)
+            ui.dialogs.enable(widget, ready, why)
+        ui.dialogs.enable(self.preview_button, not busy, "Đang tạo bản xem trước: chờ xong")
+        ui.dialogs.enable(self.preview_action, not busy, "Đang tạo bản xem trước: chờ xong")
 
     # ----- preview in a worker
     def start_preview(self) -> Worker | None:
@@ -234,7 +241,7 @@ class PostingScreen(QWidget):
         choice, dpi = self.choice(), self.pdf_view.screen_dpi()
         context = self.context
 
-        def job(progress, cancelled) -> Preview | None:
+        def job(progress: Progress, cancelled: Cancelled) -> Preview | None:
             db = context.open_worker_connection()
             try:
                 procedures, settings = list_procedures(db), load_settings(db)
@@ -254,20 +261,23 @@ class PostingScreen(QWidget):
                 return None
             return Preview(choice, buffer.getvalue(), images, count)
 
-        self.worker = Worker(job).then(self._preview_done, self._preview_failed)
-        self.worker.signals.progress.connect(self._progress)
+        self.worker = run_job(job, self._preview_done, self._preview_failed, on_progress=self._progress,
+                              cancel_on=self.cancel_button.clicked)
         self.status.setText("Đang tạo bản in…")
         self.progress.setValue(0)
         self.progress.show()
         self.cancel_button.show()
         self.cancel_button.setEnabled(True)
         self._update_buttons()
-        start_worker(self.worker)
         return self.worker
 
     def cancel_preview(self) -> None:
+        """Press Hủy: run_job wired the button to the preview job's cancel."""
+        if self.worker is not None and self.cancel_button.isEnabled():
+            self.cancel_button.click()
+
+    def _show_cancelling(self) -> None:
         if self.worker is not None:
-            self.worker.cancel()
             self.cancel_button.setEnabled(False)
             self.status.setText("Đang hủy…")
 
@@ -303,7 +313,7 @@ class PostingScreen(QWidget):
     # ----- saving and printing the previewed bytes
     def default_file_name(self) -> str:
         layout = self.preview.choice.layout if self.preview else self.chosen_layout()
-        return f"{_FILE_STEM[layout]}-{date.today():%d-%m-%Y}.pdf"
+        return dated_name(_FILE_STEM[layout], date.today(), "pdf")
 
     def choose_save_file(self) -> None:
         if self.preview is None or self.stale:

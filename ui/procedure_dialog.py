@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -28,6 +27,7 @@ from models.errors import UserError
 from services.catalog import CATALOG, field_counts, get_procedure, save_procedure
 from ui import strings
 from ui.app_context import AppContext
+from ui.dialogs import guard_confirm
 
 
 def _text_box(lines: int) -> QPlainTextEdit:
@@ -73,6 +73,8 @@ class ProcedureDialog(QDialog):
         for key, label in ONLINE_LEVELS.items():
             self.level.addItem(label, key)
         self.essential = QCheckBox("Là dịch vụ công thiết yếu")
+        self.paper_result = QCheckBox("Kết quả là giấy tờ (chỉ số 766: nộp trực tuyến cần trả kết quả điện tử)")
+        self.paper_result.setChecked(True)
         self.own_url = QLineEdit()
         self.own_url.setPlaceholderText("https://… (để trống: mã QR dùng mẫu đường dẫn của đơn vị)")
         self.papers = _text_box(4)
@@ -101,6 +103,7 @@ class ProcedureDialog(QDialog):
         form.addRow("Phí, lệ phí:", self.fees)
         form.addRow("Mức độ DVC:", self.level)
         form.addRow("Thiết yếu:", self.essential)
+        form.addRow("Kết quả:", self.paper_result)
         form.addRow("Đường dẫn riêng:", self.own_url)
         form.addRow("Thành phần hồ sơ:", self.papers)
         form.addRow("Cơ quan thực hiện:", self.deciding_agency)
@@ -123,7 +126,7 @@ class ProcedureDialog(QDialog):
         if procedure is not None:
             self._fill(procedure)
         self._update_deadline_hint()
-        (self.code if procedure is None else self.name).setFocus(Qt.FocusReason.OtherFocusReason)
+        guard_confirm(self, self.save_button, self.code if procedure is None else self.name)
 
     def _fill(self, procedure: Procedure) -> None:
         self.code.setText(procedure.code)
@@ -135,6 +138,7 @@ class ProcedureDialog(QDialog):
         self.fees.setText(procedure.fees)
         self.level.setCurrentIndex(max(self.level.findData(procedure.online_level), 0))
         self.essential.setChecked(procedure.essential)
+        self.paper_result.setChecked(procedure.paper_result)
         self.own_url.setText(procedure.own_url)
         self.papers.setPlainText(papers_cell(procedure.papers))
         self.deciding_agency.setText(procedure.deciding_agency)
@@ -170,6 +174,7 @@ class ProcedureDialog(QDialog):
             base, code=self.code.text(), name=self.name.toPlainText(), field=self.field.currentText(),
             deadline_text=self.deadline_text.toPlainText(), fees=self.fees.text(),
             online_level=self.level.currentData(), essential=self.essential.isChecked(),
+            paper_result=self.paper_result.isChecked(),
             own_url=self.own_url.text(), deadline_set_by_clerk=hand,
             deadline_value=self.value.value() if hand and unit != "same_day" else None,
             deadline_unit=unit, papers=parse_papers_cell(self.papers.toPlainText()),

@@ -84,7 +84,7 @@ class ProcedurePicker(QWidget):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.setUniformItemSizes(True)
-        self.list.setFixedHeight(self.list.fontMetrics().height() * VISIBLE_ROWS + 24)
+        self.list.setMinimumHeight(self.list.fontMetrics().height() * VISIBLE_ROWS + 24)  # grows with its column
         self.list.itemClicked.connect(lambda item: self.pick(item.data(PROCEDURE_ROLE)))
         self.empty = QLabel()
         self.empty.setStyleSheet("color: #a4161a;")
@@ -93,7 +93,7 @@ class ProcedurePicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.edit)
-        layout.addWidget(self.list)
+        layout.addWidget(self.list, 1)
         layout.addWidget(self.empty)
         self.edit.textEdited.connect(self._typed)
         self.edit.installEventFilter(self)

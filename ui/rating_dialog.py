@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
-    QLabel,
     QLineEdit,
     QRadioButton,
     QVBoxLayout,
@@ -20,6 +21,8 @@ from services.dossiers import require_dossier
 from services.reports import get_rating, set_rating_for
 from ui import strings
 from ui.app_context import AppContext
+from ui.dialogs import enable, guard_confirm
+from ui.plain_text import rich_label
 
 
 class RatingDialog(QDialog):
@@ -32,8 +35,9 @@ class RatingDialog(QDialog):
         self.code = dossier.code
         self.saved: str | None = None
         self.setWindowTitle("Đánh giá mức độ hài lòng")
-        question = QLabel(f"Hồ sơ <b>{dossier.code}</b> – {dossier.applicant.display_name}<br>"
-                          f"{dossier.procedure_name}<br><br>Ông/bà có hài lòng với việc giải quyết hồ sơ không?")
+        question = rich_label(f"Hồ sơ <b>{escape(dossier.code)}</b> – {escape(dossier.applicant.display_name)}<br>"
+                              f"{escape(dossier.procedure_name)}<br><br>Ông/bà có hài lòng với việc giải quyết "
+                              "hồ sơ không?")
         question.setWordWrap(True)
         self.group = QButtonGroup(self)
         self.buttons: dict[str, QRadioButton] = {}
@@ -60,6 +64,7 @@ class RatingDialog(QDialog):
         self.group.buttonToggled.connect(lambda *_args: self._update())
         layout.addWidget(box)
         self._update()
+        guard_confirm(self, self.save_button, self.comment)
 
     def chosen(self) -> str | None:
         return next((key for key, button in self.buttons.items() if button.isChecked()), None)
@@ -68,7 +73,7 @@ class RatingDialog(QDialog):
         self.buttons[rating].setChecked(True)
 
     def _update(self) -> None:
-        self.save_button.setEnabled(self.chosen() is not None)
+        enable(self.save_button, self.chosen() is not None, "Chọn một mức hài lòng trước")
 
     def save(self) -> None:
         rating = self.chosen()

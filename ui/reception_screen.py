@@ -23,10 +23,13 @@ from PySide6.QtWidgets import (
 from models.catalog import Procedure
 from models.catalog_papers import papers_of
 from models.dossier import CHANNELS, MAX_SETS, RESULT_DELIVERY, Dossier
-from models.dossier_clock import now_local
+from models.dossier_clock import moment_words, now_local
+from models.dossier_fees import procedure_has_fee
 from models.errors import UserError
+from services.calendar import due_note
 from services.catalog import list_procedures
 from services.changes import Changes
+from services.dossiers import clock_start_notice
 from services.reception import due_from_text, preview_due, receive
 from ui.app_context import AppContext
 from ui.applicant_form import ERROR_STYLE, OK_STYLE, ApplicantForm
@@ -36,11 +39,10 @@ from ui.papers_table import DelegateBox, PapersTable
 from ui.procedure_picker import ProcedurePicker, linked_offers
 
 PREVIEW_REFRESH_MS = 30_000  # the due date depends on the clock (cut-off at 15:00, closing time)
-WEEKDAYS = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
 
 def due_text(due: datetime) -> str:
-    return f"{due:%H:%M} {WEEKDAYS[due.weekday()]}, {due:%d/%m/%Y}"
+    return moment_words(due)
 
 
 
@@ -110,6 +112,9 @@ class ReceptionScreen(QWidget):
         for first, second in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(first, second)
         self.note.returnPressed.connect(self.save)
+        self.picker.edit.textEdited.connect(lambda _text: self._next_started())
+        for edit in (self.applicant.name, self.applicant.cccd, self.applicant.scan):
+            edit.textEdited.connect(lambda _text: self._next_started())
         self._shortcut("Ctrl+S", self.save)
         self._shortcut("Ctrl+P", lambda: self.print_receipt())
         self._shortcut("F2", self.applicant.scan.setFocus)
@@ -139,10 +144,9 @@ class ReceptionScreen(QWidget):
         applicant_box = QGroupBox("2. Người nộp hồ sơ")
         QVBoxLayout(applicant_box).addWidget(self.applicant)
         left = QVBoxLayout()
-        left.addWidget(procedure_box)
+        left.addWidget(procedure_box, 1)  # the procedure list grows with the column
         left.addWidget(applicant_box)
         left.addWidget(self.delegate)
-        left.addStretch(1)
         return left
 
     def _right_column(self, new_button: QPushButton) -> QVBoxLayout:
@@ -158,7 +162,9 @@ class ReceptionScreen(QWidget):
         buttons.addWidget(add)
         buttons.addWidget(remove)
         buttons.addStretch(1)
-        form.addRow(QLabel("Giấy tờ đã nhận (đánh dấu giấy tờ công dân nộp; F2 hoặc nhấp đúp để sửa ô):"))
+        papers_label = QLabel("Giấy tờ đã nhận (đánh dấu giấy tờ công dân nộp; F2 hoặc nhấp đúp để sửa ô):")
+        papers_label.setWordWrap(True)  # never widens the column past a 1366×768 screen
+        form.addRow(papers_label)
         form.addRow(self.papers)
         form.addRow(buttons)
         form.addRow("Số bộ hồ sơ:", self.sets)
@@ -167,6 +173,21 @@ class ReceptionScreen(QWidget):
         form.addRow("Ghi chú:", self.note)
         self.manual_row = QLabel("Hạn trả (nhập tay):")
         form.addRow(self.manual_row, self.manual_due)
+        # The fee collected, when the chosen procedure charges one (models.dossier_fees).
+        self.fee_amount = QLineEdit()
+        self.fee_amount.setPlaceholderText("số tiền đã thu, ví dụ 50.000 (để trống nếu chưa thu)")
+        self.fee_receipt = QLineEdit()
+        self.fee_receipt.setPlaceholderText("số biên lai đã cấp")
+        fee_row = QHBoxLayout()
+        fee_row.addWidget(self.fee_amount, 3)
+        fee_row.addWidget(QLabel("Biên lai số:"))
+        fee_row.addWidget(self.fee_receipt, 2)
+        self.fee_widget = QWidget()
+        self.fee_widget.setLayout(fee_row)
+        fee_row.setContentsMargins(0, 0, 0, 0)
+        self.fee_label = QLabel("Phí, lệ phí đã thu:")
+        form.addRow(self.fee_label, self.fee_widget)
+        self._show_fee(None)
         due_box = QGroupBox("4. Hạn trả kết quả")
         due_layout = QVBoxLayout(due_box)
         due_layout.addWidget(self.due_label)
@@ -192,7 +213,20 @@ class ReceptionScreen(QWidget):
             self.reload_catalog()
             self.update_due_preview()
 
+    def _show_fee(self, procedure: Procedure | None) -> None:
+        """The fee boxes only for a procedure that charges one; its catalog text says how much."""
+        shown = procedure is not None and procedure_has_fee(procedure.fees)
+        self.fee_label.setVisible(shown)
+        self.fee_widget.setVisible(shown)
+        if shown:
+            self.fee_label.setToolTip(f"Theo danh mục: {procedure.fees}")
+            self.fee_amount.setToolTip(f"Theo danh mục: {procedure.fees}")
+        else:
+            self.fee_amount.clear()
+            self.fee_receipt.clear()
+
     def _picked(self, procedure: Procedure | None) -> None:
+        self._show_fee(procedure)
         for box, _procedure in self.linked_boxes:
             self.linked_layout.removeWidget(box)
             box.deleteLater()
@@ -229,10 +263,12 @@ class ReceptionScreen(QWidget):
                 for code in [procedure.code, *self.linked_codes()]}
 
     def update_due_preview(self, now: datetime | None = None) -> None:
-        """Show the due moment(s) a dossier saved now would get (db.dossier_store.preview_due)."""
+        """Show the due moment(s) a dossier saved now would get (db.dossier_store.preview_due), marked
+        "dự kiến" when counted across a day the calendar only estimates (services.calendar.due_note)."""
         procedure = self.picker.procedure
+        now = now or now_local()
         try:
-            self.shown_dues = self.compute_dues(now or now_local())
+            self.shown_dues = self.compute_dues(now)
         except UserError as error:
             self.shown_dues = {}
             self.due_label.setText(str(error))
@@ -244,9 +280,13 @@ class ReceptionScreen(QWidget):
             self.due_label.setText("Chọn thủ tục để xem hạn trả kết quả.")
             return
         lines = []
+        notice = clock_start_notice(self.context.db, now)
+        if notice:
+            lines.append(notice)
         for code, due in self.shown_dues.items():
             name = "" if code == procedure.code else f" (liên thông {code})"
-            lines.append(f"Hạn trả{name}: {due_text(due)}" if due else
+            note = due_note(self.context.db, now, due)
+            lines.append(f"Hạn trả{name}: {due_text(due)}" + (f" ({note})" if note else "") if due else
                          f"Thủ tục {code} chưa có thời hạn tính được: nhập hạn trả bằng tay.")
         self.due_label.setText("\n".join(lines))
 
@@ -287,7 +327,9 @@ class ReceptionScreen(QWidget):
                            channel=self.channel.currentData(), papers=papers, sets=self.sets.value(),
                            note=self.note.text(), due_at=manual, linked=self.linked_codes(), delegate=delegate,
                            result_delivery=self.delivery.currentData() or "",
-                           needs_verification=self.verification.isChecked(), now=now)
+                           needs_verification=self.verification.isChecked(), now=now,
+                           fee_amount=self.fee_amount.text() if self.fee_widget.isVisibleTo(self) else None,
+                           fee_receipt=self.fee_receipt.text() if self.fee_widget.isVisibleTo(self) else None)
         except UserError as error:
             self._say(str(error))
             return None
@@ -296,6 +338,7 @@ class ReceptionScreen(QWidget):
         self.clear_form()
         codes = ", ".join(done.codes)
         self._say(f"Đã tiếp nhận hồ sơ {codes}. Hạn trả: {due_text(dossier.due_at)}.", ok=True)
+        self.print_button.setText(f"In giấy tiếp nhận hồ sơ {dossier.code} (Ctrl+P)")
         self.print_button.show()
         self.print_button.setFocus()
         self.saved.emit(dossier)
@@ -313,13 +356,20 @@ class ReceptionScreen(QWidget):
         self.sets.setValue(1)
         self.note.clear()
         self.manual_due.clear()
+        self.fee_amount.clear()
+        self.fee_receipt.clear()
         self.message.clear()
         self.print_button.hide()
         self.picker.edit.setFocus()
 
+    def _next_started(self) -> None:
+        """The clerk began typing the next dossier: the last one's print button goes, so it is never
+        mistaken for this one's (the last receipt is still in the dossier list)."""
+        self.print_button.hide()
+
     def print_receipt(self) -> FormPreviewDialog | None:
         """Mẫu 01 of the dossier just saved: the preview, then "In…" prints exactly those pages."""
-        if self.last_saved is None:
+        if self.last_saved is None or self.print_button.isHidden():
             return None
         self.receipt_dialog = FormPreviewDialog(self.context, self.last_saved.code, "tiep_nhan", self)
         self.receipt_dialog.finished.connect(lambda _result: self.picker.edit.setFocus())

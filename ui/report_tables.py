@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from models.report import FIELD_COLUMNS, Report, column_value, field_label, format_value
+from models.report import FIELD_COLUMNS, Report, column_value, field_label, format_value, posting_indicators
 
 OVERDUE_COLOUR = QColor("#b42318")
 HEADER_WIDTH = 12  # characters per header line
@@ -91,6 +91,23 @@ def due_rows(report: Report) -> list[Row]:
                  "Quá hạn" if item.overdue else "Sắp đến hạn"], alert=item.overdue) for item in report.due]
 
 
+def posting_text(report: Report) -> str:
+    """The "niêm yết" line, outside the 766 table: procedures whose posted QR opens their own page."""
+    posting = posting_indicators(report)[0]
+    return (f"Niêm yết (không thuộc chỉ số 766): {format_value(posting.value, 'share')} thủ tục đang áp dụng có "
+            f"đường dẫn riêng trên Cổng DVC quốc gia ({report.procedures_with_link}/{report.procedures_active}).")
+
+
+def average_model() -> RowsModel:
+    return RowsModel(["Mã thủ tục", "Đơn vị tính", "Trung bình", "Số hồ sơ"], {2, 3})
+
+
+def average_rows(report: Report) -> list[Row]:
+    """QĐ 766 2.2: one row per procedure and unit, never one average over different units."""
+    return [Row([a.procedure_code, a.unit_label, format_value(a.average, "days"), format_value(a.count, "count")])
+            for a in report.averages]
+
+
 def indicator_model() -> RowsModel:
     return RowsModel(["Tiêu chí", "Chỉ số", "Giá trị", "Điểm tối đa khi", "Cách tính"], {2, 3})
 
@@ -98,11 +115,12 @@ def indicator_model() -> RowsModel:
 def indicator_rows(report: Report) -> list[Row]:
     rows = []
     for indicator in report.indicators():
-        kind = "days" if indicator.key == "average_days" else "share"
         if not indicator.computed:
             value = "Không tính tại xã"
+        elif indicator.key == "average_time":
+            value = "Xem bảng theo thủ tục" if report.averages else "Chưa có số liệu"
         else:
-            value = format_value(indicator.value, kind) if indicator.value is not None else "Chưa có số liệu"
+            value = format_value(indicator.value, "share") if indicator.value is not None else "Chưa có số liệu"
         target = f"≥ {format_value(indicator.target, 'share')}" if indicator.target is not None else ""
         rows.append(Row([indicator.criterion, indicator.name, value, target, indicator.how], tooltip=indicator.how))
     return rows

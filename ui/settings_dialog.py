@@ -30,11 +30,14 @@ from models.errors import UserError
 from models.settings import UnitSettings
 from services.calendar import OVERRIDE_KINDS, add_day, list_overrides, remove_day
 from services.changes import Changes
-from services.settings import set_station, station_number, store_settings
+from services.settings import station_number, store_settings
+from services.sync import StationChange, choose_station, station_needs_hub
 from ui import strings
 from ui.app_context import AppContext
-from ui.dialogs import show_error
+from ui.calendar_screen import CalendarYearTab
+from ui.dialogs import guard_confirm, show_error, show_info
 from ui.qdates import to_date
+from ui.worker import run_with_progress
 
 _TIME_FIELDS = [
     ("morning_start", "Sáng bắt đầu"),
@@ -79,6 +82,9 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self._hours_tab(current), "Giờ làm việc")
         self.calendar_tab = CalendarOverridesTab(context)
         self.tabs.addTab(self.calendar_tab, "Ngày nghỉ, làm bù")
+        self.year_tab = CalendarYearTab(context)
+        self.tabs.addTab(self.year_tab, "Lịch nghỉ lễ theo năm")
+        context.changed.connect(self._calendar_changed)
         layout.addWidget(self.tabs)
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton(strings.SAVE, QDialogButtonBox.ButtonRole.AcceptRole)
@@ -87,6 +93,13 @@ class SettingsDialog(QDialog):
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        guard_confirm(self, self.save_button, self.unit_name)
+
+    def _calendar_changed(self, changes: Changes) -> None:
+        """A day added on one calendar tab shows on the other (both read the same calendar)."""
+        if changes.calendar or changes.restore:
+            self.calendar_tab.reload()
+            self.year_tab.reload()
 
     def _unit_tab(self, current: UnitSettings) -> QWidget:
         tab = QWidget()
@@ -171,11 +184,51 @@ class SettingsDialog(QDialog):
     def save(self) -> None:
         try:
             settings = UnitSettings.from_dict(self.values())
-            _saved, changes = store_settings(self.context.db, settings)
-            changes |= set_station(self.context.db, self.station.value())
         except UserError as error:
             show_error(self, str(error))
             return
+        number = self.station.value()
+        if station_needs_hub(self.context.db, number):  # the hub is asked: off the GUI thread
+            open_connection = self.context.open_worker_connection
+
+            def job(_progress, _cancelled):
+                db = open_connection()
+                try:
+                    return choose_station(db, number)
+                finally:
+                    db.close()
+
+            self.save_button.setEnabled(False)
+            run_with_progress(self, "Đang hỏi máy chủ đồng bộ về số máy trạm…", job,
+                              lambda result: self._finish(settings, result, tell=True), self._refused,
+                              cancellable=False)
+            return
+        try:
+            result = choose_station(self.context.db, number) if number != station_number(self.context.db) else None
+        except UserError as error:
+            show_error(self, str(error))
+            return
+        self._finish(settings, result)
+
+    def _refused(self, message: str) -> None:
+        self.save_button.setEnabled(True)
+        show_error(self, message)
+
+    def _finish(self, settings: UnitSettings, result: tuple[StationChange, Changes] | None, *,
+                tell: bool = False) -> None:
+        """Save the unit's settings once the station number is settled; `tell`: say why the hub could not
+        check it (a PC not enrolled yet gets its number from the hub at enrollment: nothing to say)."""
+        self.save_button.setEnabled(True)
+        try:
+            _saved, changes = store_settings(self.context.db, settings)
+        except UserError as error:
+            show_error(self, str(error))
+            return
+        if result is not None:
+            change, station_changes = result
+            changes |= station_changes
+            if tell and change.warning:
+                show_info(self, "Số máy trạm", change.warning)
         self.context.publish(changes)
         self.accept()
 

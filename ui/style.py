@@ -13,4 +13,7 @@ QHeaderView::section { background: #eef2f6; padding: 4px; border: 1px solid #d0d
 """
 
 NAVIGATION_WIDTH = 210
-DEFAULT_WINDOW_SIZE = (1200, 760)
+# A 1366×768 screen leaves about 1366×728 under the taskbar (issue #14): the window opens at most that
+# big, and can shrink further (1366×768 at 125 % is 1093×582 logical pixels; screens then scroll).
+DEFAULT_WINDOW_SIZE = (1366, 728)
+MINIMUM_WINDOW_SIZE = (640, 480)

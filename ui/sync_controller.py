@@ -12,8 +12,7 @@ from services.changes import Changes
 from services.sync import SyncReport, enroll, load_state, run_sync, save_state, sync_changes, sync_status
 from ui import strings
 from ui.app_context import AppContext
-from ui.worker import Worker
-from ui.worker import start as start_worker
+from ui.worker import Cancelled, Progress, Worker, on_connection, run_job
 
 MAX_AUTO_MINUTES = 24 * 60
 
@@ -60,7 +59,7 @@ class SyncController(QObject):
     def __init__(self, context: AppContext):
         super().__init__(context)
         self.context = context
-        self.worker: Worker | None = None
+        self.worker: Worker[SyncReport] | None = None
         self.last_progress: tuple[int, int] = (0, 0)
         self.last_message = ""  # why the last run could not start or finish, in words
         self.timer = QTimer(self)
@@ -81,18 +80,15 @@ class SyncController(QObject):
         data_dir = Path(self.context.data_dir)
         open_connection = self.context.open_worker_connection
 
-        def job(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> SyncReport:
+        def job(progress: Progress, cancelled: Cancelled) -> SyncReport:
             db = open_connection()  # SQLite connections stay in the thread that made them
             try:
                 return run_sync(db, data_dir, progress=progress, cancelled=cancelled)
             finally:
                 db.close()
 
-        self.worker = Worker(job)
-        self.worker.signals.progress.connect(self._on_progress)
-        self.worker.then(self._on_finished, self._on_failed)
         self.last_progress = (0, 0)
-        start_worker(self.worker)
+        self.worker = run_job(job, self._on_finished, self._on_failed, on_progress=self._on_progress)
         self.running_changed.emit(True)
         self.changed.emit()
         return True
@@ -134,23 +130,15 @@ class SyncController(QObject):
         self.changed.emit()
 
     def enroll(self, hub_url: str, token: str, on_done: Callable[[dict], None],
-               on_error: Callable[[str], None], new_device: bool = False) -> Worker:
+               on_error: Callable[[str], None], new_device: bool = False) -> Worker[dict]:
         """Enroll off the GUI thread (it is a network call); `new_device` after the screen said the folder
         was copied from another PC (sync/identity.py)."""
-        open_connection = self.context.open_worker_connection
-
-        def job(_progress, _cancelled) -> dict:
-            db = open_connection()
-            try:
-                return enroll(db, hub_url, token, new_device=new_device)
-            finally:
-                db.close()
-
         def done(result: dict) -> None:
             self.changed.emit()
             on_done(result)
 
-        return start_worker(Worker(job).then(done, on_error))
+        return run_job(on_connection(self.context.data_dir, lambda db: enroll(db, hub_url, token, new_device=new_device)),
+                       done, on_error)
 
 
 def controller_for(context: AppContext) -> SyncController:

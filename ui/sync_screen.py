@@ -8,14 +8,15 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -29,8 +30,7 @@ import ui.dialogs
 from services.sync import UsbDone, export_usb, import_usb, list_conflicts
 from ui.app_context import AppContext
 from ui.sync_controller import MAX_AUTO_MINUTES, controller_for, status_line
-from ui.worker import Worker, on_connection
-from ui.worker import start as start_worker
+from ui.worker import Worker, on_connection, run_job
 
 USB_FILTER = "Tệp đồng bộ MotCua (*.motcua);;Mọi tệp (*)"
 
@@ -39,6 +39,16 @@ def _when(iso_text: str | None) -> str:
     if not iso_text:
         return "chưa có"
     return f"{datetime.fromisoformat(iso_text).astimezone():%H:%M %d/%m/%Y}"
+
+
+ERROR_COLOUR = "color: #b00020;"
+
+
+def device_name(status: dict) -> str:
+    """'Máy trạm 2 (46943677)': the station number and the first block of the device id, not the UUID."""
+    short = str(status.get("device_id") or "")[:8]
+    station = status.get("station")
+    return f"Máy trạm {station} ({short})" if station else f"Máy {short}"
 
 
 class SyncStatusWidget(QWidget):
@@ -64,7 +74,8 @@ class SyncStatusWidget(QWidget):
         text, tip = status_line(status, self.controller.running, self.controller.last_progress)
         self.label.setText(text)
         self.label.setToolTip(tip)
-        self.button.setEnabled(status["enrolled"] and not self.controller.running)
+        ui.dialogs.enable(self.button, status["enrolled"] and not self.controller.running,
+                          "Đang đồng bộ" if status["enrolled"] else "Máy này chưa đăng ký máy chủ đồng bộ")
 
 
 class SyncScreen(QWidget):
@@ -77,7 +88,10 @@ class SyncScreen(QWidget):
         title = QLabel("Đồng bộ")
         title.setObjectName("areaTitle")
         layout.addWidget(title)
-        layout.addWidget(self._state_box())
+        top = QHBoxLayout()
+        top.addWidget(self._state_box(), 3)
+        top.addWidget(self._unseen_box(), 2)
+        layout.addLayout(top)
         layout.addWidget(self._enroll_box())
         layout.addWidget(self._usb_box())
         layout.addWidget(self._conflicts_box(), 1)
@@ -95,15 +109,18 @@ class SyncScreen(QWidget):
         self.trust_label = QLabel()  # a copied data folder, or lost secrets: enroll again (sync/identity.py)
         self.recovery_label = QLabel()  # what the sync did after this PC restored a backup (sync/recovery.py)
         self.recovery_label.setWordWrap(True)
+        self.station_label = QLabel()  # the station number and where it came from (sync/stations.py)
+        self.station_label.setWordWrap(True)
         for label in (self.error_label, self.clock_label, self.trust_label):
             label.setWordWrap(True)
-            label.setStyleSheet("color: #b00020;")
+        self.clock_label.setStyleSheet(ERROR_COLOUR)
         self.device_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("Máy chủ:", self.hub_label)
-        form.addRow("Mã máy này:", self.device_label)
+        form.addRow("Máy này:", self.device_label)
+        form.addRow("Số máy trạm:", self.station_label)
         form.addRow("Chờ đồng bộ:", self.pending_label)
         form.addRow("Lần thành công cuối:", self.last_ok_label)
-        form.addRow("Lỗi cuối:", self.error_label)
+        form.addRow("Lỗi gần nhất:", self.error_label)
         form.addRow("Sau khôi phục:", self.recovery_label)
         form.addRow("", self.clock_label)
         form.addRow("", self.trust_label)
@@ -129,6 +146,38 @@ class SyncScreen(QWidget):
         auto.addStretch(1)
         form.addRow(auto)
         return box
+
+    def _unseen_box(self) -> QGroupBox:
+        """Per PC of the unit: how many of its dossiers the other PCs have not seen yet."""
+        box = QGroupBox("Hồ sơ các máy khác chưa thấy")
+        layout = QVBoxLayout(box)
+        self.unseen_table = QTableWidget(0, 3)
+        self.unseen_table.setHorizontalHeaderLabels(["Máy", "Số máy trạm", "Hồ sơ máy khác chưa thấy"])
+        self.unseen_table.horizontalHeader().setStretchLastSection(True)
+        self.unseen_table.verticalHeader().setVisible(False)
+        self.unseen_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.unseen_note = QLabel()
+        self.unseen_note.setWordWrap(True)
+        layout.addWidget(self.unseen_table, 1)
+        layout.addWidget(self.unseen_note)
+        return box
+
+    def _fill_unseen(self, status: dict) -> None:
+        rows = status["unseen_by_pc"]
+        self.unseen_table.setRowCount(len(rows))
+        for index, row in enumerate(rows):
+            who = "Máy này" if row["me"] else f"Máy {row['device_id'][:8]}"
+            count = str(row["unseen"])
+            if row["me"] and row["unsent"]:
+                count += f" ({row['unsent']} chưa gửi lên máy chủ)"
+            for column, value in enumerate((who, str(row["station"] or "–"), count)):
+                item = QTableWidgetItem(value)
+                item.setToolTip(row["device_id"] if column == 0 else value)
+                self.unseen_table.setItem(index, column, item)
+        self.unseen_table.resizeColumnsToContents()
+        self.unseen_note.setText(f"Theo máy chủ lúc {_when(status['unit_view_at'])}; số của máy khác chưa tính "
+                                 "hồ sơ chúng chưa gửi lên." if status["unit_view_at"] else
+                                 "Chưa đồng bộ lần nào: chỉ biết hồ sơ của máy này.")
 
     def _enroll_box(self) -> QGroupBox:
         self.enroll_box = QGroupBox("Đăng ký máy này với máy chủ đồng bộ (một lần)")
@@ -159,13 +208,20 @@ class SyncScreen(QWidget):
         return box
 
     def _conflicts_box(self) -> QGroupBox:
-        box = QGroupBox("Xung đột khi đồng bộ (hai máy cùng sửa một hồ sơ)")
+        box = QGroupBox("Xung đột khi đồng bộ (hai máy cùng sửa một hồ sơ, hai hồ sơ trùng mã)")
         layout = QVBoxLayout(box)
         self.conflicts_table = QTableWidget(0, 3)
         self.conflicts_table.setHorizontalHeaderLabels(["Thời điểm", "Hồ sơ", "Nội dung"])
         self.conflicts_table.horizontalHeader().setStretchLastSection(True)
+        for column in (0, 1):  # the moment and the whole dossier code, the message wraps in the rest
+            self.conflicts_table.horizontalHeader().setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.conflicts_table.setWordWrap(True)
         self.conflicts_table.verticalHeader().setVisible(False)
         self.conflicts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        # At least five lines, then whatever room is left: its preferred height must not push the screen
+        # past a 1366×728 window (the word-wrapped labels make the screen ask for its preferred height).
+        self.conflicts_table.setMinimumHeight(self.conflicts_table.fontMetrics().height() * 5)
+        self.conflicts_table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         layout.addWidget(self.conflicts_table)
         return box
 
@@ -175,25 +231,37 @@ class SyncScreen(QWidget):
         running = self.controller.running
         self.hub_label.setText(f"{status['hub']} (đơn vị {status['unit_code']})" if status["enrolled"]
                                else "Chưa đăng ký")
-        self.device_label.setText(status["device_id"])
+        self.device_label.setText(device_name(status))
+        self.device_label.setToolTip(f"Mã máy đầy đủ: {status['device_id']}")
         pending = str(status["pending"])
         if status["rejected"]:
             pending += f" (máy chủ từ chối {status['rejected']}: xem bằng lệnh 'sync rejected')"
         self.pending_label.setText(pending)
         self.last_ok_label.setText(_when(status["last_ok"]))
-        self.error_label.setText(self.controller.last_message or status["last_error"] or "không có")
+        error = self.controller.last_message or status["last_error"]
+        self.error_label.setText(error or "không có")
+        self.error_label.setStyleSheet(ERROR_COLOUR if error else "")  # "không có" is no alarm
+        station = str(status["station"])
+        if status["enrolled"]:
+            station += " (máy chủ đã xác nhận)" if status["station_confirmed"] == status["station"] else \
+                " (chưa được máy chủ xác nhận: kiểm tra ở lần đồng bộ sau)"
+        self.station_label.setText(station + (f"\n{status['station_note']}" if status["station_note"] else ""))
+        self._fill_unseen(status)
         self.recovery_label.setText(status["recovery_note"] or "")
         self.state_form.setRowVisible(self.recovery_label, bool(status["recovery_note"]))
         self.clock_label.setText(status["clock_warning"] or "")
         self.clock_label.setVisible(bool(status["clock_warning"]))
-        self.trust_label.setText(status.get("trust_warning") or "")
-        self.trust_label.setVisible(bool(status.get("trust_warning")))
-        self.sync_button.setEnabled(status["enrolled"] and not running and not status.get("trust_warning"))
-        self.stop_button.setEnabled(running)
+        trust = status.get("trust_warning")
+        self.trust_label.setText(trust or "")
+        self.trust_label.setVisible(bool(trust))
+        not_enrolled = "Máy này chưa đăng ký máy chủ đồng bộ (ô đăng ký bên dưới)"
+        ui.dialogs.enable(self.sync_button, status["enrolled"] and not running and not trust,
+                          "Đang đồng bộ" if status["enrolled"] and not trust else (trust or not_enrolled))
+        ui.dialogs.enable(self.stop_button, running, "Không có lần đồng bộ nào đang chạy")
         self.progress_bar.setVisible(running)
-        self.enroll_box.setVisible(not status["enrolled"] or bool(status.get("trust_warning")))
-        self.export_button.setEnabled(status["enrolled"])
-        self.import_button.setEnabled(status["enrolled"])
+        self.enroll_box.setVisible(not status["enrolled"] or bool(trust))
+        ui.dialogs.enable(self.export_button, status["enrolled"], not_enrolled)
+        ui.dialogs.enable(self.import_button, status["enrolled"], not_enrolled)
         if not self.auto_spin.hasFocus():
             self.auto_spin.setValue(status["auto_minutes"])
         rows = list_conflicts(self.context.db)
@@ -204,6 +272,7 @@ class SyncScreen(QWidget):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 self.conflicts_table.setItem(index, column, item)
+        self.conflicts_table.resizeRowsToContents()
         self.status_text = status_line(status, running, self.controller.last_progress)[0]
 
     def _on_progress(self, done: int, total: int) -> None:
@@ -236,14 +305,22 @@ class SyncScreen(QWidget):
         return self.controller.enroll(self.hub_edit.text(), self.token_edit.text(), done, failed, new_device=copied)
 
     def _choose_export(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Xuất tệp đồng bộ", "dong-bo.motcua", USB_FILTER)
+        from datetime import date
+
+        from models.file_names import dated_name
+        from ui.save_dialog import ask_save_path
+
+        path = ask_save_path(self, "Xuất tệp đồng bộ", dated_name("dong-bo", date.today(), "motcua"), USB_FILTER,
+                             ".motcua")
         if path:
-            self.export_to(path)
+            self.export_to(str(path))
 
     def _choose_import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Nhập tệp đồng bộ", "", USB_FILTER)
+        from ui.save_dialog import ask_open_path
+
+        path = ask_open_path(self, "Nhập tệp đồng bộ", USB_FILTER)
         if path:
-            self.import_from(path)
+            self.import_from(str(path))
 
     def _usb_job(self, work: Callable[[Database, Path], UsbDone]) -> Worker[UsbDone]:
         data_dir = self.context.data_dir
@@ -257,7 +334,7 @@ class SyncScreen(QWidget):
             ui.dialogs.show_error(self, message)
 
         job = on_connection(data_dir, lambda db: work(db, data_dir))
-        self.usb_worker = start_worker(Worker(job).then(done, failed))
+        self.usb_worker = run_job(job, done, failed)
         return self.usb_worker
 
     def export_to(self, path: str) -> Worker[UsbDone]:

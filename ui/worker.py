@@ -4,6 +4,8 @@ The job is a plain function `job(progress, cancelled) -> result` that never touc
 with `progress(done, total)` and checks `cancelled()`; the result or the error comes back by signal.
 `on_connection` gives a job its own short-lived database connection (pragmas only: the migrations ran
 when the data folder was opened). Results are typed: `Worker[T]` hands `T` to its callbacks.
+Every background job starts through `run_job` (which wires result, error, progress and cancel) or
+`run_with_progress` (the same behind a progress dialog), so the wiring is written once.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, TypeVar, cast
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from sqlite_utils import Database
 
@@ -92,7 +94,6 @@ def run_with_progress(parent: QWidget, label: str, job: Job[T],
     dialog.setAutoClose(True)
     if not cancellable:
         dialog.setCancelButton(None)
-    worker = Worker(job)
 
     def progress(done: int, total: int) -> None:
         dialog.setMaximum(max(total, 1))
@@ -108,11 +109,30 @@ def run_with_progress(parent: QWidget, label: str, job: Job[T],
         dialog.deleteLater()
         on_error(message)
 
-    worker.signals.progress.connect(progress)
-    worker.then(finish, fail)
-    dialog.canceled.connect(worker.cancel)
-    start(worker)
-    return worker
+    return run_job(job, finish, fail, on_progress=progress, cancel_on=dialog.canceled)
+
+
+def run_job(job: Job[T], on_done: Callable[[T], None], on_error: Callable[[str], None] | None = None, *,
+            on_progress: Callable[[int, int], None] | None = None,
+            cancel_on: SignalInstance | None = None) -> Worker[T]:
+    """Start `job` in the global pool: `on_done(result)` or `on_error(message)` and `on_progress(done,
+    total)` run on the GUI thread; `cancel_on` (e.g. a Hủy button's `clicked`) asks the job to stop until
+    it has reported. Returns the worker (its `cancel()` asks the same)."""
+    worker = Worker(job)
+    if cancel_on is not None:
+        cancel_on.connect(worker.cancel)
+
+        def unhook(*_args: object) -> None:
+            try:
+                cancel_on.disconnect(worker.cancel)
+            except (RuntimeError, TypeError):  # the sender is gone (Qt dropped the link with it)
+                pass
+
+        worker.signals.finished.connect(unhook)
+        worker.signals.failed.connect(unhook)
+    if on_progress is not None:
+        worker.signals.progress.connect(on_progress)
+    return start(worker.then(on_done, on_error))
 
 
 def start(worker: Worker[T]) -> Worker[T]:

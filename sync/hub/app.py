@@ -21,7 +21,7 @@ from starlette.routing import Route
 from models.errors import UserError
 from sync.hub.access_log import AccessLog
 from sync.hub.openapi import SPEC
-from sync.hub.store import DATABASE_URL_ENV, Admin, Device, HubStore, StoreConflict
+from sync.hub.store import DATABASE_URL_ENV, STATIONS, Admin, Device, HubStore, NoFreeStation, StoreConflict
 from sync.signing import is_hex, verify_event
 from sync.wire import MAX_BATCH_EVENTS, MAX_BODY_BYTES, MAX_INT64, PULL_PAGE_EVENTS, problem
 
@@ -37,9 +37,11 @@ class JSONResponse(StarletteJSONResponse):
 class Refused(Exception):
     """A request the hub will not act on: answered with a 4xx and a reason, nothing changed."""
 
-    def __init__(self, status: int, code: str, message: str, rejected: list[dict] | None = None):
+    def __init__(self, status: int, code: str, message: str, rejected: list[dict] | None = None,
+                 extra: dict | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.rejected = status, code, message, rejected
+        self.extra = extra or {}
 
 
 def server_time() -> str:
@@ -47,7 +49,8 @@ def server_time() -> str:
 
 
 def _refusal(error: Refused) -> JSONResponse:
-    body: dict[str, object] = {"error": error.code, "message": error.message, "server_time": server_time()}
+    body: dict[str, object] = {**error.extra, "error": error.code, "message": error.message,
+                               "server_time": server_time()}
     if error.rejected:
         body["rejected"] = error.rejected
     return JSONResponse(body, status_code=error.status)
@@ -162,16 +165,19 @@ class Hub:
         device_id, station = data.get("device_id"), data.get("station")
         if not isinstance(device_id, str) or not 0 < len(device_id) <= 64:
             raise Refused(400, "bad_request", "Thiếu mã máy (device_id).")
-        if station is not None and (not isinstance(station, int) or isinstance(station, bool)
-                                    or not 1 <= station <= 9):
-            raise Refused(400, "bad_request", "Số máy trạm phải từ 1 đến 9.")
+        _check_station(station, optional=True)
         public_key = data.get("public_key")
         if public_key is not None and not is_hex(public_key, 64):
             raise Refused(400, "bad_request", "Khóa công khai (public_key) phải là 64 ký tự hex.")
+        # `keep`: the PC already received dossiers under its number (or it was set by hand): it keeps it when
+        # no other PC holds it. Otherwise it takes the number the hub gives. Older clients send no `keep`.
+        wanted = station if data.get("keep", True) is True else None
         try:
-            device, same_station = await run_in_threadpool(self.store.claim, device.token_id, device_id, station)
+            device, same_station = await run_in_threadpool(self.store.claim, device.token_id, device_id, wanted)
         except StoreConflict as error:
             raise Refused(409, "token_used", error.rejected[0]["reason"]) from None
+        except NoFreeStation as error:
+            raise Refused(409, "no_station", str(error)) from None
         if public_key is not None and await run_in_threadpool(self.store.set_device_key, device_id,
                                                               public_key) != public_key:
             raise Refused(409, "key_mismatch", "Máy này đã đăng ký với một khóa ký khác (thư mục dữ liệu chép từ "
@@ -180,8 +186,51 @@ class Hub:
         max_seq = await run_in_threadpool(self.store.max_seq, device.enrolled_id)
         keys = await run_in_threadpool(self.store.unit_device_keys, device.unit_code)
         return JSONResponse({"device_id": device.device_id, "unit_code": device.unit_code,
-                             "unit_key": unit_key, "same_station": same_station,
+                             "unit_key": unit_key, "same_station": same_station, "station": device.station,
                              "device_max_seq": max_seq, "device_keys": keys, "server_time": server_time()})
+
+    async def station(self, request: Request) -> JSONResponse:
+        """A PC asks for a station number (set by hand, or checked at the start of a sync run): granted when
+        no other PC of the unit holds it; else 409 with the number the hub holds for this PC and the free ones."""
+        device = await self._device(request)
+        data = await self._body(request)
+        if data.get("device_id") != device.device_id:
+            raise Refused(403, "wrong_device", "Mã máy gửi không khớp với mã đăng ký.")
+        wanted = _check_station(data.get("station"), optional=False)
+        assert wanted is not None  # optional=False refuses a missing number
+        return await run_in_threadpool(self._station, device, wanted)
+
+    def _station(self, device: Device, wanted: int) -> JSONResponse:
+        holder = self.store.holder_of(device.unit_code, wanted)
+        granted = None
+        if holder is None or holder["token_id"] == device.token_id:
+            try:
+                granted = self.store.reserve_station(device.token_id, wanted)
+            except NoFreeStation:
+                granted = None
+        if granted == wanted:
+            return JSONResponse({"station": granted, "server_time": server_time()})
+        try:
+            mine = self.store.reserve_station(device.token_id)
+        except NoFreeStation as error:
+            raise Refused(409, "no_station", str(error)) from None
+        holder = self.store.holder_of(device.unit_code, wanted) or {}
+        held = {s["station"] for s in self.store.stations(device.unit_code)}
+        free = [n for n in STATIONS if n not in held]
+        who = (holder.get("device_id") or "chưa gắn máy")[:8] + (f", {holder['note']}" if holder.get("note") else "")
+        raise Refused(409, "station_taken", (
+            f"Số máy trạm {wanted} đang do một máy khác của đơn vị dùng (máy {who}): chọn số khác. Số của máy "
+            f"này trên máy chủ: {mine}. Các số còn trống: {', '.join(map(str, free)) or 'không còn'}."),
+            extra={"station": mine, "free": free, "holder": holder.get("device_id")})
+
+    async def unit_status(self, request: Request) -> JSONResponse:
+        """Per PC of the caller's unit: its station and how many of its dossiers another PC has not pulled yet."""
+        device = await self._device(request)
+        if "after" in request.query_params:  # the caller's pull cursor: it holds the others' events up to there
+            await run_in_threadpool(self.store.record_pull, device.enrolled_id, self._page(request, "after")[0])
+        rows = await run_in_threadpool(self.store.unseen_dossiers, device.unit_code)
+        devices = [{**d, "me": d["device_id"] == device.device_id} for d in rows]
+        return JSONResponse({"unit_code": device.unit_code, "devices": devices, "server_time": server_time()})
 
     async def push(self, request: Request) -> JSONResponse:
         device = await self._device(request)
@@ -246,6 +295,7 @@ class Hub:
     async def pull(self, request: Request) -> JSONResponse:
         device = await self._device(request)
         after, limit = self._page(request, "after")
+        await run_in_threadpool(self.store.record_pull, device.enrolled_id, after)  # holds the others' up to `after`
         events = await run_in_threadpool(self.store.events_after, device.unit_code, after, limit, device.enrolled_id,
                                          raw_payload=True)
         keys = await run_in_threadpool(self.store.unit_device_keys, device.unit_code)
@@ -262,6 +312,14 @@ class Hub:
         return JSONResponse({"device_id": device.device_id, "events": events,
                              "next": events[-1]["seq"] if events else after, "more": len(events) == limit,
                              "max_seq": max_seq, "server_time": server_time()})
+
+
+def _check_station(value: object, *, optional: bool) -> int | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value not in STATIONS:
+        raise Refused(400, "bad_request", "Số máy trạm phải từ 1 đến 9.")
+    return value
 
 
 FACTS_SECONDS_ENV = "MOTCUA_HUB_FACTS_SECONDS"
@@ -305,6 +363,8 @@ def create_app(store: HubStore, *, facts_every: float = 0.0, **options: Any) -> 
         Route("/v1/events", wrap(hub.push), methods=["POST"]),
         Route("/v1/events", wrap(hub.pull), methods=["GET"]),
         Route("/v1/devices/me/events", wrap(hub.own_events), methods=["GET"]),
+        Route("/v1/station", wrap(hub.station), methods=["POST"]),
+        Route("/v1/unit/status", wrap(hub.unit_status), methods=["GET"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.hub = hub

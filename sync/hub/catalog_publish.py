@@ -1,6 +1,6 @@
 """The province's catalog published once on the hub: catalog events every PC of the scope pulls at its next sync.
 
-The file is read by the desktop's own parser (models.catalog_import.read_catalog_file) and compared with what
+The file is read by the desktop's own parser (db.outside_files + models.catalog_import.parse_catalog_file) and compared with what
 this scope has published before by the desktop's import plan (models.catalog_plan.make_plan), so a second
 publish sends only what changed. The events come from a publisher of the scope (device id 'danhmuc-…', its
 own hash chain, seq numbers after its last stored event) and carry source 'province:…': on a PC the
@@ -17,11 +17,13 @@ from dataclasses import asdict, fields
 from datetime import datetime
 from pathlib import Path
 
+from db.outside_files import read_regular_file
 from models.canonical import GENESIS_HASH, event_hash
 from models.catalog import Procedure
-from models.catalog_import import CatalogFile, read_catalog_file
+from models.catalog_import import CatalogFile, parse_catalog_file
 from models.catalog_plan import ADDED, make_plan
 from models.errors import UserError
+from models.table_file import MAX_FILE_BYTES
 from sync.hub.store import PROVINCE, HubStore, StoreConflict
 from sync.wire import HASHED_FIELDS
 
@@ -85,7 +87,9 @@ def publish_catalog(store: HubStore, catalog: CatalogFile, unit_code: str | None
 
 
 def publish_file(store: HubStore, path: Path | str, unit_code: str | None, *, actor: str = "Quản trị tỉnh") -> dict:
-    return publish_catalog(store, read_catalog_file(path), unit_code, actor=actor)
+    # The desktop's bounded reader and parser (db.catalog_store.read_catalog_file does the same).
+    catalog = parse_catalog_file(read_regular_file(Path(path), MAX_FILE_BYTES), Path(path).name)
+    return publish_catalog(store, catalog, unit_code, actor=actor)
 
 
 def publish_bytes(store: HubStore, data: bytes, name: str, unit_code: str | None, *,

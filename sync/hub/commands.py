@@ -5,12 +5,13 @@ MOTCUA_HUB_DATABASE_URL, else the SQLite file in `folder`)."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from models.errors import UserError
 from models.text import clean_text
 from sync.hub.schema import SchemaTooNew
-from sync.hub.store import HUB_DATABASE, PROVINCE, HubStore, database_url
+from sync.hub.store import HUB_DATABASE, PROVINCE, STATIONS, HubStore, NoFreeStation, database_url
 from sync.hub.store import open_store as open_engine
 
 
@@ -49,9 +50,45 @@ def enroll(folder: Path, unit_code: str, note: str = "", url: str | None = None)
     store = open_store(folder, url, create=True)
     try:
         token = store.create_token(code, clean_text(note))
+        station = store.station_of(token.split(".")[1])
+    except NoFreeStation as error:
+        raise UserError(f"Không tạo mã đăng ký: {error}") from None
     finally:
         store.close()
-    return {"unit_code": code, "token": token}, token
+    print(f"Số máy trạm dành cho máy này: {station} (máy nhận số này khi đăng ký).", file=sys.stderr)
+    return {"unit_code": code, "token": token, "station": station}, token
+
+
+def _day(moment: str) -> str:
+    """An ISO moment as dd/mm/yyyy."""
+    return f"{moment[8:10]}/{moment[5:7]}/{moment[:4]}"
+
+
+def stations(folder: Path, unit_code: str, release: int | None = None, url: str | None = None) -> tuple[dict, str]:
+    """Which PC holds which station number in a unit (and free one with `release`)."""
+    code = clean_text(unit_code)
+    store = open_store(folder, url)
+    try:
+        if release is not None:
+            if release not in STATIONS:
+                raise UserError("Số máy trạm phải từ 1 đến 9.")
+            if not store.release_station(code, release):
+                raise UserError(f"Số máy trạm {release} của đơn vị {code} chưa cấp cho máy nào.")
+        rows = store.stations(code)
+        unseen = {d["device_id"]: d["unseen"] for d in store.unseen_dossiers(code)}
+    finally:
+        store.close()
+    for row in rows:
+        row["unseen"] = unseen.get(row["device_id"], 0)
+    free = [n for n in STATIONS if n not in {r["station"] for r in rows}]
+    lines = [f"Đơn vị {code}: {len(rows)} máy trạm, số còn trống: {', '.join(map(str, free)) or 'không còn'}."]
+    if release is not None:
+        lines.insert(0, f"Đã giải phóng số máy trạm {release}.")
+    lines += [f"  Số {r['station']}: máy {r['device_id'] or '(mã đăng ký chưa gắn máy)'}"
+              + (f" ({r['note']})" if r["note"] else "")
+              + (f", đăng ký {_day(r['enrolled_at'])}" if r["enrolled_at"] else "")
+              + (f", {r['unseen']} hồ sơ máy khác chưa nhận" if r["unseen"] else "") for r in rows]
+    return {"unit_code": code, "stations": rows, "free": free}, "\n".join(lines)
 
 
 def enroll_admin(folder: Path, note: str = "", url: str | None = None) -> tuple[dict, str]:

@@ -74,12 +74,29 @@ SPEC = {
                 "more": {"type": "boolean"}, "max_seq": _DEVICE_MAX_SEQ,
                 "server_time": {"type": "string", "format": "date-time"}}},
             "EnrollRequest": {"type": "object", "required": ["device_id"], "properties": {
-                "device_id": {"type": "string"}, "station": {"type": ["integer", "null"], "minimum": 1, "maximum": 9}}},
+                "device_id": {"type": "string"}, "station": {"type": ["integer", "null"], "minimum": 1, "maximum": 9},
+                "keep": {"type": "boolean", "default": True,
+                         "description": "keep `station` if no other PC of the unit holds it (the PC already used "
+                                        "it); false: take the number the hub gives"}}},
             "EnrollResult": {"type": "object", "properties": {
                 "device_id": {"type": "string"}, "unit_code": {"type": "string"},
                 "unit_key": {"type": "string", "description": "signs USB files the unit's PCs can check"},
                 "same_station": {"type": "array", "items": {"type": "string"}},
+                "station": {"type": "integer", "minimum": 1, "maximum": 9,
+                            "description": "the station number the hub holds for this PC: it takes it"},
                 "device_max_seq": _DEVICE_MAX_SEQ,
+                "server_time": {"type": "string", "format": "date-time"}}},
+            "StationRequest": {"type": "object", "required": ["device_id", "station"], "properties": {
+                "device_id": {"type": "string"}, "station": {"type": "integer", "minimum": 1, "maximum": 9}}},
+            "StationResult": {"type": "object", "properties": {
+                "station": {"type": "integer"}, "server_time": {"type": "string", "format": "date-time"}}},
+            "UnitStatus": {"type": "object", "properties": {
+                "unit_code": {"type": "string"},
+                "devices": {"type": "array", "items": {"type": "object", "properties": {
+                    "device_id": {"type": "string"}, "station": {"type": ["integer", "null"]},
+                    "unseen": {"type": "integer", "description": "its dossiers (receive events on the hub) that "
+                                                                "another PC of the unit has not pulled yet"},
+                    "pulled_at": {"type": ["string", "null"]}, "me": {"type": "boolean"}}}},
                 "server_time": {"type": "string", "format": "date-time"}}},
             "Health": {"type": "object", "properties": {
                 "status": {"type": "string"}, "server_time": {"type": "string", "format": "date-time"},
@@ -111,6 +128,20 @@ SPEC = {
                                                                 "default": PULL_PAGE_EVENTS}}],
                 "responses": {"200": _json("PullResult"), "400": _ERROR, "401": _ERROR, "403": _ERROR}},
         },
+        "/v1/station": {"post": {
+            "summary": "Ask for a station number: granted when no other PC of the unit holds it",
+            "security": _AUTH,
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "$ref": "#/components/schemas/StationRequest"}}}},
+            "responses": {"200": _json("StationResult"), "400": _ERROR, "401": _ERROR, "403": _ERROR,
+                          "409": {**_ERROR, "description": "held by another PC (error station_taken, with `station`: "
+                                                           "this PC's number, and `free`), or none free (no_station)"}}}},
+        "/v1/unit/status": {"get": {
+            "summary": "Per PC of the unit: station and dossiers another PC has not pulled yet",
+            "security": _AUTH,
+            "parameters": [{"name": "after", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 0},
+                            "description": "the caller's pull cursor (it applied every event up to there)"}],
+            "responses": {"200": _json("UnitStatus"), "400": _ERROR, "401": _ERROR, "403": _ERROR}}},
         "/v1/devices/me/events": {"get": {
             "summary": "Pull back this device's own events after a seq (recovery after restoring a backup)",
             "security": _AUTH,

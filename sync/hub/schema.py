@@ -69,8 +69,25 @@ CREATE INDEX dossier_facts_unit ON dossier_facts(unit_code, field);
 CREATE INDEX events_dossier ON events(entity_id) WHERE entity IN ('dossier', 'rating');
 """
 
-# Issue #17: each device's Ed25519 public key (recorded at enrollment) and each event's signature by uuid.
+# Station numbers handed out by the hub (issue #15, sync/README.md "Station numbers"): one row per token, keyed
+# (unit_code, station); a hub made before fills it once from the numbers its PCs reported at enrollment (the
+# first enrolled keeps a number two PCs reported). Each PC's pull position, to count per PC the dossiers
+# another PC has not pulled yet, and the index that counts them.
 _V3 = """
+CREATE TABLE stations (
+    unit_code TEXT{c} NOT NULL REFERENCES units(unit_code), station INTEGER NOT NULL CHECK (station BETWEEN 1 AND 9),
+    token_id TEXT NOT NULL UNIQUE REFERENCES devices(token_id), assigned_at TEXT NOT NULL,
+    PRIMARY KEY (unit_code, station));
+INSERT INTO stations (unit_code, station, token_id, assigned_at)
+    SELECT unit_code, station, token_id, coalesce(enrolled_at, created_at) FROM devices
+    WHERE device_id IS NOT NULL AND station BETWEEN 1 AND 9 ORDER BY enrolled_at, created_at
+    ON CONFLICT DO NOTHING;
+CREATE TABLE pulled (device_id TEXT PRIMARY KEY, upto {big} NOT NULL, at TEXT NOT NULL);
+CREATE INDEX events_receives ON events(device_id, server_seq) WHERE entity = 'dossier' AND action = 'receive';
+"""
+
+# Issue #17: each device's Ed25519 public key (recorded at enrollment) and each event's signature by uuid.
+_V4 = """
 CREATE TABLE device_keys (device_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, recorded_at TEXT NOT NULL);
 CREATE TABLE event_sigs (uuid TEXT PRIMARY KEY, sig TEXT NOT NULL);
 """
@@ -78,7 +95,8 @@ CREATE TABLE event_sigs (uuid TEXT PRIMARY KEY, sig TEXT NOT NULL);
 STEPS: tuple[Step, ...] = (
     Step(1, "0001_events_devices", _V1_SQLITE, _V1_POSTGRES),
     Step(2, "0002_admins_facts", _V2.format(c="", real="REAL"), _V2.format(c=' COLLATE "C"', real="DOUBLE PRECISION")),
-    Step(3, "0003_device_keys", _V3, _V3),
+    Step(3, "0003_stations_pulled", _V3.format(c="", big="INTEGER"), _V3.format(c=' COLLATE "C"', big="BIGINT")),
+    Step(4, "0004_device_keys", _V4, _V4),
 )
 CURRENT = STEPS[-1].number
 VERSION_TABLE = "CREATE TABLE IF NOT EXISTS hub_schema (version INTEGER NOT NULL)"

@@ -48,6 +48,20 @@ class StoreConflict(Exception):
         self.rejected = rejected
 
 
+STATIONS = range(1, 10)  # the first digit of a dossier's daily sequence (shared/domain.md): 9 PCs per unit
+
+
+class NoFreeStation(Exception):
+    """Every station number of the unit is held: the 10th PC is refused (sync/README.md, "Station numbers")."""
+
+    def __init__(self, unit_code: str):
+        super().__init__(
+            f"Đơn vị {unit_code} đã có đủ 9 máy trạm (số 1–9: chữ số đầu của số thứ tự hồ sơ trong ngày). "
+            f"Không cấp thêm số được: hãy giải phóng số của một máy không còn dùng (hub stations --unit-code "
+            f"{unit_code} --release N) rồi đăng ký lại.")
+        self.unit_code = unit_code
+
+
 class HubStore(ABC):
     """What the hub needs from storage. Implementations make `store_events` one transaction and hand out
     `server_seq` values that become visible in increasing order per pull stream (the pull cursor relies on
@@ -74,6 +88,38 @@ class HubStore(ABC):
     def claim(self, token_id: str, device_id: str, station: int | None) -> tuple[Device, list[str]]:
         """Bind the token to the device (once; again with the same device is fine). Returns the device
         and the ids of other devices of the unit with the same station number (a warning)."""
+
+    # Station numbers (sync/README.md, "Station numbers"): table `stations`, keyed (unit_code, station), one
+    # row per token (so per PC once claimed); `create_token` and `claim` reserve one in their transaction.
+
+    @abstractmethod
+    def reserve_station(self, token_id: str, wanted: int | None = None) -> int:
+        """The token's station number: `wanted` if no other PC of the unit holds it (the token moves there),
+        else the one the token holds, else the lowest free one (NoFreeStation when all 9 are held)."""
+
+    @abstractmethod
+    def station_of(self, token_id: str) -> int | None: ...
+
+    @abstractmethod
+    def holder_of(self, unit_code: str, station: int) -> dict | None:
+        """{station, token_id, device_id, note, assigned_at, enrolled_at} of the PC holding it, or None."""
+
+    @abstractmethod
+    def stations(self, unit_code: str) -> list[dict]:
+        """Which PC holds which number, by number (rows as holder_of)."""
+
+    @abstractmethod
+    def release_station(self, unit_code: str, station: int) -> bool:
+        """Free a number (a PC that is gone); False when nobody held it."""
+
+    @abstractmethod
+    def record_pull(self, device_id: str, after: int) -> None:
+        """The device asked for events after `after`: it holds every other device's event up to there."""
+
+    @abstractmethod
+    def unseen_dossiers(self, unit_code: str) -> list[dict]:
+        """Per device of the unit: {device_id, station, unseen, pulled_at}, `unseen` being how many dossiers
+        it received (receive events on the hub) that at least one other PC of the unit has not pulled yet."""
 
     @abstractmethod
     def unit_key(self, unit_code: str) -> str: ...

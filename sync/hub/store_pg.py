@@ -20,7 +20,7 @@ from psycopg_pool import ConnectionPool
 from models.errors import UserError
 from sync.hub.schema import VERSION_TABLE, pending_steps, statements
 from sync.hub.store import safe_url
-from sync.hub.store_sql import COLUMNS, SqlHubStore
+from sync.hub.store_sql import COLUMNS, SqlHubStore, scalar
 
 SEQUENCE_LOCK = 0x4D6F7443_0001  # pg_advisory_xact_lock keys: pushes, schema changes, the report's facts
 MIGRATION_LOCK = 0x4D6F7443_0002
@@ -82,10 +82,10 @@ class PostgresHubStore(SqlHubStore):
         with self._tx() as tx:
             tx.execute("SELECT pg_advisory_xact_lock(?)", [MIGRATION_LOCK])
             tx.execute(VERSION_TABLE)
-            row = tx.execute("SELECT version FROM hub_schema").fetchone()
-            if row is None:
+            version = scalar(tx, "SELECT version FROM hub_schema")
+            if version is None:
                 tx.execute("INSERT INTO hub_schema(version) VALUES (0)")
-            for step in pending_steps(row[0] if row else 0):
+            for step in pending_steps(version or 0):
                 for statement in statements(step.postgres):
                     tx.conn.execute(statement)
                 tx.execute("UPDATE hub_schema SET version = ?", [step.number])
@@ -120,7 +120,7 @@ class PostgresHubStore(SqlHubStore):
 
     def _schema_version(self) -> int:
         with self._read() as tx:
-            return tx.execute("SELECT version FROM hub_schema").fetchone()[0]
+            return scalar(tx, "SELECT version FROM hub_schema")
 
     def backup(self, target: Path) -> Path:
         """pg_dump's custom format (restore with pg_restore), consistent while the hub runs."""

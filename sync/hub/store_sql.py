@@ -16,6 +16,7 @@ import threading
 import time
 from abc import abstractmethod
 from contextlib import AbstractContextManager
+from typing import Any
 
 import orjson
 
@@ -23,7 +24,7 @@ from models.canonical import canonical_json
 from sync.hub import facts
 from sync.hub.group_commit import GroupCommitter, Push
 from sync.hub.schema import CURRENT
-from sync.hub.store import PROVINCE, Admin, Device, HubStore, StoreConflict, now_iso
+from sync.hub.store import PROVINCE, STATIONS, Admin, Device, HubStore, NoFreeStation, StoreConflict, now_iso
 from sync.tokens import new_token, token_hash, token_id_of, usb_key
 from sync.wire import HASHED_FIELDS
 
@@ -35,6 +36,16 @@ FACTS_MARK = "facts_server_seq"
 FACTS_CHUNK = 2000
 FACTS_STEP = 5000  # stored events folded per transaction
 _CREATING = threading.Lock()
+
+
+def scalar(tx: Any, sql: str, params: list | tuple = ()) -> Any:
+    """The one value of a one-column query's first row (None when there is none), on either engine: the
+    hub's only read by position, and only of a query naming one column."""
+    row = tx.execute(sql, params).fetchone()
+    if row is None:
+        return None
+    (value,) = row  # refuses a query with more than one column
+    return value
 
 
 def _insert_delay() -> float:
@@ -75,6 +86,7 @@ class SqlHubStore(HubStore):
             tx.execute("INSERT INTO devices(token_id, token_hash, usb_key, unit_code, note, created_at) "
                        "VALUES (?, ?, ?, ?, ?, ?)", [token_id, token_hash(token), usb_key(token), unit_code, note,
                                                      now_iso()])
+            self._reserve(tx, token_id, None)  # the PC's number is known when the token is printed
         return token
 
     def create_admin_token(self, note: str = "") -> str:
@@ -91,9 +103,10 @@ class SqlHubStore(HubStore):
             return None
         with self._read() as tx:
             row = tx.execute(f"SELECT token_hash, {columns} FROM {table} WHERE token_id = ?", [token_id]).fetchone()
-        if row is None or not secrets.compare_digest(row[0], token_hash(token)):
+        if row is None:
             return None
-        return tuple(row[1:])
+        stored_hash, *fields = row
+        return tuple(fields) if secrets.compare_digest(stored_hash, token_hash(token)) else None
 
     def device_for(self, token: str) -> Device | None:
         row = self._checked("devices", "token_id, unit_code, device_id, usb_key, station", token)
@@ -116,11 +129,12 @@ class SqlHubStore(HubStore):
                 row = tx.execute(_DEVICE + "token_id = ?", [token_id]).fetchone()
                 if row is None:
                     raise KeyError(token_id)
-                updated = tx.execute("UPDATE devices SET device_id = ?, station = ?, enrolled_at = "
+                updated = tx.execute("UPDATE devices SET device_id = ?, enrolled_at = "
                                      "coalesce(enrolled_at, ?) WHERE token_id = ? AND (device_id IS NULL OR "
-                                     "device_id = ?)", [device_id, station, now_iso(), token_id, device_id])
+                                     "device_id = ?)", [device_id, now_iso(), token_id, device_id])
                 if updated.rowcount == 0:
                     raise StoreConflict([{"uuid": "", "reason": "mã đăng ký đã dùng cho một máy khác"}])
+                station = self._reserve(tx, token_id, station)  # the wish if free, else the token's number
                 device = Device(*tx.execute(_DEVICE + "token_id = ?", [token_id]).fetchone())
                 same_station = [r[0] for r in tx.execute(
                     "SELECT device_id FROM devices WHERE unit_code = ? AND station = ? AND device_id != ?",
@@ -129,9 +143,89 @@ class SqlHubStore(HubStore):
             raise StoreConflict([{"uuid": "", "reason": "máy này đã đăng ký bằng một mã khác"}]) from None
         return device, same_station
 
+    # --- station numbers (sync/README.md, "Station numbers") -------------------------------------------
+
+    def _reserve(self, tx, token_id: str, wanted: int | None) -> int:
+        """reserve_station inside the caller's transaction, under the engine's write lock (so two hub
+        processes never hand out one number; the primary key would refuse it anyway)."""
+        self._serialise(tx)
+        unit_code = tx.execute("SELECT unit_code FROM devices WHERE token_id = ?", [token_id]).fetchone()[0]
+        row = tx.execute("SELECT station FROM stations WHERE token_id = ?", [token_id]).fetchone()
+        held = row[0] if row else None
+        chosen: int
+        if wanted is not None and wanted in STATIONS and wanted != held and tx.execute(
+                "SELECT 1 FROM stations WHERE unit_code = ? AND station = ?", [unit_code, wanted]).fetchone() is None:
+            chosen = wanted
+        elif held is not None:
+            return held
+        else:
+            used = {r[0] for r in tx.execute("SELECT station FROM stations WHERE unit_code = ?", [unit_code]).fetchall()}
+            free = [n for n in STATIONS if n not in used]
+            if not free:
+                raise NoFreeStation(unit_code)
+            chosen = free[0]
+        tx.execute("DELETE FROM stations WHERE token_id = ?", [token_id])
+        tx.execute("INSERT INTO stations (unit_code, station, token_id, assigned_at) VALUES (?, ?, ?, ?)",
+                   [unit_code, chosen, token_id, now_iso()])
+        tx.execute("UPDATE devices SET station = ? WHERE token_id = ?", [chosen, token_id])
+        return chosen
+
+    def reserve_station(self, token_id: str, wanted: int | None = None) -> int:
+        with self._tx() as tx:
+            return self._reserve(tx, token_id, wanted)
+
+    def station_of(self, token_id: str) -> int | None:
+        with self._read() as tx:
+            row = tx.execute("SELECT station FROM stations WHERE token_id = ?", [token_id]).fetchone()
+        return row[0] if row else None
+
+    _STATION_ROWS = ("SELECT s.station, s.token_id, d.device_id, d.note, s.assigned_at, d.enrolled_at FROM stations s "
+                     "JOIN devices d ON d.token_id = s.token_id WHERE s.unit_code = ?")
+    _STATION_NAMES = ("station", "token_id", "device_id", "note", "assigned_at", "enrolled_at")
+
+    def holder_of(self, unit_code: str, station: int) -> dict | None:
+        with self._read() as tx:
+            row = tx.execute(self._STATION_ROWS + " AND s.station = ?", [unit_code, station]).fetchone()
+        return dict(zip(self._STATION_NAMES, row, strict=True)) if row else None
+
+    def stations(self, unit_code: str) -> list[dict]:
+        with self._read() as tx:
+            rows = tx.execute(self._STATION_ROWS + " ORDER BY s.station", [unit_code]).fetchall()
+        return [dict(zip(self._STATION_NAMES, row, strict=True)) for row in rows]
+
+    def release_station(self, unit_code: str, station: int) -> bool:
+        with self._tx() as tx:
+            row = tx.execute("SELECT token_id FROM stations WHERE unit_code = ? AND station = ?",
+                             [unit_code, station]).fetchone()
+            if row is not None:
+                tx.execute("DELETE FROM stations WHERE token_id = ?", [row[0]])
+                tx.execute("UPDATE devices SET station = NULL WHERE token_id = ?", [row[0]])
+        return row is not None
+
+    def record_pull(self, device_id: str, after: int) -> None:
+        with self._tx() as tx:
+            tx.execute("INSERT INTO pulled (device_id, upto, at) VALUES (?, ?, ?) ON CONFLICT (device_id) DO UPDATE "
+                       "SET upto = CASE WHEN excluded.upto > pulled.upto THEN excluded.upto ELSE pulled.upto END, "
+                       "at = excluded.at", [device_id, after, now_iso()])
+
+    def unseen_dossiers(self, unit_code: str) -> list[dict]:
+        with self._read() as tx:
+            devices = tx.execute(
+                "SELECT d.device_id, d.station, coalesce(p.upto, 0), p.at FROM devices d LEFT JOIN pulled p "
+                "ON p.device_id = d.device_id WHERE d.unit_code = ? AND d.device_id IS NOT NULL "
+                "ORDER BY d.station, d.enrolled_at", [unit_code]).fetchall()
+            result = []
+            for device, station, _, pulled_at in devices:
+                others = [row[2] for row in devices if row[0] != device]
+                unseen = tx.execute(
+                    "SELECT count(*) FROM events WHERE device_id = ? AND entity = 'dossier' AND action = 'receive' "
+                    "AND server_seq > ?", [device, min(others)]).fetchone()[0] if others else 0
+                result.append({"device_id": device, "station": station, "unseen": unseen, "pulled_at": pulled_at})
+        return result
+
     def unit_key(self, unit_code: str) -> str:
         with self._read() as tx:
-            return tx.execute("SELECT unit_key FROM units WHERE unit_code = ?", [unit_code]).fetchone()[0]
+            return scalar(tx, "SELECT unit_key FROM units WHERE unit_code = ?", [unit_code])
 
     def units(self) -> list[str]:
         with self._read() as tx:
@@ -229,8 +323,7 @@ class SqlHubStore(HubStore):
 
     def max_seq(self, device_id: str) -> int:
         with self._read() as tx:
-            return tx.execute("SELECT coalesce(max(seq), 0) FROM events WHERE device_id = ?",
-                              [device_id]).fetchone()[0]
+            return scalar(tx, "SELECT coalesce(max(seq), 0) FROM events WHERE device_id = ?", [device_id])
 
     def set_device_key(self, device_id: str, public_key: str) -> str:
         with self._tx() as tx:
@@ -256,7 +349,7 @@ class SqlHubStore(HubStore):
                 "FROM devices d LEFT JOIN events e ON e.device_id = d.device_id GROUP BY d.token_id "
                 "ORDER BY d.unit_code, d.created_at").fetchall()
             total = tx.execute("SELECT count(*), coalesce(max(server_seq), 0) FROM events").fetchone()
-            admins = tx.execute("SELECT count(*) FROM admins").fetchone()[0]
+            admins = scalar(tx, "SELECT count(*) FROM admins")
         return {"engine": self.engine, "events": total[0], "last_server_seq": total[1], "events_by_unit": units,
                 "admins": admins,
                 "devices": [{"unit_code": d[0], "device_id": d[1], "station": d[2], "enrolled_at": d[3],
@@ -276,9 +369,9 @@ class SqlHubStore(HubStore):
         while True:
             with self._tx() as tx:
                 self._lock_facts(tx)
-                row = tx.execute("SELECT value FROM hub_meta WHERE key = ?", [FACTS_MARK]).fetchone()
-                mark = int(row[0]) if row else 0
-                top = tx.execute("SELECT coalesce(max(server_seq), 0) FROM events").fetchone()[0]
+                stored_mark = scalar(tx, "SELECT value FROM hub_meta WHERE key = ?", [FACTS_MARK])
+                mark = int(stored_mark) if stored_mark is not None else 0
+                top = scalar(tx, "SELECT coalesce(max(server_seq), 0) FROM events")
                 if top <= mark:
                     return total
                 upto = min(top, mark + FACTS_STEP)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sync.hub.schema import VERSION_TABLE, pending_steps, statements
 from sync.hub.store import HUB_DATABASE
-from sync.hub.store_sql import COLUMNS, SqlHubStore
+from sync.hub.store_sql import COLUMNS, SqlHubStore, scalar
 
 
 class SqliteHubStore(SqlHubStore):
@@ -34,10 +34,10 @@ class SqliteHubStore(SqlHubStore):
     def _migrate(self) -> None:
         with self._tx() as tx:
             tx.execute(VERSION_TABLE)
-            row = tx.execute("SELECT version FROM hub_schema").fetchone()
-            if row is None:
+            version = scalar(tx, "SELECT version FROM hub_schema")
+            if version is None:
                 tx.execute("INSERT INTO hub_schema(version) VALUES (0)")
-            for step in pending_steps(row[0] if row else 0):
+            for step in pending_steps(version or 0):
                 for statement in statements(step.sqlite):
                     tx.execute(statement)
                 tx.execute("UPDATE hub_schema SET version = ?", [step.number])
@@ -77,7 +77,7 @@ class SqliteHubStore(SqlHubStore):
 
     def _schema_version(self) -> int:
         with self._read() as tx:
-            return tx.execute("SELECT version FROM hub_schema").fetchone()[0]
+            return scalar(tx, "SELECT version FROM hub_schema")
 
     def backup(self, target: Path) -> Path:
         """SQLite's online backup API (as the desktop's backups): a consistent copy while the hub runs."""

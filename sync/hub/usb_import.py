@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from models.errors import UserError
-from sync.hub.store import HubStore, StoreConflict
+from sync.hub.store import HubStore, NoFreeStation, StoreConflict
 from sync.usb_file import check_mac, check_signature, read_file, read_manifest, store_blobs
 
 
@@ -28,6 +28,8 @@ def import_to_hub(store: HubStore, data_dir: Path | str, path: Path | str) -> di
         except StoreConflict as error:
             raise UserError(f"Không nhập tệp {Path(path).name}: {error.rejected[0]['reason']}. "
                             "Không có gì bị thay đổi.") from None
+        except NoFreeStation as error:
+            raise UserError(f"Không nhập tệp {Path(path).name}: {error} Không có gì bị thay đổi.") from None
     elif device.device_id != manifest["device_id"]:
         raise UserError(f"Không nhập tệp {Path(path).name}: mã đăng ký đã gắn với máy khác. "
                         "Không có gì bị thay đổi.")

@@ -164,34 +164,55 @@ def _share(part: int, whole: int) -> float | None:
 
 
 def expected(made: list[Case], start: date, end: date, moment: datetime, field: str | None = None) -> dict:
-    """The figures of one period (one field, or all) from the hand-written facts."""
+    """The figures of one period (one field, or all) from the hand-written facts, the portal's way
+    (shared/domain.md, "The 766 index"): every procedure here has a paper result (the catalog default)."""
     chosen = [c for c in made if field is None or c.field == field]
-    received = [c for c in chosen if _within(c.received, start, end)]
-    resolved = [c for c in chosen if _within(c.finished, start, end)]
+    first = datetime.combine(start, datetime.min.time())
 
     def done_at(c: Case) -> datetime | None:
         return c.finished or (c.ended[1] if c.ended else None)
 
+    received = [c for c in chosen if _within(c.received, start, end)]
+    carried = [c for c in chosen if c.received < first and (done_at(c) is None or done_at(c) >= first)]
+    resolved = [c for c in chosen if _within(c.finished, start, end)]
     open_then = [c for c in chosen if c.received < moment and (done_at(c) is None or done_at(c) >= moment)]
     overdue = [c for c in open_then if c.due < moment and not (c.paused_since and c.paused_since <= moment)]
-    ended = {kind: len([c for c in chosen if c.ended and c.ended[0] == kind and _within(c.ended[1], start, end)])
-             for kind in ("tu_choi", "rut_ho_so", "dung_giai_quyet")}
+    ended_cases = [c for c in chosen if c.ended and _within(c.ended[1], start, end)]
+    ended = {kind: len([c for c in ended_cases if c.ended[0] == kind]) for kind in ("tu_choi", "rut_ho_so",
+                                                                                   "dung_giai_quyet")}
     rated = [c for c in chosen if c.rating and _within(c.rating[1], start, end)]
     votes = {kind: len([c for c in rated if c.rating[0] == kind]) for kind in ("hai_long", "binh_thuong",
                                                                                "khong_hai_long")}
     verdicts = {kind: len([c for c in resolved if c.verdict == kind]) for kind in ("truoc_han", "dung_han", "qua_han")}
-    digitised = len([c for c in resolved if {"ho_so", "ket_qua"} <= set(c.attach)])
-    late_share = _share(verdicts["qua_han"], len(resolved))
-    unsatisfied = _share(votes["khong_hai_long"], len(resolved))
+
+    def clean(c: Case) -> bool:  # at most one supplement request and no extension
+        return sum(step == "cho_bo_sung" for step, _ in c.steps) <= 1 and all(step != "extend" for step, _ in c.steps)
+
+    timely = verdicts["truoc_han"] + verdicts["dung_han"]
+    timely += len([c for c in ended_cases if clean(c) and c.ended[1] <= c.due])
+    timely += len([c for c in open_then if clean(c) and ((c.paused_since or moment) <= c.due)])
+    population = len(carried) + len(received)
+    digitised = len([c for c in carried + received if {"ho_so", "ket_qua"} <= set(c.attach)])
+    late_share = _share(population - timely, population)
+    unsatisfied = _share(votes["khong_hai_long"], population)
     return {
-        "received": len(received), "resolved": len(resolved), "early": verdicts["truoc_han"],
+        "carried_over": len(carried), "received": len(received),
+        "received_by_channel": {"truc_tiep": len([c for c in received if c.channel == "truc_tiep"]),
+                                "truc_tuyen": len([c for c in received if c.channel in ONLINE]),
+                                "buu_chinh": len([c for c in received if c.channel == "buu_chinh"])},
+        "resolved": len(resolved), "early": verdicts["truoc_han"],
         "on_time": verdicts["dung_han"], "late": verdicts["qua_han"], "in_progress": len(open_then),
-        "overdue": len(overdue), "refused": ended["tu_choi"], "withdrawn": ended["rut_ho_so"],
-        "stopped": ended["dung_giai_quyet"], "digitised": digitised,
-        "online_share": _share(len([c for c in received if c.channel in ONLINE]), len(received)),
-        "digitised_share": _share(digitised, len(resolved)),
-        "on_time_share": _share(verdicts["truoc_han"] + verdicts["dung_han"], len(resolved)),
+        "overdue": len(overdue), "in_progress_within_time": len(open_then) - len(overdue),
+        "refused": ended["tu_choi"], "withdrawn": ended["rut_ho_so"],
+        "stopped": ended["dung_giai_quyet"], "ended_without_result": len(ended_cases), "timely": timely,
+        "digitised": digitised,
+        "online_share": _share(len([c for c in received if c.channel in ONLINE and "ket_qua" in c.attach]),
+                               len(received)),
+        "electronic_result_share": _share(len([c for c in resolved if "ket_qua" in c.attach]), len(resolved)),
+        "digitised_share": _share(digitised, population),
+        "on_time_share": _share(timely, population),
+        "resolved_on_time_share": _share(verdicts["truoc_han"] + verdicts["dung_han"], len(resolved)),
         "satisfaction_rate": None if late_share is None else max(0.0, 1 - late_share - unsatisfied),
         "satisfied_share": _share(votes["hai_long"], sum(votes.values())),
-        "ratings": votes,
+        "ratings": votes, "balance_holds": population == len(resolved) + len(ended_cases) + len(open_then),
     }

@@ -62,9 +62,14 @@ def test_report_xlsx_is_laid_out_to_print(scenario, unit, data_dir, cli, tmp_pat
     assert cell("Tiếp nhận").value == printed["received"] == 14
     assert cell("Đã giải quyết").value == 9
     assert (cell("Trước hạn").value, cell("Đúng hạn").value, cell("Quá hạn").value) == (2, 4, 3)
-    assert cell("Tỷ lệ trực tuyến").value == pytest.approx(6 / 14)
-    assert cell("Tỷ lệ trực tuyến").number_format == "0.0%"
-    assert cell("Mức độ hài lòng").value == pytest.approx(printed["satisfaction_rate"])
+    # The balance (report_scenario: 1 carried over + 14 received = 9 + 3 + 3) and the channels.
+    assert (cell("Tồn kỳ trước").value, cell("Trực tiếp").value, cell("Trực tuyến").value,
+            cell("Bưu chính").value) == (1, 7, 6, 1)
+    assert (cell("Từ chối").value, cell("Rút hồ sơ").value, cell("Dừng giải quyết").value) == (1, 1, 1)
+    assert (cell("Đang giải quyết trong hạn").value, cell("Đang giải quyết quá hạn").value) == (1, 2)
+    assert cell("Trực tuyến (766)").value == pytest.approx(3 / 14)  # A C N: online with an electronic result
+    assert cell("Trực tuyến (766)").number_format == "0.0%"
+    assert cell("Hài lòng (766)").value == pytest.approx(printed["satisfaction_rate"]) == pytest.approx(8 / 15)
     assert cell("Tiếp nhận").number_format == "#,##0" and cell("Tiếp nhận").font.bold
     assert rows["Hộ tịch"][heads.index("Tiếp nhận")].value == printed["by_field"]["Hộ tịch"]["received"]
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
@@ -80,9 +85,12 @@ def test_report_pdf_holds_the_figures_and_readable_charts(scenario, unit, data_d
     target = tmp_path / "bao-cao.pdf"
     run(cli, data_dir, "report", *february("--at", NOW.isoformat(), "--pdf", str(target)))
     text = pdf_text(target)
-    for words in ("UBND XÃ HƯƠNG MAI", "Từ 01/02/2026 đến 28/02/2026", "Tổng cộng", "42,9%",  # 6/14 online
-                  "66,7%", "44,4%", "22,2%", "Hộ tịch", "Chứng thực", "Cư trú", "Không tính tại xã",
-                  "Hồ sơ tiếp nhận và đã giải quyết theo tháng", "Tỷ lệ giải quyết trước và đúng hạn theo lĩnh vực"):
+    # 3/14 online (766), 10/15 on time or within time, 8/15 satisfaction, 2/15 digitised (report_scenario).
+    for words in ("UBND XÃ HƯƠNG MAI", "Từ 01/02/2026 đến 28/02/2026", "Tổng cộng", "21,4%",
+                  "66,7%", "53,3%", "13,3%", "Hộ tịch", "Chứng thực", "Cư trú", "Không tính tại xã",
+                  "Cân đối: kỳ trước chuyển sang 1 + tiếp nhận 14 (trực tiếp 7, trực tuyến 6, bưu chính 1) = "
+                  "đã giải quyết 9", "THỜI GIAN GIẢI QUYẾT TRUNG BÌNH THEO THỦ TỤC", "NIÊM YẾT THỦ TỤC",
+                  "Hồ sơ tiếp nhận và đã giải quyết theo tháng", "Tỷ lệ đúng hạn, trong hạn theo lĩnh vực (766)"):
         assert squash(words) in text, words
     document = pdfium.PdfDocument(str(target))
     first = document[0].render(scale=1).to_pil().convert("L")
@@ -155,7 +163,7 @@ def test_bad_input_one_line(data_dir, cli, args, message) -> None:
 def test_report_text_and_presets(scenario, data_dir, cli) -> None:
     result = cli("--data-dir", str(data_dir), "report", "--period", "year")
     assert result.returncode == 0, result.stderr
-    assert f"Năm {datetime.now().year}" in result.stdout and "Tiếp nhận" in result.stdout
+    assert f"Năm {datetime.now().year}" in result.stdout and "tiếp nhận" in result.stdout
     quarter = run(cli, data_dir, "report", "--period", "quarter", "--at", NOW.isoformat())
     assert quarter["period"] == {"from": "2026-01-01", "to": "2026-03-31", "kind": "quarter", "label": "Quý I/2026"}
     assert quarter["received"] == 16 and quarter["moment"] == NOW.isoformat()

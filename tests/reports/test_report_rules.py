@@ -41,17 +41,41 @@ def test_online_digitised_and_ratings() -> None:
 
 
 def test_shares_and_satisfaction() -> None:
-    t = rules.Tally(received=10, received_online=4, resolved=8, early=2, on_time=4, late=2, digitised=6,
-                    rated_hai_long=3, rated_binh_thuong=1, rated_khong_hai_long=1, resolution_days=20)
-    assert rules.online_share(t) == 0.4 and rules.on_time_share(t) == 0.75 and rules.late_share(t) == 0.25
-    assert rules.digitised_share(t) == 0.75 and rules.average_days(t) == 2.5
-    assert rules.satisfaction_rate(t) == pytest.approx(1 - 0.25 - 1 / 8)
+    """Each 766 figure over its own denominator (shared/domain.md, "The 766 index")."""
+    t = rules.Tally(carried_over=2, received=10, received_online=4, online_counted=3, resolved=8, early=2,
+                    on_time=4, late=2, refused=1, withdrawn=1, stopped=0, in_progress=2, overdue=1, timely=9,
+                    resolved_paper=8, electronic_results=2, digitised=6, rated_hai_long=3, rated_binh_thuong=1,
+                    rated_khong_hai_long=1)
+    assert rules.population(t) == 12 and rules.balance_holds(t)  # 2 + 10 = 8 + 2 + 2
+    assert rules.on_time_share(t) == pytest.approx(9 / 12) and rules.late_share(t) == pytest.approx(3 / 12)
+    assert rules.online_share(t) == 0.3 and rules.online_channel_share(t) == 0.4
+    assert rules.electronic_result_share(t) == 0.25 and rules.digitised_share(t) == pytest.approx(6 / 12)
+    assert rules.satisfaction_rate(t) == pytest.approx(1 - 3 / 12 - 1 / 12)
+    assert rules.resolved_on_time_share(t) == 0.75  # the unit's own view: over resolved only
     assert rules.satisfied_share(t) == pytest.approx(3 / 5)
+    assert rules.received_by_channel(rules.Tally(received_direct=1, received_online=2, received_post=3)) == \
+        {"truc_tiep": 1, "truc_tuyen": 2, "buu_chinh": 3}
+    assert not rules.balance_holds(rules.Tally(received=1))
     empty = rules.Tally()
     assert rules.on_time_share(empty) is None and rules.satisfaction_rate(empty) is None
     assert rules.satisfied_share(empty) is None and rules.online_share(empty) is None
-    worst = rules.Tally(resolved=2, late=2, rated_khong_hai_long=2)
+    worst = rules.Tally(received=2, resolved=2, late=2, rated_khong_hai_long=2)
     assert rules.satisfaction_rate(worst) == 0.0  # never below zero
+
+
+def test_per_dossier_766_rules() -> None:
+    due = datetime(2026, 3, 10, 10, 0)
+    assert rules.counts_online("truc_tuyen", paper_result=False, electronic_result=False)
+    assert not rules.counts_online("truc_tuyen", paper_result=True, electronic_result=False)
+    assert rules.counts_online("ho_tro_truc_tuyen", paper_result=True, electronic_result=True)
+    assert not rules.counts_online("buu_chinh", paper_result=False, electronic_result=True)
+    assert rules.is_digitised(True, False, paper_result=False) and not rules.is_digitised(True, False)
+    assert rules.timely_ended(due, due, 1, False) and not rules.timely_ended(due, due, 2, False)
+    assert not rules.timely_ended(due + timedelta(minutes=1), due, 0, False)
+    assert not rules.timely_ended(due, due, 0, True)  # an extension is late
+    assert rules.timely_open(due, due, 0, False) and not rules.timely_open(due + timedelta(hours=1), due, 0, False)
+    # Waiting for the citizen: judged at the request, however late the period ends.
+    assert rules.timely_open(due + timedelta(days=9), due, 1, False, paused_at=due - timedelta(hours=1))
 
 
 def test_presets_and_labels() -> None:
@@ -144,7 +168,14 @@ def test_digitised_kept_by_triggers_whoever_writes(db, data_dir, tmp_path) -> No
     db.execute("UPDATE dossier_attachments SET kind = 'ket_qua' WHERE dossier_id = ?", [made[1][0].id])
     assert totals() == (2, 3, 1)
     db.execute("UPDATE dossiers SET finished_at = '2026-04-02T10:00:00' WHERE id = ?", [made[3][0].id])
-    assert totals() == (1, 2, 0)
+    # Resolved in April: out of March's resolved counts, but still one of March's dossiers (received then,
+    # in progress at its end), so QĐ 766 4.2 still counts it digitised.
+    assert totals() == (1, 2, 1)
+    # A procedure without a paper result needs only its input papers digitised (models.report_rules).
+    db.execute("UPDATE dossiers SET paper_result = 0 WHERE id = ?", [made[1][0].id])
+    assert totals() == (1, 2, 1)  # made[1] now holds only the result: still not digitised
+    db.execute("UPDATE dossiers SET paper_result = 0 WHERE id = ?", [last.id])
+    assert totals() == (1, 2, 2)  # the last holds its input papers only: enough without a paper result
     db.conn.rollback()
 
 
@@ -155,3 +186,49 @@ def test_fields_without_anything_are_left_out(db) -> None:
     assert list(report.by_field) == ["Hộ tịch"]
     chart = month_chart(report)
     assert chart.labels == ["T3"] and chart.series == ([0], [0])
+
+
+def test_migration_0007_fills_the_resolution_time_of_older_results(db) -> None:
+    """Rows finished before 0007 get the same resolution time the dossier layer stores with a result,
+    the waits for the citizen subtracted (the pause spans come from the 'move' events)."""
+    from db.dossier_store import move_dossier
+    from db.migrations import _backfill_resolution
+
+    dossier = _dossier(db, datetime(2026, 3, 2, 8, 0))  # 1.004884: 05 ngày làm việc
+    for state, moment in (("dang_xu_ly", datetime(2026, 3, 2, 9, 0)), ("cho_bo_sung", datetime(2026, 3, 3, 8, 0)),
+                          ("dang_xu_ly", datetime(2026, 3, 3, 14, 0)), ("co_ket_qua", datetime(2026, 3, 5, 8, 0))):
+        move_dossier(db, dossier.code, state, at=moment, now=NOW,
+                     note="Bổ sung giấy tờ" if state == "cho_bo_sung" else "")
+    stored = db.execute("SELECT resolution FROM dossiers WHERE id = ?", [dossier.id]).fetchone()[0]
+    # 02/03 08:00 → 05/03 08:00 = 7 + 7.5 + 7.5 + 0.5 = 22.5 h, minus 03/03 08:00–14:00 (3.5 + 0.5 = 4 h).
+    assert stored == pytest.approx(18.5 / 7.5, abs=1e-4)
+    with db.atomic():
+        db.execute("UPDATE dossiers SET resolution = NULL")
+        _backfill_resolution(db)
+    assert db.execute("SELECT resolution FROM dossiers WHERE id = ?", [dossier.id]).fetchone()[0] == stored
+
+
+def test_sql_judges_ended_and_open_dossiers_exactly_as_the_766_rules(db) -> None:
+    """Every combination of supplement requests, extension, due moment and (for open ones) a pause, through
+    the SQL, against report_rules.timely_ended / timely_open: the 2.1 numerator beyond resolved ones."""
+    moment = datetime(2026, 4, 1, 0, 0)  # March's end
+    wanted = 0
+    for supplements, extensions, due, end, paused in itertools.product(
+            [0, 1, 2], [0, 1], [datetime(2026, 3, 20, 10), datetime(2026, 4, 3, 10)],
+            [datetime(2026, 3, 18, 9), datetime(2026, 3, 25, 9), None], [None, datetime(2026, 3, 19, 9)]):
+        if end is not None and paused is not None:
+            continue  # an ended dossier is not waiting
+        dossier = _dossier(db, datetime(2026, 3, 2, 8, 0))
+        state = "tu_choi" if end else ("cho_bo_sung" if paused else "dang_xu_ly")
+        db.execute("UPDATE dossiers SET state = ?, closed_at = ?, due_at = ?, supplement_count = ?, "
+                   "extension_count = ?, paused_at = ? WHERE id = ?",
+                   [state, end and end.isoformat(), due.isoformat(), supplements, extensions,
+                    paused and paused.isoformat(), dossier.id])
+        if end is not None:
+            wanted += rules.timely_ended(end, due, supplements, extensions > 0)
+        else:
+            wanted += rules.timely_open(moment, due, supplements, extensions > 0, paused)
+    db.conn.commit()
+    t = build_report(db, Period(date(2026, 3, 1), date(2026, 3, 31)), now=NOW).total
+    assert t.timely == wanted and 0 < wanted < rules.population(t)
+    assert rules.balance_holds(t)

@@ -74,7 +74,7 @@ def make_hub(tmp_path, hub_engine):
 def clients(tmp_path):
     made: list[Client] = []
 
-    def make(name: str, station: int, unit: str = UNIT) -> Client:
+    def make(name: str, station: int | None = None, unit: str = UNIT) -> Client:
         client = new_client(tmp_path, name, station, unit)
         made.append(client)
         return client

@@ -133,7 +133,8 @@ class Client:
         self.db.close()
 
 
-def new_client(root: Path, name: str, station: int, unit: str = UNIT) -> Client:
+def new_client(root: Path, name: str, station: int | None, unit: str = UNIT) -> Client:
+    """A PC's data folder of `unit`; `station` None leaves the default (the hub hands one out at enrollment)."""
     from db.data_folder import mark_first_run_done, open_data_folder
     from db.device import set_station_number
     from db.settings_store import update_settings
@@ -141,7 +142,8 @@ def new_client(root: Path, name: str, station: int, unit: str = UNIT) -> Client:
     data_dir = root / name
     db = open_data_folder(data_dir)
     update_settings(db, {"unit_name": "UBND xã Hương Mai", "unit_code": unit})
-    set_station_number(db, station)
+    if station is not None:
+        set_station_number(db, station)
     mark_first_run_done(db)
     return Client(data_dir, db)
 

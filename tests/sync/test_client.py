@@ -41,7 +41,8 @@ class FakeHub:
 
 def _client(clients):
     client = clients("a", 1)
-    save_state(client.db, hub_url="http://127.0.0.1:9", token="mc1.abc.def", unit_code="U", unit_key="00")
+    save_state(client.db, hub_url="http://127.0.0.1:9", token="mc1.abc.def", unit_code="U", unit_key="00",
+               station_confirmed=1)  # the hub confirmed station 1: the run asks nothing about it
     receive(client.db)
     return client
 

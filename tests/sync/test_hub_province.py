@@ -217,3 +217,27 @@ def test_a_group_commit_refuses_a_conflicting_push_alone(hub, clients):
             committer.submit(UNIT, theirs)
     finally:
         store.close()
+
+
+def test_the_hub_entry_point_runs_the_province_commands(hub, tmp_path):
+    """`python -m sync.hub` (no desktop program) has the same commands as `main.py hub`, on either engine."""
+    import os
+    import subprocess
+    import sys
+
+    from sync_helpers import ROOT
+
+    def hub_cli(*args: str) -> subprocess.CompletedProcess:
+        env = dict(os.environ, PYTHONPATH=str(ROOT), **hub.env)
+        return subprocess.run([sys.executable, "-m", "sync.hub", *args, "--data-dir", str(hub.data_dir)], cwd=ROOT,
+                              env=env, capture_output=True, text=True, encoding="utf-8", timeout=120)
+
+    admin = hub_cli("enroll-admin", "--json", "--note", "Sở")
+    assert admin.returncode == 0, admin.stderr
+    assert json.loads(admin.stdout)["role"] == "province_admin"
+    report = hub_cli("report", "--json", "--from", "01/01/2026", "--to", "2026-12-31")
+    assert report.returncode == 0 and json.loads(report.stdout)["province"]["received"] == 0, report.stderr
+    bad = hub_cli("report", "--from", "31/12/2026", "--to", "01/01/2026")
+    assert bad.returncode == 2 and "trước ngày đầu kỳ" in bad.stderr
+    backup = hub_cli("backup", "--out", str(tmp_path / "b.bak"))
+    assert backup.returncode == 0 and (tmp_path / "b.bak").stat().st_size > 0, backup.stderr

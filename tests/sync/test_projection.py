@@ -155,17 +155,6 @@ def test_extensions_made_apart_are_both_counted_and_flagged(clients):
     assert [c["kind"] for c in conflicts_for(b.db, "dossier", dossier.uuid)] == ["due_at"]
 
 
-def test_same_station_on_two_pcs_is_a_visible_conflict_not_a_crash(clients):
-    a, b = clients("a", 1), clients("b", 1)
-    mine = receive(b.db, name="Lê Văn Cường")
-    theirs = receive(a.db)
-    assert mine.code == theirs.code
-    result = apply_remote_events(b.db, local_events(a.db))
-    assert result.conflicts == 1
-    assert [c["kind"] for c in list_conflicts(b.db)] == ["duplicate_code"]
-    assert set(dossier_rows(b.db)) == {mine.uuid}
-
-
 def test_settings_calendar_and_catalog_follow_the_sorted_order(clients):
     from db.calendar_store import list_overrides, set_override
     from db.catalog_store import get_procedure, retire_procedure, set_essential

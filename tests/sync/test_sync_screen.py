@@ -162,3 +162,57 @@ def test_a_copied_folder_is_shown_and_enrolls_as_a_new_device(qtbot, tmp_path, h
             screen.auto_spin.editingFinished.disconnect()  # closing the shown window must not write any more
             screen.close()
         copy.db.close()
+
+
+def test_same_code_notes_station_and_per_pc_counts_are_shown(qtbot, context, hub, boxes, clients):
+    from datetime import timedelta
+
+    from sync_helpers import BASE, UNIT
+
+    from db.settings_store import update_settings
+    from sync.client import enroll, run_sync
+
+    update_settings(context.db, {"unit_code": UNIT})
+    screen = _enrolled_screen(qtbot, context, hub, boxes)
+    assert screen.station_label.text() == "1 (máy chủ đã xác nhận)"
+    mine = receive(context.db, name="Nguyễn Văn An")
+    other = clients("other")                                  # default settings, works before it is enrolled
+    theirs = receive(other.db, name="Hoàng Văn Em", at=BASE + timedelta(minutes=5))
+    assert theirs.code == mine.code
+    enroll(other.db, hub.url, hub.token())
+    assert run_sync(other.db, other.data_dir).error is None
+    assert screen.sync_now()
+    qtbot.waitUntil(lambda: not screen.controller.running, timeout=20_000)
+    codes = [screen.conflicts_table.item(row, 1).text() for row in range(screen.conflicts_table.rowCount())]
+    assert sorted(codes) == [mine.code, f"{mine.code}-2"]
+    notes = " ".join(screen.conflicts_table.item(row, 2).text() for row in range(screen.conflicts_table.rowCount()))
+    assert "Trùng mã hồ sơ" in notes and "in lại giấy tiếp nhận" in notes
+    rows = [[screen.unseen_table.item(row, column).text() for column in range(3)]
+            for row in range(screen.unseen_table.rowCount())]
+    assert rows[0][:2] == ["Máy này", "1"] and rows[1][1] == "2" and len(rows) == 2
+    assert rows[0][2] == "1"                                  # the other PC has not pulled this PC's dossier yet
+    assert "Theo máy chủ lúc" in screen.unseen_note.text()
+
+
+def test_settings_dialog_asks_the_hub_about_the_station_number(qtbot, context, hub, boxes, clients, monkeypatch):
+    import ui.settings_dialog
+    from db.device import station_number
+    from sync.client import enroll
+    from ui.settings_dialog import SettingsDialog
+
+    monkeypatch.setattr(ui.settings_dialog, "show_error", lambda parent, message, title="": boxes.append(message))
+    monkeypatch.setattr(ui.settings_dialog, "show_info", lambda parent, title, message: boxes.append(message))
+    _enrolled_screen(qtbot, context, hub, boxes)
+    other = clients("other")
+    enroll(other.db, hub.url, hub.token())                     # holds station 2
+    dialog = SettingsDialog(context)
+    qtbot.addWidget(dialog)
+    dialog.station.setValue(2)
+    dialog.save_button.click()                                 # asked off the GUI thread, then refused
+    qtbot.waitUntil(lambda: any("Số máy trạm 2 đang do một máy khác" in box for box in boxes), timeout=20_000)
+    assert station_number(context.db) == 1
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=5_000)
+    dialog.station.setValue(3)
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: station_number(context.db) == 3, timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.result() == 1, timeout=5_000)  # accepted once the job's answer is handled

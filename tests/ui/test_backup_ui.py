@@ -187,7 +187,7 @@ def test_audit_screen_filters_verifies_and_exports(qtbot, unit, answers, errors,
     screen.actor_box.setCurrentText("an")
     with qtbot.waitSignal(screen.page_loaded, timeout=10000):
         screen.apply_button.click()
-    assert screen.table.rowCount() == 1 and screen.table.item(0, 2).text() == "update"
+    assert screen.table.rowCount() == 1 and screen.table.item(0, 2).text() == "Sửa"  # Vietnamese, not "update"
     screen.verify()
     qtbot.waitUntil(lambda: "nguyên vẹn" in screen.verify_label.text(), timeout=10000)
     unit.db.execute("UPDATE events SET actor = 'ai-do' WHERE actor = 'binh'")

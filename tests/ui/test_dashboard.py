@@ -64,15 +64,22 @@ def test_february_at_a_glance(qtbot, screen, errors) -> None:
     assert screen.preset_box.currentData() == "custom"
     show(qtbot, screen)
     assert errors == []
-    assert (tile(screen, "received"), tile(screen, "resolved"), tile(screen, "late")) == ("14", "9", "3")
-    assert tile(screen, "on_time_share") == "66,7%" and tile(screen, "online_share") == "42,9%"
-    assert tile(screen, "digitised_share") == "22,2%" and tile(screen, "satisfaction_rate") == "44,4%"
-    assert (tile(screen, "in_progress"), tile(screen, "overdue")) == ("3", "2")
+    # The February hand count (tests/reports/test_report_dataset.py): 1 + 14 = 9 + 3 + 3.
+    assert (tile(screen, "carried_over"), tile(screen, "received"), tile(screen, "resolved"),
+            tile(screen, "ended_without_result"), tile(screen, "in_progress")) == ("1", "14", "9", "3", "3")
+    assert "trực tiếp 7 · trực tuyến 6 · bưu chính 1" in screen.tiles["received"][1].text()
+    assert "trong hạn 1 · quá hạn 2" in screen.tiles["in_progress"][1].text()
+    assert tile(screen, "on_time_share") == "66,7%" and tile(screen, "online_share") == "21,4%"
+    assert tile(screen, "digitised_share") == "13,3%" and tile(screen, "satisfaction_rate") == "53,3%"
+    assert tile(screen, "resolved_on_time_share") == "66,7%"  # 6/9: the unit's own view, labelled so
     assert screen.field_model.rowCount() == 4  # three fields and the total
-    assert screen.field_model.rows[-1].cells[:2] == ["Tổng cộng", "14"]
+    assert screen.field_model.rows[-1].cells[:3] == ["Tổng cộng", "1", "14"]  # tồn kỳ trước, tiếp nhận
     assert screen.due_model.rowCount() == 2 and screen.due_model.rows[0].alert
-    assert screen.indicator_model.rowCount() == 13
-    assert "Từ 01/02/2026 đến 28/02/2026" in screen.status.text()
+    assert screen.indicator_model.rowCount() == 13  # QĐ 766's and the unit's own, labelled so
+    assert "đường dẫn riêng" not in " ".join(row.cells[1] for row in screen.indicator_model.rows)
+    assert screen.posting_label.text().startswith("Niêm yết (không thuộc chỉ số 766)")
+    assert screen.average_model.rowCount() == 6  # one per procedure resolved in February
+    assert "Từ 01/02/2026 đến 28/02/2026" in screen.status.text() and "cân đối" in screen.status.text()
     for chart in (screen.month_chart, screen.share_chart):
         assert not_blank(chart.grab().toImage())
         assert not_blank(chart.render_image())
@@ -148,7 +155,7 @@ def test_rating_dialog_records_and_the_dashboard_follows(qtbot, monkeypatch, scr
     # Rated now (20/03), so it counts in March, not February; the screen refreshes by itself.
     with qtbot.waitSignal(screen.report_ready, timeout=TIMEOUT):
         pass
-    assert tile(screen, "satisfaction_rate") == "44,4%"
+    assert tile(screen, "satisfaction_rate") == "53,3%"
     monkeypatch.setattr(RatingDialog, "exec", lambda self: (self.choose("hai_long"), self.save()))
     assert ask_rating(screen, context, e.code) == "hai_long"
     k = next(case for case in made if case.key == "K")  # still being processed: refused with a message
@@ -157,6 +164,8 @@ def test_rating_dialog_records_and_the_dashboard_follows(qtbot, monkeypatch, scr
     monkeypatch.setattr(RatingDialog, "exec", lambda self: (self.choose("hai_long"), self.save()))
     assert ask_rating(screen, context, k.code) is None
     assert shown and "chỉ ghi đánh giá" in shown[0]
+    # The rating's own refresh finishes here, not during the next test.
+    qtbot.waitUntil(lambda: screen.worker is None and not screen.refresh_timer.isActive(), timeout=TIMEOUT)
 
 
 def test_the_logbook_of_one_field(qtbot, screen, context, monkeypatch, tmp_path):
@@ -173,3 +182,4 @@ def test_the_logbook_of_one_field(qtbot, screen, context, monkeypatch, tmp_path)
     assert any("Hộ tịch" in str(cell) for row in rows[:6] for cell in row if cell)
     lines = events_for(context.db, "report", "logbook")[-1]["payload"]["lines"]
     assert 0 < lines < 14
+    qtbot.waitUntil(lambda: screen.worker is None and not screen.refresh_timer.isActive(), timeout=TIMEOUT)
