@@ -64,6 +64,7 @@ def cmd_verify(context: Context) -> int:
         lines.append(f"Nhật ký nguyên vẹn: {report.events} sự kiện của {len(report.devices)} máy.")
     else:
         lines += [describe(chain.broken) for chain in report.devices if chain.broken]
+        lines += report.problems
     context.emit(report.to_dict(), "\n".join(lines))
     return 0 if report.ok else 1
 

@@ -40,6 +40,9 @@ def register(subparsers, parents) -> None:
     create = sub.add_parser("create", parents=parents, allow_abbrev=False, help="sao lưu ngay (kiểm tra bản vừa tạo)")
     create.add_argument("--to", metavar="THƯ_MỤC", help="ghi vào thư mục này (ví dụ USB) thay vì backups/")
     create.add_argument("--encrypt", action="store_true", help="đặt mật khẩu cho bản này (hỏi nếu chưa có biến)")
+    create.add_argument("--plain", action="store_true",
+                        help="cho phép bản không mã hóa khi ghi ra ngoài máy (--to, thư mục thứ hai); cần quyền xem "
+                             "đủ số căn cước; bản không mã hóa không chứa mật khẩu tài khoản")
     _password_option(create)
     create.set_defaults(handler=cmd_create, check_database_first=True)
     listing = sub.add_parser("list", parents=parents, help="các bản sao lưu, mới nhất trước")
@@ -88,7 +91,8 @@ def _size(size: int) -> str:
 def cmd_create(context: Context) -> int:
     explicit = context.args.password_env != DEFAULT_PASSWORD_ENV  # a named variable that is unset is an error
     password = _password(context, required=context.args.encrypt or explicit)
-    done = make_backup(context.data_dir, to=Path(context.args.to) if context.args.to else None, password=password)
+    done = make_backup(context.data_dir, to=Path(context.args.to) if context.args.to else None, password=password,
+                       plain=context.args.plain)
     result = done.backup
     data = {"file": result.path, "copies": result.copies, "removed": result.removed,
             "warnings": result.warnings, "manifest": result.manifest, "attachments_copied": result.attachments_copied}

@@ -24,6 +24,8 @@ def register(subparsers, parents) -> None:
     serve = sub.add_parser("serve", parents=common, help="chạy máy chủ đồng bộ")
     serve.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
     serve.add_argument("--port", type=bounded_int(1, 65535), default=8765, help="cổng (mặc định 8765)")
+    serve.add_argument("--tls-cert", default=None, metavar="TỆP", help="chứng chỉ TLS (PEM): máy chủ chạy https")
+    serve.add_argument("--tls-key", default=None, metavar="TỆP", help="khóa riêng của chứng chỉ TLS (PEM)")
     serve.add_argument("--workers", type=bounded_int(1, 64), default=1, help="số tiến trình (nhiều tiến trình: nên dùng PostgreSQL)")
     serve.set_defaults(handler=cmd_serve)
     enroll = sub.add_parser("enroll", parents=common, help="tạo mã đăng ký cho một máy của đơn vị")
@@ -96,9 +98,10 @@ def _run(context: Context, name: str, *args: object) -> int:
 
 
 def cmd_serve(context: Context) -> int:
+    args = context.args
     _hub_module("app")  # says plainly when this build has no web stack (Starlette, uvicorn)
-    _hub_module("commands").serve(_hub_dir(context), context.args.host, context.args.port, _url(context),
-                                  context.args.workers)
+    _hub_module("commands").serve(_hub_dir(context), args.host, args.port, _url(context), args.workers,
+                                  tls_cert=args.tls_cert, tls_key=args.tls_key)
     return 0
 
 

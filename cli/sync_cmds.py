@@ -12,7 +12,10 @@ def register(subparsers, parents) -> None:
     sub = sync.add_subparsers(dest="action", metavar="VIỆC")
     enroll = sub.add_parser("enroll", parents=parents, help="đăng ký máy này với máy chủ (một lần)")
     enroll.add_argument("--hub", required=True, metavar="URL", help="địa chỉ máy chủ, ví dụ http://192.168.1.10:8765")
-    enroll.add_argument("--token", required=True, metavar="MÃ", help="mã đăng ký do 'hub enroll' in ra")
+    enroll.add_argument("--pin", default="", metavar="SHA256",
+                        help="dấu vân tay SHA-256 chứng chỉ máy chủ tự ký (máy chủ in ra khi chạy với --tls-cert)")
+    enroll.add_argument("--new-device", action="store_true",
+                        help="thư mục dữ liệu này chép từ máy khác: đăng ký như một máy mới (mã máy mới)")
     enroll.set_defaults(handler=cmd_enroll)
     run = sub.add_parser("run", parents=parents, help="đồng bộ ngay: gửi rồi nhận (mã thoát 0 khi đã gửi hết)")
     run.add_argument("--attempts", type=bounded_int(1, 1000), default=5, help="số lần thử khi mất mạng (mặc định 5)")
@@ -32,8 +35,27 @@ def register(subparsers, parents) -> None:
     rejected.set_defaults(handler=cmd_rejected)
 
 
+TOKEN_ENV = "MOTCUA_HUB_TOKEN"
+
+
+def _token() -> str:
+    """The enrollment token is a secret: from MOTCUA_HUB_TOKEN or a hidden prompt, never the command line."""
+    import getpass
+    import os
+    import sys
+
+    value = os.environ.get(TOKEN_ENV, "").strip()
+    if value:
+        return value
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass("Mã đăng ký máy (do 'hub enroll' in ra): ").strip()
+    raise UserError(f"Cần mã đăng ký máy: hãy đặt biến môi trường {TOKEN_ENV}, hoặc chạy lệnh trong cửa sổ dòng "
+                    "lệnh để nhập (không ghi mã trên dòng lệnh).")
+
+
 def cmd_enroll(context: Context) -> int:
-    result = sync.enroll(context.db, context.args.hub, context.args.token)
+    result = sync.enroll(context.db, context.args.hub, _token(), pin=context.args.pin,
+                         new_device=context.args.new_device)
     text = "\n".join([f"Đã đăng ký máy {result['device_id']} với máy chủ {result['hub']} "
                       f"(đơn vị {result['unit_code']}), số máy trạm {result['station']}.",
                       *([result["station_note"]] if result["station_note"] else []),

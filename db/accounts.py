@@ -133,8 +133,9 @@ def _existing(db: Database, username: str) -> Account:
 
 
 def has_accounts(db: Database) -> bool:
-    """False until the first admin account was made (first run)."""
-    return db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+    """False until the first admin account was made (first run), and after a plain backup was restored
+    where no account could keep a password (plain backups carry no hash: db/backup.py)."""
+    return db.execute("SELECT 1 FROM users WHERE password_hash != '' LIMIT 1").fetchone() is not None
 
 
 def list_users(db: Database) -> list[Account]:
@@ -254,6 +255,12 @@ def ensure_admin(db: Database, username: str, password: str, full_name: str = ""
         if has_accounts(db):
             return None
         with acting_as(User(name, clean_text(full_name), "admin")):
+            if _find(db, name) is not None:  # restored from a plain backup: the account is there, its hash not
+                db.execute("UPDATE users SET password_hash = ?, role = 'admin', active = 1, must_change_password = 0, "
+                           "failed_attempts = 0, locked_until = NULL, updated_at = ? WHERE username = ?",
+                           [hash_password(password), iso(now), name])
+                _record(db, name, "set_password_after_restore", {})
+                return _existing(db, name)
             return _insert(db, name, password, "admin", clean_text(full_name), must_change=False, now=now)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import heapq
+import hmac
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -12,15 +13,16 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from db.audit_marks import read_marks
 from db.device import device_id
-from db.events import GENESIS_HASH, canonical_json, event_at, event_hash, record_event
+from db.events import GENESIS_HASH, audit_key, canonical_json, event_at, event_hash, mac_with, record_event
 from models.errors import UserError
 from models.roles import AUDIT, EXPORT_PERSONAL, VIEW_FULL_ID, mask_cccd
 from models.session import can, require
 from models.sheet_cells import csv_row
 from output.files import write_through_temp
 
-_COLUMNS = "id, uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, hash"
+_COLUMNS = "id, uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, hash, mac"
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class BrokenLink:
     device_id: str
     seq: int
     uuid: str
-    kind: str  # 'gap', 'hash', 'link', 'payload', 'start', 'truncated'
+    kind: str  # 'gap', 'hash', 'link', 'payload', 'start', 'truncated', 'mac'
     message: str
 
 
@@ -46,10 +48,11 @@ class DeviceChain:
 @dataclass
 class AuditReport:
     devices: list[DeviceChain] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # not a link: key marks, projections vs the fold
 
     @property
     def ok(self) -> bool:
-        return all(chain.broken is None for chain in self.devices)
+        return all(chain.broken is None for chain in self.devices) and not self.problems
 
     @property
     def first_broken(self) -> BrokenLink | None:
@@ -60,7 +63,8 @@ class AuditReport:
         return sum(chain.events for chain in self.devices)
 
     def to_dict(self) -> dict:
-        return {"ok": self.ok, "events": self.events, "devices": [asdict(chain) for chain in self.devices]}
+        return {"ok": self.ok, "events": self.events, "devices": [asdict(chain) for chain in self.devices],
+                "problems": self.problems}
 
 
 def _fields(row: tuple) -> dict:
@@ -70,7 +74,8 @@ def _fields(row: tuple) -> dict:
             "entity_id": entity_id, "action": action, "payload": json.loads(payload)}
 
 
-def _check_row(device: str, row: tuple, expected_seq: int, previous_hash: str) -> BrokenLink | None:
+def _check_row(device: str, row: tuple, expected_seq: int, previous_hash: str,
+               key: bytes | None = None) -> BrokenLink | None:
     uuid, seq, prev_hash, stored_hash = row[1], row[3], row[10], row[11]
     if seq != expected_seq:
         if expected_seq == 1:
@@ -88,6 +93,9 @@ def _check_row(device: str, row: tuple, expected_seq: int, previous_hash: str) -
     if prev_hash != previous_hash:
         return BrokenLink(device, seq, uuid, "link", f"mã băm trước (prev_hash) không khớp sự kiện số {seq - 1}: "
                           "một trong hai sự kiện đã bị sửa hoặc thay")
+    if key is not None and not hmac.compare_digest(str(row[12] or ""), mac_with(key, stored_hash) or ""):
+        return BrokenLink(device, seq, uuid, "mac", "sự kiện không mang dấu khóa của máy này: đã được thêm hoặc "
+                          "viết lại bên ngoài MotCua")
     return None
 
 
@@ -111,6 +119,14 @@ def verify_chain(db: Database, anchors: dict[str, list] | None = None) -> AuditR
     me = device_id(db)
     chains: dict[str, DeviceChain] = {}
     expected: dict[str, tuple[int, str]] = {}
+    problems, key = _key_problems(db)
+    marks, marks_valid = read_marks(db)
+    if not marks_valid:
+        problems.append("Dấu mốc đã đồng bộ (audit_marks) bị sửa hoặc không mang dấu khóa của máy này.")
+    anchors = dict(anchors or {})
+    for device, (seq, digest) in marks.items():  # the higher of the backup's head and the sync mark
+        if device not in anchors or seq > anchors[device][0]:
+            anchors[device] = [seq, digest]
     for row in _events_by_device_and_seq(db):
         device = row[2]
         chain = chains.get(device)
@@ -121,16 +137,16 @@ def verify_chain(db: Database, anchors: dict[str, list] | None = None) -> AuditR
         chain.last_seq = row[3]
         if chain.broken is None:
             seq, previous = expected[device]
-            chain.broken = _check_row(device, row, seq, previous)
+            chain.broken = _check_row(device, row, seq, previous, key)
             expected[device] = (row[3] + 1, row[11])
-    for device, (seq, digest) in (anchors or {}).items():
+    for device, (seq, digest) in anchors.items():
         chain = chains.setdefault(device, DeviceChain(device, device == me))
         if chain.broken is not None:
             continue
         if chain.last_seq < seq:
             chain.broken = BrokenLink(device, chain.last_seq + 1, "", "truncated",
-                                      f"thiếu các sự kiện cuối chuỗi: bản sao lưu gần nhất có đến số {seq}, "
-                                      f"dữ liệu chỉ còn đến số {chain.last_seq}")
+                                      f"thiếu các sự kiện cuối chuỗi: bản sao lưu gần nhất hoặc máy chủ đồng bộ "
+                                      f"đã có đến số {seq}, dữ liệu chỉ còn đến số {chain.last_seq}")
         else:
             row = event_at(db, device, seq) or db.execute(  # an unacknowledged row of another device: scan
                 "SELECT uuid, hash FROM events WHERE device_id = ? AND seq = ?", [device, seq]).fetchone()
@@ -138,7 +154,22 @@ def verify_chain(db: Database, anchors: dict[str, list] | None = None) -> AuditR
                 chain.broken = BrokenLink(device, seq, row[0], "hash",
                                           "sự kiện khác với bản sao lưu gần nhất (chuỗi đã bị viết lại)")
     ordered = sorted(chains.values(), key=lambda c: (not c.local, c.device_id))
-    return AuditReport(ordered)
+    return AuditReport(ordered, problems)
+
+
+def _key_problems(db: Database) -> tuple[list[str], bytes | None]:
+    """The audit key to check events' marks with, or a problem when the events were sealed with another
+    key (the folder copied from another PC, or the secrets file lost: see sync/identity.py)."""
+    from db.secrets_move import AUDIT_KEY_ID, key_id
+
+    key = audit_key(db)
+    if key is None:
+        return ["Không có khóa kiểm toán của máy này (tệp secrets.motcua): chưa kiểm được dấu khóa."], None
+    row = db.execute("SELECT value FROM local WHERE key = ?", [AUDIT_KEY_ID]).fetchone()
+    if row is None or row[0] != key_id(key):
+        return ["Nhật ký được niêm phong bằng khóa của máy khác (thư mục dữ liệu chép từ máy khác, hoặc mất tệp "
+                "khóa secrets.motcua): không kiểm được dấu khóa của từng sự kiện."], None
+    return [], key
 
 
 def describe(link: BrokenLink) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from db import secret_store
 from db.backup_attachments import copy_attachments, is_outside
 from db.backup_crypto import BackupKey, decrypt_stream, derive_key, write_encrypted
 from db.backup_files import (
@@ -42,8 +43,8 @@ from db.data_folder import BACKUPS_DIR
 from db.local import get_local, put_local
 from models.app_info import VERSION
 from models.errors import UserError
-from models.roles import BACKUP
-from models.session import require, system_work
+from models.roles import BACKUP, VIEW_FULL_ID
+from models.session import can, require, system_work
 
 SECOND_FOLDER_KEY = "backup_second_folder"  # `local` keys: this PC's choices, never synced
 KEY_KEY = "backup_key"
@@ -104,19 +105,21 @@ def set_second_folder(data_dir: Path, folder: Path | str | None) -> None:
 
 
 def stored_key(data_dir: Path) -> BackupKey | None:
-    value = _read_local(data_dir, KEY_KEY)
+    """This PC's backup key, from the secrets file (never in the database, so never in a backup)."""
+    value = secret_store.get(Path(data_dir), KEY_KEY)
     return BackupKey.from_json(value) if value else None
 
 
 def set_backup_password(data_dir: Path, password: str | None) -> BackupKey | None:
     """Turn password protection on (automatic backups are then encrypted) or off (None).
 
-    Only the scrypt-derived key is kept, in `local`: the PC can encrypt without asking, a stick holding
-    the backups is useless without the password, and the password itself is never stored.
+    Only the scrypt-derived key is kept, in the secrets file (db/secret_store.py): the PC can encrypt
+    without asking, a stick holding the backups is useless without the password, the password itself is
+    never stored, and the key never travels inside a backup.
     """
     require(BACKUP, "đặt mật khẩu sao lưu")
     key = derive_key(password) if password else None
-    _put_local(database_path(data_dir), KEY_KEY, key.to_json() if key else None)
+    secret_store.put(Path(data_dir), **{KEY_KEY: key.to_json() if key else None})
     return key
 
 
@@ -148,7 +151,20 @@ def _copy_database(source: sqlite3.Connection, target: Path) -> None:
     fsync_file(target)
 
 
-def _snapshot_copy(db_path: Path, target: Path) -> dict:
+def _drop_password_hashes(target: Path) -> None:
+    """A plain backup carries no password hash (issue #17): restoring keeps the hashes of the database in
+    place, and an account left without one gets a password as at first run (db/accounts.py, ensure_admin)."""
+    conn = sqlite3.connect(target)
+    try:
+        with conn:
+            conn.execute("UPDATE users SET password_hash = '' WHERE password_hash != ''")
+        conn.execute("VACUUM")  # the old hashes must not survive in free pages
+    finally:
+        conn.close()
+    fsync_file(target)
+
+
+def _snapshot_copy(db_path: Path, target: Path, *, plain: bool = False) -> dict:
     """Copy the database to `target` and verify it against counts read in the very same snapshot."""
     source = sqlite3.connect(db_path, timeout=15, isolation_level=None)
     try:
@@ -161,6 +177,8 @@ def _snapshot_copy(db_path: Path, target: Path) -> dict:
         source.execute("COMMIT")
     finally:
         source.close()
+    if plain:
+        _drop_password_hashes(target)
     check = sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)
     try:
         problem = integrity_problem(check)
@@ -206,7 +224,7 @@ def _write_backup(data_dir: Path, folder: Path, *, key: BackupKey | None, reason
     final = target = sidecar = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        facts = _snapshot_copy(db_path, plain)
+        facts = _snapshot_copy(db_path, plain, plain=key is None)
         final = _free_name(folder, backup_name(facts["unit_code"] or "don-vi", now, key is not None))
         manifest = {"format": "motcua-backup", "version": 1, "app_version": VERSION, **facts,
                     "created_at": now.astimezone().isoformat(timespec="seconds"), "reason": reason,
@@ -260,12 +278,15 @@ def rotate(folder: Path, unit_code: str | None) -> list[Path]:
 
 def create_backup(data_dir: Path, *, to: Path | None = None, password: str | None = None, reason: str = "thu_cong",
                   now: datetime | None = None, rotate_old: bool = True,
-                  log_tail: list[str] | None = None) -> BackupResult:
+                  log_tail: list[str] | None = None, plain: bool = False) -> BackupResult:
     """Back up the data folder's database now; raises UserError (and leaves no file) if it fails.
 
     Without `to`: into data_dir/backups, copied to the second folder if one is set, both rotated.
     With `to`: into that folder only, not rotated (a one-off copy). A password encrypts this backup;
     A backup folder outside the data folder also gets the scanned files (db.backup_attachments).
+    Off the PC (`to`, the second folder) a backup is encrypted: without a key it is refused (`to`) or not
+    copied (second folder), unless `plain` was asked by a role with VIEW_FULL_ID (issue #17). A plain backup
+    never carries password hashes, and no backup carries the PC's secrets (db/secret_store.py).
     without one, this PC's stored key does (when protection is on). A backup holds every citizen's
     data: BACKUP (the automatic one, maybe_backup, is MotCua's own work).
     """
@@ -281,6 +302,14 @@ def create_backup(data_dir: Path, *, to: Path | None = None, password: str | Non
     except sqlite3.DatabaseError as error:
         raise _damaged(error) from None
     folder = Path(to) if to else data_dir / BACKUPS_DIR
+    if plain and key is None and not can(VIEW_FULL_ID):
+        raise UserError("Vai trò của bạn chỉ được tạo bản sao lưu có mật khẩu (bản sao lưu chứa đủ số căn cước).")
+    if key is None and to is not None and not plain:
+        raise UserError("Bản sao lưu ghi ra ngoài máy (--to) phải có mật khẩu: hãy đặt mật khẩu sao lưu, nhập mật "
+                        "khẩu cho bản này (biến môi trường MOTCUA_BACKUP_PASSWORD), hoặc chọn --plain (không mã hóa).")
+    if key is None and not can(VIEW_FULL_ID):
+        raise UserError("Vai trò của bạn chỉ được tạo bản sao lưu có mật khẩu (bản sao lưu chứa đủ số căn cước): "
+                        "hãy nhờ quản trị đặt mật khẩu sao lưu.")
     with BackupLock(data_dir):
         for place in {folder, data_dir / BACKUPS_DIR}:
             remove_stale(place, ".*.tmp")
@@ -289,6 +318,10 @@ def create_backup(data_dir: Path, *, to: Path | None = None, password: str | Non
         result = BackupResult(path, manifest)
         if to is None:
             mirror = second_folder(data_dir)
+            if mirror is not None and key is None and not plain:
+                result.warnings.append(f"Chưa chép sang thư mục thứ hai {mirror}: bản sao lưu ra ngoài máy phải có "
+                                       "mật khẩu (hãy đặt mật khẩu sao lưu).")
+                mirror = None
             if mirror is not None and (not mirror.is_dir() or mirror.resolve() != folder.resolve()):
                 _mirror(result, mirror)
                 if result.copies:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from db.backup import KEY_KEY, SECOND_FOLDER_KEY, all_backups, second_folder, stored_key
+from db.backup import SECOND_FOLDER_KEY, all_backups, second_folder, stored_key
 from db.backup_attachments import restore_attachments
 from db.backup_crypto import BackupKey, BackupRejected, PasswordNeeded, is_encrypted
 from db.backup_files import (
@@ -163,6 +163,7 @@ def restore_backup(data_dir: Path, backup: Path, *, password: str | None = None,
         raise UserError(f"Không chép được bản sao lưu (ổ đĩa đầy?): {error.strerror or error}. "
                         "Chưa có gì thay đổi.") from None
     kept_settings = _backup_settings(path)
+    kept_hashes = _password_hashes(path) if path.exists() else []
     aside = None
     try:
         if path.exists():
@@ -177,7 +178,7 @@ def restore_backup(data_dir: Path, backup: Path, *, password: str | None = None,
         raise UserError(f"Không khôi phục được: {error.strerror or error}. Cơ sở dữ liệu cũ vẫn nguyên chỗ.") from None
     finally:
         remove_quietly(temporary)
-    _after_restore(data_dir, backup, manifest, aside, actor, kept_settings)
+    _after_restore(data_dir, backup, manifest, aside, actor, kept_settings, kept_hashes)
     result = RestoreResult(backup, manifest, aside)
     _restore_attachments(data_dir, backup, password, result, step)
     return result
@@ -209,12 +210,24 @@ def _check_may_restore(data_dir: Path) -> None:
         require(RESTORE, "khôi phục dữ liệu từ bản sao lưu")
 
 
+def _password_hashes(path: Path) -> list[tuple[str, str]]:
+    """The accounts' password hashes of the database in place: a plain backup carries none (db/backup.py)."""
+    try:
+        conn = connect_readonly(path)
+        try:
+            return conn.execute("SELECT password_hash, username FROM users WHERE password_hash != ''").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return []
+
+
 def _backup_settings(path: Path) -> list[tuple[str, str]]:
     """This PC's backup choices (second folder, key): kept across a restore, they are not the data."""
     try:
         conn = connect_readonly(path)
         try:
-            return local_items(conn, keys=[SECOND_FOLDER_KEY, KEY_KEY])
+            return local_items(conn, keys=[SECOND_FOLDER_KEY])  # the backup key lives in the secrets file (#17)
         finally:
             conn.close()
     except sqlite3.DatabaseError:
@@ -222,7 +235,7 @@ def _backup_settings(path: Path) -> list[tuple[str, str]]:
 
 
 def _after_restore(data_dir: Path, backup: Path, manifest: dict, aside: Path | None, actor: str | None,
-                   kept_settings: list[tuple[str, str]]) -> None:
+                   kept_settings: list[tuple[str, str]], kept_hashes: list[tuple[str, str]] | None = None) -> None:
     """Step 5: open (migrating an older backup) and record who restored what, in the restored database."""
     from db.data_folder import open_data_folder
     from db.events import record_event
@@ -237,11 +250,28 @@ def _after_restore(data_dir: Path, backup: Path, manifest: dict, aside: Path | N
             put_local(db, RESTORED_KEY, datetime.now().astimezone().isoformat(timespec="seconds"))
             for key, value in kept_settings:
                 put_local(db, key, value)
+            # A plain backup has no password hashes: each account keeps the one it has on this PC; one
+            # without any gets a password as at first run (db/accounts.py, ensure_admin).
+            db.conn.executemany("UPDATE users SET password_hash = ? WHERE username = ? AND password_hash = ''",
+                                list(kept_hashes or []))
+            _seal_restored(db)
             record_event(db, entity="backup", entity_id=backup.name, action="restore", actor=actor,
                          payload={"file": backup.name, "created_at": manifest.get("created_at"),
                                   "sha256": manifest.get("sha256"), "kept_aside": aside.name if aside else None})
     finally:
         db.close()
+
+
+def _seal_restored(db) -> None:
+    """A verified backup restored onto a PC whose audit key differs (a new PC, or lost secrets): its
+    events are sealed with this PC's key, so `audit verify` checks them from here on (db/secrets_move.py)."""
+    from db.events import audit_key
+    from db.secrets_move import AUDIT_KEY_ID, key_id, seal_all
+
+    row = db.execute("SELECT value FROM local WHERE key = ?", [AUDIT_KEY_ID]).fetchone()
+    key = audit_key(db)
+    if key is not None and (row is None or row[0] != key_id(key)):
+        seal_all(db)
 
 
 def latest_good_backup(data_dir: Path, *, password: str | None = None, check_unit: bool = False,

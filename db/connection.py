@@ -125,6 +125,9 @@ def open_database(path: Path, *, optimize_now: bool = True) -> Database:
         if pending and existed and _applied_names(conn):
             _backup_before_migrating(conn, path)
         migrations.apply(db)
+        from db.secrets_move import attach
+
+        attach(db, path.parent)  # this PC's secrets live beside the database, never in it (issue #17)
         if optimize_now:
             optimize(db)
     except BaseException:
@@ -147,4 +150,8 @@ def open_light(path: Path) -> Database:
     conn = sqlite3.connect(Path(path), timeout=15, isolation_level=None)
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=15000")
-    return MotCuaDatabase(conn)  # a job's writes take the write lock at BEGIN too
+    db = MotCuaDatabase(conn)  # a job's writes take the write lock at BEGIN too
+    from db.secrets_move import attach_light
+
+    attach_light(db, Path(path).parent)  # the secrets file beside the database (issue #17)
+    return db

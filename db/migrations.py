@@ -491,6 +491,7 @@ def same_code(db: Database) -> None:
     )
     db.execute("CREATE INDEX dossier_aliases_dossier ON dossier_aliases(dossier_uuid)")
 
+
 @migrations(name="0010_dossier_fees")
 def dossier_fees(db: Database) -> None:
     """Fees collected at reception (issue #14): whether the procedure charges one when received, the amount
@@ -499,3 +500,19 @@ def dossier_fees(db: Database) -> None:
     db.execute("ALTER TABLE dossiers ADD COLUMN fee_amount INTEGER")
     db.execute("ALTER TABLE dossiers ADD COLUMN fee_receipt TEXT")
     db.execute("CREATE INDEX dossiers_unpaid ON dossiers(received_at) WHERE fee_required = 1 AND fee_amount IS NULL")
+
+
+@migrations(name="0012_trust")
+def trust(db: Database) -> None:
+    """Issue #17: each event keyed by this PC (`mac`, HMAC-SHA256 of its hash under the audit key kept in
+    the secrets file, db/secret_store.py), and the other devices' Ed25519 public keys as the hub hands them
+    out (`peer_keys`), against which USB files and pulled events are checked. The secrets themselves
+    (token, unit key, backup key) leave the database when the data folder is opened (db/secrets_move.py)."""
+    db.execute("ALTER TABLE events ADD COLUMN mac TEXT")  # NULL on events written before: sealed at open
+    db.execute(
+        """CREATE TABLE peer_keys (
+            device_id TEXT PRIMARY KEY,
+            public_key TEXT NOT NULL,                     -- Ed25519, 64 hex characters
+            learned_at TEXT NOT NULL
+        )"""
+    )

@@ -25,5 +25,10 @@ __all__ = ["AuditReport", "EventFilter", "audit_anchors", "canonical_json", "cou
 
 
 def verify(db: Database, data_dir: Path) -> AuditReport:
-    """Walk every device's chain, checking it against the heads recorded in this folder's backups."""
-    return verify_chain(db, audit_anchors(Path(data_dir), db))
+    """Walk every device's chain, checking it against the heads recorded in this folder's backups and the
+    marks of what the hub acknowledged, then check that every projection equals the fold of its events."""
+    from sync.audit_fold import projection_problems
+
+    report = verify_chain(db, audit_anchors(Path(data_dir), db))
+    report.problems += projection_problems(db)
+    return report

@@ -66,10 +66,13 @@ def check_data(data_dir: Path) -> None:
     check_database(database_path(data_dir))
 
 
-def make_backup(data_dir: Path, *, to: Path | None = None, password: str | None = None) -> BackupDone:
-    """Back up now: the database is checked first; the backup carries the fault log's last (masked) lines."""
+def make_backup(data_dir: Path, *, to: Path | None = None, password: str | None = None,
+                plain: bool = False) -> BackupDone:
+    """Back up now: the database is checked first; the backup carries the fault log's last (masked) lines.
+    Off the PC it is encrypted unless `plain` (db/backup.py: create_backup)."""
     check_data(data_dir)
-    result = create_backup(data_dir, to=to, password=password, log_tail=tail(data_dir, LOG_LINES_IN_BACKUP))
+    result = create_backup(data_dir, to=to, password=password, log_tail=tail(data_dir, LOG_LINES_IN_BACKUP),
+                           plain=plain)
     return BackupDone(result, backup_summary(result))
 
 

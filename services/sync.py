@@ -110,7 +110,8 @@ def choose_station(db: Database, number: int, *,
             if number != before else None), Changes(settings=True, sync=True)
     if not station_needs_hub(db, number):
         return StationChange(number, False, True, None), Changes()
-    allowed, warning = ask_hub(db, transport or Transport(state.hub_url, state.token, timeout=HUB_TIMEOUT), number)
+    transport = transport or Transport(state.hub_url, state.token, pin=state.hub_pin, timeout=HUB_TIMEOUT)
+    allowed, warning = ask_hub(db, transport, number)
     if not allowed:
         raise UserError(f"Không đổi số máy trạm: {warning}")
     with db.atomic():

@@ -24,9 +24,11 @@ from models.roles import EDIT_SETTINGS, SYNC
 from models.session import require
 from sync import stations
 from sync.conflicts import conflict_count
+from sync.identity import COPIED_MESSAGE, become_new_device, folder_copied
 from sync.lock import SyncLock
 from sync.projection import apply_remote_events
 from sync.recovery import acknowledged_floor, local_max_seq, merge_own_events, restored_at
+from sync.signing import Signer, is_hex, learn_keys, peer_keys, public_key, verify_event
 from sync.state import (
     load_state,
     mark_acked,
@@ -38,8 +40,8 @@ from sync.state import (
     sendable_count,
 )
 from sync.tokens import token_id_of
-from sync.transport import HubError, HubRefused, Response, Transport
-from sync.wire import CLIENT_BATCH_EVENTS, PULL_PAGE_EVENTS
+from sync.transport import HubError, HubRefused, HubUntrusted, Response, Transport, expect, normalize_pin
+from sync.wire import CLIENT_BATCH_EVENTS, MAX_INT64, PULL_PAGE_EVENTS
 
 CLOCK_TOLERANCE = timedelta(minutes=5)
 Progress = Callable[[int, int], None]
@@ -125,10 +127,12 @@ class _Run:
         total = sendable_count(self.db)
         done = 0
         self.progress(0, total)
+        signer = Signer(self.db)
         while events := pending_batch(self.db, self.batch):
             uuids = {e["uuid"] for e in events}
             try:
-                data = self.call("POST", "/v1/events", {"device_id": me, "events": events}).data
+                data = expect(self.call("POST", "/v1/events", {"device_id": me, "events": signer.sign_events(events)}).data,
+                              {"accepted": list, "duplicates": list}, "gửi sự kiện")
             except HubRefused as error:
                 if error.status == 409 and not self.recovered:
                     self.recover()  # numbers the hub already holds: this PC's log is older than the hub's
@@ -139,11 +143,12 @@ class _Run:
                 mark_rejected(self.db, named, error.status)  # the rest goes again in the next request
                 self.report.rejected += len(named)
                 continue
-            acked = [u for u in (data.get("accepted") or []) + (data.get("duplicates") or []) if u in uuids]
+            acked = [u for u in data["accepted"] + data["duplicates"] if isinstance(u, str) and u in uuids]
             if not acked:
                 raise HubError("Máy chủ không xác nhận sự kiện nào của lô vừa gửi.")
             mark_acked(self.db, acked)
-            if not self.recovered and int(data.get("device_max_seq") or 0) > local_max_seq(self.db):
+            hub_max = data.get("device_max_seq")
+            if not self.recovered and isinstance(hub_max, int) and hub_max > local_max_seq(self.db):
                 self.recover()
             self.report.pushed += len(data.get("accepted") or [])
             self.report.duplicates += len(data.get("duplicates") or [])
@@ -170,10 +175,11 @@ class _Run:
                     raise HubError("Máy chủ chưa hỗ trợ lấy lại thao tác của máy này sau khi khôi phục: "
                                    "hãy cập nhật chương trình máy chủ.") from None
                 raise
-            page = data.get("events") or []
+            expect(data, {"events": list, "next": int, "max_seq": int, "more": bool}, "lấy lại thao tác")
+            page = data["events"]
             fetched += page
-            hub_max = max(hub_max, int(data.get("max_seq") or 0))
-            after = int(data.get("next", after))
+            hub_max = max(hub_max, data["max_seq"])
+            after = data["next"]
             if not data.get("more") or not page:
                 break
         result = merge_own_events(self.db, fetched, floor=floor, hub_max_seq=hub_max, restore=restored_at(self.db))
@@ -196,8 +202,13 @@ class _Run:
     def pull(self) -> None:
         cursor = load_state(self.db).cursor
         while True:
-            data = self.call("GET", f"/v1/events?after={cursor}&limit={PULL_PAGE_EVENTS}").data
-            events, following = data.get("events") or [], int(data.get("next", cursor))
+            data = expect(self.call("GET", f"/v1/events?after={cursor}&limit={PULL_PAGE_EVENTS}").data,
+                          {"events": list, "next": int, "more": bool}, "nhận sự kiện")
+            events, following = data["events"], data["next"]
+            if len(events) > PULL_PAGE_EVENTS or not 0 <= following <= MAX_INT64:
+                raise HubUntrusted("Máy chủ trả lời sai dạng (nhận sự kiện): không nhận.")
+            events, unsigned = checked_signatures(self.db, events, data.get("device_keys"))
+            self.report.invalid += unsigned
             result = apply_remote_events(self.db, events, cursor=following)
             self.report.pulled += result.new
             self.report.invalid += len(result.invalid)
@@ -205,6 +216,24 @@ class _Run:
             cursor = following
             if not data.get("more") or not events:
                 return
+
+
+def checked_signatures(db: Database, events: list, keys: object) -> tuple[list, int]:
+    """Other devices' events whose signature checks against the key the hub handed out for their device
+    (learned once, never replaced: sync/signing.py); an unsigned event of a device with a key, or a badly
+    signed one, is dropped and counted. Events of devices without a key (enrolled before issue #17) pass."""
+    refused = set(learn_keys(db, keys))
+    known = peer_keys(db)
+    kept = []
+    for event in events:
+        if not isinstance(event, dict):
+            kept.append(event)  # apply_remote_events reports its shape
+            continue
+        key = known.get(str(event.get("device_id")))
+        if event.get("device_id") in refused or (key is not None and not verify_event(key, event)):
+            continue
+        kept.append(event)
+    return kept, len(events) - len(kept)
 
 
 def clock_warning(server_time: str | None, now: datetime | None = None) -> str | None:
@@ -248,12 +277,18 @@ def run_sync(db: Database, data_dir: Path | str, *, progress: Progress | None = 
              batch: int = CLIENT_BATCH_EVENTS, transport: Transport | None = None) -> SyncReport:
     """One full push then pull under the folder's sync lock; the outcome is stored for the status bar."""
     require(SYNC, "đồng bộ")
+    if folder_copied(db):
+        raise UserError(COPIED_MESSAGE)
     state = load_state(db)
+    if not state.enrolled and state.hub_url:
+        raise UserError("Máy này cần đăng ký lại với máy chủ đồng bộ (tệp khóa của máy không còn, ví dụ sau khi "
+                        "khôi phục sang máy mới): hãy xin mã đăng ký mới rồi chạy 'sync enroll --hub URL "
+                        "--new-device'.")
     if not state.enrolled:
         raise UserError("Máy này chưa đăng ký với máy chủ đồng bộ: hãy chạy 'sync enroll --hub URL --token MÃ'.")
     with SyncLock(data_dir):
         save_state(db, last_attempt=now_iso())
-        run = _Run(db, transport or Transport(state.hub_url, state.token), policy or RetryPolicy(),
+        run = _Run(db, transport or Transport(state.hub_url, state.token, pin=state.hub_pin), policy or RetryPolicy(),
                    progress, cancelled, batch)
         report = run.report
         try:
@@ -281,25 +316,44 @@ def run_sync(db: Database, data_dir: Path | str, *, progress: Progress | None = 
     return report
 
 
-def enroll(db: Database, hub_url: str, token: str, *, transport: Transport | None = None) -> dict:
+def enroll(db: Database, hub_url: str, token: str, *, transport: Transport | None = None, pin: str = "",
+           new_device: bool = False) -> dict:
     """Bind this PC to the hub with the token `hub enroll` printed: once (again with the same token is fine)."""
     require(EDIT_SETTINGS, "đăng ký máy này với máy chủ đồng bộ")
     token = token.strip()
     if token_id_of(token) is None:
         raise UserError("Mã đăng ký không đúng dạng (mc1.xxxx.yyyy): hãy chép lại đúng mã máy chủ in ra.")
+    if folder_copied(db) and not new_device:
+        raise UserError(COPIED_MESSAGE)
     state = load_state(db)
+    if new_device:
+        if token == state.token:
+            raise UserError("Máy mới cần mã đăng ký mới: mã này thuộc máy gốc (hãy chạy 'hub enroll' trên máy chủ).")
+        become_new_device(db)
+        state = load_state(db)
     if state.enrolled and state.token != token:
         raise UserError(f"Máy này đã đăng ký với máy chủ {state.hub_url} bằng một mã khác.")
-    transport = transport or Transport(hub_url, token)
-    body = {"device_id": device_id(db), "station": station_number(db), "keep": stations.keep_wish(db)}
+    pin = normalize_pin(pin)
+    if pin and not is_hex(pin, 64):
+        raise UserError("Dấu vân tay chứng chỉ (--pin) phải là 64 chữ số hex (SHA-256).")
+    transport = transport or Transport(hub_url, token, pin=pin)
+    body = {"device_id": device_id(db), "station": station_number(db), "public_key": public_key(db),
+            "keep": stations.keep_wish(db)}
     try:
         response = _Run(db, transport, RetryPolicy(attempts=3), None, None, 0).call("POST", "/v1/enroll", body)
     except HubError as error:
         raise UserError(f"Không đăng ký được: {error}") from None
     finally:
         transport.close()
-    data = response.data
-    save_state(db, hub_url=hub_url.strip().rstrip("/"), token=token, unit_code=data["unit_code"],
+    try:
+        data = expect(response.data, {"unit_code": str, "unit_key": str, "device_id": str, "device_max_seq": int},
+                      "đăng ký")
+    except HubError as error:
+        raise UserError(f"Không đăng ký được: {error}") from None
+    if not is_hex(data["unit_key"], 64) or len(data["unit_code"]) > 64 or data["device_id"] != device_id(db):
+        raise UserError("Không đăng ký được: máy chủ trả lời sai dạng.")
+    learn_keys(db, data.get("device_keys"))
+    save_state(db, hub_url=hub_url.strip().rstrip("/"), token=token, hub_pin=pin, unit_code=data["unit_code"],
                unit_key=data["unit_key"], enrolled_at=now_iso(), clock_warning=clock_warning(response.server_time),
                recover_needed=int(data.get("device_max_seq") or 0) > local_max_seq(db))
     note = stations.adopt(db, data.get("station")) if "station" in data else None
@@ -325,6 +379,9 @@ def sync_status(db: Database) -> dict:
             "rejected": len(rejected_events(db)), "conflicts": conflict_count(db), "last_ok": state.last_ok,
             "last_error": state.last_error, "last_attempt": state.last_attempt, "cursor": state.cursor,
             "auto_minutes": state.auto_minutes, "recovery_note": state.recovery_note,
+            "trust_warning": COPIED_MESSAGE if folder_copied(db) else (
+                "Máy này cần đăng ký lại với máy chủ đồng bộ (tệp khóa của máy không còn): sync enroll --hub URL "
+                "--new-device với mã đăng ký mới." if state.hub_url and not state.enrolled else None),
             "clock_warning": state.clock_warning or local_clock_warning(db), "station": station_number(db),
             "station_confirmed": state.station_confirmed, "station_note": state.station_note,
             "unit_view_at": state.unit_view_at, "unseen_by_pc": unseen_by_pc(db, state)}

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields
 
 from sqlite_utils import Database
 
+from db.audit_marks import highest, raise_marks
 from db.catalog_store import _write as write_procedure
 from db.catalog_store import get_procedure
 from db.device import device_id
@@ -20,6 +21,7 @@ from db.events import (
     advance_acked_floor,
     canonical_json,
     event_at,
+    event_mac,
     events_for,
     own_pending_ids,
     pending_by_entity,
@@ -60,7 +62,7 @@ def _apply_calendar(db: Database, day: str, events: list[dict]) -> int:
 _PROCEDURE_FIELDS = {f.name for f in fields(Procedure)}
 
 
-def _apply_procedure(db: Database, code: str, events: list[dict]) -> int:
+def fold_procedure(code: str, events: list[dict]) -> tuple[dict | None, list[Conflict]]:
     """The first 'add' makes the entry; later events change only the fields they name ('changes'), so
     edits of different fields on two PCs both survive. A second 'add' with other values is a conflict
     (kept out), except the bundled sample catalog every new PC loads, which never overrides.
@@ -112,6 +114,11 @@ def _apply_procedure(db: Database, code: str, events: list[dict]) -> int:
                     if column in incoming:
                         record[column] = incoming[column]
                         owned.add(column)
+    return record, conflicts
+
+
+def _apply_procedure(db: Database, code: str, events: list[dict]) -> int:
+    record, conflicts = fold_procedure(code, events)
     if record is not None:
         procedure = Procedure(**record)
         if get_procedure(db, code) != procedure:
@@ -270,7 +277,7 @@ class ApplyResult:
 
 
 _INSERT = ("INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, "
-           "hash, acked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+           "hash, acked_at, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
 def _known_hash(db: Database, event: dict, me: str) -> tuple | None:
@@ -293,6 +300,7 @@ def apply_remote_events(db: Database, events: list[dict], *, cursor: int | None 
     touched: set[tuple[str, str]] = set()
     me = device_id(db)
     own_pending: dict[str, int] | None = None
+    stored: list[dict] = []
     with immediate(db):
         moment = now_iso()
         for event in events:
@@ -316,7 +324,8 @@ def apply_remote_events(db: Database, events: list[dict], *, cursor: int | None 
                 try:
                     db.execute(_INSERT, [*(event[k] for k in ("uuid", "device_id", "seq", "actor", "at", "entity",
                                                               "entity_id", "action")),
-                                         canonical_json(event["payload"]), event["prev_hash"], event["hash"], moment])
+                                         canonical_json(event["payload"]), event["prev_hash"], event["hash"], moment,
+                                         event_mac(db, event["hash"])])
                 except sqlite3.IntegrityError:
                     reason = "số thứ tự của máy này đã dùng cho sự kiện khác"
             if reason is not None:
@@ -324,12 +333,14 @@ def apply_remote_events(db: Database, events: list[dict], *, cursor: int | None 
                                        "reason": reason})
                 continue
             result.new += 1
+            stored.append(event)
             touched.add((event["entity"], event["entity_id"]))
         touched |= {("dossier", row[0]) for row in db.execute(  # hidden by an older version: shown now
             "SELECT DISTINCT entity_id FROM conflicts WHERE entity = 'dossier' AND kind = 'duplicate_code'")}
         same_code.take_changed(db)
         result.conflicts += rebuild_entities(db, touched)
         same_code.record_recodes(db, me, same_code.take_changed(db))
+        raise_marks(db, highest(stored))  # what the hub (or a USB file) handed over stays (db/audit_marks.py)
         advance_acked_floor(db)  # stored acknowledged: the pending range need not cover them
         if cursor is not None:
             save_state(db, cursor=cursor)

@@ -33,6 +33,7 @@ from db.events import (
     chain_head,
     event_at,
     event_hash,
+    event_mac,
     own_events_after,
     record_event,
 )
@@ -141,7 +142,8 @@ def merge_own_events(db: Database, fetched: list[dict], *, floor: int, hub_max_s
             try:
                 db.execute(_INSERT, [*(event[k] for k in ("uuid", "device_id", "seq", "actor", "at", "entity",
                                                           "entity_id", "action")),
-                                     canonical_json(event["payload"]), event["prev_hash"], event["hash"], moment])
+                                     canonical_json(event["payload"]), event["prev_hash"], event["hash"], moment,
+                                     event_mac(db, event["hash"])])
             except sqlite3.IntegrityError:
                 raise _refuse(f"sự kiện số {event['seq']} trùng mã (uuid) với một sự kiện khác đã có") from None
         known_rows = [local[s] for s in hub if s in local and s not in moved_seqs and local[s].acked_at is None]
@@ -209,7 +211,8 @@ def _renumber(db: Database, me: str, moved: list[OwnEvent]) -> None:
                   "entity_id": entity_id, "action": action, "payload": json.loads(payload)}
         digest = event_hash(prev, fields)
         db.execute("DELETE FROM events WHERE id = ?", [row.id])
-        db.execute(INSERT_EVENT, [uuid, me, seq, actor, at, entity, entity_id, action, payload, prev, digest])
+        db.execute(INSERT_EVENT, [uuid, me, seq, actor, at, entity, entity_id, action, payload, prev, digest,
+                                   event_mac(db, digest)])
         prev = digest
 
 

@@ -10,18 +10,22 @@ from datetime import datetime
 
 from sqlite_utils import Database
 
+from db import secret_store
+from db.audit_marks import raise_marks
 from db.device import device_id
 from db.events import PENDING, advance_acked_floor, own_pending_ids
 from db.rows import scalar
+from db.secrets_move import data_dir_of
 from sync.wire import EVENT_COLUMNS, row_to_wire
 
 
 @dataclass(frozen=True)
 class SyncState:
     hub_url: str = ""
-    token: str = ""
+    token: str = ""              # secret: kept in the secrets file (db/secret_store.py), never in the database
     unit_code: str = ""
-    unit_key: str = ""           # shared by the unit's devices: signs USB files peers can check
+    unit_key: str = ""           # secret, shared by the unit's devices: encrypts USB files for the unit
+    hub_pin: str = ""            # secret: the SHA-256 of a self-signed hub's certificate, pinned at enrollment
     enrolled_at: str | None = None
     cursor: int = 0              # the hub's server sequence of the last event pulled and applied
     last_ok: str | None = None
@@ -44,6 +48,7 @@ class SyncState:
 
 
 _NAMES = {f.name for f in fields(SyncState)}
+SECRET_FIELDS = ("token", "unit_key", "hub_pin")  # in the secrets file (issue #17), not in `sync_state`
 
 
 def now_iso() -> str:
@@ -52,6 +57,9 @@ def now_iso() -> str:
 
 def load_state(db: Database) -> SyncState:
     values = {key: json.loads(value) for key, value in db.execute("SELECT key, value FROM sync_state")}
+    folder = data_dir_of(db)
+    for name in SECRET_FIELDS:
+        values[name] = secret_store.get(folder, name) or ""
     return SyncState(**{k: v for k, v in values.items() if k in _NAMES})
 
 
@@ -60,6 +68,9 @@ def save_state(db: Database, **changes: object) -> SyncState:
     unknown = set(changes) - _NAMES
     if unknown:
         raise KeyError(f"unknown sync state: {', '.join(sorted(unknown))}")
+    hidden = {name: (str(changes.pop(name)) or None) for name in SECRET_FIELDS if name in changes}
+    if hidden:
+        secret_store.put(data_dir_of(db), **hidden)
     with db.atomic():
         for key, value in changes.items():
             db.execute("INSERT INTO sync_state(key, value) VALUES (?, ?) "
@@ -110,6 +121,10 @@ def mark_acked(db: Database, uuids: list[str], at: str | None = None) -> None:
         ids = own_pending_ids(db, set(uuids))
         db.conn.executemany("UPDATE events SET acked_at = ? WHERE id = ? AND acked_at IS NULL",
                             [(moment, event_id) for event_id in ids.values()])
+        if ids:
+            top = db.execute(f"SELECT seq, hash FROM events WHERE id IN ({', '.join('?' for _ in ids)}) "
+                             "ORDER BY seq DESC LIMIT 1", list(ids.values())).fetchone()
+            raise_marks(db, {device_id(db): (top[0], top[1])})  # the hub holds this PC's chain up to here
         advance_acked_floor(db)
 
 

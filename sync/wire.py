@@ -18,6 +18,8 @@ MAX_BATCH_EVENTS = 1000        # the hub refuses a larger batch (413)
 MAX_BODY_BYTES = 8 * 1024 * 1024
 CLIENT_BATCH_EVENTS = 500      # what a client sends at once: under the hub's limit
 PULL_PAGE_EVENTS = 500
+MAX_INT64 = 2**63 - 1          # SQLite's integers: a larger seq is refused (400/422), not a crash
+MAX_PAYLOAD_DEPTH = 20
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _TEXT_LIMITS = {"device_id": 64, "actor": 200, "at": 40, "entity": 40, "entity_id": 200, "action": 40}
 
@@ -48,10 +50,15 @@ def problem(event: object) -> str | None:
         if not isinstance(value, str) or not value or len(value) > limit:
             return f"trường {name} phải là chuỗi 1–{limit} ký tự"
     seq = event["seq"]
-    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
-        return "seq phải là số nguyên dương"
+    if not isinstance(seq, int) or isinstance(seq, bool) or not 1 <= seq <= MAX_INT64:
+        return "seq phải là số nguyên dương (tối đa 2^63 - 1)"
     if not isinstance(event["payload"], dict):
         return "payload phải là đối tượng JSON"
+    if _too_deep(event["payload"], MAX_PAYLOAD_DEPTH):
+        return f"payload lồng quá {MAX_PAYLOAD_DEPTH} tầng hoặc có số nguyên quá lớn"
+    if "sig" in event and not (isinstance(event["sig"], str) and len(event["sig"]) == 128
+                               and all(c in "0123456789abcdef" for c in event["sig"])):
+        return "chữ ký (sig) phải là 128 ký tự hex"
     try:
         moment = datetime.fromisoformat(event["at"])
     except ValueError:
@@ -65,3 +72,15 @@ def problem(event: object) -> str | None:
         return "mã băm không khớp nội dung (sự kiện bị sửa hoặc hỏng)"
     return None
 
+
+def _too_deep(value: object, depth: int) -> bool:
+    """Nested deeper than `depth`, or an integer beyond 64 bits (SQLite and other PCs could not hold it)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return not -MAX_INT64 - 1 <= value <= MAX_INT64
+    if isinstance(value, dict):
+        return depth <= 0 or any(_too_deep(item, depth - 1) for item in value.values())
+    if isinstance(value, list):
+        return depth <= 0 or any(_too_deep(item, depth - 1) for item in value)
+    return False

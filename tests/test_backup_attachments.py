@@ -72,7 +72,7 @@ def _dead_disk(data_dir: Path) -> None:
 
 
 def test_backup_to_another_folder_carries_the_attachments(folder: Path, usb: Path) -> None:
-    result = create_backup(folder, to=usb)
+    result = create_backup(folder, to=usb, plain=True)
     assert result.attachments_copied == 2 and result.warnings == []
     assert _stored(usb, PDF, "pdf").read_bytes() == PDF
     assert _stored(usb, PNG, "png").read_bytes() == PNG
@@ -82,9 +82,9 @@ def test_backup_to_another_folder_carries_the_attachments(folder: Path, usb: Pat
 
 
 def test_a_second_backup_copies_nothing_twice(folder: Path, usb: Path, tmp_path: Path) -> None:
-    create_backup(folder, to=usb)
+    create_backup(folder, to=usb, plain=True)
     before = {p: p.stat().st_mtime_ns for p in _files(usb)}
-    again = create_backup(folder, to=usb, now=datetime(2030, 1, 1, 8, 0))
+    again = create_backup(folder, to=usb, plain=True, now=datetime(2030, 1, 1, 8, 0))
     assert again.attachments_copied == 0 and again.warnings == []
     assert {p: p.stat().st_mtime_ns for p in _files(usb)} == before
     # a new scan is the only one copied next time
@@ -96,14 +96,14 @@ def test_a_second_backup_copies_nothing_twice(folder: Path, usb: Path, tmp_path:
         attach_file(db, folder, code, tmp_path / "scan" / "moi.jpg")
     finally:
         db.close()
-    third = create_backup(folder, to=usb, now=datetime(2030, 1, 2, 8, 0))
+    third = create_backup(folder, to=usb, plain=True, now=datetime(2030, 1, 2, 8, 0))
     assert third.attachments_copied == 1 and _stored(usb, jpeg, "jpg").read_bytes() == jpeg
     assert {p: p.stat().st_mtime_ns for p in _files(usb) if p in before} == before
 
 
 def test_the_second_folder_gets_the_attachments_too(folder: Path, usb: Path) -> None:
     set_second_folder(folder, usb)
-    result = create_backup(folder)
+    result = create_backup(folder, plain=True)
     assert result.copies and result.attachments_copied == 2
     assert _stored(usb, PDF, "pdf").read_bytes() == PDF
 
@@ -130,7 +130,7 @@ def test_an_encrypted_backup_leaves_no_scan_in_clear_on_the_stick(folder: Path, 
 
 
 def test_restore_after_a_dead_disk_brings_the_scans_back(folder: Path, usb: Path) -> None:
-    backup = create_backup(folder, to=usb).path
+    backup = create_backup(folder, to=usb, plain=True).path
     _dead_disk(folder)
     result = restore_backup(folder, backup)
     assert result.attachments_restored == 2 and result.attachments_missing == [] and result.warnings == []
@@ -151,7 +151,7 @@ def test_restore_decrypts_the_copies_with_the_backup_password(folder: Path, usb:
 def test_restore_with_this_pcs_stored_key(folder: Path, usb: Path) -> None:
     set_backup_password(folder, PASSWORD)
     set_second_folder(folder, usb)
-    result = create_backup(folder)
+    result = create_backup(folder, plain=True)
     assert {p.suffix for p in _files(usb)} == {".enc"}
     _dead_disk(folder)
     restored = restore_backup(folder, result.copies[0])  # no password typed: the PC's key opens both
@@ -159,7 +159,7 @@ def test_restore_with_this_pcs_stored_key(folder: Path, usb: Path) -> None:
 
 
 def test_a_tampered_copy_on_the_stick_is_refused(folder: Path, usb: Path) -> None:
-    backup = create_backup(folder, to=usb).path
+    backup = create_backup(folder, to=usb, plain=True).path
     copy = _stored(usb, PDF, "pdf")
     copy.write_bytes(PDF.replace(b"Nguyen Van An", b"Tran Thi Binh"))  # same size, other content
     _dead_disk(folder)
@@ -184,7 +184,7 @@ def test_a_tampered_encrypted_copy_is_refused(folder: Path, usb: Path) -> None:
 
 def test_a_lost_original_is_a_warning_not_a_failure(folder: Path, usb: Path) -> None:
     _stored(folder, PNG, "png").unlink()
-    result = create_backup(folder, to=usb)
+    result = create_backup(folder, to=usb, plain=True)
     assert result.path.exists() and result.attachments_copied == 1
     assert any(w.startswith("Thiếu 1 tệp đính kèm") and _sha(PNG) in w for w in result.warnings)
     assert [p.name for p in _files(usb)] == [f"{_sha(PDF)}.pdf"]
@@ -193,7 +193,7 @@ def test_a_lost_original_is_a_warning_not_a_failure(folder: Path, usb: Path) -> 
 def test_a_damaged_original_is_not_copied(folder: Path, usb: Path) -> None:
     original = _stored(folder, PDF, "pdf")
     original.write_bytes(PDF.replace(b"%%EOF", b"%%EOX"))
-    result = create_backup(folder, to=usb)
+    result = create_backup(folder, to=usb, plain=True)
     assert result.attachments_copied == 1 and any("không khớp mã sha256" in w for w in result.warnings)
     assert not _stored(usb, PDF, "pdf").exists()
 
@@ -208,21 +208,21 @@ def test_a_full_stick_leaves_nothing_half_written(folder: Path, usb: Path, monke
         return block
 
     monkeypatch.setattr(attachments_module._HashingReader, "read", full)
-    result = create_backup(folder, to=usb)
+    result = create_backup(folder, to=usb, plain=True)
     assert result.path.exists() and result.attachments_copied == 0
     assert any("ổ đĩa đầy" in w for w in result.warnings)
     assert _files(usb) == []
 
 
 def test_names_come_only_from_valid_hashes(folder: Path, usb: Path, tmp_path: Path) -> None:
-    create_backup(folder, to=usb)
+    create_backup(folder, to=usb, plain=True)
     db = open_data_folder(folder)
     try:
         db.execute("UPDATE dossier_attachments SET sha256 = '../../../thoat' WHERE ext = 'png'")
     finally:
         db.close()
     (usb / "thoat.png").write_bytes(PNG)
-    backup = create_backup(folder, to=usb, now=datetime(2030, 1, 1, 8, 0)).path
+    backup = create_backup(folder, to=usb, plain=True, now=datetime(2030, 1, 1, 8, 0)).path
     _dead_disk(folder)
     result = restore_backup(folder, backup)
     assert result.attachments_restored == 1 and any("không hợp lệ" in w for w in result.warnings)
@@ -231,7 +231,7 @@ def test_names_come_only_from_valid_hashes(folder: Path, usb: Path, tmp_path: Pa
 
 
 def test_cli_verify_and_restore_report_the_attachments(folder: Path, usb: Path, cli) -> None:
-    made = json.loads(cli("--data-dir", str(folder), "--json", "backup", "create", "--to", str(usb)).stdout)
+    made = json.loads(cli("--data-dir", str(folder), "--json", "backup", "create", "--to", str(usb), "--plain").stdout)
     assert made["attachments_copied"] == 2
     _stored(usb, PNG, "png").unlink()
     verified = cli("--data-dir", str(folder), "backup", "verify", made["file"])

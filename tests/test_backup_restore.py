@@ -217,7 +217,7 @@ def test_cli_damaged_database_one_line_and_nothing_written(folder: Path, cli) ->
         assert result.returncode == 2, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1 and "bị hỏng" in result.stderr
         assert "Traceback" not in result.stderr
-    assert path.read_bytes() == damaged
+        assert path.read_bytes() == damaged, command
     assert "Bản sao lưu tốt gần nhất" in cli("--data-dir", str(folder), "backup", "check").stderr
 
 

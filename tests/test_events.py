@@ -238,9 +238,20 @@ def test_migration_0006_keeps_every_event_and_sets_the_floor(tmp_path):
     old = Database(sqlite3.connect(path))
     migrations.apply(old, stop_before="0006_events_write_path")
     old.execute("INSERT INTO local(key, value) VALUES ('device_id', 'may-cu')")
+    from db.events import GENESIS_HASH, canonical_json, event_hash
+
+    prev = GENESIS_HASH  # as record_event wrote them before 0012 added the key mark (mac)
     with old.atomic():
         for i in range(5):
-            record_event(old, entity="x", entity_id=str(i), action="a", payload={"i": i, "tên": "Đ"}, actor="an")
+            fields = {"uuid": f"00000000-0000-4000-8000-00000000000{i}", "device_id": "may-cu", "seq": i + 1,
+                      "actor": "an", "at": "2026-03-02T08:00:00+07:00", "entity": "x", "entity_id": str(i),
+                      "action": "a", "payload": {"i": i, "tên": "Đ"}}
+            link = event_hash(prev, fields)
+            old.execute("INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_id, action, payload, "
+                        "prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [*(fields[k] for k in ("uuid", "device_id", "seq", "actor", "at", "entity", "entity_id",
+                                               "action")), canonical_json(fields["payload"]), prev, link])
+            prev = link
     old.execute("UPDATE events SET acked_at = 'x' WHERE seq <= 3")
     before = old.execute("SELECT * FROM events ORDER BY id").fetchall()
     old.close()

@@ -249,7 +249,8 @@ class AuditScreen(QWidget):
                 self.verify_label.setText(f"Nhật ký nguyên vẹn: {report.events} thao tác của "
                                           f"{len(report.devices)} máy, không dòng nào bị sửa hay xóa.")
             else:
-                self.verify_label.setText("\n".join(describe(c.broken) for c in report.devices if c.broken))
+                self.verify_label.setText("\n".join([describe(c.broken) for c in report.devices if c.broken]
+                                                    + report.problems[:5]))
             self.verify_label.setProperty("alert", "false" if report.ok else "true")
 
         run_with_progress(self, "Đang kiểm tra chuỗi mã băm…", job, done,

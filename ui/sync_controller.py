@@ -130,13 +130,15 @@ class SyncController(QObject):
         self.changed.emit()
 
     def enroll(self, hub_url: str, token: str, on_done: Callable[[dict], None],
-               on_error: Callable[[str], None]) -> Worker[dict]:
-        """Enroll off the GUI thread (it is a network call)."""
+               on_error: Callable[[str], None], new_device: bool = False) -> Worker[dict]:
+        """Enroll off the GUI thread (it is a network call); `new_device` after the screen said the folder
+        was copied from another PC (sync/identity.py)."""
         def done(result: dict) -> None:
             self.changed.emit()
             on_done(result)
 
-        return run_job(on_connection(self.context.data_dir, lambda db: enroll(db, hub_url, token)), done, on_error)
+        return run_job(on_connection(self.context.data_dir, lambda db: enroll(db, hub_url, token, new_device=new_device)),
+                       done, on_error)
 
 
 def controller_for(context: AppContext) -> SyncController:

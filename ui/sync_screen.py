@@ -106,11 +106,12 @@ class SyncScreen(QWidget):
         form = self.state_form = QFormLayout(box)
         self.hub_label, self.device_label, self.pending_label = QLabel(), QLabel(), QLabel()
         self.last_ok_label, self.error_label, self.clock_label = QLabel(), QLabel(), QLabel()
+        self.trust_label = QLabel()  # a copied data folder, or lost secrets: enroll again (sync/identity.py)
         self.recovery_label = QLabel()  # what the sync did after this PC restored a backup (sync/recovery.py)
         self.recovery_label.setWordWrap(True)
         self.station_label = QLabel()  # the station number and where it came from (sync/stations.py)
         self.station_label.setWordWrap(True)
-        for label in (self.error_label, self.clock_label):
+        for label in (self.error_label, self.clock_label, self.trust_label):
             label.setWordWrap(True)
         self.clock_label.setStyleSheet(ERROR_COLOUR)
         self.device_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -122,6 +123,7 @@ class SyncScreen(QWidget):
         form.addRow("Lỗi gần nhất:", self.error_label)
         form.addRow("Sau khôi phục:", self.recovery_label)
         form.addRow("", self.clock_label)
+        form.addRow("", self.trust_label)
         buttons = QHBoxLayout()
         self.sync_button = QPushButton("Đồng bộ ngay")
         self.sync_button.clicked.connect(self.sync_now)
@@ -249,12 +251,15 @@ class SyncScreen(QWidget):
         self.state_form.setRowVisible(self.recovery_label, bool(status["recovery_note"]))
         self.clock_label.setText(status["clock_warning"] or "")
         self.clock_label.setVisible(bool(status["clock_warning"]))
+        trust = status.get("trust_warning")
+        self.trust_label.setText(trust or "")
+        self.trust_label.setVisible(bool(trust))
         not_enrolled = "Máy này chưa đăng ký máy chủ đồng bộ (ô đăng ký bên dưới)"
-        ui.dialogs.enable(self.sync_button, status["enrolled"] and not running,
-                          "Đang đồng bộ" if status["enrolled"] else not_enrolled)
+        ui.dialogs.enable(self.sync_button, status["enrolled"] and not running and not trust,
+                          "Đang đồng bộ" if status["enrolled"] and not trust else (trust or not_enrolled))
         ui.dialogs.enable(self.stop_button, running, "Không có lần đồng bộ nào đang chạy")
         self.progress_bar.setVisible(running)
-        self.enroll_box.setVisible(not status["enrolled"])
+        self.enroll_box.setVisible(not status["enrolled"] or bool(trust))
         ui.dialogs.enable(self.export_button, status["enrolled"], not_enrolled)
         ui.dialogs.enable(self.import_button, status["enrolled"], not_enrolled)
         if not self.auto_spin.hasFocus():
@@ -296,7 +301,8 @@ class SyncScreen(QWidget):
             self.enroll_button.setEnabled(True)
             ui.dialogs.show_error(self, message)
 
-        return self.controller.enroll(self.hub_edit.text(), self.token_edit.text(), done, failed)
+        copied = bool(self.controller.status().get("trust_warning"))  # the clerk read the warning and chose
+        return self.controller.enroll(self.hub_edit.text(), self.token_edit.text(), done, failed, new_device=copied)
 
     def _choose_export(self) -> None:
         from datetime import date

@@ -28,6 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765, help="cổng (mặc định 8765)")
     serve.add_argument("--workers", type=int, default=1, help="số tiến trình (nhiều tiến trình: nên dùng PostgreSQL)")
+    serve.add_argument("--tls-cert", default=None, metavar="TỆP", help="chứng chỉ TLS (PEM): chạy https")
+    serve.add_argument("--tls-key", default=None, metavar="TỆP", help="khóa riêng của chứng chỉ TLS (PEM)")
     enroll = sub.add_parser("enroll", parents=[common], help="tạo mã đăng ký cho một máy của đơn vị")
     enroll.add_argument("--unit-code", required=True, help="mã đơn vị, ví dụ 000.17.22.H56")
     enroll.add_argument("--note", default="", help="ghi chú, ví dụ tên máy")
@@ -67,7 +69,7 @@ def _day(text: str) -> str:
 def run(args: argparse.Namespace) -> tuple[dict, str] | None:
     folder, url = Path(args.data_dir), args.database_url
     if args.action == "serve":
-        commands.serve(folder, args.host, args.port, url, args.workers)
+        commands.serve(folder, args.host, args.port, url, args.workers, tls_cert=args.tls_cert, tls_key=args.tls_key)
         return None
     if args.action == "enroll":
         return commands.enroll(folder, args.unit_code, args.note, url)

@@ -22,7 +22,8 @@ from models.errors import UserError
 from sync.hub.access_log import AccessLog
 from sync.hub.openapi import SPEC
 from sync.hub.store import DATABASE_URL_ENV, STATIONS, Admin, Device, HubStore, NoFreeStation, StoreConflict
-from sync.wire import MAX_BATCH_EVENTS, MAX_BODY_BYTES, PULL_PAGE_EVENTS, problem
+from sync.signing import is_hex, verify_event
+from sync.wire import MAX_BATCH_EVENTS, MAX_BODY_BYTES, MAX_INT64, PULL_PAGE_EVENTS, problem
 
 
 class JSONResponse(StarletteJSONResponse):
@@ -93,7 +94,7 @@ class Hub:
             chunks.append(chunk)
         try:
             data = orjson.loads(b"".join(chunks))
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # orjson: nesting too deep, ints beyond 64 bits
             raise Refused(400, "bad_json", "Nội dung không phải JSON hợp lệ.") from None
         if not isinstance(data, dict):
             raise Refused(400, "bad_json", "Nội dung phải là một đối tượng JSON.")
@@ -165,6 +166,9 @@ class Hub:
         if not isinstance(device_id, str) or not 0 < len(device_id) <= 64:
             raise Refused(400, "bad_request", "Thiếu mã máy (device_id).")
         _check_station(station, optional=True)
+        public_key = data.get("public_key")
+        if public_key is not None and not is_hex(public_key, 64):
+            raise Refused(400, "bad_request", "Khóa công khai (public_key) phải là 64 ký tự hex.")
         # `keep`: the PC already received dossiers under its number (or it was set by hand): it keeps it when
         # no other PC holds it. Otherwise it takes the number the hub gives. Older clients send no `keep`.
         wanted = station if data.get("keep", True) is True else None
@@ -174,11 +178,16 @@ class Hub:
             raise Refused(409, "token_used", error.rejected[0]["reason"]) from None
         except NoFreeStation as error:
             raise Refused(409, "no_station", str(error)) from None
+        if public_key is not None and await run_in_threadpool(self.store.set_device_key, device_id,
+                                                              public_key) != public_key:
+            raise Refused(409, "key_mismatch", "Máy này đã đăng ký với một khóa ký khác (thư mục dữ liệu chép từ "
+                                               "máy khác?): hãy đăng ký như một máy mới với mã đăng ký mới.")
         unit_key = await run_in_threadpool(self.store.unit_key, device.unit_code)
         max_seq = await run_in_threadpool(self.store.max_seq, device.enrolled_id)
+        keys = await run_in_threadpool(self.store.unit_device_keys, device.unit_code)
         return JSONResponse({"device_id": device.device_id, "unit_code": device.unit_code,
                              "unit_key": unit_key, "same_station": same_station, "station": device.station,
-                             "device_max_seq": max_seq, "server_time": server_time()})
+                             "device_max_seq": max_seq, "device_keys": keys, "server_time": server_time()})
 
     async def station(self, request: Request) -> JSONResponse:
         """A PC asks for a station number (set by hand, or checked at the start of a sync run): granted when
@@ -243,17 +252,25 @@ class Hub:
                              "server_time": server_time()})
 
     def _store_push(self, device: Device, events: list[dict]) -> tuple[list[str], list[str], int]:
-        """The push's storage work in one trip to a worker thread: units, the batch, the device's last seq."""
-        units = self.store.units_of({e["device_id"] for e in events}) if events else {}
-        foreign = [{"uuid": e["uuid"], "reason": "sự kiện của máy không thuộc đơn vị này"}
-                   for e in events if units.get(e["device_id"]) != device.unit_code]
-        if foreign:
-            raise Refused(403, "foreign_events", f"{len(foreign)} sự kiện của máy không thuộc đơn vị "
-                                                 f"{device.unit_code}: không lưu gì.", foreign)
+        """The push's storage work in one trip to a worker thread: the sender's own events only, signed by
+        its key (issue #17), the batch, the device's last seq."""
+        foreign = [{"uuid": e["uuid"], "reason": "sự kiện của máy khác, không phải máy gửi"}
+                   for e in events if e["device_id"] != device.device_id]
+        if foreign:  # another PC's events reach the hub from that PC, never through this one
+            raise Refused(403, "foreign_events", f"{len(foreign)} sự kiện mang mã máy khác máy gửi: không lưu gì.",
+                          foreign)
+        key = self.store.device_key(device.enrolled_id)
+        unsigned = [{"uuid": e["uuid"], "reason": "chữ ký của máy không đúng"}
+                    for e in events if key is not None and not verify_event(key, e)]
+        if unsigned:
+            raise Refused(403, "bad_signature", f"{len(unsigned)} sự kiện không có chữ ký đúng của máy gửi: "
+                                                "không lưu gì.", unsigned)
         try:
             accepted, duplicates = self.store.store_events(device.unit_code, events) if events else ([], [])
         except StoreConflict as error:
-            raise Refused(409, "conflicting_events", str(error) + ": không lưu gì.", error.rejected) from None
+            raise Refused(409, "conflicting_events", str(error) + ": không lưu gì. Nếu thư mục dữ liệu của máy "
+                          "này đã được chép sang máy khác, hãy đăng ký máy đó như một máy mới.",
+                          error.rejected) from None
         return accepted, duplicates, self.store.max_seq(device.enrolled_id)
 
     def _after_commit(self) -> None:
@@ -271,7 +288,7 @@ class Hub:
             limit = int(request.query_params.get("limit", str(PULL_PAGE_EVENTS)))
         except ValueError:
             raise Refused(400, "bad_request", f"Tham số {name}/limit phải là số nguyên.") from None
-        if after < 0 or not 1 <= limit <= self.max_batch:
+        if not 0 <= after <= MAX_INT64 or not 1 <= limit <= self.max_batch:
             raise Refused(400, "bad_request", f"{name} ≥ 0 và limit từ 1 đến {self.max_batch}.")
         return after, limit
 
@@ -281,8 +298,9 @@ class Hub:
         await run_in_threadpool(self.store.record_pull, device.enrolled_id, after)  # holds the others' up to `after`
         events = await run_in_threadpool(self.store.events_after, device.unit_code, after, limit, device.enrolled_id,
                                          raw_payload=True)
+        keys = await run_in_threadpool(self.store.unit_device_keys, device.unit_code)
         return JSONResponse({"events": events, "next": events[-1]["server_seq"] if events else after,
-                             "more": len(events) == limit, "server_time": server_time()})
+                             "more": len(events) == limit, "device_keys": keys, "server_time": server_time()})
 
     async def own_events(self, request: Request) -> JSONResponse:
         """The calling device's own events after a seq: a PC restored from an old backup takes back what it
@@ -373,8 +391,17 @@ def worker_app() -> AccessLog:
     return AccessLog(create_app(store, facts_every=_facts_every(), fault=os.environ.get("MOTCUA_HUB_FAULT") or None))
 
 
+def certificate_fingerprint(cert_file: str) -> str:
+    """SHA-256 of the certificate (DER): what a PC pins for a self-signed hub (`sync enroll --pin`)."""
+    import hashlib
+    import ssl
+
+    with open(cert_file, encoding="ascii") as handle:
+        return hashlib.sha256(ssl.PEM_cert_to_DER_cert(handle.read())).hexdigest()
+
+
 def serve(data_dir: str, host: str = "127.0.0.1", port: int = 8765, database_url: str | None = None,
-          workers: int = 1) -> None:
+          workers: int = 1, *, tls_cert: str | None = None, tls_key: str | None = None) -> None:
     """Run the hub until stopped (Ctrl+C): the SQLite file in `data_dir`, or PostgreSQL at `database_url`.
     Several workers each open their own store (and pool) in their own process."""
     import uvicorn
@@ -389,14 +416,20 @@ def serve(data_dir: str, host: str = "127.0.0.1", port: int = 8765, database_url
         os.environ[DATABASE_URL_ENV] = url
     store = open_store(data_dir, url)  # migrations run once here, before any worker starts
     try:
-        print(f"Máy chủ đồng bộ MotCua: http://{host}:{port}  (dữ liệu: {where}, {workers} tiến trình)", flush=True)
+        scheme = "https" if tls_cert else "http"
+        print(f"Máy chủ đồng bộ MotCua: {scheme}://{host}:{port}  (dữ liệu: {where}, {workers} tiến trình)",
+              flush=True)
+        if tls_cert:  # uvicorn's own TLS (issue #17); a self-signed certificate is pinned by PCs
+            print(f"Dấu vân tay chứng chỉ (SHA-256, cho 'sync enroll --pin'): {certificate_fingerprint(tls_cert)}",
+                  flush=True)
+        tls: dict[str, Any] = {"ssl_certfile": tls_cert, "ssl_keyfile": tls_key} if tls_cert else {}
         if workers > 1:
             store.close()
             uvicorn.run("sync.hub.app:worker_app", factory=True, host=host, port=port, workers=workers,
-                        log_level="warning", access_log=False)
+                        log_level="warning", access_log=False, **tls)
             return
         app = AccessLog(create_app(store, facts_every=_facts_every(),
                                    fault=os.environ.get("MOTCUA_HUB_FAULT") or None))
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, **tls)
     finally:
         store.close()

@@ -25,13 +25,20 @@ def open_store(folder: Path, url: str | None = None, *, create: bool = False) ->
         raise UserError(str(error)) from None
 
 
-def serve(folder: Path, host: str, port: int, url: str | None = None, workers: int = 1) -> None:
+def serve(folder: Path, host: str, port: int, url: str | None = None, workers: int = 1, *,
+          tls_cert: str | None = None, tls_key: str | None = None) -> None:
+    """Run the hub; https with uvicorn's TLS when a certificate and its key are given (issue #17)."""
     from sync.hub.app import serve as run
 
     if workers < 1:
         raise UserError("--workers phải từ 1 trở lên.")
+    if bool(tls_cert) != bool(tls_key):
+        raise UserError("Cần cả --tls-cert và --tls-key để chạy https.")
+    for name in (tls_cert, tls_key):
+        if name and not Path(name).is_file():
+            raise UserError(f"Không thấy tệp {name}.")
     try:
-        run(str(folder), host, port, url, workers)
+        run(str(folder), host, port, url, workers, tls_cert=tls_cert, tls_key=tls_key)
     except SchemaTooNew as error:
         raise UserError(str(error)) from None
 

@@ -86,6 +86,12 @@ CREATE TABLE pulled (device_id TEXT PRIMARY KEY, upto {big} NOT NULL, at TEXT NO
 CREATE INDEX events_receives ON events(device_id, server_seq) WHERE entity = 'dossier' AND action = 'receive';
 """
 
+# Issue #17: each device's Ed25519 public key (recorded at enrollment) and each event's signature by uuid.
+_V4 = """
+CREATE TABLE IF NOT EXISTS device_keys (device_id TEXT PRIMARY KEY, public_key TEXT NOT NULL, recorded_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS event_sigs (uuid TEXT PRIMARY KEY, sig TEXT NOT NULL);
+"""
+
 # The figures the QĐ 766 way (issue #16, "Province figures"; models/report_rules.py): dossier_facts made
 # again with what it needs beyond step 2 (the procedure's paper result, supplement and extension counts,
 # the pause, the verdict of a dossier ended without result, the online count with the electronic-result
@@ -109,8 +115,9 @@ STEPS: tuple[Step, ...] = (
     Step(1, "0001_events_devices", _V1_SQLITE, _V1_POSTGRES),
     Step(2, "0002_admins_facts", _V2.format(c="", real="REAL"), _V2.format(c=' COLLATE "C"', real="DOUBLE PRECISION")),
     Step(3, "0003_stations_pulled", _V3.format(c="", big="INTEGER"), _V3.format(c=' COLLATE "C"', big="BIGINT")),
-    # i16 (#16 "Province figures"): keep it the last step; the lead numbers it at merge.
-    Step(4, "0004_facts_766", _FACTS_766.format(c="", big="BIGINT", real="REAL"),
+    Step(4, "0004_device_keys", _V4, _V4),
+    # Derived data made again (DROP + CREATE), so it may run again after a test resets the version.
+    Step(5, "0005_facts_766", _FACTS_766.format(c="", big="BIGINT", real="REAL"),
          _FACTS_766.format(c=' COLLATE "C"', big="BIGINT", real="DOUBLE PRECISION")),
 )
 CURRENT = STEPS[-1].number

@@ -154,6 +154,19 @@ class HubStore(ABC):
     @abstractmethod
     def stats(self) -> dict: ...
 
+    # --- device keys (issue #17): each device's Ed25519 public key; events carry their signature (`sig`)
+
+    @abstractmethod
+    def set_device_key(self, device_id: str, public_key: str) -> str:
+        """Record the device's public key once; returns the key stored (an earlier one wins)."""
+
+    @abstractmethod
+    def device_key(self, device_id: str) -> str | None: ...
+
+    @abstractmethod
+    def unit_device_keys(self, unit_code: str) -> dict[str, str]:
+        """device_id -> public key of the unit's devices that registered one."""
+
     @abstractmethod
     def health(self) -> dict:
         """{'engine', 'schema', 'schema_current'}: raises when the store cannot be reached."""

@@ -29,7 +29,8 @@ from sync.tokens import new_token, token_hash, token_id_of, usb_key
 from sync.wire import HASHED_FIELDS
 
 COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash")
-_SELECT_EVENT = f"SELECT server_seq, {', '.join(COLUMNS)} FROM events"
+_SELECT_EVENT = (f"SELECT server_seq, {', '.join(COLUMNS)}, "
+                 "(SELECT sig FROM event_sigs s WHERE s.uuid = events.uuid) AS sig FROM events")
 _DEVICE = "SELECT token_id, unit_code, device_id, usb_key, station FROM devices WHERE "
 FACTS_MARK = "facts_server_seq"
 FACTS_CHUNK = 2000
@@ -274,6 +275,11 @@ class SqlHubStore(HubStore):
         duplicates, rejected = self._classify(tx, others) if others else ([], [])
         if rejected:
             raise StoreConflict(rejected)
+        fresh = set(accepted)
+        for event in events:  # the device's signature travels with the event to the other PCs (issue #17)
+            if event["uuid"] in fresh and isinstance(event.get("sig"), str):
+                tx.execute("INSERT INTO event_sigs(uuid, sig) VALUES (?, ?) ON CONFLICT (uuid) DO NOTHING",
+                           [event["uuid"], event["sig"]])
         return accepted, duplicates
 
     @staticmethod
@@ -318,6 +324,22 @@ class SqlHubStore(HubStore):
     def max_seq(self, device_id: str) -> int:
         with self._read() as tx:
             return scalar(tx, "SELECT coalesce(max(seq), 0) FROM events WHERE device_id = ?", [device_id])
+
+    def set_device_key(self, device_id: str, public_key: str) -> str:
+        with self._tx() as tx:
+            tx.execute("INSERT INTO device_keys(device_id, public_key, recorded_at) VALUES (?, ?, ?) "
+                       "ON CONFLICT (device_id) DO NOTHING", [device_id, public_key, now_iso()])
+            return tx.execute("SELECT public_key FROM device_keys WHERE device_id = ?", [device_id]).fetchone()[0]
+
+    def device_key(self, device_id: str) -> str | None:
+        with self._read() as tx:
+            row = tx.execute("SELECT public_key FROM device_keys WHERE device_id = ?", [device_id]).fetchone()
+        return row[0] if row else None
+
+    def unit_device_keys(self, unit_code: str) -> dict[str, str]:
+        with self._read() as tx:
+            return dict(tx.execute("SELECT k.device_id, k.public_key FROM device_keys k JOIN devices d "
+                                   "ON d.device_id = k.device_id WHERE d.unit_code = ?", [unit_code]).fetchall())
 
     def stats(self) -> dict:
         with self._read() as tx:
@@ -382,7 +404,7 @@ class SqlHubStore(HubStore):
             return tx.execute(sql, params).fetchall()
 
 
-_NAMES = ("server_seq", *COLUMNS)
+_NAMES = ("server_seq", *COLUMNS, "sig")
 
 
 def _rows_to_events(rows: list[tuple], raw_payload: bool = False) -> list[dict]:
@@ -391,6 +413,8 @@ def _rows_to_events(rows: list[tuple], raw_payload: bool = False) -> list[dict]:
     for row in rows:
         event = dict(zip(_NAMES, row, strict=True))
         event["payload"] = parse(event["payload"])
+        if event["sig"] is None:
+            del event["sig"]
         result.append(event)
     return result
 

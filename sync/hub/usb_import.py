@@ -6,18 +6,19 @@ from pathlib import Path
 
 from models.errors import UserError
 from sync.hub.store import HubStore, NoFreeStation, StoreConflict
-from sync.usb_file import check_mac, read_file, store_blobs
+from sync.usb_file import check_mac, check_signature, read_file, read_manifest, store_blobs
 
 
 def import_to_hub(store: HubStore, data_dir: Path | str, path: Path | str) -> dict:
-    usb = read_file(path)
-    manifest = usb.manifest
+    manifest = read_manifest(path)
     device = store.device_by_token_id(str(manifest.get("token_id", "")))
     if device is None:
         raise UserError(f"Không nhập tệp {Path(path).name}: máy ghi tệp chưa được đăng ký với máy chủ này. "
                         "Không có gì bị thay đổi.")
+    usb = read_file(path, store.unit_key(device.unit_code))
     check_mac(usb, "hmac_device", device.usb_key, path)
-    check_mac(usb, "hmac_unit", store.unit_key(device.unit_code), path)
+    if device.device_id is not None:
+        check_signature(manifest, store.device_key(device.device_id), path)
     if manifest.get("unit_code") != device.unit_code:
         raise UserError(f"Không nhập tệp {Path(path).name}: tệp ghi đơn vị {manifest.get('unit_code')}, "
                         f"mã đăng ký thuộc đơn vị {device.unit_code}. Không có gì bị thay đổi.")

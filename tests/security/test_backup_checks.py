@@ -115,8 +115,8 @@ def test_after_a_sigkill_during_backup_the_start_cleans_up(folder: Path) -> None
         sys.path.insert(0, {str(root)!r})
         import db.backup as backup
         real = backup._snapshot_copy
-        def copy_then_die(source, target):
-            facts = real(source, target)
+        def copy_then_die(source, target, **options):
+            facts = real(source, target, **options)
             os.kill(os.getpid(), signal.SIGKILL)  # killed with the database-sized copy on disk
         backup._snapshot_copy = copy_then_die
         from models.session import system_work

@@ -24,7 +24,7 @@ def _sync_like_file(path: Path) -> Path:
 
 def test_read_file_refuses_an_unknown_compression_method(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="Không nhập tệp"):
-        read_file(_sync_like_file(tmp_path / "dong-bo.zip"))
+        read_file(_sync_like_file(tmp_path / "dong-bo.zip"), "00" * 32)
 
 
 def test_hub_import_of_it_is_one_line(tmp_path: Path, cli) -> None:

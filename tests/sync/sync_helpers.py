@@ -191,14 +191,21 @@ def papers(db) -> dict[str, list]:
     return result
 
 
-def local_events(db) -> list[dict]:
-    """This PC's own events as they travel."""
+def local_events(db, signed: bool = True) -> list[dict]:
+    """This PC's own events as they travel (signed with its key, as a push sends them)."""
     from db.device import device_id
     from sync.wire import EVENT_COLUMNS, row_to_wire
 
     rows = db.execute(f"SELECT {EVENT_COLUMNS} FROM events WHERE device_id = ? ORDER BY seq",
                       [device_id(db)]).fetchall()
-    return [row_to_wire(row) for row in rows]
+    events = [row_to_wire(row) for row in rows]
+    return sign(db, events) if signed else events
+
+
+def sign(db, events: list[dict]) -> list[dict]:
+    from sync.signing import Signer
+
+    return Signer(db).sign_events(events)
 
 
 def request_raw(url: str, method: str, path: str, data: bytes, token: str) -> tuple[int, dict]:

@@ -11,7 +11,8 @@ from db.events import pending_count
 
 
 def _enroll_cli(cli, client, hub) -> None:
-    result = cli("--data-dir", str(client.data_dir), "sync", "enroll", "--hub", hub.url, "--token", hub.token())
+    result = cli("--data-dir", str(client.data_dir), "sync", "enroll", "--hub", hub.url,
+                 env={"MOTCUA_HUB_TOKEN": hub.token()})
     assert result.returncode == 0, result.stderr
     assert "Đã đăng ký máy" in result.stdout
 
@@ -72,9 +73,10 @@ def test_a_run_without_the_hub_fails_plainly_and_the_next_one_resumes(hub, clien
 
 def test_enroll_refusals_are_plain(hub, clients, cli):
     a = clients("a", 1)
-    result = cli("--data-dir", str(a.data_dir), "sync", "enroll", "--hub", hub.url, "--token", "abc")
+    result = cli("--data-dir", str(a.data_dir), "sync", "enroll", "--hub", hub.url, env={"MOTCUA_HUB_TOKEN": "abc"})
     assert result.returncode == 2 and "không đúng dạng" in result.stderr
-    result = cli("--data-dir", str(a.data_dir), "sync", "enroll", "--hub", hub.url, "--token", "mc1.0123.sai")
+    result = cli("--data-dir", str(a.data_dir), "sync", "enroll", "--hub", hub.url,
+                 env={"MOTCUA_HUB_TOKEN": "mc1.0123.sai"})
     assert result.returncode == 2 and "Mã đăng ký máy không đúng" in result.stderr
     result = cli("--data-dir", str(a.data_dir), "sync", "run")
     assert result.returncode == 2 and "chưa đăng ký" in result.stderr

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sync_helpers import OTHER_UNIT, enroll, local_events, receive, request
+from sync_helpers import OTHER_UNIT, enroll, local_events, receive, request, sign
 
 from db.device import device_id
 
@@ -75,6 +75,7 @@ def test_bad_requests_get_a_reason_and_change_nothing(hub, clients):
     from sync.wire import HASHED_FIELDS
 
     reused[0]["hash"] = event_hash(reused[0]["prev_hash"], {k: reused[0][k] for k in HASHED_FIELDS})
+    reused = sign(a.db, reused)
     body = _refused(hub, 409, _push(hub, token, me, reused + events[2:]), n)
     assert body["rejected"][0]["uuid"] == events[0]["uuid"]
     _refused(hub, 400, request(hub.url, "GET", "/v1/events?after=x", token=token), n)

@@ -101,8 +101,8 @@ def test_a_hub_upgraded_to_the_766_facts_folds_every_dossier_again(hub, clients)
     try:
         assert isinstance(store, SqlHubStore)
         assert store.refresh_facts() == 1
-        with store._tx() as tx:   # as a hub of schema step 3 left it: facts without the 766 columns
-            tx.execute("UPDATE hub_schema SET version = 3")
+        with store._tx() as tx:   # as a hub of schema step 4 left it: facts without the 766 columns
+            tx.execute("UPDATE hub_schema SET version = 4")
             tx.execute("UPDATE dossier_facts SET paper_result = 0, counted_online = 1")
     finally:
         store.close()

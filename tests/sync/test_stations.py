@@ -126,7 +126,7 @@ def test_a_hub_made_before_station_numbers_fills_them_from_what_its_pcs_reported
         store.claim(token.split(".")[1], f"pc-{i}", None)
     store.close()
     conn = sqlite3.connect(tmp_path / "hub" / "hub.sqlite3")  # as an older hub left it: schema step 2, the
-    for table in ("stations", "pulled"):                         # numbers the PCs reported at enrollment
+    for table in ("stations", "pulled", "device_keys", "event_sigs"):  # numbers the PCs reported at enrollment
         conn.execute(f"DROP TABLE {table}")
     conn.execute("DROP INDEX events_receives")
     conn.execute("UPDATE hub_schema SET version = 2")
@@ -138,5 +138,31 @@ def test_a_hub_made_before_station_numbers_fills_them_from_what_its_pcs_reported
     try:
         assert [(s["station"], s["device_id"]) for s in store.stations(UNIT)] == [(1, "pc-0"), (4, "pc-2")]
         assert store.reserve_station(tokens[1].split(".")[1]) == 2   # the second PC reporting 1 gets a free one
+    finally:
+        store.close()
+
+
+def test_a_hub_at_schema_step_3_gets_the_device_keys_of_step_4(tmp_path):
+    """A hub left by the station-numbers build (step 3) upgrades to step 4 (device keys, event signatures)."""
+    import sqlite3
+
+    from sync.hub.schema import CURRENT
+    from sync.hub.store import SqliteHubStore
+
+    store = SqliteHubStore(tmp_path / "hub")
+    token = store.create_token(UNIT, "máy 1")
+    store.claim(token.split(".")[1], "pc-1", None)
+    store.close()
+    conn = sqlite3.connect(tmp_path / "hub" / "hub.sqlite3")
+    for table in ("device_keys", "event_sigs"):
+        conn.execute(f"DROP TABLE {table}")
+    conn.execute("UPDATE hub_schema SET version = 3")
+    conn.commit()
+    conn.close()
+    store = SqliteHubStore(tmp_path / "hub")
+    try:
+        assert CURRENT == 5 and store._schema_version() == 5
+        assert store.set_device_key("pc-1", "ab" * 32) == "ab" * 32
+        assert [(s["station"], s["device_id"]) for s in store.stations(UNIT)] == [(1, "pc-1")]
     finally:
         store.close()

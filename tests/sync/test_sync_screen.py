@@ -105,7 +105,10 @@ def test_usb_export_and_import_and_conflicts_are_listed(qtbot, context, hub, box
     other = clients("other", 2)
     enroll(other.db, hub.url, hub.token())
     receive(other.db, name="Hoàng Văn Em")
+    from sync.client import run_sync
     from sync.usb_file import export_file
+
+    run_sync(context.db, context.data_dir)  # a PC learns the unit's signing keys when it syncs (or enrolls)
 
     path = tmp_path / "other.motcua"
     export_file(other.db, other.data_dir, path)
@@ -119,6 +122,46 @@ def test_usb_export_and_import_and_conflicts_are_listed(qtbot, context, hub, box
     screen.import_from(str(tmp_path / "missing.motcua"))
     qtbot.waitUntil(lambda: len(boxes) > 1, timeout=10_000)
     assert "Không tìm thấy tệp" in boxes[-1]
+
+
+def test_a_copied_folder_is_shown_and_enrolls_as_a_new_device(qtbot, tmp_path, hub, boxes, qapp):
+    import shutil
+
+    from ui.app import create_application, open_context
+    from ui.sync_screen import SyncScreen
+
+    create_application()
+    original = open_context(tmp_path / "goc")
+    from sync.client import enroll
+
+    enroll(original.db, hub.url, hub.token())
+    original.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    original.db.close()
+    shutil.copytree(tmp_path / "goc", tmp_path / "ban-chep")
+    copy = open_context(tmp_path / "ban-chep")
+    screen = None
+    try:
+        screen = SyncScreen(copy)
+        qtbot.addWidget(screen)
+        screen.resize(1366, 728)
+        screen.show()
+        assert "chép từ máy khác" in screen.trust_label.text() and screen.trust_label.isVisible()
+        assert screen.enroll_box.isVisible()
+        screen.grab().save(str(tmp_path.parent / "sync-screen-copied.png"))
+        old = copy.db.execute("SELECT value FROM local WHERE key = 'device_id'").fetchone()[0]
+        screen.hub_edit.setText(hub.url)
+        screen.token_edit.setText(hub.token())
+        screen.enroll()
+        qtbot.waitUntil(lambda: bool(boxes), timeout=10_000)
+        assert "đã đăng ký" in boxes[-1]
+        screen.refresh()
+        assert screen.trust_label.isHidden()
+        assert copy.db.execute("SELECT value FROM local WHERE key = 'device_id'").fetchone()[0] != old
+    finally:
+        if screen is not None:
+            screen.auto_spin.editingFinished.disconnect()  # closing the shown window must not write any more
+            screen.close()
+        copy.db.close()
 
 
 def test_same_code_notes_station_and_per_pc_counts_are_shown(qtbot, context, hub, boxes, clients):
@@ -172,4 +215,4 @@ def test_settings_dialog_asks_the_hub_about_the_station_number(qtbot, context, h
     dialog.station.setValue(3)
     dialog.save_button.click()
     qtbot.waitUntil(lambda: station_number(context.db) == 3, timeout=20_000)
-    assert dialog.result() == 1  # accepted
+    qtbot.waitUntil(lambda: dialog.result() == 1, timeout=5_000)  # accepted once the job's answer is handled

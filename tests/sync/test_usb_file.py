@@ -77,16 +77,23 @@ def test_damaged_tampered_and_foreign_files_are_refused_whole(pair, hub, clients
     tampered = tmp_path / "tampered.motcua"
     tampered.write_bytes(good)
 
+    from sync.state import load_state
+    from sync.usb_file import _aes, _open, _seal
+
+    unit_key = load_state(b.db).unit_key  # every PC of the unit holds it: it opens the file, but cannot sign
+
     def edit(members):
-        events = json.loads(members["events.json"])
+        manifest = json.loads(members["manifest.json"])
+        aes = _aes(unit_key)
+        events = json.loads(_open(aes, manifest["file_id"], "events", members["events.bin"]))
         events.pop()  # drop one event and fix the checksum: only the signature can tell
         body = json.dumps(events).encode()
-        manifest = json.loads(members["manifest.json"])
         manifest.update(events_sha256=hashlib.sha256(body).hexdigest(), event_count=len(events))
-        members.update({"events.json": body, "manifest.json": json.dumps(manifest).encode()})
+        members.update({"events.bin": _seal(aes, manifest["file_id"], "events", body),
+                        "manifest.json": json.dumps(manifest).encode()})
 
     _rewrite(tampered, edit)
-    with pytest.raises(UserError, match="chữ ký không đúng"):
+    with pytest.raises(UserError, match="chữ ký của máy .* không đúng"):
         import_file(b.db, b.data_dir, tampered)
 
     text = tmp_path / "not-a-file.motcua"
@@ -128,15 +135,16 @@ def test_any_damaged_byte_is_refused_or_harmless(pair, tmp_path):
     a zip header's timestamp) reads back exactly the same events, files and manifest."""
     import random
 
+    from sync.signing import public_key
     from sync.state import load_state
-    from sync.usb_file import check_mac, read_file
+    from sync.usb_file import check_signature, read_file
 
     a, _b = pair
     out = tmp_path / "f.motcua"
     export_file(a.db, a.data_dir, out)
-    good = read_file(out)
-    data = out.read_bytes()
     key = load_state(a.db).unit_key
+    good = read_file(out, key)
+    data = out.read_bytes()
     refused = 0
     for position in random.Random(5).sample(range(len(data)), 60):
         damaged = bytearray(data)
@@ -144,8 +152,8 @@ def test_any_damaged_byte_is_refused_or_harmless(pair, tmp_path):
         path = tmp_path / "d.motcua"
         path.write_bytes(bytes(damaged))
         try:
-            usb = read_file(path)
-            check_mac(usb, "hmac_unit", key, path)
+            usb = read_file(path, key)
+            check_signature(usb.manifest, public_key(a.db), path)
         except UserError as error:
             assert "Không nhập tệp" in str(error)
             refused += 1
