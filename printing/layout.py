@@ -65,14 +65,15 @@ class Rule(Flowable):
     """The short centred line under the body's name and under the motto (Nghị định 30/2020), clear of
     the dot below (ộ, ụ) and the descenders of the line above, which an underline crosses."""
 
-    def __init__(self, width: float):
+    def __init__(self, width: float, line_width: float = 0.7):
         super().__init__()
         self.width, self.height = width, 5.0
+        self.line_width = line_width
         self.hAlign = "CENTER"
 
     def wrap(self, availWidth, availHeight):
         return self.width, self.height
 
     def draw(self):
-        self.canv.setLineWidth(0.7)
+        self.canv.setLineWidth(self.line_width)
         self.canv.line(0, 0.6, self.width, 0.6)

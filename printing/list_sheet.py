@@ -30,7 +30,7 @@ from models.catalog import Procedure
 from models.settings import UnitSettings
 from models.text import clean_text
 from printing.fonts import FONT
-from printing.layout import centered, numbered_canvas, style
+from printing.layout import Rule, centered, numbered_canvas, style
 from printing.markup import (
     LIST_HINT,
     MOTTO,
@@ -104,22 +104,6 @@ class _Styles:
         self.small_center = centered("small-center", 8.5, leading=10.5)
 
 
-class _Rule(Flowable):
-    """The short line under the unit's name and under the motto, drawn clear of the line above: the
-    dot below (ộ, ạ) and descenders reach ~2.5 pt under the baseline, and a rule right under the text
-    crossed them (issue #12)."""
-
-    def __init__(self, width: float):
-        super().__init__()
-        self.width, self.height = width, 5.0
-        self.hAlign = "CENTER"
-
-    def wrap(self, availWidth, availHeight):
-        return self.width, self.height
-
-    def draw(self):
-        self.canv.setLineWidth(0.8)
-        self.canv.line(0, 0.6, self.width, 0.6)
 
 
 def _header(settings: UnitSettings, styles: _Styles, printed_on: date, count: int,
@@ -130,8 +114,8 @@ def _header(settings: UnitSettings, styles: _Styles, printed_on: date, count: in
     if parent:
         left.append(Paragraph(para(parent), styles.unit_parent))
     half = FRAME_WIDTH / 2
-    left += [Paragraph(para(unit), styles.unit), _Rule(half * 0.3)]
-    right = [Paragraph(NATION, styles.nation), Paragraph(MOTTO, styles.motto), _Rule(half * 0.55)]
+    left += [Paragraph(para(unit), styles.unit), Rule(half * 0.3, line_width=0.8)]
+    right = [Paragraph(NATION, styles.nation), Paragraph(MOTTO, styles.motto), Rule(half * 0.55, line_width=0.8)]
     top = Table([[left, right]], colWidths=[half * 0.9, half * 1.1])
     top.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                              ("ALIGN", (0, 0), (-1, -1), "CENTER"),
