@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, TypeVar, cast
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, SignalInstance
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from sqlite_utils import Database
@@ -25,6 +26,7 @@ from services.logs import fault_message, log_fault
 from ui import strings
 
 T = TypeVar("T")
+V = TypeVar("V")
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 Job = Callable[[Progress, Cancelled], T]
@@ -53,10 +55,11 @@ class Worker(QRunnable, Generic[T]):
         self._cancel.set()
 
     def then(self, on_done: Callable[[T], None], on_error: Callable[[str], None] | None = None) -> Worker[T]:
-        """Call `on_done(result)` or `on_error(message)` on the GUI thread when the job ends."""
-        self.signals.finished.connect(lambda result: on_done(cast("T", result)))
+        """Call `on_done(result)` or `on_error(message)` on the GUI thread when the job ends; a callback
+        whose widget was closed meanwhile is skipped (its labels are gone, not the result's fault)."""
+        self.signals.finished.connect(lambda result: _if_alive(on_done, cast("T", result)))
         if on_error is not None:
-            self.signals.failed.connect(on_error)
+            self.signals.failed.connect(lambda message: _if_alive(on_error, message))
         return self
 
     def run(self) -> None:
@@ -69,6 +72,14 @@ class Worker(QRunnable, Generic[T]):
             self.signals.failed.emit(fault_message())
         else:
             self.signals.finished.emit(result)
+
+
+def _if_alive(callback: Callable[[V], None], value: V) -> None:
+    """Run `callback(value)` unless it is a method of a Qt object already deleted."""
+    owner = getattr(callback, "__self__", None)
+    if isinstance(owner, QObject) and not shiboken6.isValid(owner):
+        return
+    callback(value)
 
 
 def on_connection(data_dir: Path, errand: Callable[[Database], T]) -> Job[T]:

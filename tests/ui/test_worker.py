@@ -64,3 +64,27 @@ def test_cancel_on_stops_the_job_and_is_unhooked_after(qtbot):
     # The finished job no longer listens: a later click cannot reach it (nor keep it alive).
     assert button.receivers("2clicked()") == 0
     assert worker._cancel.is_set()
+
+
+def test_a_result_for_a_closed_screen_is_dropped_not_raised(qtbot):
+    """A screen closed while its job runs (a test's teardown, a dialog closed early): the job's answer is
+    not delivered to the deleted widget, where touching a label would raise 'already deleted'."""
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    class Screen(QWidget):
+        def __init__(self):
+            super().__init__()
+            self.label = QLabel(self)
+
+        def show_result(self, result: str) -> None:
+            self.label.setText(result)
+
+    release, delivered = threading.Event(), []
+    screen = Screen()
+    worker = run_job(lambda _progress, _cancelled: release.wait(5) and "xong", screen.show_result)
+    worker.signals.finished.connect(lambda result: delivered.append(result))
+    import shiboken6
+
+    shiboken6.delete(screen)
+    release.set()
+    qtbot.waitUntil(lambda: delivered == ["xong"], timeout=5000)
