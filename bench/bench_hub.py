@@ -5,9 +5,11 @@ Run: .venv/bin/python bench/bench_hub.py [--pcs 200] [--units 40] [--batches 5] 
 For each engine a hub process (`python -m sync.hub serve`; PostgreSQL with --workers 2 on a throwaway,
 durable cluster: fsync and synchronous_commit on) and then:
 1. Push: --pcs asyncio clients in --units units, each pushing --batches batches of 50 dossier events
-   (valid hashes, made before timing) and pulling its unit after each push, all at once and as fast as
-   the answers come (the hub's ceiling: latency there is the queue of 200 waiting PCs). Then paced: the
-   same PCs offering --rate events/s (each one push every pcs·50/rate s from a random start). Prints
+   (valid hashes, each event signed with the PC's Ed25519 key enrolled at the hub and the batch signed
+   once, as sync/signing.Signer.push_body does; made before timing) and pulling its unit after each push,
+   all at once and as fast as the answers come (the hub's ceiling: latency there is the queue of 200
+   waiting PCs). Then paced: the same PCs, keeping their pull cursors as real PCs do, offering --rate
+   events/s (each one push every pcs·50/rate s from a random start, --paced-batches pushes each). Prints
    events accepted per second and the p50/p99 latency of a push, for both.
 2. Pull: --pull events of one unit stored (not timed), then a new PC of that unit pulls them all
    (pages of 1,000). Prints the time.
@@ -24,6 +26,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -42,6 +45,7 @@ sys.path.insert(0, str(ROOT / "tests" / "sync"))
 from pg_cluster import PgCluster, find_bin_dir  # noqa: E402
 
 from db.events import GENESIS_HASH, event_hash  # noqa: E402
+from sync.signing import event_message, push_message  # noqa: E402
 from sync.wire import HASHED_FIELDS  # noqa: E402
 
 BATCH = 50
@@ -60,6 +64,13 @@ class Pc:
         self.device = str(uuid.uuid4())
         self.seq, self.prev = 0, GENESIS_HASH
         self.token = ""
+        self.cursor = 0  # the PC's pull cursor, kept from one sync to the next as a real PC keeps it
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        self.key = Ed25519PrivateKey.generate()  # a real PC signs what it pushes (sync/signing.py): so does this one
+        self.public_key = self.key.public_key().public_bytes(serialization.Encoding.Raw,
+                                                             serialization.PublicFormat.Raw).hex()
 
     def event(self, at: datetime, entity_id: str, action: str, payload: dict) -> dict:
         self.seq += 1
@@ -68,6 +79,7 @@ class Pc:
                  "action": action, "payload": payload}
         event["prev_hash"] = self.prev
         event["hash"] = self.prev = event_hash(self.prev, {k: event[k] for k in HASHED_FIELDS})
+        event["sig"] = self.key.sign(event_message(event)).hex()
         return event
 
     def dossier(self, n: int, day: datetime) -> list[dict]:
@@ -100,8 +112,12 @@ class Pc:
         while len(events) < count * BATCH:
             events += self.dossier(n, start + timedelta(days=(n // 12) % 360))
             n += 1
-        return [json.dumps({"device_id": self.device, "events": events[i:i + BATCH]}).encode()
-                for i in range(0, count * BATCH, BATCH)]
+        return [json.dumps(self.push_body(events[i:i + BATCH])).encode() for i in range(0, count * BATCH, BATCH)]
+
+    def push_body(self, events: list[dict]) -> dict:
+        """As sync/signing.Signer.push_body: each event signed (done in `event`) and the batch signed once."""
+        return {"device_id": self.device, "events": events,
+                "push_sig": self.key.sign(push_message(self.device, events)).hex()}
 
 
 # --- a small keep-alive HTTP/1.1 client on asyncio --------------------------------------------------------
@@ -195,7 +211,8 @@ async def enroll(hub: Hub, pcs: list[Pc]) -> None:
     async def one(pc: Pc) -> None:
         http = Http(hub.port)
         status, data = await http.request("POST", "/v1/enroll", json.dumps({"device_id": pc.device,
-                                                                            "station": 1 + pc.number % 9}).encode(),
+                                                                            "station": 1 + pc.number % 9,
+                                                                            "public_key": pc.public_key}).encode(),
                                           pc.token)
         http.close()
         assert status == 200, data
@@ -214,7 +231,7 @@ async def push_phase(hub: Hub, pcs: list[Pc], bodies: dict[str, list[bytes]], in
 
     async def run(pc: Pc) -> None:
         nonlocal accepted
-        http, cursor = Http(hub.port), 0
+        http = Http(hub.port)
         await asyncio.sleep(random.uniform(0, interval))
         next_at = time.perf_counter()
         for body in bodies[pc.device]:
@@ -228,14 +245,26 @@ async def push_phase(hub: Hub, pcs: list[Pc], bodies: dict[str, list[bytes]], in
             accepted += len(orjson.loads(data)["accepted"])
             more = True
             while more:
-                status, data = await http.request("GET", f"/v1/events?after={cursor}&limit=500", token=pc.token)
-                page = orjson.loads(data)
-                cursor, more = page["next"], page["more"]
+                status, data = await http.request("GET", f"/v1/events?after={pc.cursor}&limit=500", token=pc.token)
+                assert status == 200, data[:300]
+                pc.cursor, more = page_cursor(data)
         http.close()
 
     started = time.perf_counter()
     await asyncio.gather(*(run(pc) for pc in pcs))
     return accepted, time.perf_counter() - started, latencies
+
+
+_CURSOR = re.compile(rb'"next":(\d+),"more":(true|false),')
+
+
+def page_cursor(data: bytes) -> tuple[int, bool]:
+    """A pull page's `next` and `more`, read without parsing its events: the 200 simulated PCs share this
+    machine's 2 cores with the hub, where real PCs would each parse their pages on their own CPU."""
+    found = _CURSOR.search(data, data.rfind(b'"next":'))
+    if found is None:
+        raise AssertionError(data[:300])
+    return int(found[1]), found[2] == b"true"
 
 
 async def pull_all(hub: Hub, pc: Pc) -> tuple[int, float]:
@@ -380,7 +409,7 @@ def main() -> int:
     parser.add_argument("--units", type=int, default=40)
     parser.add_argument("--batches", type=int, default=5, help="pushes of 50 events per PC")
     parser.add_argument("--rate", type=int, default=GOAL_RATE, help="events/s offered in the paced phase")
-    parser.add_argument("--paced-batches", type=int, default=5, help="pushes per PC in the paced phase")
+    parser.add_argument("--paced-batches", type=int, default=10, help="pushes per PC in the paced phase")
     parser.add_argument("--pull", type=int, default=100_000, help="events a new PC pulls")
     parser.add_argument("--workers", type=int, default=2, help="hub processes on PostgreSQL")
     parser.add_argument("--year", action="store_true", help="also a province's year on PostgreSQL (long)")

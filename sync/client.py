@@ -131,7 +131,7 @@ class _Run:
         while events := pending_batch(self.db, self.batch):
             uuids = {e["uuid"] for e in events}
             try:
-                data = expect(self.call("POST", "/v1/events", {"device_id": me, "events": signer.sign_events(events)}).data,
+                data = expect(self.call("POST", "/v1/events", signer.push_body(me, events)).data,
                               {"accepted": list, "duplicates": list}, "gửi sự kiện")
             except HubRefused as error:
                 if error.status == 409 and not self.recovered:

@@ -20,9 +20,10 @@ from starlette.routing import Route
 
 from models.errors import UserError
 from sync.hub.access_log import AccessLog
+from sync.hub.known_devices import KnownDevices
 from sync.hub.openapi import SPEC
 from sync.hub.store import DATABASE_URL_ENV, STATIONS, Admin, Device, HubStore, NoFreeStation, StoreConflict
-from sync.signing import is_hex, verify_event
+from sync.signing import is_hex, verify_event, verify_push
 from sync.wire import MAX_BATCH_EVENTS, MAX_BODY_BYTES, MAX_INT64, PULL_PAGE_EVENTS, problem
 
 
@@ -66,13 +67,18 @@ class Hub:
         self.store, self.max_batch, self.max_body = store, max_batch, max_body
         self.fault = fault.split(":") if fault else None
         self.commits = 0
+        self.known = KnownDevices(store)
 
     async def _device(self, request: Request, *, enrolled: bool = True) -> Device:
         header = request.headers.get("authorization", "")
         if not header.lower().startswith("bearer ") or not header[7:].strip():
             raise Refused(401, "no_token", "Thiếu mã đăng ký máy (Authorization: Bearer ...).")
         token = header[7:].strip()
-        device = await run_in_threadpool(self.store.device_for, token)
+        device = self.known.device(token) if enrolled else None
+        if device is None:
+            device = await run_in_threadpool(self.store.device_for, token)
+            if device is not None:
+                self.known.remember(token, device)
         if device is None:
             if await run_in_threadpool(self.store.admin_for, token) is not None:
                 raise Refused(403, "admin_token", "Mã quản trị tỉnh không có quyền của cán bộ một cửa: không gửi, "
@@ -246,32 +252,49 @@ class Hub:
                for e in events if (reason := problem(e))]
         if bad:
             raise Refused(422, "invalid_events", f"{len(bad)} sự kiện không hợp lệ: không lưu gì.", bad)
-        accepted, duplicates, max_seq = await run_in_threadpool(self._store_push, device, events)
+        accepted, duplicates, max_seq = await run_in_threadpool(self._store_push, device, events, data.get("push_sig"))
         self._after_commit()
         return JSONResponse({"accepted": accepted, "duplicates": duplicates, "device_max_seq": max_seq,
                              "server_time": server_time()})
 
-    def _store_push(self, device: Device, events: list[dict]) -> tuple[list[str], list[str], int]:
+    def _store_push(self, device: Device, events: list[dict], push_sig: object = None
+                    ) -> tuple[list[str], list[str], int]:
         """The push's storage work in one trip to a worker thread: the sender's own events only, signed by
-        its key (issue #17), the batch, the device's last seq."""
+        its key (issue #17), the batch and the device's last seq in one transaction."""
         foreign = [{"uuid": e["uuid"], "reason": "sự kiện của máy khác, không phải máy gửi"}
                    for e in events if e["device_id"] != device.device_id]
         if foreign:  # another PC's events reach the hub from that PC, never through this one
             raise Refused(403, "foreign_events", f"{len(foreign)} sự kiện mang mã máy khác máy gửi: không lưu gì.",
                           foreign)
-        key = self.store.device_key(device.enrolled_id)
-        unsigned = [{"uuid": e["uuid"], "reason": "chữ ký của máy không đúng"}
-                    for e in events if key is not None and not verify_event(key, e)]
-        if unsigned:
-            raise Refused(403, "bad_signature", f"{len(unsigned)} sự kiện không có chữ ký đúng của máy gửi: "
-                                                "không lưu gì.", unsigned)
+        key = self.known.key(device.enrolled_id)
+        if key is not None:
+            self._check_signatures(key, device.enrolled_id, events, push_sig)
+        if not events:
+            return [], [], self.store.max_seq(device.enrolled_id)
         try:
-            accepted, duplicates = self.store.store_events(device.unit_code, events) if events else ([], [])
+            return self.store.store_push(device.unit_code, device.enrolled_id, events)
         except StoreConflict as error:
             raise Refused(409, "conflicting_events", str(error) + ": không lưu gì. Nếu thư mục dữ liệu của máy "
                           "này đã được chép sang máy khác, hãy đăng ký máy đó như một máy mới.",
                           error.rejected) from None
-        return accepted, duplicates, self.store.max_seq(device.enrolled_id)
+
+    @staticmethod
+    def _check_signatures(key: str, device_id: str, events: list[dict], push_sig: object) -> None:
+        """A push signed as a whole (`push_sig`, sync/signing.push_message) is checked once, and each event
+        must carry its own signature for the peers (who check it); a push without one is checked event by
+        event. Either way an event the device did not sign is refused."""
+        if push_sig is not None:
+            if not verify_push(key, device_id, events, push_sig):
+                raise Refused(403, "bad_signature", "Chữ ký của lô không đúng chữ ký của máy gửi: không lưu gì.",
+                              [{"uuid": e["uuid"], "reason": "chữ ký của lô không đúng"} for e in events])
+            unsigned = [{"uuid": e["uuid"], "reason": "thiếu chữ ký của máy"} for e in events
+                        if not isinstance(e.get("sig"), str)]
+        else:
+            unsigned = [{"uuid": e["uuid"], "reason": "chữ ký của máy không đúng"}
+                        for e in events if not verify_event(key, e)]
+        if unsigned:
+            raise Refused(403, "bad_signature", f"{len(unsigned)} sự kiện không có chữ ký đúng của máy gửi: "
+                                                "không lưu gì.", unsigned)
 
     def _after_commit(self) -> None:
         self.commits += 1
@@ -295,12 +318,16 @@ class Hub:
     async def pull(self, request: Request) -> JSONResponse:
         device = await self._device(request)
         after, limit = self._page(request, "after")
-        await run_in_threadpool(self.store.record_pull, device.enrolled_id, after)  # holds the others' up to `after`
-        events = await run_in_threadpool(self.store.events_after, device.unit_code, after, limit, device.enrolled_id,
-                                         raw_payload=True)
-        keys = await run_in_threadpool(self.store.unit_device_keys, device.unit_code)
+        events, keys = await run_in_threadpool(self._pull, device, after, limit)
         return JSONResponse({"events": events, "next": events[-1]["server_seq"] if events else after,
                              "more": len(events) == limit, "device_keys": keys, "server_time": server_time()})
+
+    def _pull(self, device: Device, after: int, limit: int) -> tuple[list[dict], dict[str, str]]:
+        """One trip to a worker thread: the pull's mark (the caller holds the others' events up to `after`),
+        the page, and the unit's keys, which name the key of every device in the page."""
+        self.store.record_pull(device.enrolled_id, after)
+        events = self.store.events_after(device.unit_code, after, limit, device.enrolled_id, raw_payload=True)
+        return events, self.known.unit_keys(device.unit_code, {e["device_id"] for e in events})
 
     async def own_events(self, request: Request) -> JSONResponse:
         """The calling device's own events after a seq: a PC restored from an old backup takes back what it

@@ -20,7 +20,8 @@ MAX_GROUP = 64  # pushes per transaction at most (a long group would delay its f
 class Push:
     unit_code: str
     events: list[dict]
-    result: tuple[list[str], list[str]] | None = None
+    device: str = ""  # the sender: its highest stored seq is read in the same transaction
+    result: tuple[list[str], list[str], int] | None = None
     error: BaseException | None = None
     done: bool = field(default=False)
 
@@ -34,8 +35,8 @@ class GroupCommitter:
         self.writing = False
         self.cv = threading.Condition()
 
-    def submit(self, unit_code: str, events: list[dict]) -> tuple[list[str], list[str]]:
-        push = Push(unit_code, events)
+    def submit(self, unit_code: str, events: list[dict], device: str = "") -> tuple[list[str], list[str], int]:
+        push = Push(unit_code, events, device)
         with self.cv:
             self.queue.append(push)
             while not push.done and self.writing:
@@ -61,7 +62,7 @@ class GroupCommitter:
         return self._outcome(push)
 
     @staticmethod
-    def _outcome(push: Push) -> tuple[list[str], list[str]]:
+    def _outcome(push: Push) -> tuple[list[str], list[str], int]:
         if push.error is not None:
             raise push.error
         assert push.result is not None

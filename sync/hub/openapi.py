@@ -56,7 +56,10 @@ SPEC = {
                     "uuid": {"type": "string"}, "reason": {"type": "string"}}}}}},
             "PushRequest": {"type": "object", "required": ["device_id", "events"], "properties": {
                 "device_id": {"type": "string"},
-                "events": {"type": "array", "maxItems": MAX_BATCH_EVENTS, "items": {"$ref": "#/components/schemas/Event"}}}},
+                "events": {"type": "array", "maxItems": MAX_BATCH_EVENTS, "items": {"$ref": "#/components/schemas/Event"}},
+                "push_sig": {"type": "string", "pattern": "^[0-9a-f]{128}$",
+                             "description": "the device's Ed25519 signature of the whole batch (motcua-push-v1, "
+                                            "sync/signing.push_message); without it each event's sig is checked"}}},
             "PushResult": {"type": "object", "properties": {
                 "accepted": {"type": "array", "items": {"type": "string"}},
                 "duplicates": {"type": "array", "items": {"type": "string"}},

@@ -136,6 +136,12 @@ class HubStore(ABC):
     def store_events(self, unit_code: str, events: list[dict]) -> tuple[list[str], list[str]]:
         """Store new events of `unit_code` (accepted uuids, duplicate uuids); StoreConflict stores none."""
 
+    def store_push(self, unit_code: str, device_id: str, events: list[dict]) -> tuple[list[str], list[str], int]:
+        """store_events, plus the sender's highest stored seq afterwards (an engine may read it in the same
+        transaction)."""
+        accepted, duplicates = self.store_events(unit_code, events)
+        return accepted, duplicates, self.max_seq(device_id)
+
     @abstractmethod
     def events_after(self, unit_code: str, after: int, limit: int, exclude_device: str, *,
                      raw_payload: bool = False) -> list[dict]:

@@ -203,12 +203,15 @@ def test_a_group_commit_refuses_a_conflicting_push_alone(hub, clients):
         assert store.store_events(UNIT, mine[:2]) == ([e["uuid"] for e in mine[:2]], [])
         reused = {**mine[0], "actor": "người khác"}
         reused["hash"] = event_hash(reused["prev_hash"], {k: reused[k] for k in HASHED_FIELDS})
-        group = [Push(UNIT, theirs[:3]), Push(UNIT, [*mine[2:4], reused]), Push(UNIT, theirs[3:] + mine[:1])]
+        b_device, a_device = theirs[0]["device_id"], mine[0]["device_id"]
+        group = [Push(UNIT, theirs[:3], b_device), Push(UNIT, [*mine[2:4], reused], a_device),
+                 Push(UNIT, theirs[3:] + mine[:1], b_device)]
         store._write_group(group)
-        assert group[0].result == ([e["uuid"] for e in theirs[:3]], [])
+        # each push's answer carries its sender's highest stored seq, read in the same transaction
+        assert group[0].result == ([e["uuid"] for e in theirs[:3]], [], theirs[2]["seq"])
         assert isinstance(group[1].error, StoreConflict) and group[1].result is None
         assert group[1].error.rejected == [{"uuid": reused["uuid"], "reason": "uuid đã có với nội dung khác"}]
-        assert group[2].result == ([e["uuid"] for e in theirs[3:]], [mine[0]["uuid"]])
+        assert group[2].result == ([e["uuid"] for e in theirs[3:]], [mine[0]["uuid"]], theirs[-1]["seq"])
         stored = {row[0] for row in hub.events()}
         assert {e["uuid"] for e in mine[2:4]}.isdisjoint(stored)               # the refused batch: nothing
         assert {e["uuid"] for e in theirs} | {e["uuid"] for e in mine[:2]} <= stored

@@ -56,6 +56,39 @@ def test_a_device_must_sign_its_own_events(hub, clients):
     assert status == 200
 
 
+def test_a_push_signed_as_a_whole_still_needs_the_devices_key_and_each_events_signature(hub, clients):
+    """The hub checks one signature per push (sync/signing.push_message) instead of one per event: it covers
+    every event's uuid and hash, so a push signed by another key, a batch other than the one signed, or an
+    event without its own signature (the peers check that one) is refused, and nothing is stored."""
+    from sync.signing import Signer, public_key
+
+    a, other = clients("a", 1), clients("o", 2)
+    token = enroll(a, hub)
+    for name in ("Một", "Hai", "Ba"):
+        receive(a.db, name=name)
+    me, events = device_id(a.db), local_events(a.db, signed=False)
+    mine, theirs = Signer(a.db), Signer(other.db)
+    cases = {
+        "another key": {**mine.push_body(me, events), "push_sig": theirs.push_body(me, events)["push_sig"]},
+        "another batch": {**mine.push_body(me, events[:-1]), "events": mine.sign_events(events)},
+        "an event unsigned": {**mine.push_body(me, events),
+                              "events": [*mine.sign_events(events[:-1]), events[-1]]},
+    }
+    for case, body in cases.items():
+        status, answer = request(hub.url, "POST", "/v1/events", body, token=token)
+        assert (status, answer["error"]) == (403, "bad_signature"), case
+        assert hub.events() == [], case
+    bad_token = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")  # a token the hub has just seen,
+    status, _ = request(hub.url, "POST", "/v1/events", mine.push_body(me, events), token=bad_token)  # but wrong
+    assert status == 401 and hub.events() == []
+    status, answer = request(hub.url, "POST", "/v1/events", mine.push_body(me, events), token=token)
+    assert status == 200 and len(answer["accepted"]) == len(events) and answer["device_max_seq"] == events[-1]["seq"]
+    stored_sigs = {e["uuid"]: e["sig"] for e in mine.sign_events(events)}
+    status, page = request(hub.url, "GET", "/v1/events?after=0", token=enroll(other, hub))
+    assert status == 200 and {e["uuid"]: e["sig"] for e in page["events"]} == stored_sigs
+    assert page["device_keys"][me] == public_key(a.db)
+
+
 def test_hostile_json_gets_400_not_500(hub, clients):
     a = clients("a", 1)
     token = enroll(a, hub)
