@@ -10,19 +10,41 @@ from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
 from db.audit_marks import read_marks
 from db.device import device_id
 from db.events import GENESIS_HASH, audit_key, canonical_json, event_at, event_hash, mac_with, record_event
+from db.local import get_local
+from db.rows import column, named, scalar
 from models.errors import UserError
 from models.roles import AUDIT, EXPORT_PERSONAL, VIEW_FULL_ID, mask_cccd
 from models.session import can, require
 from models.sheet_cells import csv_row
 from output.files import write_through_temp
 
-_COLUMNS = "id, uuid, device_id, seq, actor, at, entity, entity_id, action, payload, prev_hash, hash, mac"
+
+class StoredEvent(NamedTuple):
+    """An events row as the chain check reads it, by name."""
+
+    id: int
+    uuid: str
+    device_id: str
+    seq: int
+    actor: str
+    at: str
+    entity: str
+    entity_id: str
+    action: str
+    payload: str
+    prev_hash: str
+    hash: str
+    mac: str | None
+
+
+_COLUMNS = ", ".join(StoredEvent._fields)
 
 
 @dataclass(frozen=True)
@@ -67,16 +89,15 @@ class AuditReport:
                 "problems": self.problems}
 
 
-def _fields(row: tuple) -> dict:
+def _fields(row: StoredEvent) -> dict:
     """The fields db.events.record_event hashes, rebuilt from a stored row exactly as it built them."""
-    _id, uuid, device, seq, actor, at, entity, entity_id, action, payload = row[:10]
-    return {"uuid": uuid, "device_id": device, "seq": seq, "actor": actor, "at": at, "entity": entity,
-            "entity_id": entity_id, "action": action, "payload": json.loads(payload)}
+    return {"uuid": row.uuid, "device_id": row.device_id, "seq": row.seq, "actor": row.actor, "at": row.at,
+            "entity": row.entity, "entity_id": row.entity_id, "action": row.action, "payload": json.loads(row.payload)}
 
 
-def _check_row(device: str, row: tuple, expected_seq: int, previous_hash: str,
+def _check_row(device: str, row: StoredEvent, expected_seq: int, previous_hash: str,
                key: bytes | None = None) -> BrokenLink | None:
-    uuid, seq, prev_hash, stored_hash = row[1], row[3], row[10], row[11]
+    uuid, seq, prev_hash, stored_hash = row.uuid, row.seq, row.prev_hash, row.hash
     if seq != expected_seq:
         if expected_seq == 1:
             return BrokenLink(device, 1, uuid, "start", f"thiếu các sự kiện đầu chuỗi (số 1 đến {seq - 1}): "
@@ -93,19 +114,21 @@ def _check_row(device: str, row: tuple, expected_seq: int, previous_hash: str,
     if prev_hash != previous_hash:
         return BrokenLink(device, seq, uuid, "link", f"mã băm trước (prev_hash) không khớp sự kiện số {seq - 1}: "
                           "một trong hai sự kiện đã bị sửa hoặc thay")
-    if key is not None and not hmac.compare_digest(str(row[12] or ""), mac_with(key, stored_hash) or ""):
+    if key is not None and not hmac.compare_digest(str(row.mac or ""), mac_with(key, stored_hash) or ""):
         return BrokenLink(device, seq, uuid, "mac", "sự kiện không mang dấu khóa của máy này: đã được thêm hoặc "
                           "viết lại bên ngoài MotCua")
     return None
 
 
-def _events_by_device_and_seq(db: Database) -> Iterator[tuple]:
+def _events_by_device_and_seq(db: Database) -> Iterator[StoredEvent]:
     """Every event, ordered by (device_id, seq): the acknowledged ones along their index, merged with the
     unacknowledged ones (normally this PC's pending few; found by a scan, so a row whose acked_at was
     cleared behind the app's back is still walked)."""
-    acked = db.execute(f"SELECT {_COLUMNS} FROM events WHERE acked_at IS NOT NULL ORDER BY device_id, seq")
-    pending = db.execute(f"SELECT {_COLUMNS} FROM events WHERE acked_at IS NULL ORDER BY device_id, seq").fetchall()
-    return heapq.merge(acked, pending, key=lambda row: (row[2], row[3]))
+    acked = map(StoredEvent._make, db.execute(
+        f"SELECT {_COLUMNS} FROM events WHERE acked_at IS NOT NULL ORDER BY device_id, seq"))
+    pending = [StoredEvent._make(row) for row in db.execute(
+        f"SELECT {_COLUMNS} FROM events WHERE acked_at IS NULL ORDER BY device_id, seq")]
+    return heapq.merge(acked, pending, key=lambda row: (row.device_id, row.seq))
 
 
 def verify_chain(db: Database, anchors: dict[str, list] | None = None) -> AuditReport:
@@ -128,17 +151,17 @@ def verify_chain(db: Database, anchors: dict[str, list] | None = None) -> AuditR
         if device not in anchors or seq > anchors[device][0]:
             anchors[device] = [seq, digest]
     for row in _events_by_device_and_seq(db):
-        device = row[2]
+        device = row.device_id
         chain = chains.get(device)
         if chain is None:
             chain = chains[device] = DeviceChain(device, device == me)
             expected[device] = (1, GENESIS_HASH)
         chain.events += 1
-        chain.last_seq = row[3]
+        chain.last_seq = row.seq
         if chain.broken is None:
             seq, previous = expected[device]
             chain.broken = _check_row(device, row, seq, previous, key)
-            expected[device] = (row[3] + 1, row[11])
+            expected[device] = (row.seq + 1, row.hash)
     for device, (seq, digest) in anchors.items():
         chain = chains.setdefault(device, DeviceChain(device, device == me))
         if chain.broken is not None:
@@ -148,10 +171,10 @@ def verify_chain(db: Database, anchors: dict[str, list] | None = None) -> AuditR
                                       f"thiếu các sự kiện cuối chuỗi: bản sao lưu gần nhất hoặc máy chủ đồng bộ "
                                       f"đã có đến số {seq}, dữ liệu chỉ còn đến số {chain.last_seq}")
         else:
-            row = event_at(db, device, seq) or db.execute(  # an unacknowledged row of another device: scan
-                "SELECT uuid, hash FROM events WHERE device_id = ? AND seq = ?", [device, seq]).fetchone()
-            if row is not None and row[1] != digest:
-                chain.broken = BrokenLink(device, seq, row[0], "hash",
+            found = event_at(db, device, seq, "uuid, hash") or named(  # another device's unacknowledged: scan
+                db, "SELECT uuid, hash FROM events WHERE device_id = ? AND seq = ?", [device, seq]).fetchone()
+            if found is not None and found["hash"] != digest:
+                chain.broken = BrokenLink(device, seq, found["uuid"], "hash",
                                           "sự kiện khác với bản sao lưu gần nhất (chuỗi đã bị viết lại)")
     ordered = sorted(chains.values(), key=lambda c: (not c.local, c.device_id))
     return AuditReport(ordered, problems)
@@ -165,8 +188,7 @@ def _key_problems(db: Database) -> tuple[list[str], bytes | None]:
     key = audit_key(db)
     if key is None:
         return ["Không có khóa kiểm toán của máy này (tệp secrets.motcua): chưa kiểm được dấu khóa."], None
-    row = db.execute("SELECT value FROM local WHERE key = ?", [AUDIT_KEY_ID]).fetchone()
-    if row is None or row[0] != key_id(key):
+    if get_local(db, AUDIT_KEY_ID) != key_id(key):
         return ["Nhật ký được niêm phong bằng khóa của máy khác (thư mục dữ liệu chép từ máy khác, hoặc mất tệp "
                 "khóa secrets.motcua): không kiểm được dấu khóa của từng sự kiện."], None
     return [], key
@@ -254,14 +276,14 @@ def iter_events(db: Database, f: EventFilter = EventFilter()) -> Iterator[dict]:
 def count_events(db: Database, f: EventFilter = EventFilter()) -> int:
     require(AUDIT, "xem nhật ký thao tác")
     where, params = _where(f)
-    return db.execute(f"SELECT count(*) FROM events e{where}", params).fetchone()[0]
+    return scalar(db, f"SELECT count(*) FROM events e{where}", params)
 
 
-def distinct_values(db: Database, column: str) -> list[str]:
+def distinct_values(db: Database, name: str) -> list[str]:
     """The actors, actions or entities present, for the filter lists."""
-    if column not in ("actor", "action", "entity"):
-        raise ValueError(column)
-    return [row[0] for row in db.execute(f"SELECT DISTINCT {column} FROM events ORDER BY {column}")]
+    if name not in ("actor", "action", "entity"):
+        raise ValueError(name)
+    return column(db, f"SELECT DISTINCT {name} FROM events ORDER BY {name}")
 
 
 # ----- export

@@ -11,6 +11,7 @@ import json
 from sqlite_utils import Database
 
 from db.events import audit_key, canonical_json
+from db.local import get_local, put_local
 
 MARKS_KEY = "audit_marks"
 
@@ -21,11 +22,11 @@ def _mac(key: bytes, marks: dict) -> str:
 
 def read_marks(db: Database) -> tuple[dict[str, list], bool]:
     """(device -> [seq, hash], whether the record carries this PC's key mark); ({}, True) when none yet."""
-    row = db.execute("SELECT value FROM local WHERE key = ?", [MARKS_KEY]).fetchone()
-    if row is None:
+    stored = get_local(db, MARKS_KEY)
+    if stored is None:
         return {}, True
     try:
-        data = json.loads(row[0])
+        data = json.loads(stored)
         marks = data["marks"]
         key = audit_key(db)
         valid = isinstance(marks, dict) and key is not None and hmac.compare_digest(str(data["mac"]),
@@ -49,8 +50,7 @@ def raise_marks(db: Database, heads: dict[str, tuple[int, str]]) -> None:
             marks[device] = [seq, digest]
             changed = True
     if changed:
-        db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
-                   "excluded.value", [MARKS_KEY, json.dumps({"marks": marks, "mac": _mac(key, marks)})])
+        put_local(db, MARKS_KEY, json.dumps({"marks": marks, "mac": _mac(key, marks)}))
 
 
 def highest(events: list[dict]) -> dict[str, tuple[int, str]]:

@@ -268,9 +268,8 @@ def _seal_restored(db) -> None:
     from db.events import audit_key
     from db.secrets_move import AUDIT_KEY_ID, key_id, seal_all
 
-    row = db.execute("SELECT value FROM local WHERE key = ?", [AUDIT_KEY_ID]).fetchone()
     key = audit_key(db)
-    if key is not None and (row is None or row[0] != key_id(key)):
+    if key is not None and get_local(db, AUDIT_KEY_ID) != key_id(key):
         seal_all(db)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from db.migrations import MIGRATION_SET, migrations
-from db.rows import column
+from db.rows import column, scalar
 from models.app_info import DATABASE_FILE_NAME
 from models.errors import SchemaTooNewError, UserError
 
@@ -74,7 +74,7 @@ def check_schema_not_newer(conn: sqlite3.Connection) -> None:
 def check_is_motcua(conn: sqlite3.Connection, path: Path) -> None:
     """Refuse a database another program made (tables, but none of MotCua's migrations): writing MotCua's
     schema into it would damage that program's file. An empty file or database is MotCua's to fill."""
-    tables = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+    tables = scalar(conn, "SELECT count(*) FROM sqlite_master WHERE type = 'table'")
     if tables and not _applied_names(conn):
         raise UserError(f"Tệp {path} là cơ sở dữ liệu của một chương trình khác (không có cấu trúc MotCua): "
                         "MotCua không ghi gì vào đó. Hãy chọn thư mục dữ liệu khác.")

@@ -11,7 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from db.events import events_for
-from db.rows import scalar
+from db.rows import column, scalar
 from models.dossier import CLOCK_RUNNING_STATES, Dossier, Paper, check_channel, check_state, iso
 from models.dossier_applicant import Applicant, delegate_from_dict
 from models.dossier_clock import day_bounds, now_local, week_bounds
@@ -74,8 +74,7 @@ def find_dossier(db: Database, code: str) -> Dossier | None:
 
 def aliases_of(db: Database, uuid: str) -> tuple[str, ...]:
     """Older codes of a dossier (on receipts printed before it was renamed), oldest claim first."""
-    return tuple(row[0] for row in db.execute("SELECT code FROM dossier_aliases WHERE dossier_uuid = ? ORDER BY code",
-                                              [uuid]))
+    return tuple(column(db, "SELECT code FROM dossier_aliases WHERE dossier_uuid = ? ORDER BY code", [uuid]))
 
 
 def holders_of_alias(db: Database, code: str) -> tuple[dict, ...]:
@@ -246,12 +245,12 @@ def list_dossiers(db: Database, *, state: str | None = None, states: list[str] |
     page = " ORDER BY received_at DESC, id DESC LIMIT ? OFFSET ?"
     rows = None
     if walks:
-        edge = db.execute("SELECT received_at FROM dossiers ORDER BY received_at DESC LIMIT 1 OFFSET ?",
-                          [WALK_WINDOW]).fetchone()
+        edge = scalar(db, "SELECT received_at FROM dossiers ORDER BY received_at DESC LIMIT 1 OFFSET ?",
+                      [WALK_WINDOW])
         if edge is not None:
             # Every dossier left out is older than every one kept, so a full page here is the true page.
             rows = db.execute(f"{_SELECT}{where} AND received_at >= ?{page}",
-                              [*params, edge[0], limit, offset]).fetchall()
+                              [*params, edge, limit, offset]).fetchall()
             if len(rows) < limit:
                 query = " AND ".join('"' + t.replace('"', '""') + '"' for t in search_terms(search)
                                      if len(t) >= _FTS_MIN)

@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import json
 import os
+import sqlite3
 from datetime import datetime
 from json.encoder import encode_basestring
 from typing import Any, NamedTuple
@@ -26,7 +27,7 @@ from sqlite_utils import Database
 
 from db.device import device_id, known_device_id
 from db.local import get_local, put_local
-from db.rows import scalar
+from db.rows import named, scalar
 from models.canonical import GENESIS_HASH as GENESIS_HASH
 from models.canonical import _orjson_safe as _orjson_safe
 from models.canonical import canonical_json as canonical_json
@@ -133,7 +134,8 @@ def record_event(db: Database, *, entity: str, entity_id: str, action: str, payl
         raise RuntimeError("record_event must run inside the transaction of the change it records")
     device = device_id(db)
     last = conn.execute(_CHAIN_HEAD, (device,)).fetchone()  # chain_head, without asking the device again
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS_HASH)
+    last_seq, prev_hash = last if last else (0, GENESIS_HASH)  # _CHAIN_HEAD names (seq, hash)
+    seq = last_seq + 1
     moment = (at or datetime.now().astimezone()).isoformat(timespec="seconds")
     event = Event(new_event_uuid(), device, seq, actor or acting_username(), moment,
                   entity, entity_id, action, payload)
@@ -169,10 +171,16 @@ INSERT_EVENT = ("INSERT INTO events (uuid, device_id, seq, actor, at, entity, en
                 "hash, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
-def chain_head(db: Database) -> tuple[int, str] | None:
+class ChainHead(NamedTuple):
+    seq: int
+    hash: str
+
+
+def chain_head(db: Database) -> ChainHead | None:
     """(seq, hash) of this PC's last event, or None: where its next event continues the chain."""
     device = known_device_id(db)
-    return db.execute(_CHAIN_HEAD, (device,)).fetchone() if device is not None else None
+    row = db.execute(_CHAIN_HEAD, (device,)).fetchone() if device is not None else None
+    return ChainHead(*row) if row else None
 
 
 def acked_floor(db: Database) -> int:
@@ -215,24 +223,26 @@ def own_pending_ids(db: Database, uuids: set[str] | None = None) -> dict[str, in
     return {u: i for u, i in rows if uuids is None or u in uuids}
 
 
-def event_at(db: Database, device: str, seq: int, columns: str = "uuid, hash") -> tuple | None:
-    """The device's event number `seq` (acknowledged: by the index; this PC's pending ones: by the range)."""
-    row = db.execute(f"SELECT {columns} FROM events WHERE device_id = ? AND seq = ? AND acked_at IS NOT NULL",
-                     (device, seq)).fetchone()
+def event_at(db: Database, device: str, seq: int, columns: str = "uuid, hash") -> sqlite3.Row | None:
+    """The device's event number `seq`, its `columns` read by name (acknowledged: by the index; this PC's
+    pending ones: by the range)."""
+    row = named(db, f"SELECT {columns} FROM events WHERE device_id = ? AND seq = ? AND acked_at IS NOT NULL",
+                (device, seq)).fetchone()
     if row is None and device == known_device_id(db):
-        row = db.execute(f"SELECT {columns} FROM events WHERE {PENDING} AND seq = ?", (device, seq)).fetchone()
+        row = named(db, f"SELECT {columns} FROM events WHERE {PENDING} AND seq = ?", (device, seq)).fetchone()
     return row
 
 
-def own_events_after(db: Database, seq: int, columns: str) -> list[tuple]:
-    """`columns` of this PC's events with a seq above `seq` (acknowledged and pending), in seq order."""
+def own_events_after(db: Database, seq: int, columns: str) -> list[sqlite3.Row]:
+    """`columns` (which name `seq`) of this PC's events with a seq above `seq` (acknowledged and pending),
+    read by name, in seq order."""
     device = known_device_id(db)
     if device is None:
         return []
-    rows = db.execute(f"SELECT seq, {columns} FROM events WHERE device_id = ? AND seq > ? AND acked_at IS NOT NULL",
-                      (device, seq)).fetchall()
-    rows += db.execute(f"SELECT seq, {columns} FROM events WHERE {PENDING} AND seq > ?", (device, seq)).fetchall()
-    return [row[1:] for row in sorted(rows, key=lambda r: r[0])]
+    rows = named(db, f"SELECT {columns} FROM events WHERE device_id = ? AND seq > ? AND acked_at IS NOT NULL",
+                 (device, seq)).fetchall()
+    rows += named(db, f"SELECT {columns} FROM events WHERE {PENDING} AND seq > ?", (device, seq)).fetchall()
+    return sorted(rows, key=lambda row: row["seq"])
 
 
 _TIMELINE_COLUMNS = "uuid, device_id, seq, actor, at, action, payload"

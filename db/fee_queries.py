@@ -15,11 +15,9 @@ def fee_totals(db: Database, start: date, end: date) -> list[dict]:
     """One row per (field, procedure) with dossiers received in [start, end]: how many charge a fee, how
     many paid, how many not yet, and the đồng collected; ordered by field then procedure code."""
     require(VIEW_REPORTS, "xem báo cáo phí, lệ phí")
-    rows = db.execute(
-        "SELECT field, procedure_code, procedure_name, count(*), sum(fee_amount IS NOT NULL), "
-        "sum(fee_required = 1 AND fee_amount IS NULL), coalesce(sum(fee_amount), 0) FROM dossiers "
-        "WHERE received_at >= ? AND received_at < ? AND (fee_required = 1 OR fee_amount IS NOT NULL) "
+    return list(db.query(
+        "SELECT field, procedure_code, procedure_name, count(*) AS dossiers, sum(fee_amount IS NOT NULL) AS paid, "
+        "sum(fee_required = 1 AND fee_amount IS NULL) AS unpaid, coalesce(sum(fee_amount), 0) AS amount "
+        "FROM dossiers WHERE received_at >= ? AND received_at < ? AND (fee_required = 1 OR fee_amount IS NOT NULL) "
         "GROUP BY field, procedure_code ORDER BY field, procedure_code",
-        [day_bounds(start)[0].isoformat(), day_bounds(end)[1].isoformat()]).fetchall()
-    return [{"field": r[0], "procedure_code": r[1], "procedure_name": r[2], "dossiers": r[3], "paid": r[4],
-             "unpaid": r[5], "amount": r[6]} for r in rows]
+        [day_bounds(start)[0].isoformat(), day_bounds(end)[1].isoformat()]))

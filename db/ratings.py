@@ -9,6 +9,7 @@ from sqlite_utils import Database
 
 from db.dossier_queries import require_dossier
 from db.events import acting_username, record_event
+from db.rows import scalar
 from models.dossier import iso, state_label
 from models.dossier_clock import check_not_future, local_naive, now_local
 from models.errors import UserError
@@ -80,14 +81,14 @@ def set_rating(db: Database, code: str, rating: str, comment: str = "", *, at: d
         if moment < dossier.received_at:
             raise UserError(f"Thời điểm đánh giá ({moment:%H:%M %d/%m/%Y}) trước lúc tiếp nhận hồ sơ "
                             f"({dossier.received_at:%H:%M %d/%m/%Y}).")
-        previous = db.execute("SELECT rating FROM ratings WHERE dossier_uuid = ?", [dossier.uuid]).fetchone()
+        previous = scalar(db, "SELECT rating FROM ratings WHERE dossier_uuid = ?", [dossier.uuid])
         db.execute(
             f"INSERT INTO ratings ({_COLUMNS}, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(dossier_uuid) DO UPDATE SET rating = excluded.rating, comment = excluded.comment, "
             "at = excluded.at, actor = excluded.actor, updated_at = excluded.updated_at",
             [dossier.uuid, dossier.code, dossier.field, key, comment, iso(moment), actor, iso(now)])
         payload = {"code": dossier.code, "field": dossier.field, "rating": key, "comment": comment,
-                   "at": iso(moment), "previous": previous[0] if previous else None}
+                   "at": iso(moment), "previous": previous}
         record_event(db, entity=ENTITY, entity_id=dossier.uuid, action="set", payload=payload, actor=actor,
                      at=moment.astimezone())
     return Rating(dossier.uuid, dossier.code, dossier.field, key, comment, moment, actor)

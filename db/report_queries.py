@@ -8,12 +8,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 
 from sqlite_utils import Database
 
 from db.calendar_store import due_soon_until
-from db.rows import column
+from db.rows import column, named
 from models.dossier import CHANNELS, CLOCK_RUNNING_STATES, ONLINE_CHANNELS, PAUSING_STATES, iso
 from models.dossier_clock import local_naive, now_local
 from models.logbook import LogbookLine
@@ -55,19 +56,20 @@ _ONLINE = f"channel IN {_in(ONLINE_CHANNELS)}"
 # moment): a plain count of one index range, and for online channels the dossiers without a paper result
 # (report_rules.counts_online), so no per-row test of the channel is evaluated.
 RECEIVED_SQL = """
-SELECT count(*), sum(paper_result = 0) FROM dossiers INDEXED BY dossiers_report_received
+SELECT count(*) AS received, sum(paper_result = 0) AS no_paper FROM dossiers INDEXED BY dossiers_report_received
 WHERE field = :field AND channel = :channel AND received_at >= :start AND received_at < :end"""
 
 # report_rules.result_class in two steps: the stored verdicts counted plainly, then the few rows the
 # exceptions index holds (no stored verdict, more than one supplement request, no paper result) correct
 # them: (stored early or on time) − (early or on time by result_class), and the resolved without a paper.
 RESOLVED_SQL = """
-SELECT count(*), sum(timeliness = 'truoc_han'), sum(timeliness = 'dung_han'), sum(received_at < :first)
+SELECT count(*) AS resolved, sum(timeliness = 'truoc_han') AS early, sum(timeliness = 'dung_han') AS on_time,
+       sum(received_at < :first) AS carried
 FROM dossiers INDEXED BY dossiers_report_finished
 WHERE field = :field AND finished_at >= :start AND finished_at < :end"""
 EXCEPTIONS_SQL = f"""
-SELECT sum(timeliness IS 'truoc_han') - sum(cls = 'truoc_han'), sum(timeliness IS 'dung_han') - sum(cls = 'dung_han'),
-       sum(paper_result = 0)
+SELECT sum(timeliness IS 'truoc_han') - sum(cls = 'truoc_han') AS wrong_early,
+       sum(timeliness IS 'dung_han') - sum(cls = 'dung_han') AS wrong_on_time, sum(paper_result = 0) AS no_paper
 FROM (SELECT timeliness, paper_result, {_CLASS} AS cls FROM dossiers INDEXED BY dossiers_report_exceptions
       WHERE field = :field AND finished_at >= :start AND finished_at < :end
       AND (timeliness IS NULL OR supplement_count > {MAX_SUPPLEMENTS_ON_TIME} OR paper_result = 0))"""
@@ -76,7 +78,8 @@ FROM (SELECT timeliness, paper_result, {_CLASS} AS cls FROM dossiers INDEXED BY 
 # triggers, db/migrations.py 0004) of dossiers resolved in the period; 4.1 needs the procedure's
 # paper_result, read from the dossier row of each (few: only dossiers with attachments).
 DIGITISED_SQL = """
-SELECT sum(ra.bits & 1 = 1), sum(ra.bits & 2 = 2), sum(ra.bits & 2 = 2 AND d.paper_result = 1)
+SELECT sum(ra.bits & 1 = 1) AS inputs, sum(ra.bits & 2 = 2) AS results,
+       sum(ra.bits & 2 = 2 AND d.paper_result = 1) AS electronic
 FROM report_attached ra INDEXED BY report_attached_finished JOIN dossiers d ON d.id = ra.dossier_id
 WHERE ra.field = :field AND ra.finished_at >= :start AND ra.finished_at < :end"""
 
@@ -86,21 +89,23 @@ WHERE ra.field = :field AND ra.finished_at >= :start AND ra.finished_at < :end""
 _IN_POPULATION = ("d.received_at < :moment AND (d.received_at >= :first OR coalesce(d.finished_at, d.closed_at) "
                   "IS NULL OR coalesce(d.finished_at, d.closed_at) >= :first)")
 ATTACHED_POPULATION_SQL = f"""
-SELECT d.field, sum(ra.bits & 1 = 1 AND (d.paper_result = 0 OR ra.bits & 2 = 2)),
+SELECT d.field AS field, sum(ra.bits & 1 = 1 AND (d.paper_result = 0 OR ra.bits & 2 = 2)) AS digitised,
        sum(ra.bits & 2 = 2 AND d.paper_result = 1 AND {_ONLINE.replace("channel", "d.channel")}
-           AND d.received_at >= :first AND d.received_at < :end)
+           AND d.received_at >= :first AND d.received_at < :end) AS online_electronic
 FROM report_attached ra CROSS JOIN dossiers d ON d.id = ra.dossier_id           -- CROSS: attachments first
 WHERE ra.bits > 0 AND {_IN_POPULATION} GROUP BY d.field"""
 
 RATINGS_SQL = """
-SELECT sum(rating = 'hai_long'), sum(rating = 'binh_thuong'), sum(rating = 'khong_hai_long')
+SELECT sum(rating = 'hai_long') AS hai_long, sum(rating = 'binh_thuong') AS binh_thuong,
+       sum(rating = 'khong_hai_long') AS khong_hai_long
 FROM ratings INDEXED BY ratings_at WHERE field = :field AND at >= :start AND at < :end"""
 
 # QĐ 766 "within time" for a dossier without a result (report_rules.timely_ended / timely_open).
 _TIMELY = f"supplement_count <= {MAX_SUPPLEMENTS_ON_TIME} AND extension_count = 0"
 # Dossiers ended without a result are a few per cent: one range of the partial index for all fields.
 ENDED_SQL = f"""
-SELECT field, state, count(*), sum({_TIMELY} AND closed_at <= due_at), sum(received_at < :first)
+SELECT field, state, count(*) AS ended, sum({_TIMELY} AND closed_at <= due_at) AS timely,
+       sum(received_at < :first) AS carried
 FROM dossiers INDEXED BY dossiers_report_unfinished
 WHERE finished_at IS NULL AND closed_at >= :start AND closed_at < :end GROUP BY field, state"""
 
@@ -109,24 +114,26 @@ WHERE finished_at IS NULL AND closed_at >= :start AND closed_at < :end GROUP BY 
 # A dossier waiting for the citizen is judged at the request (paused_at), the others at the moment.
 _PAUSED = f"state IN {_in(PAUSING_STATES)}"
 OPEN_SQL = (f"""
-SELECT field, count(*), sum(due_at < :moment AND {_RUNNING}),
+SELECT field, count(*) AS open, sum(due_at < :moment AND {_RUNNING}) AS overdue,
        sum({_TIMELY} AND CASE WHEN {_PAUSED} AND paused_at < :moment THEN paused_at <= due_at
-                              ELSE due_at >= :moment END),
-       sum(received_at < :first)
+                              ELSE due_at >= :moment END) AS timely,
+       sum(received_at < :first) AS carried
 FROM dossiers INDEXED BY dossiers_report_unfinished
 WHERE finished_at IS NULL AND closed_at IS NULL AND received_at < :moment GROUP BY field""", f"""
-SELECT field, count(*), sum(due_at < :moment), sum({_TIMELY} AND due_at >= :moment), sum(received_at < :first)
+SELECT field, count(*) AS open, sum(due_at < :moment) AS overdue, sum({_TIMELY} AND due_at >= :moment) AS timely,
+       sum(received_at < :first) AS carried
 FROM dossiers INDEXED BY dossiers_report_unfinished
 WHERE finished_at IS NULL AND closed_at >= :moment AND received_at < :moment GROUP BY field""")
 OPEN_RESOLVED_LATER_SQL = f"""
-SELECT count(*), sum(due_at < :moment), sum({_TIMELY} AND due_at >= :moment), sum(received_at < :first)
+SELECT count(*) AS open, sum(due_at < :moment) AS overdue, sum({_TIMELY} AND due_at >= :moment) AS timely,
+       sum(received_at < :first) AS carried
 FROM dossiers INDEXED BY dossiers_report_finished
 WHERE field = :field AND finished_at >= :moment AND received_at < :moment"""
 
 # 2.2 per procedure and unit (report_rules.resolution_time, stored with the result): the pairs present by a
 # loose index scan, then one index range each.
 AVERAGE_SQL = """
-SELECT count(*), sum(resolution) FROM dossiers INDEXED BY dossiers_report_resolution
+SELECT count(*) AS resolved, sum(resolution) AS total FROM dossiers INDEXED BY dossiers_report_resolution
 WHERE resolution IS NOT NULL AND procedure_code = :code AND deadline_unit IS :unit AND finished_at >= :start
 AND finished_at < :end"""
 NEXT_UNIT_SQL = """
@@ -147,11 +154,12 @@ def fields_present(db: Database) -> list[str]:
     return column(db, FIELDS_SQL)
 
 
-def _add_open(t: Tally, count: int, overdue, timely, carried) -> None:
-    t.in_progress += count
-    t.overdue += overdue or 0
-    t.timely += timely or 0
-    t.carried_over += carried or 0
+def _add_open(t: Tally, row: sqlite3.Row) -> None:
+    """A row of OPEN_SQL or OPEN_RESOLVED_LATER_SQL."""
+    t.in_progress += row["open"]
+    t.overdue += row["overdue"] or 0
+    t.timely += row["timely"] or 0
+    t.carried_over += row["carried"] or 0
 
 
 def period_counts(db: Database, period: Period, moment: datetime) -> tuple[dict[str, Tally], dict, dict]:
@@ -170,7 +178,8 @@ def period_counts(db: Database, period: Period, moment: datetime) -> tuple[dict[
         for month, start, after in slices:
             bounds = {"field": field, "start": start, "end": after, "first": first}
             for channel in CHANNELS:
-                count, no_paper = db.execute(RECEIVED_SQL, {**bounds, "channel": channel}).fetchone()
+                row = named(db, RECEIVED_SQL, {**bounds, "channel": channel}).fetchone()
+                count, no_paper = row["received"], row["no_paper"]
                 t.received += count
                 received_by_month[month] = received_by_month.get(month, 0) + count
                 if channel in ONLINE_CHANNELS:
@@ -180,38 +189,42 @@ def period_counts(db: Database, period: Period, moment: datetime) -> tuple[dict[
                     t.received_post += count
                 else:
                     t.received_direct += count
-            resolved, early, on_time, carried = db.execute(RESOLVED_SQL, bounds).fetchone()
-            wrong_early, wrong_on_time, no_paper = db.execute(EXCEPTIONS_SQL, bounds).fetchone()
-            early, on_time = (early or 0) - (wrong_early or 0), (on_time or 0) - (wrong_on_time or 0)
+            stored = named(db, RESOLVED_SQL, bounds).fetchone()
+            wrong = named(db, EXCEPTIONS_SQL, bounds).fetchone()
+            resolved = stored["resolved"]
+            early = (stored["early"] or 0) - (wrong["wrong_early"] or 0)
+            on_time = (stored["on_time"] or 0) - (wrong["wrong_on_time"] or 0)
             t.resolved += resolved
-            t.early += early or 0
-            t.on_time += on_time or 0
-            t.late += resolved - (early or 0) - (on_time or 0)
-            t.carried_over += carried or 0
-            t.resolved_paper += resolved - (no_paper or 0)
+            t.early += early
+            t.on_time += on_time
+            t.late += resolved - early - on_time
+            t.carried_over += stored["carried"] or 0
+            t.resolved_paper += resolved - (wrong["no_paper"] or 0)
             resolved_by_month[month] = resolved_by_month.get(month, 0) + resolved
         t.timely += t.early + t.on_time
-        inputs, results, electronic = db.execute(DIGITISED_SQL, {"field": field, **whole}).fetchone()
-        t.inputs_digitised, t.results_digitised = inputs or 0, results or 0
-        t.electronic_results = electronic or 0
-        good, neutral, bad = db.execute(RATINGS_SQL, {"field": field, **whole}).fetchone()
-        t.rated_hai_long, t.rated_binh_thuong, t.rated_khong_hai_long = good or 0, neutral or 0, bad or 0
-        _add_open(t, *db.execute(OPEN_RESOLVED_LATER_SQL, {"field": field, **at}).fetchone())
+        digitised = named(db, DIGITISED_SQL, {"field": field, **whole}).fetchone()
+        t.inputs_digitised, t.results_digitised = digitised["inputs"] or 0, digitised["results"] or 0
+        t.electronic_results = digitised["electronic"] or 0
+        ratings = named(db, RATINGS_SQL, {"field": field, **whole}).fetchone()
+        t.rated_hai_long = ratings["hai_long"] or 0
+        t.rated_binh_thuong = ratings["binh_thuong"] or 0
+        t.rated_khong_hai_long = ratings["khong_hai_long"] or 0
+        _add_open(t, named(db, OPEN_RESOLVED_LATER_SQL, {"field": field, **at}).fetchone())
         groups[field] = t
-    for field, state, count, timely, carried in db.execute(ENDED_SQL, whole).fetchall():
-        if state in ENDED_WITHOUT_RESULT:
-            t = groups.setdefault(field, Tally())
-            name = ENDED_WITHOUT_RESULT[state]
-            setattr(t, name, getattr(t, name) + count)
-            t.timely += timely or 0
-            t.carried_over += carried or 0
+    for row in named(db, ENDED_SQL, whole).fetchall():
+        if row["state"] in ENDED_WITHOUT_RESULT:
+            t = groups.setdefault(row["field"], Tally())
+            name = ENDED_WITHOUT_RESULT[row["state"]]
+            setattr(t, name, getattr(t, name) + row["ended"])
+            t.timely += row["timely"] or 0
+            t.carried_over += row["carried"] or 0
     for sql in OPEN_SQL:
-        for field, *counts in db.execute(sql, at).fetchall():
-            _add_open(groups.setdefault(field, Tally()), *counts)
-    for field, digitised, online_electronic in db.execute(ATTACHED_POPULATION_SQL, {**whole, **at}).fetchall():
-        t = groups.setdefault(field, Tally())
-        t.digitised += digitised or 0
-        t.online_counted += online_electronic or 0
+        for row in named(db, sql, at).fetchall():
+            _add_open(groups.setdefault(row["field"], Tally()), row)
+    for row in named(db, ATTACHED_POPULATION_SQL, {**whole, **at}).fetchall():
+        t = groups.setdefault(row["field"], Tally())
+        t.digitised += row["digitised"] or 0
+        t.online_counted += row["online_electronic"] or 0
     empty = Tally()
     return ({name: t for name, t in groups.items() if t != empty}, received_by_month, resolved_by_month)
 
@@ -221,14 +234,14 @@ def procedure_averages(db: Database, period: Period) -> list[ProcedureAverage]:
     the period (never one average over procedures with different units)."""
     bounds = {"start": iso(period.begins), "end": iso(period.ends)}
     averages = []
-    pair = db.execute(FIRST_PAIR_SQL).fetchone()
+    pair = named(db, FIRST_PAIR_SQL).fetchone()
     while pair is not None:
-        code, unit = pair
-        count, total = db.execute(AVERAGE_SQL, {"code": code, "unit": unit, **bounds}).fetchone()
-        if count and unit in RESOLUTION_UNITS:
-            averages.append(ProcedureAverage(code, unit, total or 0.0, count))
-        pair = (db.execute(NEXT_UNIT_SQL, {"code": code, "unit": unit or ""}).fetchone()
-                or db.execute(NEXT_CODE_SQL, {"code": code}).fetchone())
+        code, unit = pair["procedure_code"], pair["deadline_unit"]
+        found = named(db, AVERAGE_SQL, {"code": code, "unit": unit, **bounds}).fetchone()
+        if found["resolved"] and unit in RESOLUTION_UNITS:
+            averages.append(ProcedureAverage(code, unit, found["total"] or 0.0, found["resolved"]))
+        pair = (named(db, NEXT_UNIT_SQL, {"code": code, "unit": unit or ""}).fetchone()
+                or named(db, NEXT_CODE_SQL, {"code": code}).fetchone())
     return averages
 
 

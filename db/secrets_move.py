@@ -12,6 +12,7 @@ from sqlite_utils import Database
 
 from db import secret_store
 from db.events import AUDIT_KEY_ATTRIBUTE, mac_with
+from db.local import get_local, put_local
 
 DATA_DIR_ATTRIBUTE = "_motcua_data_dir"
 AUDIT_KEY_ID = "audit_key_id"      # `local`: which audit key sealed this database's events
@@ -43,8 +44,7 @@ def attach(db: Database, data_dir: Path) -> None:
     """At open: attach_light, legacy secrets moved out of the database, old events sealed once."""
     attach_light(db, data_dir)
     _move_legacy(db, Path(data_dir))
-    row = db.execute("SELECT value FROM local WHERE key = ?", [AUDIT_KEY_ID]).fetchone()
-    if row is None:
+    if get_local(db, AUDIT_KEY_ID) is None:
         seal_all(db, only_unsealed=True)
 
 
@@ -56,8 +56,7 @@ def seal_all(db: Database, *, only_unsealed: bool = False) -> int:
     with db.atomic():
         rows = db.execute(f"SELECT id, hash FROM events{where}").fetchall()
         db.conn.executemany("UPDATE events SET mac = ? WHERE id = ?", [(mac_with(key, h), i) for i, h in rows])
-        db.execute("INSERT INTO local(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = "
-                   "excluded.value", [AUDIT_KEY_ID, key_id(key)])
+        put_local(db, AUDIT_KEY_ID, key_id(key))
         _reseal_marks(db, key)
     return len(rows)
 
@@ -65,14 +64,13 @@ def seal_all(db: Database, *, only_unsealed: bool = False) -> int:
 def _reseal_marks(db: Database, key: bytes) -> None:
     from db.audit_marks import MARKS_KEY, _mac
 
-    row = db.execute("SELECT value FROM local WHERE key = ?", [MARKS_KEY]).fetchone()
+    stored = get_local(db, MARKS_KEY)
     try:
-        marks = json.loads(row[0])["marks"] if row else None
+        marks = json.loads(stored)["marks"] if stored is not None else None
     except (ValueError, KeyError, TypeError):
         marks = None
-    if isinstance(marks, dict):
-        db.execute("UPDATE local SET value = ? WHERE key = ?",
-                   [json.dumps({"marks": marks, "mac": _mac(key, marks)}), MARKS_KEY])
+    if isinstance(marks, dict):  # a stored record: resealed in place
+        put_local(db, MARKS_KEY, json.dumps({"marks": marks, "mac": _mac(key, marks)}))
 
 
 def _move_legacy(db: Database, data_dir: Path) -> None:
@@ -80,12 +78,12 @@ def _move_legacy(db: Database, data_dir: Path) -> None:
     plain backup carried them. Moved to the secrets file, then deleted from the database."""
     found = dict(db.execute(f"SELECT key, value FROM sync_state WHERE key IN "
                             f"({', '.join('?' for _ in _SYNC_SECRETS)})", list(_SYNC_SECRETS)).fetchall())
-    backup = db.execute("SELECT value FROM local WHERE key = ?", [BACKUP_KEY_SECRET]).fetchone()
+    backup = get_local(db, BACKUP_KEY_SECRET)
     if not found and backup is None:
         return
     moved = {name: json.loads(value) for name, value in found.items() if json.loads(value)}
     if backup is not None:
-        moved[BACKUP_KEY_SECRET] = backup[0]
+        moved[BACKUP_KEY_SECRET] = backup
     # A restored old backup brings its old values: the secrets file's own win.
     moved = {name: value for name, value in moved.items() if secret_store.get(data_dir, name) is None}
     if moved:
@@ -95,7 +93,7 @@ def _move_legacy(db: Database, data_dir: Path) -> None:
         with db.atomic():
             db.execute(f"DELETE FROM sync_state WHERE key IN ({', '.join('?' for _ in _SYNC_SECRETS)})",
                        list(_SYNC_SECRETS))
-            db.execute("DELETE FROM local WHERE key = ?", [BACKUP_KEY_SECRET])
+            put_local(db, BACKUP_KEY_SECRET, None)
         db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # and not in the write-ahead log either
     finally:
         db.execute("PRAGMA secure_delete=OFF")

@@ -392,8 +392,8 @@ def pending_receives(db: Database) -> int:
     device = known_device_id(db)
     if device is None:
         return 0
-    return db.execute(f"SELECT count(*) FROM events WHERE {PENDING} AND entity = 'dossier' AND action = 'receive'",
-                      [device]).fetchone()[0]
+    return scalar(db, f"SELECT count(*) FROM events WHERE {PENDING} AND entity = 'dossier' AND action = 'receive'",
+                  [device])
 
 
 def unseen_by_pc(db: Database, state=None) -> list[dict]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from db.rows import scalar
+from db.rows import named, scalar
 from sync.state import now_iso
 
 
@@ -27,9 +27,9 @@ def store_conflicts(db: Database, entity: str, entity_id: str, found: list[Confl
     `except_kind` limit what is replaced: a dossier's own fold and its code group (sync/same_code.py) each
     own their kinds."""
     wanted = {(c.event_uuid, c.kind): c for c in found}
-    stored = {(row[0], row[1]): row[2] for row in db.execute(
-        "SELECT event_uuid, kind, id FROM conflicts WHERE entity = ? AND entity_id = ?", [entity, entity_id])
-        if (only_kind is None or row[1] == only_kind) and (except_kind is None or row[1] != except_kind)}
+    stored = {(row["event_uuid"], row["kind"]): row["id"] for row in named(
+        db, "SELECT event_uuid, kind, id FROM conflicts WHERE entity = ? AND entity_id = ?", [entity, entity_id])
+        if (only_kind is None or row["kind"] == only_kind) and (except_kind is None or row["kind"] != except_kind)}
     for key, row_id in stored.items():
         if key not in wanted:
             db.execute("DELETE FROM conflicts WHERE id = ?", [row_id])

@@ -18,6 +18,7 @@ from sqlite_utils import Database
 from db import secret_store
 from db.device import _DEVICE_ID_ATTRIBUTE, device_id
 from db.events import AUDIT_KEY_ATTRIBUTE, GENESIS_HASH, PENDING, advance_acked_floor, event_hash, event_mac
+from db.local import put_local
 from db.secrets_move import data_dir_of, seal_all
 from sync.signing import SIGNING_SECRET
 
@@ -42,7 +43,7 @@ def become_new_device(db: Database) -> dict:
     with db.atomic():
         pending = db.execute(f"SELECT id, uuid, actor, at, entity, entity_id, action, payload FROM events "
                              f"WHERE {PENDING} ORDER BY seq", [old]).fetchall()
-        db.execute("UPDATE local SET value = ? WHERE key = 'device_id'", [new])
+        put_local(db, "device_id", new)
         setattr(db, _DEVICE_ID_ATTRIBUTE, new)
         prev = GENESIS_HASH
         for seq, (row_id, event_uuid, actor, at, entity, entity_id, action, payload) in enumerate(pending, 1):

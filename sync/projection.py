@@ -26,7 +26,7 @@ from db.events import (
     own_pending_ids,
     pending_by_entity,
 )
-from db.rows import scalar
+from db.rows import column, named, scalar
 from models.catalog import Procedure
 from models.catalog_plan import _DEADLINE_FIELDS, FIELD_LABELS
 from models.dossier_applicant import Applicant
@@ -143,8 +143,8 @@ def _apply_dossier(db: Database, uuid: str, events: list[dict]) -> int:
     new = 0
     if folded.values is not None:
         claimed = folded.values["code"]  # the code on the receipt (folded.claimed_code, known present here)
-        row = db.execute(f"SELECT id, claimed_code, search_text, {', '.join(FOLDED_COLUMNS)} FROM dossiers "
-                         "WHERE uuid = ?", [uuid]).fetchone()
+        row = named(db, f"SELECT id, claimed_code, search_text, {', '.join(FOLDED_COLUMNS)} FROM dossiers "
+                    "WHERE uuid = ?", [uuid]).fetchone()
         members = same_code.members_of(db, claimed, {uuid: folded})
         targets = same_code.plan(members)
         same_code.make_room(db, {u: code for u, (code, _) in targets.items()})
@@ -156,19 +156,19 @@ def _apply_dossier(db: Database, uuid: str, events: list[dict]) -> int:
             if code != claimed:
                 same_code.note_changed(db, uuid)
         else:
-            stored = dict(zip(("claimed_code", "search_text", *FOLDED_COLUMNS), row[1:], strict=True))
-            changed = {k: v for k, v in values.items() if stored[k] != v}
+            changed = {k: v for k, v in values.items() if row[k] != v}
             if changed:
                 changed["updated_at"] = _naive_now()
                 db.execute(f"UPDATE dossiers SET {', '.join(f'{k} = ?' for k in changed)} WHERE id = ?",
-                           [*changed.values(), row[0]])
+                           [*changed.values(), row["id"]])
                 if "code" in changed:
                     same_code.note_changed(db, uuid)
         same_code.write_aliases(db, uuid, aliases)
         _settle_others(db, members, targets, uuid)
         new += same_code.store_group_conflicts(db, members, targets)
-        if row is not None and row[1] not in (None, claimed):  # its receipt's code changed: the group it left
-            new += settle_code(db, row[1])
+        left = row["claimed_code"] if row is not None else None
+        if left not in (None, claimed):  # its receipt's code changed: the group it left
+            new += settle_code(db, left)
         _add_attachments(db, uuid, folded.attachments)
     return new + store_conflicts(db, "dossier", uuid, folded.conflicts, except_kind=same_code.KIND)
 
@@ -179,14 +179,14 @@ def _settle_others(db: Database, members: list, targets: dict, done: str) -> Non
         if member.uuid == done:
             continue
         code, aliases = targets[member.uuid]
-        row = db.execute("SELECT id, code, search_text, applicant_name, organisation, cccd, phone FROM dossiers "
-                         "WHERE uuid = ?", [member.uuid]).fetchone()
+        row = named(db, "SELECT id, code, search_text, applicant_name, organisation, cccd, phone FROM dossiers "
+                    "WHERE uuid = ?", [member.uuid]).fetchone()
         names = ("applicant_name", "organisation", "cccd", "phone")
-        text = _search_text({"code": code, **dict(zip(names, row[3:], strict=True))}, aliases)
-        if (row[1], row[2]) != (code, text):
+        text = _search_text({"code": code, **{name: row[name] for name in names}}, aliases)
+        if (row["code"], row["search_text"]) != (code, text):
             db.execute("UPDATE dossiers SET code = ?, search_text = ?, updated_at = ? WHERE id = ?",
-                       [code, text, _naive_now(), row[0]])
-            if row[1] != code:
+                       [code, text, _naive_now(), row["id"]])
+            if row["code"] != code:
                 same_code.note_changed(db, member.uuid)
         same_code.write_aliases(db, member.uuid, aliases)
 
@@ -280,17 +280,14 @@ _INSERT = ("INSERT INTO events (uuid, device_id, seq, actor, at, entity, entity_
            "hash, acked_at, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
 
-def _known_hash(db: Database, event: dict, me: str) -> tuple | None:
+def _known_hash(db: Database, event: dict, me: str) -> str | None:
     """The stored hash of an event with this uuid: acknowledged events by the uuid index, this PC's own
     (pending ones included) by their number (db.events.event_at)."""
     if event["device_id"] == me:
-        own = event_at(db, me, event["seq"])  # (uuid, hash)
-        if own is not None:
-            uuid, digest = own
-            if uuid == event["uuid"]:
-                return (digest,)
-    return db.execute("SELECT hash FROM events WHERE uuid = ? AND acked_at IS NOT NULL",
-                      [event["uuid"]]).fetchone()
+        own = event_at(db, me, event["seq"], "uuid, hash")
+        if own is not None and own["uuid"] == event["uuid"]:
+            return own["hash"]
+    return scalar(db, "SELECT hash FROM events WHERE uuid = ? AND acked_at IS NOT NULL", [event["uuid"]])
 
 
 def apply_remote_events(db: Database, events: list[dict], *, cursor: int | None = None) -> ApplyResult:
@@ -312,9 +309,9 @@ def apply_remote_events(db: Database, events: list[dict], *, cursor: int | None 
                     if own_pending is None:  # this PC's pending events are outside the uuid index
                         own_pending = own_pending_ids(db)
                     if event["uuid"] in own_pending:
-                        known = ("",)  # a uuid of this PC's event on another device's event
+                        known = ""  # a uuid of this PC's event on another device's event
             if known is not None:
-                if known[0] == event["hash"]:
+                if known == event["hash"]:
                     result.duplicates += 1
                     continue
                 reason = "uuid đã có với nội dung khác"
@@ -335,8 +332,8 @@ def apply_remote_events(db: Database, events: list[dict], *, cursor: int | None 
             result.new += 1
             stored.append(event)
             touched.add((event["entity"], event["entity_id"]))
-        touched |= {("dossier", row[0]) for row in db.execute(  # hidden by an older version: shown now
-            "SELECT DISTINCT entity_id FROM conflicts WHERE entity = 'dossier' AND kind = 'duplicate_code'")}
+        touched |= {("dossier", entity_id) for entity_id in column(  # hidden by an older version: shown now
+            db, "SELECT DISTINCT entity_id FROM conflicts WHERE entity = 'dossier' AND kind = 'duplicate_code'")}
         same_code.take_changed(db)
         result.conflicts += rebuild_entities(db, touched)
         same_code.record_recodes(db, me, same_code.take_changed(db))

@@ -92,7 +92,7 @@ def acknowledged_floor(db: Database) -> int:
 
 def local_max_seq(db: Database) -> int:
     head = chain_head(db)
-    return head[0] if head else 0
+    return head.seq if head else 0
 
 
 def _refuse(message: str) -> RecoveryRefused:
@@ -118,7 +118,7 @@ def merge_own_events(db: Database, fetched: list[dict], *, floor: int, hub_max_s
         hub[event["seq"]] = event
     result = Recovery(hub_max_seq=max([hub_max_seq, *hub]))
     with immediate(db):
-        local = {row.seq: row for row in map(OwnEvent._make, own_events_after(db, floor, _OWN_COLUMNS))}
+        local = {row["seq"]: OwnEvent(**dict(row)) for row in own_events_after(db, floor, _OWN_COLUMNS)}
         for seq, event in hub.items():
             row = local.get(seq)
             if row is not None and row.uuid == event["uuid"] and row.hash != event["hash"]:
@@ -183,7 +183,7 @@ def _check_links(db: Database, me: str, floor: int, local: dict[int, OwnEvent], 
     if floor > 0:
         below = event_at(db, me, floor, "hash")
         if below is not None:
-            chain[floor] = ("", below[0])
+            chain[floor] = ("", below["hash"])
     else:
         chain[0] = ("", GENESIS_HASH)
     fresh = {e["seq"] for e in inserted}

@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from db.events import events_for, record_event
+from db.rows import column, named, scalar
 from models.session import current_user
 from sync.conflicts import Conflict, store_conflicts
 from sync.fold_dossier import FoldedDossier, fold_dossier
@@ -76,15 +77,14 @@ class Member:
 
 def members_of(db: Database, code: str, known: dict[str, FoldedDossier]) -> list[Member]:
     """The dossiers whose receipt has `code` (or that show it), folded; `known` are folds already made."""
-    uuids = {row[0] for row in db.execute("SELECT uuid FROM dossiers WHERE claimed_code = ? OR code = ?",
-                                          [code, code])}
+    uuids = set(column(db, "SELECT uuid FROM dossiers WHERE claimed_code = ? OR code = ?", [code, code]))
     uuids |= {uuid for uuid, folded in known.items() if folded.claimed_code == code}
     members = []
     for uuid in sorted(uuids):
         folded = known.get(uuid) or fold_dossier(events_for(db, "dossier", uuid))
         if folded.values is None:  # a row with no events (loaded, not received): it holds its code
-            row = db.execute("SELECT code FROM dossiers WHERE uuid = ?", [uuid]).fetchone()
-            folded = FoldedDossier(values={"code": row[0]}, receive_key=())
+            shown = scalar(db, "SELECT code FROM dossiers WHERE uuid = ?", [uuid])
+            folded = FoldedDossier(values={"code": shown}, receive_key=())
         if folded.claimed_code == code:
             members.append(Member(uuid, folded))
     return members
@@ -105,7 +105,7 @@ def make_room(db: Database, targets: dict[str, str]) -> None:
 
 
 def write_aliases(db: Database, uuid: str, aliases: list[str]) -> None:
-    stored = {row[0] for row in db.execute("SELECT code FROM dossier_aliases WHERE dossier_uuid = ?", [uuid])}
+    stored = set(column(db, "SELECT code FROM dossier_aliases WHERE dossier_uuid = ?", [uuid]))
     if stored == set(aliases):
         return
     db.execute("DELETE FROM dossier_aliases WHERE dossier_uuid = ?", [uuid])
@@ -177,13 +177,14 @@ def record_recodes(db: Database, me: str, uuids: Iterable[str]) -> int:
     if current_user() is None:  # nobody signed in to record it for (not a path MotCua takes): the code and
         return 0                # the note stand by the rule, only this note-event is not written
     for uuid in sorted(uuids):
-        row = db.execute("SELECT code, claimed_code FROM dossiers WHERE uuid = ?", [uuid]).fetchone()
+        row = named(db, "SELECT code, claimed_code FROM dossiers WHERE uuid = ?", [uuid]).fetchone()
         if row is None:
             continue
         folded = fold_dossier(events_for(db, "dossier", uuid))
-        if not folded.receive_key or folded.receive_key[1] != me or folded.stated_code == row[0]:
+        if not folded.receive_key or folded.receive_key[1] != me or folded.stated_code == row["code"]:
             continue
         record_event(db, entity="dossier", entity_id=uuid, action="recode",  # by whoever runs the sync
-                     payload={"from": folded.stated_code, "to": row[0], "claimed_code": row[1], "reason": KIND})
+                     payload={"from": folded.stated_code, "to": row["code"], "claimed_code": row["claimed_code"],
+                              "reason": KIND})
         recorded += 1
     return recorded

@@ -14,7 +14,7 @@ from db import secret_store
 from db.audit_marks import raise_marks
 from db.device import device_id
 from db.events import PENDING, advance_acked_floor, own_pending_ids
-from db.rows import scalar
+from db.rows import named, scalar
 from db.secrets_move import data_dir_of
 from sync.wire import EVENT_COLUMNS, row_to_wire
 
@@ -122,9 +122,9 @@ def mark_acked(db: Database, uuids: list[str], at: str | None = None) -> None:
         db.conn.executemany("UPDATE events SET acked_at = ? WHERE id = ? AND acked_at IS NULL",
                             [(moment, event_id) for event_id in ids.values()])
         if ids:
-            top = db.execute(f"SELECT seq, hash FROM events WHERE id IN ({', '.join('?' for _ in ids)}) "
-                             "ORDER BY seq DESC LIMIT 1", list(ids.values())).fetchone()
-            raise_marks(db, {device_id(db): (top[0], top[1])})  # the hub holds this PC's chain up to here
+            top = named(db, f"SELECT seq, hash FROM events WHERE id IN ({', '.join('?' for _ in ids)}) "
+                        "ORDER BY seq DESC LIMIT 1", list(ids.values())).fetchone()
+            raise_marks(db, {device_id(db): (top["seq"], top["hash"])})  # the hub holds this PC's chain up to here
         advance_acked_floor(db)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from db.device import device_id, set_station_number, station_number
+from db.local import get_local
 from models.session import system_work
 from sync.state import save_state
 from sync.transport import HubError, HubRefused
@@ -25,7 +26,7 @@ def station_used(db: Database, station: int) -> bool:
 
 def station_chosen(db: Database) -> bool:
     """Whether the number was set on this PC (by hand or by the hub), not the default 1."""
-    return db.execute("SELECT 1 FROM local WHERE key = 'station_number'").fetchone() is not None
+    return get_local(db, "station_number") is not None
 
 
 def keep_wish(db: Database) -> bool:

@@ -5,7 +5,7 @@ import sqlite3
 import pytest
 
 from db.local import get_local, local_items, put_local
-from db.rows import column, scalar
+from db.rows import column, named, scalar
 
 
 @pytest.fixture
@@ -47,3 +47,10 @@ def test_scalar_and_column_read_one_column_only(conn):
         scalar(conn, "SELECT key, value FROM local")
     with pytest.raises(ValueError):
         column(conn, "SELECT key, value FROM local")
+
+
+def test_named_rows_read_by_column_name_and_leave_the_connection_alone(conn):
+    put_local(conn, "device_id", "abc")
+    row = named(conn, "SELECT value, key FROM local").fetchone()
+    assert (row["key"], row["value"]) == ("device_id", "abc")
+    assert conn.execute("SELECT key, value FROM local").fetchone() == ("device_id", "abc")  # plain tuples still

@@ -39,13 +39,18 @@ _CREATING = threading.Lock()
 
 
 def scalar(tx: Any, sql: str, params: list | tuple = ()) -> Any:
-    """The one value of a one-column query's first row (None when there is none), on either engine: the
-    hub's only read by position, and only of a query naming one column."""
+    """The one value of a one-column query's first row (None when there is none), on either engine: with
+    `column`, the hub's only reads by position, and only of a query naming one column."""
     row = tx.execute(sql, params).fetchone()
     if row is None:
         return None
     (value,) = row  # refuses a query with more than one column
     return value
+
+
+def column(tx: Any, sql: str, params: list | tuple = ()) -> list[Any]:
+    """The values of a one-column query, in its order, on either engine."""
+    return [value for (value,) in tx.execute(sql, params).fetchall()]
 
 
 def _insert_delay() -> float:
@@ -140,9 +145,9 @@ class SqlHubStore(HubStore):
                     raise StoreConflict([{"uuid": "", "reason": "mã đăng ký đã dùng cho một máy khác"}])
                 station = self._reserve(tx, token_id, station)  # the wish if free, else the token's number
                 device = Device(*tx.execute(_DEVICE + "token_id = ?", [token_id]).fetchone())
-                same_station = [r[0] for r in tx.execute(
-                    "SELECT device_id FROM devices WHERE unit_code = ? AND station = ? AND device_id != ?",
-                    [device.unit_code, station, device_id]).fetchall()]
+                same_station = column(
+                    tx, "SELECT device_id FROM devices WHERE unit_code = ? AND station = ? AND device_id != ?",
+                    [device.unit_code, station, device_id])
         except self.integrity_errors:
             raise StoreConflict([{"uuid": "", "reason": "máy này đã đăng ký bằng một mã khác"}]) from None
         return device, same_station
@@ -153,9 +158,8 @@ class SqlHubStore(HubStore):
         """reserve_station inside the caller's transaction, under the engine's write lock (so two hub
         processes never hand out one number; the primary key would refuse it anyway)."""
         self._serialise(tx)
-        unit_code = tx.execute("SELECT unit_code FROM devices WHERE token_id = ?", [token_id]).fetchone()[0]
-        row = tx.execute("SELECT station FROM stations WHERE token_id = ?", [token_id]).fetchone()
-        held = row[0] if row else None
+        unit_code = scalar(tx, "SELECT unit_code FROM devices WHERE token_id = ?", [token_id])
+        held = scalar(tx, "SELECT station FROM stations WHERE token_id = ?", [token_id])
         chosen: int
         if wanted is not None and wanted in STATIONS and wanted != held and tx.execute(
                 "SELECT 1 FROM stations WHERE unit_code = ? AND station = ?", [unit_code, wanted]).fetchone() is None:
@@ -163,7 +167,7 @@ class SqlHubStore(HubStore):
         elif held is not None:
             return held
         else:
-            used = {r[0] for r in tx.execute("SELECT station FROM stations WHERE unit_code = ?", [unit_code]).fetchall()}
+            used = set(column(tx, "SELECT station FROM stations WHERE unit_code = ?", [unit_code]))
             free = [n for n in STATIONS if n not in used]
             if not free:
                 raise NoFreeStation(unit_code)
@@ -180,8 +184,7 @@ class SqlHubStore(HubStore):
 
     def station_of(self, token_id: str) -> int | None:
         with self._read() as tx:
-            row = tx.execute("SELECT station FROM stations WHERE token_id = ?", [token_id]).fetchone()
-        return row[0] if row else None
+            return scalar(tx, "SELECT station FROM stations WHERE token_id = ?", [token_id])
 
     _STATION_ROWS = ("SELECT s.station, s.token_id, d.device_id, d.note, s.assigned_at, d.enrolled_at FROM stations s "
                      "JOIN devices d ON d.token_id = s.token_id WHERE s.unit_code = ?")
@@ -199,12 +202,12 @@ class SqlHubStore(HubStore):
 
     def release_station(self, unit_code: str, station: int) -> bool:
         with self._tx() as tx:
-            row = tx.execute("SELECT token_id FROM stations WHERE unit_code = ? AND station = ?",
-                             [unit_code, station]).fetchone()
-            if row is not None:
-                tx.execute("DELETE FROM stations WHERE token_id = ?", [row[0]])
-                tx.execute("UPDATE devices SET station = NULL WHERE token_id = ?", [row[0]])
-        return row is not None
+            holder = scalar(tx, "SELECT token_id FROM stations WHERE unit_code = ? AND station = ?",
+                            [unit_code, station])
+            if holder is not None:
+                tx.execute("DELETE FROM stations WHERE token_id = ?", [holder])
+                tx.execute("UPDATE devices SET station = NULL WHERE token_id = ?", [holder])
+        return holder is not None
 
     def record_pull(self, device_id: str, after: int) -> None:
         with self._tx() as tx:
@@ -215,17 +218,18 @@ class SqlHubStore(HubStore):
 
     def unseen_dossiers(self, unit_code: str) -> list[dict]:
         with self._read() as tx:
-            devices = tx.execute(
+            devices = [dict(zip(("device_id", "station", "upto", "pulled_at"), row, strict=True)) for row in tx.execute(
                 "SELECT d.device_id, d.station, coalesce(p.upto, 0), p.at FROM devices d LEFT JOIN pulled p "
                 "ON p.device_id = d.device_id WHERE d.unit_code = ? AND d.device_id IS NOT NULL "
-                "ORDER BY d.station, d.enrolled_at", [unit_code]).fetchall()
+                "ORDER BY d.station, d.enrolled_at", [unit_code]).fetchall()]
             result = []
-            for device, station, _, pulled_at in devices:
-                others = [row[2] for row in devices if row[0] != device]
-                unseen = tx.execute(
-                    "SELECT count(*) FROM events WHERE device_id = ? AND entity = 'dossier' AND action = 'receive' "
-                    "AND server_seq > ?", [device, min(others)]).fetchone()[0] if others else 0
-                result.append({"device_id": device, "station": station, "unseen": unseen, "pulled_at": pulled_at})
+            for device in devices:
+                others = [other["upto"] for other in devices if other["device_id"] != device["device_id"]]
+                unseen = scalar(
+                    tx, "SELECT count(*) FROM events WHERE device_id = ? AND entity = 'dossier' AND action = 'receive' "
+                    "AND server_seq > ?", [device["device_id"], min(others)]) if others else 0
+                result.append({"device_id": device["device_id"], "station": device["station"], "unseen": unseen,
+                               "pulled_at": device["pulled_at"]})
         return result
 
     def unit_key(self, unit_code: str) -> str:
@@ -234,7 +238,7 @@ class SqlHubStore(HubStore):
 
     def units(self) -> list[str]:
         with self._read() as tx:
-            return [r[0] for r in tx.execute("SELECT unit_code FROM units ORDER BY unit_code").fetchall()]
+            return column(tx, "SELECT unit_code FROM units ORDER BY unit_code")
 
     def units_of(self, device_ids: set[str]) -> dict[str, str]:
         ids = sorted(device_ids)
@@ -345,12 +349,11 @@ class SqlHubStore(HubStore):
         with self._tx() as tx:
             tx.execute("INSERT INTO device_keys(device_id, public_key, recorded_at) VALUES (?, ?, ?) "
                        "ON CONFLICT (device_id) DO NOTHING", [device_id, public_key, now_iso()])
-            return tx.execute("SELECT public_key FROM device_keys WHERE device_id = ?", [device_id]).fetchone()[0]
+            return scalar(tx, "SELECT public_key FROM device_keys WHERE device_id = ?", [device_id])
 
     def device_key(self, device_id: str) -> str | None:
         with self._read() as tx:
-            row = tx.execute("SELECT public_key FROM device_keys WHERE device_id = ?", [device_id]).fetchone()
-        return row[0] if row else None
+            return scalar(tx, "SELECT public_key FROM device_keys WHERE device_id = ?", [device_id])
 
     def unit_device_keys(self, unit_code: str) -> dict[str, str]:
         with self._read() as tx:
@@ -360,16 +363,17 @@ class SqlHubStore(HubStore):
     def stats(self) -> dict:
         with self._read() as tx:
             units = dict(tx.execute("SELECT unit_code, count(*) FROM events GROUP BY unit_code").fetchall())
-            devices = tx.execute(
-                "SELECT d.unit_code, d.device_id, d.station, d.enrolled_at, count(e.uuid), max(e.seq), d.created_at "
+            names = ("unit_code", "device_id", "station", "enrolled_at", "events", "max_seq")
+            devices = [dict(zip(names, row, strict=True)) for row in tx.execute(
+                "SELECT d.unit_code, d.device_id, d.station, d.enrolled_at, count(e.uuid), max(e.seq) "
                 "FROM devices d LEFT JOIN events e ON e.device_id = d.device_id GROUP BY d.token_id "
-                "ORDER BY d.unit_code, d.created_at").fetchall()
-            total = tx.execute("SELECT count(*), coalesce(max(server_seq), 0) FROM events").fetchone()
+                "ORDER BY d.unit_code, d.created_at").fetchall()]
+            events, last_server_seq = tx.execute("SELECT count(*), coalesce(max(server_seq), 0) FROM events").fetchone()
             admins = scalar(tx, "SELECT count(*) FROM admins")
-        return {"engine": self.engine, "events": total[0], "last_server_seq": total[1], "events_by_unit": units,
+        return {"engine": self.engine, "events": events, "last_server_seq": last_server_seq, "events_by_unit": units,
                 "admins": admins,
-                "devices": [{"unit_code": d[0], "device_id": d[1], "station": d[2], "enrolled_at": d[3],
-                             "events": d[4], "max_seq": d[5] or 0, "gaps": (d[5] or 0) - d[4]} for d in devices]}
+                "devices": [{**d, "max_seq": d["max_seq"] or 0, "gaps": (d["max_seq"] or 0) - d["events"]}
+                            for d in devices]}
 
     def health(self) -> dict:
         version = self._schema_version()
@@ -391,9 +395,9 @@ class SqlHubStore(HubStore):
                 if top <= mark:
                     return total
                 upto = min(top, mark + FACTS_STEP)
-                touched = [r[0] for r in tx.execute(
-                    "SELECT DISTINCT entity_id FROM events WHERE server_seq > ? AND server_seq <= ? AND entity IN "
-                    "('dossier', 'rating')", [mark, upto]).fetchall()]
+                touched = column(
+                    tx, "SELECT DISTINCT entity_id FROM events WHERE server_seq > ? AND server_seq <= ? AND entity IN "
+                    "('dossier', 'rating')", [mark, upto])
                 for start in range(0, len(touched), FACTS_CHUNK):
                     chunk = touched[start:start + FACTS_CHUNK]
                     rows = tx.execute(f"SELECT unit_code, {', '.join(COLUMNS)} FROM events WHERE entity IN "

@@ -70,9 +70,9 @@ class SqliteHubStore(SqlHubStore):
                f"(?, {', '.join('?' for _ in COLUMNS)}, ?) ON CONFLICT DO NOTHING RETURNING uuid")
         inserted: set[str] = set()
         for row in rows:
-            got = tx.execute(sql, [unit_code, *row, moment]).fetchone()
-            if got:
-                inserted.add(got[0])
+            uuid = scalar(tx, sql, [unit_code, *row, moment])  # None: a duplicate, not inserted
+            if uuid is not None:
+                inserted.add(uuid)
         return inserted
 
     def _schema_version(self) -> int:
