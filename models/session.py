@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from models.errors import UserError
-from models.roles import has_permission, mask_cccd, role_label
+from models.roles import has_permission, role_label
 
 
 @dataclass(frozen=True)
@@ -105,10 +105,3 @@ def require_signed_in(what: str) -> User:
     if user is None:
         raise NotSignedIn(f"Chưa đăng nhập: không được {what}. Hãy đăng nhập bằng tài khoản được phân quyền.")
     return user
-
-
-def shown_cccd(number: str) -> str:
-    """The căn cước number as the current user may see it: whole with VIEW_FULL_ID, else masked."""
-    from models.roles import VIEW_FULL_ID
-
-    return number if can(VIEW_FULL_ID) else mask_cccd(number)

@@ -43,11 +43,6 @@ CELL = style("form-cell", 11, leading=13.5, serif=True)
 CELL_HEAD = style("form-cell-head", 11, bold=True, align=TA_CENTER, leading=13.5, serif=True)
 
 
-def moment_text(moment: datetime | None) -> str:
-    """'10:00, ngày 24/02/2026' (hh:mm dd/mm/yyyy), or a dotted blank."""
-    return f"{moment:%H:%M}, ngày {moment:%d/%m/%Y}" if moment else DOTS
-
-
 def day_text(moment: datetime | None) -> str:
     """'ngày 05 tháng 02 năm 2026' (the months 1 and 2 with a leading zero, Nghị định 30/2020)."""
     if moment is None:

@@ -23,10 +23,9 @@ from db.dossier_store import record_printed
 from db.settings_store import load_settings
 from models.dossier import Dossier
 from models.dossier_clock import local_naive, now_local
-from models.dossier_forms import FORM_KINDS, FormSet, form_set, form_set_for, resolve_kind
+from models.dossier_forms import FORM_KINDS, FormSet, form_set, form_set_for
 from models.errors import UserError
 from models.form_acts import FormInput, find_act, form_input, kind_for
-from models.text import fold
 from services.changes import Changes
 
 
@@ -48,11 +47,6 @@ class PrintedForm:
         return {"code": self.code, "form": self.kind, "number": self.number, "title": self.title,
                 "basis": self.basis, "act_at": self.act_at.isoformat(timespec="seconds"),
                 "reprint": self.reprint, "pages": self.pages}
-
-
-def form_kinds() -> dict[str, str]:
-    """kind -> what it is for, in the order a clerk meets them."""
-    return dict(FORM_KINDS)
 
 
 def form_ready(dossier: Dossier, kind: str) -> bool:
@@ -130,12 +124,6 @@ def form_menu(db: Database, dossier: Dossier) -> dict[str, str]:
             continue
         menu[kind] = f"Mẫu {number} – {what}" if number else what
     return menu
-
-
-def resolve_form(db: Database, text: str) -> str:
-    """'02', 'bo_sung' or 'bổ sung' -> the form kind (numbers by the set in force today)."""
-    name = fold(text).replace(" ", "_").strip("_")
-    return name if name in FORM_KINDS else resolve_kind(text, forms_in_force(db))
 
 
 @dataclass(frozen=True)

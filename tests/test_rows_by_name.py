@@ -25,8 +25,6 @@ _ROW_NAMES = {"row", "r"}
 POSITIONAL_ALLOWED = {
     ("ui/dossier_detail.py", "rows.sort(key=lambda r: r[0]"):
         "the timeline's own (moment, actor, what, note, warning) tuples, built just above: no database row",
-    ("sync/hub/store_pg.py", "{r[0] for r in tx.conn.execute(sql"):
-        "one column (RETURNING uuid) of the batch insert; the lead's file for hub performance (issue #16)",
 }
 
 

@@ -1,32 +1,14 @@
-"""Which screen fills each navigation area; an area whose issue is not built yet says so plainly."""
+"""Which screen fills each navigation area."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ui.app_context import AppContext
 
 AreaFactory = Callable[[AppContext], QWidget]
-
-
-def _not_yet(title: str) -> AreaFactory:
-    def make(context: AppContext) -> QWidget:
-        widget = QWidget()
-        layout = QVBoxLayout(widget)
-        heading = QLabel(title)
-        heading.setObjectName("areaTitle")
-        text = QLabel("Chức năng này chưa có trong phiên bản hiện tại.")
-        text.setWordWrap(True)
-        layout.addWidget(heading)
-        layout.addWidget(text)
-        layout.addStretch(1)
-        text.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        return widget
-
-    return make
 
 
 def _settings_area(context: AppContext) -> QWidget:

@@ -88,9 +88,6 @@ class DossierTableModel(QAbstractTableModel):
         """The row of the dossier `code` among the rows fetched so far, or -1."""
         return next((row for row, d in enumerate(self._rows) if d.code == code), -1)
 
-    def fully_loaded(self) -> bool:
-        return self._exhausted
-
     # ----- lazy loading
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008, N802 - Qt's name
         return not parent.isValid() and not self._exhausted

@@ -129,10 +129,6 @@ class HubStore(ABC):
         """The unit codes known to the hub (enrolled at least once)."""
 
     @abstractmethod
-    def units_of(self, device_ids: set[str]) -> dict[str, str]:
-        """device_id -> unit_code for the enrolled ones among `device_ids`."""
-
-    @abstractmethod
     def store_events(self, unit_code: str, events: list[dict]) -> tuple[list[str], list[str]]:
         """Store new events of `unit_code` (accepted uuids, duplicate uuids); StoreConflict stores none."""
 

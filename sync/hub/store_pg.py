@@ -116,7 +116,7 @@ class PostgresHubStore(SqlHubStore):
         sql = (f"INSERT INTO events (unit_code, {names}, received_at) SELECT %s, {names}, %s FROM unnest({arrays}) "
                f"WITH ORDINALITY AS batch({names}, ord) ORDER BY ord ON CONFLICT DO NOTHING RETURNING uuid")
         columns = [list(values) for values in zip(*rows, strict=True)]
-        return {r[0] for r in tx.conn.execute(sql, [unit_code, moment, *columns]).fetchall()}
+        return {uuid for (uuid,) in tx.conn.execute(sql, [unit_code, moment, *columns]).fetchall()}
 
     def _insert_sigs(self, tx: _Tx, signed: list[tuple[str, str]]) -> None:
         uuids, sigs = (list(values) for values in zip(*signed, strict=True))

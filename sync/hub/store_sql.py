@@ -16,6 +16,7 @@ import threading
 import time
 from abc import abstractmethod
 from contextlib import AbstractContextManager
+from dataclasses import fields
 from typing import Any
 
 import orjson
@@ -31,7 +32,9 @@ from sync.wire import HASHED_FIELDS
 COLUMNS = (*HASHED_FIELDS, "prev_hash", "hash")
 _SELECT_EVENT = (f"SELECT server_seq, {', '.join(COLUMNS)}, "
                  "(SELECT sig FROM event_sigs s WHERE s.uuid = events.uuid) AS sig FROM events")
-_DEVICE = "SELECT token_id, unit_code, device_id, usb_key, station FROM devices WHERE "
+_DEVICE_COLUMNS = ", ".join(f.name for f in fields(Device))  # the columns are the dataclass's fields, in order
+_ADMIN_COLUMNS = ", ".join(f.name for f in fields(Admin))
+_DEVICE = f"SELECT {_DEVICE_COLUMNS} FROM devices WHERE "
 FACTS_MARK = "facts_server_seq"
 FACTS_CHUNK = 2000
 FACTS_STEP = 5000  # stored events folded per transaction
@@ -114,15 +117,15 @@ class SqlHubStore(HubStore):
             row = tx.execute(f"SELECT token_hash, {columns} FROM {table} WHERE token_id = ?", [token_id]).fetchone()
         if row is None:
             return None
-        stored_hash, *fields = row
-        return tuple(fields) if secrets.compare_digest(stored_hash, token_hash(token)) else None
+        stored_hash, *values = row
+        return tuple(values) if secrets.compare_digest(stored_hash, token_hash(token)) else None
 
     def device_for(self, token: str) -> Device | None:
-        row = self._checked("devices", "token_id, unit_code, device_id, usb_key, station", token)
+        row = self._checked("devices", _DEVICE_COLUMNS, token)
         return Device(*row) if row else None
 
     def admin_for(self, token: str) -> Admin | None:
-        row = self._checked("admins", "token_id, note", token)
+        row = self._checked("admins", _ADMIN_COLUMNS, token)
         return Admin(*row) if row else None
 
     def device_by_token_id(self, token_id: str) -> Device | None:
@@ -239,13 +242,6 @@ class SqlHubStore(HubStore):
     def units(self) -> list[str]:
         with self._read() as tx:
             return column(tx, "SELECT unit_code FROM units ORDER BY unit_code")
-
-    def units_of(self, device_ids: set[str]) -> dict[str, str]:
-        ids = sorted(device_ids)
-        with self._read() as tx:
-            rows = tx.execute(f"SELECT device_id, unit_code FROM devices WHERE device_id IN "
-                              f"({', '.join('?' for _ in ids)})", ids).fetchall()
-        return dict(rows)
 
     # --- events ----------------------------------------------------------------------------------------
 
