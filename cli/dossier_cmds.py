@@ -8,9 +8,9 @@ from cli.context import MAX_OFFSET, Context, bounded_int, parse_day, parse_momen
 from models.dossier import CHANNELS, RESULT_DELIVERY, STATES, iso, parse_paper, summary_line
 from models.dossier_applicant import make_applicant, make_delegate
 from models.dossier_fees import fee_text
-from models.dossier_timeline import event_line
-from models.dossier_undo import undone_moves
+from models.dossier_timeline import TimelineEntry
 from models.errors import UserError
+from models.moments import moment_label
 from services import dossiers, forms, reception
 from services.dossiers import ATTACHMENT_KINDS, DossierRules
 
@@ -183,12 +183,13 @@ def cmd_list(context: Context) -> int:
     return 0
 
 
-def _show_text(data: dict) -> str:
-    lines = [f"{data['code']}  {data['state_label']}  hạn {data['due_at']}", f"{data['name']}  {data['procedure_name']}",
+def _show_text(data: dict, entries: list[TimelineEntry]) -> str:
+    lines = [f"{data['code']}  {data['state_label']}  hạn {moment_label(data.get('due_at')) or '(chưa có)'}",
+             f"{data['name']}  {data['procedure_name']}",
              f"Phí, lệ phí: {fee_text(data.get('fee_amount'), data.get('fee_receipt'), bool(data.get('fee_required')))}"]
-    undone = undone_moves(data.get("events", []))
-    lines += [f"  {e['at']}  {e['actor']}  {event_line(e, undone)}" for e in data.get("events", [])]
-    lines += [f"  Giao {_party(h['from'])} → nhận {_party(h['to'])} lúc {h['at']}" for h in data.get("handovers", [])]
+    lines += [f"  {e.when}  {e.who}  {e.what}" + (f" – {e.note}" if e.note else "") for e in entries]
+    lines += [f"  Giao {_party(h['from'])} → nhận {_party(h['to'])} lúc {moment_label(h['at'])}"
+              for h in data.get("handovers", [])]
     return "\n".join(lines)
 
 
@@ -199,8 +200,10 @@ def _party(party: dict) -> str:
 def cmd_show(context: Context) -> int:
     from services.dossier_codes import show_dossier
 
-    data = show_dossier(context.db, context.args.code).to_dict()
-    context.emit(data, "\n".join([*(f"Lưu ý: {n}" for n in data["notes"]), _show_text(data)]))
+    shown = show_dossier(context.db, context.args.code)
+    entries = dossiers.timeline(context.db, shown.dossier)
+    data = {**shown.to_dict(), "timeline": [entry.to_dict() for entry in entries]}
+    context.emit(data, "\n".join([*(f"Lưu ý: {n}" for n in data["notes"]), _show_text(data, entries)]))
     return 0
 
 

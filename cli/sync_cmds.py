@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cli.context import Context, bounded_int
 from models.errors import UserError
+from models.moments import moment_label
 from services import sync
 
 
@@ -86,27 +87,20 @@ def cmd_run(context: Context) -> int:
     return 0 if report.all_acknowledged else 1
 
 
-def _moment(iso_text: str) -> str:
-    """An ISO moment as the clerk reads it: 'HH:MM dd/mm/yyyy' (local time)."""
-    from datetime import datetime
-
-    return f"{datetime.fromisoformat(iso_text).astimezone():%H:%M %d/%m/%Y}"
-
-
 def cmd_status(context: Context) -> int:
     data = sync.sync_status(context.db)
     text = "\n".join([
         f"Máy: {data['device_id']}",
         f"Máy chủ: {data['hub'] or 'chưa đăng ký'}" + (f" (đơn vị {data['unit_code']})" if data["unit_code"] else ""),
         f"Chờ đồng bộ: {data['pending']}" + (f" (bị từ chối: {data['rejected']})" if data["rejected"] else ""),
-        f"Lần đồng bộ thành công cuối: {data['last_ok'] or 'chưa có'}",
+        f"Lần đồng bộ thành công cuối: {moment_label(data['last_ok']) or 'chưa có'}",
         f"Lỗi cuối: {data['last_error'] or 'không có'}",
         f"Số máy trạm: {data['station']}" + ("" if not data["enrolled"] else " (máy chủ đã xác nhận)"
                                               if data["station_confirmed"] == data["station"] else
                                               " (chưa được máy chủ xác nhận)"),
         *([f"  {data['station_note']}"] if data["station_note"] else []),
         f"Xung đột: {data['conflicts']}",
-        "Hồ sơ các máy khác chưa thấy" + (f" (theo máy chủ lúc {_moment(data['unit_view_at'])}):"
+        "Hồ sơ các máy khác chưa thấy" + (f" (theo máy chủ lúc {moment_label(data['unit_view_at'])}):"
                                          if data["unit_view_at"] else " (chưa đồng bộ lần nào):"),
         *(f"  {'Máy này' if r['me'] else 'Máy ' + r['device_id'][:8]}, số máy trạm {r['station'] or '–'}: "
           f"{r['unseen']}" + (f" ({r['unsent']} chưa gửi lên máy chủ)" if r["me"] and r["unsent"] else "")
@@ -132,7 +126,7 @@ def cmd_import(context: Context) -> int:
 
 def cmd_conflicts(context: Context) -> int:
     rows = sync.list_conflicts(context.db)
-    text = "\n".join(f"{r['detected_at'][:16]}  {r['code'] or r['entity_id']}  {r['message']}" for r in rows)
+    text = "\n".join(f"{moment_label(r['detected_at'])}  {r['code'] or r['entity_id']}  {r['message']}" for r in rows)
     context.emit(rows, text or "Chưa có xung đột nào.")
     return 0
 
@@ -143,7 +137,7 @@ def cmd_rejected(context: Context) -> int:
         context.emit({"released": count}, f"{count} sự kiện sẽ được gửi lại ở lần đồng bộ sau.")
         return 0
     rows = sync.rejected_events(context.db)
-    text = "\n".join(f"{r['rejected_at'][:16]}  {r['entity']} {r['action']}  ({r['status']}) {r['reason']}"
+    text = "\n".join(f"{moment_label(r['rejected_at'])}  {r['entity']} {r['action']}  ({r['status']}) {r['reason']}"
                      for r in rows)
     context.emit(rows, text or "Không có sự kiện nào bị từ chối.")
     return 0

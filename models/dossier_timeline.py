@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from models.calendar_recheck import RECALENDAR_ACTION, TIMELINESS_LABELS
 from models.dossier import state_label
-from models.dossier_undo import UNDO_ACTION, UNDO_LABEL
+from models.dossier_undo import UNDO_ACTION, UNDO_LABEL, undone_moves
+from models.moments import local_moment
 
 ACTIONS = {"receive": "Tiếp nhận hồ sơ", "move": "Chuyển trạng thái", "extend": "Gia hạn", "attach": "Đính kèm tệp",
            "print": "In giấy tờ", UNDO_ACTION: UNDO_LABEL, RECALENDAR_ACTION: "Tính lại hạn theo lịch mới"}
 # Kinds of attached files (db.attachments keeps the same keys).
 ATTACHMENT_KINDS = {"ho_so": "Giấy tờ hồ sơ", "ket_qua": "Kết quả giải quyết"}
-
-
-def local_moment(text: str | None) -> datetime | None:
-    """An event's ISO moment (with offset) as local wall-clock time."""
-    if not text:
-        return None
-    moment = datetime.fromisoformat(text)
-    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def event_text(event: dict, undone: frozenset[str] | set[str] = frozenset()) -> tuple[str, str]:
@@ -55,6 +50,41 @@ def event_text(event: dict, undone: frozenset[str] | set[str] = frozenset()) -> 
     return ACTIONS.get(action, action), ""
 
 
-def event_line(event: dict, undone: frozenset[str] | set[str] = frozenset()) -> str:
-    what, note = event_text(event, undone)
-    return f"{what} – {note}" if note else what
+
+
+SYNC_ACTOR = "Đồng bộ"
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of a dossier's timeline as a clerk reads it, on the screen and in `dossier show`."""
+
+    at: datetime | None  # local wall-clock time
+    who: str             # a full name where one is known
+    what: str
+    note: str = ""
+    warning: bool = False  # a sync conflict: shown in red, never dropped
+
+    @property
+    def when(self) -> str:
+        return f"{self.at:%H:%M %d/%m/%Y}" if self.at else ""
+
+    def to_dict(self) -> dict:
+        return {"at": self.at.isoformat(timespec="seconds") if self.at else None, "who": self.who,
+                "what": self.what, "note": self.note, "warning": self.warning}
+
+
+def actor_text(event: dict, names: dict[str, str]) -> str:
+    """Who did `event`: the full name it carries (events since issue #12), else this PC's account's, else the
+    login (an account of another PC this one does not know): a screen never shows a blank."""
+    actor = event.get("actor", "")
+    return (event.get("payload") or {}).get("actor_name") or names.get(actor, "") or actor
+
+
+def timeline_entries(events: Sequence[dict], conflicts: Sequence[dict], names: dict[str, str]) -> list[TimelineEntry]:
+    """The events (a move taken back later says so) and the sync conflicts about the dossier, by time."""
+    undone = undone_moves(events)
+    entries = [TimelineEntry(local_moment(e["at"]), actor_text(e, names), *event_text(e, undone)) for e in events]
+    entries += [TimelineEntry(local_moment(c["detected_at"]), SYNC_ACTOR, "⚠ Xung đột khi đồng bộ", c["message"], True)
+                for c in conflicts]
+    return sorted(entries, key=lambda entry: entry.at or datetime.min)

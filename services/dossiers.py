@@ -9,18 +9,20 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from db.accounts import full_names
 from db.attachments import ATTACHMENT_KINDS, attach_file
 from db.calendar_store import due_soon_until
 from db.dossier_queries import count_dossiers, find_dossier, get_dossier, list_dossiers, require_dossier
 from db.dossier_rules import DossierRules, load_dossier_rules, save_dossier_rules
 from db.dossier_store import extend_dossier, move_dossier
 from models.dossier import Dossier, check_move_note
+from models.dossier_timeline import TimelineEntry, timeline_entries
 from services.changes import Changes
 
 __all__ = ["ATTACHMENT_KINDS", "Attached", "DossierDone", "DossierRules", "attach", "clock_start_notice", "conflicts_of", "count_dossiers",
            "due_soon_until", "export_list", "fee_totals", "record_fee", "undo_move",
            "extend", "find_dossier", "get_dossier", "list_dossiers", "load_dossier_rules", "move", "require_dossier",
-           "store_rules"]
+           "store_rules", "timeline"]
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,12 @@ def conflicts_of(db: Database, dossier: Dossier) -> list[dict]:
     except ImportError:
         return []
     return conflicts_for(db, "dossier", dossier.uuid)
+
+
+def timeline(db: Database, dossier: Dossier) -> list[TimelineEntry]:
+    """The dossier's timeline as the detail screen and `dossier show` print it: full names (the event's, else
+    this PC's accounts'), local times, and the sync conflicts about it."""
+    return timeline_entries(dossier.events, conflicts_of(db, dossier), full_names(db))
 
 
 def undo_move(db: Database, code: str, *, reason: str, now: datetime | None = None) -> DossierDone:

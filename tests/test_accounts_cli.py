@@ -153,3 +153,25 @@ def test_passwords_are_never_taken_from_the_command_line(office) -> None:
 def test_version_and_help_need_no_sign_in(data_dir, cli) -> None:
     assert cli("version", env=NO_SIGN_IN).returncode == 0
     assert cli("account", "--help", env=NO_SIGN_IN).returncode == 0
+
+
+def test_dossier_show_names_people_and_dates_as_a_clerk_reads_them(office, data_dir, cli) -> None:
+    """The timeline of `dossier show` gives who by full name (the one the event carries, else the account's;
+    the login only for an account this PC does not know) and times as hh:mm dd/mm/yyyy, never ISO; --json
+    carries the same timeline."""
+    named = cli("--data-dir", str(data_dir), "account", "set-name", "binh", "--full-name", "Trần Thị Bình",
+                env=_as("quantri", "quan-tri-123"))
+    assert named.returncode == 0, named.stderr
+    received = office("an", "--json", "dossier", "receive", "--procedure", "1.001193", "--name", "Nguyễn Văn An",
+                      "--received-at", "2026-02-13T10:00")
+    code = json.loads(received.stdout)["code"]
+    assert office("binh", "dossier", "move", code, "--to", "dang_xu_ly", "--at", "2026-02-13T11:05").returncode == 0
+    text = office("quantri", "dossier", "show", code).stdout
+    lines = text.splitlines()
+    assert "10:00 13/02/2026  an  Tiếp nhận hồ sơ" in text              # no full name on this account: the login
+    assert any("11:05 13/02/2026  Trần Thị Bình  " in line for line in lines)
+    assert "2026-02-13T" not in text and "T10:00" not in text          # no ISO moment anywhere in the text
+    assert f"{code}  " in lines[0] and "/2026" in lines[0]
+    shown = json.loads(office("quantri", "--json", "dossier", "show", code).stdout)
+    assert [(e["who"], e["at"]) for e in shown["timeline"]] == [("an", "2026-02-13T10:00:00"),
+                                                                 ("Trần Thị Bình", "2026-02-13T11:05:00")]

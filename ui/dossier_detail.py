@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from html import escape
 from pathlib import Path
 
@@ -35,8 +34,8 @@ from models.dossier import CHANNELS, MOVES, STATES, Dossier, state_label
 from models.dossier_clock import now_local
 from models.dossier_fees import fee_text
 from models.dossier_moves import can_extend, urgency
-from models.dossier_timeline import event_text, local_moment
-from models.dossier_undo import undoable_move, undone_moves
+from models.dossier_timeline import actor_text, event_text, local_moment
+from models.dossier_undo import undoable_move
 from models.errors import UserError
 from services import forms
 from services.calendar import due_note
@@ -44,10 +43,10 @@ from services.changes import Changes
 from services.dossiers import (
     ATTACHMENT_KINDS,
     attach,
-    conflicts_of,
     due_soon_until,
     find_dossier,
     get_dossier,
+    timeline,
 )
 from ui.app_context import AppContext
 from ui.dossier_move_dialog import (
@@ -69,11 +68,6 @@ SHORT_STATES = {"dang_xu_ly": "Đang xử lý", "cho_bo_sung": "Chờ bổ sung"
                 "rut_ho_so": "Rút hồ sơ", "dung_giai_quyet": "Dừng giải quyết"}
 _URGENCY_STYLE = {"overdue": "background: #fde2e1; color: #a4161a;", "soon": "background: #fff1cc; color: #8a5300;",
                   "": "background: #e7eef6; color: #1f3b57;"}
-
-
-def _conflicts(context: AppContext, dossier: Dossier) -> list[dict]:
-    """Conflicts the sync layer met on this dossier (none when sync is not part of this build)."""
-    return conflicts_of(context.db, dossier)
 
 
 def scrolled(screen: QWidget) -> QWidget:
@@ -269,7 +263,7 @@ class DossierDetail(QWidget):
         self.undo_button.setVisible(last is not None)
         if last is not None:
             self.undo_button.setToolTip(
-                f"Hoàn tác bước chuyển gần nhất ({event_text(last)[0]}, {last['actor']}): người chuyển làm được "
+                f"Hoàn tác bước chuyển gần nhất ({event_text(last)[0]}, {actor_text(last, {})}): người chuyển làm được "
                 "trong ngày, lãnh đạo làm được bất cứ lúc nào; cần ghi lý do.")
         self.print_menu.clear()
         for kind, label in forms.form_menu(self.context.db, dossier).items():
@@ -346,19 +340,13 @@ class DossierDetail(QWidget):
 
     def _fill_timeline(self, dossier: Dossier) -> None:
         """Who did what when, with its note; conflicts the sync layer recorded are marked in red."""
-        rows = []
-        undone = undone_moves(dossier.events)
-        for event in dossier.events:
-            what, note = event_text(event, undone)
-            rows.append((local_moment(event["at"]), event["actor"], what, note, False))
-        for conflict in _conflicts(self.context, dossier):
-            rows.append((local_moment(conflict["detected_at"]), "Đồng bộ", "⚠ Xung đột khi đồng bộ",
-                         conflict["message"], True))
-        rows.sort(key=lambda r: r[0] or datetime.min)
-        self.timeline_rows = [row[:4] for row in rows]
-        self.timeline.setRowCount(len(rows))
-        for row, (at, actor, what, note, warning) in enumerate(rows):
-            cells = (f"{at:%H:%M %d/%m/%Y}\n{actor}" if at else actor, f"{what}\n{note}" if note else what)
+        entries = timeline(self.context.db, dossier)
+        self.timeline_rows = [(e.at, e.who, e.what, e.note) for e in entries]
+        self.timeline.setRowCount(len(entries))
+        for row, entry in enumerate(entries):
+            warning = entry.warning
+            cells = (f"{entry.when}\n{entry.who}" if entry.at else entry.who,
+                     f"{entry.what}\n{entry.note}" if entry.note else entry.what)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -369,7 +357,7 @@ class DossierDetail(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.timeline.resizeRowsToContents()
-        self.tabs.setTabText(2, f"Lịch sử xử lý ({len(rows)})")
+        self.tabs.setTabText(2, f"Lịch sử xử lý ({len(entries)})")
 
     # ----- changes
     def move(self, target: str) -> MoveDialog | None:

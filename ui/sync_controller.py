@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from models.moments import moment_label
 from services.changes import Changes
 from services.sync import SyncReport, enroll, load_state, run_sync, save_state, sync_changes, sync_status
 from ui import strings
@@ -15,13 +15,6 @@ from ui.app_context import AppContext
 from ui.worker import Cancelled, Progress, Worker, on_connection, run_job
 
 MAX_AUTO_MINUTES = 24 * 60
-
-
-def _when(iso_text: str | None) -> str:
-    if not iso_text:
-        return ""
-    moment = datetime.fromisoformat(iso_text).astimezone()
-    return f"{moment:%H:%M %d/%m/%Y}"
 
 
 def status_line(status: dict, running: bool = False, progress: tuple[int, int] | None = None) -> tuple[str, str]:
@@ -36,12 +29,12 @@ def status_line(status: dict, running: bool = False, progress: tuple[int, int] |
         error = status["last_error"]
         parts.append(f"Lỗi: {error if len(error) <= 70 else error[:69] + '…'}")
     elif status["last_ok"]:
-        parts.append(f"Đồng bộ lúc {_when(status['last_ok'])}")
+        parts.append(f"Đồng bộ lúc {moment_label(status['last_ok'])}")
     else:
         parts.append(strings.SYNC_NEVER)
     if status["conflicts"]:
         parts.append(f"Xung đột: {status['conflicts']}")
-    tips = [f"Lần thành công cuối: {_when(status['last_ok']) or 'chưa có'}"]
+    tips = [f"Lần thành công cuối: {moment_label(status['last_ok']) or 'chưa có'}"]
     if status["last_error"]:
         tips.append(f"Lỗi cuối: {status['last_error']}")
     if status["clock_warning"]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 import ui.dialogs
+from models.moments import moment_label
 from services.sync import UsbDone, export_usb, import_usb, list_conflicts
 from ui.app_context import AppContext
 from ui.sync_controller import MAX_AUTO_MINUTES, controller_for, status_line
@@ -36,9 +36,7 @@ USB_FILTER = "Tệp đồng bộ MotCua (*.motcua);;Mọi tệp (*)"
 
 
 def _when(iso_text: str | None) -> str:
-    if not iso_text:
-        return "chưa có"
-    return f"{datetime.fromisoformat(iso_text).astimezone():%H:%M %d/%m/%Y}"
+    return moment_label(iso_text) or "chưa có"
 
 
 ERROR_COLOUR = "color: #b00020;"

@@ -4,6 +4,7 @@ another PC holds moves to its own for new dossiers; a number held by another PC 
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 from sync_helpers import BASE, UNIT, enroll, receive
@@ -113,6 +114,9 @@ def test_sync_status_counts_per_pc_the_dossiers_the_others_have_not_seen(hub, cl
     text = cli("--data-dir", str(b.data_dir), "sync", "status").stdout
     assert "Hồ sơ các máy khác chưa thấy" in text and "Máy này, số máy trạm 2: 1" in text
     assert "Số máy trạm: 2 (máy chủ đã xác nhận)" in text
+    last_ok = next(line for line in text.splitlines() if line.startswith("Lần đồng bộ thành công cuối: "))
+    assert re.fullmatch(r"Lần đồng bộ thành công cuối: \d\d:\d\d \d\d/\d\d/\d{4}", last_ok)  # as a clerk reads it
+    assert not re.search(r"\d{4}-\d\d-\d\dT", text)                                       # no ISO moment
 
 
 def test_a_hub_made_before_station_numbers_fills_them_from_what_its_pcs_reported(tmp_path):
