@@ -62,6 +62,8 @@ def _row_text(row: RecheckRow) -> str:
     if row.stored_timeliness or row.recomputed_timeliness:
         text += (f"; {TIMELINESS_LABELS.get(row.stored_timeliness or '', '—')} → "
                  f"{TIMELINESS_LABELS.get(row.recomputed_timeliness or '', '—')}")
+    if row.resolution_text:
+        text += f"; thời gian giải quyết {row.resolution_text}"
     return text
 
 

@@ -10,6 +10,7 @@ from sqlite_utils import Database
 from db.calendar_store import load_calendar
 from db.dossier_queries import _SELECT, require_dossier, row_to_dossier
 from db.events import events_for, record_event
+from db.rows import scalar
 from models.calendar import WorkCalendar
 from models.calendar_recheck import RECALENDAR_ACTION, RecheckRow, recheck_row
 from models.dossier import Dossier, iso
@@ -38,16 +39,11 @@ def _dossiers(db: Database, start: date, end: date | None) -> Iterator[Dossier]:
         yield row_to_dossier(row)
 
 
-def _events(db: Database, dossier: Dossier) -> list[dict]:
-    """The events a recount needs: only dossiers whose clock was paused or extended have to be replayed."""
-    if dossier.due_source == "law" and not (dossier.supplement_count or dossier.extension_count
-                                            or dossier.paused_at):
-        return []
-    return events_for(db, "dossier", dossier.uuid)
-
-
 def _row(db: Database, calendar: WorkCalendar, dossier: Dossier) -> RecheckRow | None:
-    return recheck_row(calendar, dossier, _events(db, dossier))
+    """Every event of the dossier is replayed: a wait for fees pauses the clock without counting a
+    supplement, so no column tells which dossiers were never paused."""
+    return recheck_row(calendar, dossier, events_for(db, "dossier", dossier.uuid),
+                       scalar(db, "SELECT resolution FROM dossiers WHERE id = ?", [dossier.id]))
 
 
 def recheck_rows(db: Database, start: date | None = None, end: date | None = None) -> list[RecheckRow]:
@@ -77,14 +73,17 @@ def apply_recheck(db: Database, codes: Sequence[str], reason: str = "", *, actor
             row = _row(db, calendar, dossier)
             if row is None:
                 continue
-            changes = {"due_at": iso(row.recomputed_due), "updated_at": iso(now_local())}
+            changes: dict[str, object] = {"due_at": iso(row.recomputed_due), "updated_at": iso(now_local())}
+            payload: dict[str, object] = {
+                "code": dossier.code, "due_before": iso(row.stored_due), "due_at": iso(row.recomputed_due),
+                "timeliness_before": row.stored_timeliness, "timeliness": row.recomputed_timeliness, "reason": reason}
             if dossier.finished_at is not None:
                 changes["timeliness"] = row.recomputed_timeliness
+                changes["resolution"] = payload["resolution"] = row.recomputed_resolution
+                payload["resolution_before"] = row.stored_resolution
             db.execute(f"UPDATE dossiers SET {', '.join(f'{k} = ?' for k in changes)} WHERE id = ?",
                        [*changes.values(), dossier.id])
             record_event(db, entity="dossier", entity_id=dossier.uuid, action=RECALENDAR_ACTION, actor=actor,
-                         payload={"code": dossier.code, "due_before": iso(row.stored_due),
-                                  "due_at": iso(row.recomputed_due), "timeliness_before": row.stored_timeliness,
-                                  "timeliness": row.recomputed_timeliness, "reason": reason})
+                         payload=payload)
             done.append(row)
     return done

@@ -14,6 +14,7 @@ from datetime import datetime
 from models.calendar import WorkCalendar
 from models.dossier import PAUSING_STATES, Dossier, iso
 from models.dossier_clock import extended_due, local_naive, resume_due, timeliness
+from models.report_rules import RESOLUTION_UNITS, pauses_of, resolution_time
 
 RECALENDAR_ACTION = "recalendar"  # the dossier event of a correction (sync/fold_dossier.py folds it)
 TIMELINESS_LABELS = {"truoc_han": "trước hạn", "dung_han": "đúng hạn", "qua_han": "quá hạn"}
@@ -30,11 +31,29 @@ class RecheckRow:
     recomputed_due: datetime
     stored_timeliness: str | None
     recomputed_timeliness: str | None
+    # QĐ 766 2.2: a result's time from receipt in the procedure's unit (models.report_rules.resolution_time)
+    stored_resolution: float | None = None
+    recomputed_resolution: float | None = None
+    deadline_unit: str | None = None
+
+    @property
+    def resolution_text(self) -> str:
+        """'7 → 6 ngày làm việc' when the recount changes the resolution time, else ''."""
+        if self.stored_resolution == self.recomputed_resolution:
+            return ""
+        unit = RESOLUTION_UNITS.get(self.deadline_unit or "", "")
+        return f"{_number(self.stored_resolution)} → {_number(self.recomputed_resolution)} {unit}".rstrip()
 
     def to_dict(self) -> dict:
         return {"code": self.code, "state": self.state, "received_at": iso(self.received_at),
                 "stored_due": iso(self.stored_due), "recomputed_due": iso(self.recomputed_due),
-                "stored_timeliness": self.stored_timeliness, "recomputed_timeliness": self.recomputed_timeliness}
+                "stored_timeliness": self.stored_timeliness, "recomputed_timeliness": self.recomputed_timeliness,
+                "stored_resolution": self.stored_resolution, "recomputed_resolution": self.recomputed_resolution}
+
+
+def _number(value: float | None) -> str:
+    """A resolution time as Vietnamese writes it: '6', '2,5'; '—' when there is none."""
+    return "—" if value is None else f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 def _event_moment(event: dict) -> datetime:
@@ -88,14 +107,24 @@ def verdict(dossier: Dossier, due: datetime) -> str | None:
     return None
 
 
-def recheck_row(calendar: WorkCalendar, dossier: Dossier, events: Iterable[dict]) -> RecheckRow | None:
-    """A row when the calendar would change an open dossier's due date or a closed one's timeliness."""
-    due = recompute_due(calendar, dossier, events)
-    if due is None or due == dossier.due_at:
-        return None
+def recheck_row(calendar: WorkCalendar, dossier: Dossier, events: Iterable[dict],
+                stored_resolution: float | None = None) -> RecheckRow | None:
+    """A row when the calendar would change an open dossier's due date, or a closed one's timeliness or
+    (with a result) its resolution time, which the portal's averages count (`stored_resolution`: the
+    dossier's stored value). `events`: all of the dossier's, whose pauses and extensions are replayed."""
+    events = list(events)
+    recounted = recompute_due(calendar, dossier, events)
+    due = dossier.due_at if recounted is None else recounted  # not recountable: the date stays as given
+    resolution = stored_resolution
+    if dossier.finished_at is not None:
+        resolution = resolution_time(calendar, dossier.deadline_unit, dossier.received_at, dossier.finished_at,
+                                     pauses_of(events))
     closed = dossier.finished_at is not None or dossier.closed_at is not None
     stored = dossier.timeliness if dossier.finished_at is not None else verdict(dossier, dossier.due_at)
     new = verdict(dossier, due)
-    if closed and stored == new:
+    if not closed and due == dossier.due_at:
         return None
-    return RecheckRow(dossier.code, dossier.state, dossier.received_at, dossier.due_at, due, stored, new)
+    if closed and stored == new and resolution == stored_resolution:
+        return None
+    return RecheckRow(dossier.code, dossier.state, dossier.received_at, dossier.due_at, due, stored, new,
+                      stored_resolution, resolution, dossier.deadline_unit)

@@ -67,7 +67,8 @@ def due_note(db: Database, start: datetime, due: datetime | None) -> str:
 
 
 def recheck(db: Database, start: date | None = None, end: date | None = None) -> list[RecheckRow]:
-    """Dossiers the current calendar would change: open ones' due date, closed ones' timeliness."""
+    """Dossiers the current calendar would change: open ones' due date, closed ones' timeliness or resolution
+    time (QĐ 766 2.2)."""
     return recheck_rows(db, start, end)
 
 

@@ -160,6 +160,8 @@ def _recalendar(folded: FoldedDossier, values: dict, event: dict) -> None:
         values["timeliness"] = timeliness(datetime.fromisoformat(values["finished_at"]),
                                           datetime.fromisoformat(values["due_at"]),
                                           extended=values["extension_count"] > 0)
+        if "resolution" in event["payload"]:  # QĐ 766 2.2, recounted by the writer (older events carry none)
+            values["resolution"] = event["payload"]["resolution"]
 
 
 # What an undo puts back: every column a move changes (models.dossier_undo).

@@ -196,3 +196,41 @@ def test_recheck_replays_a_pause_on_the_new_calendar(db, monkeypatch) -> None:
     row = recheck(db, date(2025, 12, 1), date(2026, 1, 31))[0]
     # New: 02/01 is off, so Mon 05/01 10:00, + the same 2 working hours = 05/01 14:00.
     assert row.recomputed_due == datetime(2026, 1, 5, 14, 0)
+
+
+def test_a_fee_wait_is_replayed_so_an_unchanged_calendar_proposes_nothing(db) -> None:
+    """A wait for fees (chờ nghĩa vụ tài chính) moves the due date like a supplement wait but counts no
+    supplement: the recount must replay it too, or it would 'correct' the date back to the unpaused one."""
+    dossier = receive_dossier(db, procedure_code=THREE_DAYS, applicant=APPLICANT,
+                              received_at=datetime(2026, 3, 2, 10, 0), now=NOW)
+    move_dossier(db, dossier.code, "dang_xu_ly", at=datetime(2026, 3, 2, 11, 0), now=NOW)
+    move_dossier(db, dossier.code, "cho_nghia_vu_tai_chinh", note="Chờ nộp lệ phí",
+                 at=datetime(2026, 3, 3, 9, 0), now=NOW)
+    move_dossier(db, dossier.code, "dang_xu_ly", at=datetime(2026, 3, 4, 9, 0), now=NOW)
+    assert find_dossier(db, dossier.code).due_at != datetime(2026, 3, 5, 10, 0)  # the wait moved it
+    assert recheck(db, date(2026, 3, 1), date(2026, 3, 31)) == []
+
+
+def test_the_resolution_time_is_recounted_with_the_verdict(db, data_dir, monkeypatch) -> None:
+    """QĐ 766 2.2's average counts each result's time in working days: a day the old calendar counted as
+    worked is recounted too, and a dossier whose verdict stays (late on both calendars) is listed for it.
+    Received Mon 29/12/2025 10:00 (3 working days); result Thu 08/01/2026 10:00: late on both calendars,
+    but the decided calendar has 02/01 off, one working day less."""
+    with monkeypatch.context() as old:
+        _old_calendar(old)
+        late = receive_dossier(db, procedure_code=THREE_DAYS, applicant=APPLICANT,
+                               received_at=datetime(2025, 12, 29, 10, 0), now=NOW)
+        move_dossier(db, late.code, "dang_xu_ly", at=datetime(2025, 12, 29, 11, 0), now=NOW)
+        move_dossier(db, late.code, "co_ket_qua", at=datetime(2026, 1, 8, 10, 0), now=NOW)
+    stored = db.execute("SELECT resolution, timeliness FROM dossiers WHERE code = ?", [late.code]).fetchone()
+    assert stored == (7.0, "qua_han")  # 29/12 10:00 → 08/01 10:00 with only 01/01 off: 7 working days
+    (row,) = recheck(db, date(2025, 12, 1), date(2026, 1, 31))
+    assert (row.stored_timeliness, row.recomputed_timeliness) == ("qua_han", "qua_han")
+    assert (row.stored_resolution, row.recomputed_resolution) == (7.0, 6.0)
+    apply_corrections(db, [late.code])
+    assert db.execute("SELECT resolution FROM dossiers WHERE code = ?", [late.code]).fetchone() == (6.0,)
+    event = get_dossier(db, late.code).events[-1]
+    assert (event["payload"]["resolution_before"], event["payload"]["resolution"]) == (7.0, 6.0)
+    folded = fold_dossier(events_for(db, "dossier", late.uuid)).values     # every PC stores the same time
+    assert folded["resolution"] == 6.0
+    assert recheck(db, date(2025, 12, 1), date(2026, 1, 31)) == []

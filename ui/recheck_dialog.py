@@ -1,4 +1,5 @@
-"""After a calendar change: dossiers whose due date or timeliness would change, applied one by one or all."""
+"""After a calendar change: dossiers whose due date, timeliness or resolution time would change, applied one by
+one or all."""
 
 from __future__ import annotations
 
@@ -23,9 +24,10 @@ from services.changes import Changes
 from ui import strings
 from ui.app_context import AppContext
 from ui.dialogs import ask_yes_no, show_error
-from ui.worker import Worker, start
+from ui.worker import Worker, on_connection, run_job
 
-_HEADERS = ["Mã hồ sơ", "Trạng thái", "Hạn trả đã hẹn", "Hạn trả theo lịch mới", "Kết quả đã ghi", "Kết quả theo lịch mới"]
+_HEADERS = ["Mã hồ sơ", "Trạng thái", "Hạn trả đã hẹn", "Hạn trả theo lịch mới", "Kết quả đã ghi", "Kết quả theo lịch mới",
+            "Thời gian giải quyết"]
 
 
 def _moment(value) -> str:
@@ -42,8 +44,9 @@ class RecheckDialog(QDialog):
         self.resize(960, 480)
         layout = QVBoxLayout(self)
         intro = QLabel("Hồ sơ đang giải quyết có hạn trả khác, và hồ sơ đã kết thúc có kết quả trước/đúng/quá hạn "
-                       "khác, nếu tính theo lịch ngày nghỉ hiện tại (tiếp nhận từ 01/01 năm trước). Giấy tiếp "
-                       "nhận đã in giữ nguyên ngày hẹn; mỗi lần sửa được ghi vào quá trình xử lý của hồ sơ.")
+                       "hoặc thời gian giải quyết (dùng cho báo cáo) khác, nếu tính theo lịch ngày nghỉ hiện tại "
+                       "(tiếp nhận từ 01/01 năm trước). Giấy tiếp nhận đã in giữ nguyên ngày hẹn; mỗi lần sửa được "
+                       "ghi vào quá trình xử lý của hồ sơ.")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         self.status = QLabel("Đang kiểm tra…")
@@ -75,34 +78,21 @@ class RecheckDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.refresh()
 
-    def refresh(self) -> Worker:
+    def refresh(self) -> Worker[list[RecheckRow]]:
         """The recheck reads every dossier of the window: off the GUI thread, on its own connection."""
-        context = self.context
         self.status.setText("Đang kiểm tra…")
-
-        def job(_progress, _cancelled):
-            db = context.open_worker_connection()
-            try:
-                return recheck(db)
-            finally:
-                db.close()
-
-        self.worker = Worker(job)
-        self.worker.signals.finished.connect(self._shown)
-        self.worker.signals.failed.connect(self._failed)
+        self.worker = run_job(on_connection(self.context.data_dir, recheck), self._shown, self._failed)
         self._update_buttons()
-        start(self.worker)
         return self.worker
 
-    def _shown(self, rows: object) -> None:
+    def _shown(self, rows: list[RecheckRow]) -> None:
         self.worker = None
-        assert isinstance(rows, list)
         self.rows = rows
         self.table.setRowCount(len(rows))
         for index, row in enumerate(rows):
             cells = (row.code, state_label(row.state), _moment(row.stored_due), _moment(row.recomputed_due),
                      TIMELINESS_LABELS.get(row.stored_timeliness or "", "—"),
-                     TIMELINESS_LABELS.get(row.recomputed_timeliness or "", "—"))
+                     TIMELINESS_LABELS.get(row.recomputed_timeliness or "", "—"), row.resolution_text or "—")
             for column, text in enumerate(cells):
                 self.table.setItem(index, column, QTableWidgetItem(text))
         self.status.setText(f"{len(rows)} hồ sơ cần xem lại." if rows else

@@ -147,9 +147,15 @@ def run_job(job: Job[T], on_done: Callable[[T], None], on_error: Callable[[str],
 
 
 def start(worker: Worker[T]) -> Worker[T]:
-    """Run a worker in the global pool, keeping it alive until it has reported."""
+    """Run a worker in the global pool, keeping it alive until it has reported; then its signals go, and
+    with them the callbacks (and the screens they belong to), not at the next cyclic garbage collection: a
+    dialog closed with WA_DeleteOnClose is then really gone."""
+    def reported(*_args: object) -> None:
+        _running.discard(worker)
+        worker.signals.deleteLater()  # after every slot of this emission has run
+
     _running.add(worker)
-    worker.signals.finished.connect(lambda _result: _running.discard(worker))
-    worker.signals.failed.connect(lambda _message: _running.discard(worker))
+    worker.signals.finished.connect(reported)
+    worker.signals.failed.connect(reported)
     QThreadPool.globalInstance().start(worker)
     return worker
