@@ -48,6 +48,23 @@ def test_events_are_sequenced_and_chained(db):
         previous = row[10]
 
 
+@pytest.mark.parametrize("key", [os.urandom(32), os.urandom(64), os.urandom(100)])
+def test_the_key_mark_is_the_hmac_sha256_of_the_chain_hash(db, key):
+    """record_event continues precomputed HMAC states (db.events._mac_pads): the mark must be exactly what
+    hmac.digest gives (audit verify recomputes it that way), for the shipped 32-byte key and for keys of a
+    block and longer (hashed first, RFC 2104)."""
+    import hmac
+
+    from db.events import AUDIT_KEY_ATTRIBUTE
+
+    setattr(db, AUDIT_KEY_ATTRIBUTE, key)
+    with db.atomic():
+        for action in ("a", "b"):
+            record_event(db, entity="x", entity_id="1", action=action, payload={"tên": "Đăng ký"}, actor="an")
+    rows = db.execute("SELECT hash, mac FROM events ORDER BY id DESC LIMIT 2").fetchall()
+    assert [mac for _hash, mac in rows] == [hmac.digest(key, link.encode(), "sha256").hex() for link, _mac in rows]
+
+
 def test_a_rolled_back_change_leaves_no_event(db):
     start = pending_count(db)
     with pytest.raises(ZeroDivisionError), db.atomic():
