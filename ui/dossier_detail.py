@@ -91,6 +91,8 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setWordWrap(True)
     table.verticalHeader().hide()
     table.setAlternatingRowColors(True)
+    # Wrapped rows are as tall as their text at the width they get (not the width they had when filled).
+    table.horizontalHeader().sectionResized.connect(lambda *_args: table.resizeRowsToContents())
     return table
 
 
@@ -153,6 +155,9 @@ class DossierDetail(QWidget):
         self.tabs.addTab(info_page, "Thông tin")
         self.tabs.addTab(self._papers_page(), "Giấy tờ, tệp")
         self.tabs.addTab(self.timeline, "Lịch sử xử lý")
+        # A hidden table cannot measure its wrapped rows: measure them again when their tab is shown.
+        self.tabs.currentChanged.connect(lambda _index: (self.timeline.resizeRowsToContents(),
+                                                         self.papers.resizeRowsToContents()))
 
         header = QHBoxLayout()
         header.addWidget(self.code_label, 1)

@@ -351,3 +351,27 @@ def test_returning_a_result_asks_the_citizen_for_a_rating(qtbot, screen, context
     dialog.buttons.accepted.emit()
     assert get_dossier(context.db, target.code).state == "da_tra"
     assert asked == [target.code]
+
+
+def test_a_timeline_row_shows_its_whole_text_in_a_narrow_detail(qtbot, screen, context, dossiers):
+    """A long move label and its note wrap onto several lines: the row is as tall as they are, also when
+    the table was filled while its tab was hidden and the window is 1366×728 (no '…' cutting the note)."""
+    target = dossiers[31]
+    for state, note in (("dang_xu_ly", "Chuyển công chức tư pháp - hộ tịch xem xét hồ sơ"),
+                        ("co_ket_qua", "Đã có kết quả, ký duyệt ngày hôm nay, chuyển bộ phận một cửa trả")):
+        move_dossier(context.db, target.code, state, note=note)
+    screen.resize(1366, 728)
+    assert screen.open_code(target.code)
+    detail = screen.detail
+    detail.tabs.setCurrentWidget(detail.timeline)
+    qtbot.waitUntil(lambda: detail.timeline.isVisible())
+    table = detail.timeline
+    rows = range(table.rowCount())
+    assert table.rowCount() >= 3 and any("\n" in table.item(r, 1).text() for r in rows)
+    qtbot.wait(50)  # the tab's layout settles
+    assert all(table.rowHeight(r) >= table.sizeHintForRow(r) for r in rows)
+    fm = table.fontMetrics()
+    for r in rows:  # every line of the cell fits: its wrapped height is within the row's
+        text, width = table.item(r, 1).text(), table.columnWidth(1) - 8
+        needed = fm.boundingRect(0, 0, width, 10_000, int(Qt.TextFlag.TextWordWrap), text).height()
+        assert table.rowHeight(r) >= needed, (r, text)
