@@ -156,8 +156,7 @@ class DossierDetail(QWidget):
         self.tabs.addTab(self._papers_page(), "Giấy tờ, tệp")
         self.tabs.addTab(self.timeline, "Lịch sử xử lý")
         # A hidden table cannot measure its wrapped rows: measure them again when their tab is shown.
-        self.tabs.currentChanged.connect(lambda _index: (self.timeline.resizeRowsToContents(),
-                                                         self.papers.resizeRowsToContents()))
+        self.tabs.currentChanged.connect(self._fit_rows)
 
         header = QHBoxLayout()
         header.addWidget(self.code_label, 1)
@@ -342,6 +341,10 @@ class DossierDetail(QWidget):
             self.attachments.setCurrentRow(0)
         ui.dialogs.enable(self.open_file_button, bool(dossier.attachments), "Hồ sơ chưa có tệp đính kèm nào")
         self.tabs.setTabText(1, f"Giấy tờ, tệp ({len(dossier.papers)}/{len(dossier.attachments)})")
+
+    def _fit_rows(self, _index: int = 0) -> None:
+        self.timeline.resizeRowsToContents()
+        self.papers.resizeRowsToContents()
 
     def _fill_timeline(self, dossier: Dossier) -> None:
         """Who did what when, with its note; conflicts the sync layer recorded are marked in red."""
