@@ -79,7 +79,7 @@ def cmd_calendar_recheck(context: Context) -> int:
         if args.code:
             wanted = set(args.code)
             rows = [row for row in rows if row.code in wanted]
-        head = (f"{len(rows)} hồ sơ có hạn trả hoặc kết quả thay đổi theo lịch hiện tại"
+        head = (f"{len(rows)} hồ sơ có hạn trả, kết quả hoặc thời gian giải quyết thay đổi theo lịch hiện tại"
                 + (" (sửa bằng --apply)." if rows else "."))
     context.emit([row.to_dict() for row in rows], "\n".join([head, *(_row_text(row) for row in rows)]))
     return 0

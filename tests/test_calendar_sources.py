@@ -211,7 +211,7 @@ def test_a_fee_wait_is_replayed_so_an_unchanged_calendar_proposes_nothing(db) ->
     assert recheck(db, date(2026, 3, 1), date(2026, 3, 31)) == []
 
 
-def test_the_resolution_time_is_recounted_with_the_verdict(db, data_dir, monkeypatch) -> None:
+def test_the_resolution_time_is_recounted_with_the_verdict(db, data_dir, cli, monkeypatch) -> None:
     """QĐ 766 2.2's average counts each result's time in working days: a day the old calendar counted as
     worked is recounted too, and a dossier whose verdict stays (late on both calendars) is listed for it.
     Received Mon 29/12/2025 10:00 (3 working days); result Thu 08/01/2026 10:00: late on both calendars,
@@ -227,6 +227,9 @@ def test_the_resolution_time_is_recounted_with_the_verdict(db, data_dir, monkeyp
     (row,) = recheck(db, date(2025, 12, 1), date(2026, 1, 31))
     assert (row.stored_timeliness, row.recomputed_timeliness) == ("qua_han", "qua_han")
     assert (row.stored_resolution, row.recomputed_resolution) == (7.0, 6.0)
+    text = cli("--data-dir", str(data_dir), "calendar", "recheck", "--from", "01/12/2025", "--to", "31/01/2026").stdout
+    assert f"{late.code}: hạn 10:00 02/01/2026 → 10:00 05/01/2026; quá hạn → quá hạn; thời gian giải quyết 7 → 6 " \
+           "ngày làm việc" in text
     apply_corrections(db, [late.code])
     assert db.execute("SELECT resolution FROM dossiers WHERE code = ?", [late.code]).fetchone() == (6.0,)
     event = get_dossier(db, late.code).events[-1]
