@@ -110,11 +110,17 @@ def intro(dossier: Dossier, *, received: bool = True) -> list[Flowable]:
     return lines
 
 
+BLANK_ROW_HEIGHT = 8 * mm  # room for a line written by hand
+
+
 def grid_table(head: Sequence[str], rows: Sequence[Sequence[str]], widths: Sequence[float]) -> Table:
-    """A ruled table; cells are escaped text, wrapped, header repeated on a new page."""
+    """A ruled table; cells are escaped text, wrapped, header repeated on a new page. A row with no text is
+    a blank to fill in by hand, as tall as a handwritten line (an empty row would print as a thin line)."""
     data = [[p(para(h), CELL_HEAD) for h in head]]
     data += [[p(para(cell), CELL) for cell in row] for row in rows]
-    table = Table(data, colWidths=list(widths), repeatRows=1, splitInRow=1)  # a long cell goes on over the page
+    heights = [None] + [BLANK_ROW_HEIGHT if not any(cell for cell in row) else None for row in rows]
+    table = Table(data, colWidths=list(widths), rowHeights=heights, repeatRows=1,
+                  splitInRow=1)  # a long cell goes on over the page
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, GRID), ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("FONTNAME", (0, 0), (-1, -1), FONT)]))
     return table

@@ -73,7 +73,7 @@ def receipt_story(form: FormInput) -> list[Flowable]:
         story.append(field_line("Hồ sơ liên thông cùng nhóm", linked))
     story.append(p("1. Thành phần hồ sơ nộp gồm:"))
     rows = [[str(i), paper.name, paper.kind_label, str(paper.count)]
-            for i, paper in enumerate(dossier.papers, start=1)] or [["", "", "", ""]]
+            for i, paper in enumerate(dossier.papers, start=1)] or [["", "", "", ""]] * 3  # blanks to fill in
     story.append(grid_table(("STT", "Tên loại giấy tờ", "Hình thức (bản chính, bản sao, bản điện tử)",
                              "Số lượng"), rows, (12 * mm, FRAME_WIDTH - 82 * mm, 50 * mm, 20 * mm)))
     story.append(Spacer(1, 2 * mm))

@@ -112,3 +112,26 @@ def test_form_set_pinned_renumbers(dossier) -> None:
     assert "Mẫu số 05" in text_of(render(db, "kiem_soat", made))
     with pytest.raises(UserError, match="không có mẫu|không bị dừng"):
         render_dossier_form(db, "dung_giai_quyet", made.code)
+
+
+def test_a_blank_row_of_a_ruled_table_has_room_for_handwriting() -> None:
+    """A receipt for a procedure whose papers were not listed prints rows to fill in by hand: an empty row
+    is as tall as a written line (8 mm), not the thin line an empty paragraph gives; a row with text keeps
+    its own height."""
+    from reportlab.lib.units import mm
+
+    from printing.form_parts import grid_table
+
+    table = grid_table(("STT", "Tên loại giấy tờ"), [["1", "Tờ khai"], ["", ""], ["", ""]], (12 * mm, 80 * mm))
+    table.wrap(92 * mm, 200 * mm)
+    head, written, *blanks = table._rowHeights
+    assert all(height >= 8 * mm - 0.01 for height in blanks) and len(blanks) == 2
+    assert written < 8 * mm  # one line of text: its own height
+
+
+def test_a_receipt_without_listed_papers_still_fits_one_page(db) -> None:
+    update_settings(db, {"unit_name": "UBND xã Hương Mai", "unit_code": "000.17.22.H56"})
+    made = receive_dossier(db, procedure_code="1.004194", applicant=make_applicant(name="Lê Văn Tâm"),
+                           received_at=datetime(2026, 2, 13, 10, 0), now=NOW)
+    printed = render_dossier_form(db, "tiep_nhan", made.code)
+    assert printed.pages == 1 and "Thành phần hồ sơ nộp gồm" in text_of(printed.data)
