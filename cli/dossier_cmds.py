@@ -8,6 +8,7 @@ from cli.context import MAX_OFFSET, Context, bounded_int, parse_day, parse_momen
 from models.dossier import CHANNELS, RESULT_DELIVERY, STATES, iso, parse_paper, summary_line
 from models.dossier_applicant import make_applicant, make_delegate
 from models.dossier_fees import fee_text
+from models.dossier_forms import BY_DATE, form_set, kinds_help
 from models.dossier_timeline import TimelineEntry
 from models.errors import UserError
 from models.moments import moment_label
@@ -125,7 +126,8 @@ def register(subparsers, parents) -> None:
     receipt.set_defaults(handler=cmd_receipt)
 
     form = subparsers.add_parser("form", parents=parents, help="in một mẫu giấy tờ của hồ sơ (theo ngày của việc)")
-    form.add_argument("kind", metavar="MẪU", help="02 bổ sung, 03 từ chối, 04 xin lỗi, 05 kiểm soát (hoặc tên)")
+    form.add_argument("kind", metavar="MẪU", help=f"số mẫu hoặc tên: {kinds_help(form_set(BY_DATE))}; với việc "
+                                                   "trước 15/09/2025, số theo Thông tư 01/2018")
     form.add_argument("code", metavar="MÃ_HỒ_SƠ")
     form.add_argument("--out", required=True, metavar="TỆP.pdf")
     form.set_defaults(handler=cmd_form)

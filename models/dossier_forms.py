@@ -109,6 +109,19 @@ def place_date_line(place: str, moment: date | datetime) -> str:
     return f"{place}, ngày {moment.day:02d} tháng {month} năm {moment.year}"
 
 
+# What a clerk types for each form (resolve_kind folds it back to the kind: 'bổ sung' -> 'bo_sung').
+SHORT_NAMES = {"tiep_nhan": "tiếp nhận", "bo_sung": "bổ sung", "tu_choi": "từ chối",
+               "khong_du_dieu_kien": "không đủ điều kiện", "xin_loi": "xin lỗi",
+               "dung_giai_quyet": "dừng giải quyết", "kiem_soat": "kiểm soát"}
+
+
+def kinds_help(forms: FormSet) -> str:
+    """The forms by the set's own numbers, '02 bổ sung, 03 từ chối, …': the command line's help and its
+    refusals follow the forms in force, never a remembered list."""
+    return ", ".join(f"{number} {SHORT_NAMES[kind]}" if number else SHORT_NAMES[kind]
+                     for kind, number in forms.numbers.items())
+
+
 def resolve_kind(text: str, forms: FormSet) -> str:
     """'02', '2', 'bo_sung' or 'bổ sung' -> 'bo_sung', by the numbers of the set in force."""
     wanted = fold(text).replace(" ", "_").removeprefix("mau_").removeprefix("so_").strip("_")
@@ -118,5 +131,4 @@ def resolve_kind(text: str, forms: FormSet) -> str:
                 return kind
     elif wanted in forms.numbers:
         return wanted
-    choices = ", ".join(f"{number} ({kind})" if number else kind for kind, number in forms.numbers.items())
-    raise UserError(f"Không có mẫu '{text}' trong {forms.basis} (chọn: {choices}).")
+    raise UserError(f"Không có mẫu '{text}' trong {forms.basis} (chọn: {kinds_help(forms)}).")

@@ -247,3 +247,18 @@ def test_another_pc_folds_the_same_receipt_fields_and_hand_overs(unit) -> None:
     values = fold_dossier([old]).values
     assert values["delegate"] == "" and values["needs_verification"] == 0
     assert values["first_due_at"] == old["payload"]["due_at"]
+
+
+def test_the_form_command_names_the_forms_by_the_numbers_in_force(cli, data_dir) -> None:
+    """`form --help` and a refused name list the 2025 numbers (05 dừng giải quyết, 06 kiểm soát), not the
+    2018 list it once remembered; every short name shown is one the command takes."""
+    from models.dossier_forms import FORM_SETS, SHORT_NAMES, kinds_help, resolve_kind
+
+    shown = " ".join(cli("--data-dir", str(data_dir), "form", "--help").stdout.split())
+    assert "05 dừng giải quyết, 06 kiểm soát" in shown and "05 kiểm soát" not in shown
+    for forms in FORM_SETS.values():
+        assert all(resolve_kind(SHORT_NAMES[kind], forms) == kind for kind in forms.numbers)
+        assert all(resolve_kind(number, forms) == kind for kind, number in forms.numbers.items() if number)
+    assert kinds_help(FORM_SETS["tt01_2018"]).endswith("04 xin lỗi, 05 kiểm soát")
+    refused = cli("--data-dir", str(data_dir), "form", "09", "X", "--out", str(data_dir / "x.pdf"))
+    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
