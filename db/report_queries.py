@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlite_utils import Database
 
 from db.calendar_store import due_soon_until
-from db.rows import column, named
+from db.rows import column, named, scalar
 from models.dossier import CHANNELS, CLOCK_RUNNING_STATES, ONLINE_CHANNELS, PAUSING_STATES, iso
 from models.dossier_clock import local_naive, now_local
 from models.logbook import LogbookLine
@@ -267,6 +267,17 @@ def catalog_counts(db: Database) -> tuple[int, int]:
     return active, with_link
 
 
+# Any dossier received before a moment whose procedure is one of the bundled sample catalog's: a probe of
+# dossiers_procedure per sample procedure (CROSS JOIN keeps that order; a scan of the dossiers would not
+# stop when there is none).
+SAMPLE_DOSSIERS_SQL = ("SELECT EXISTS (SELECT 1 FROM procedures p CROSS JOIN dossiers d WHERE p.sample = 1 "
+                       "AND d.procedure_code = p.code AND d.received_at < ?)")
+
+
+def has_sample_dossiers(db: Database, before: datetime) -> bool:
+    return bool(scalar(db, SAMPLE_DOSSIERS_SQL, [iso(before)]))
+
+
 def build_report(db: Database, period: Period, now: datetime | None = None, *,
                  due_limit: int = DUE_LIST_LIMIT) -> Report:
     """The period's report: what the dashboard shows and every export prints (figures: VIEW_REPORTS)."""
@@ -284,12 +295,13 @@ def build_report(db: Database, period: Period, now: datetime | None = None, *,
                   received_by_month=received_by_month, resolved_by_month=resolved_by_month, due=items,
                   overdue_now=overdue_now, due_soon=due_soon, due_soon_until=until,
                   procedures_active=active, procedures_with_link=with_link,
-                  averages=procedure_averages(db, period))
+                  averages=procedure_averages(db, period), sample=has_sample_dossiers(db, period.ends))
 
 
 _LOGBOOK_COLUMNS = ("code, procedure_code, procedure_name, field, sets, organisation, applicant_name, address, phone, "
                     "state, received_at, due_at, finished_at, returned_at, timeliness, supplement_count, logbook, "
-                    "deciding_agency, first_due_at, result_delivery")
+                    "deciding_agency, first_due_at, result_delivery, "
+                    "coalesce((SELECT sample FROM procedures p WHERE p.code = dossiers.procedure_code), 0) AS sample")
 
 
 def _moment(text: str | None) -> datetime | None:
@@ -312,5 +324,5 @@ def logbook_lines(db: Database, period: Period) -> list[LogbookLine]:
                         returned_at=_moment(r["returned_at"]), timeliness=r["timeliness"],
                         supplement_count=r["supplement_count"], logbook=r["logbook"],
                         deciding_agency=r["deciding_agency"], first_due_at=_moment(r["first_due_at"]),
-                        result_delivery=r["result_delivery"])
+                        result_delivery=r["result_delivery"], sample=bool(r["sample"]))
             for n, r in enumerate(rows, start=1)]

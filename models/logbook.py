@@ -97,6 +97,7 @@ class LogbookLine:
     deciding_agency: str = ""
     first_due_at: datetime | None = None
     result_delivery: str = ""
+    sample: bool = False  # the procedure is one of the bundled sample catalog's
 
     @property
     def contact(self) -> str:

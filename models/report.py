@@ -117,6 +117,7 @@ class Report:
     procedures_active: int = 0
     procedures_with_link: int = 0
     averages: list[rules.ProcedureAverage] = field(default_factory=list)  # QĐ 766 2.2, per procedure and unit
+    sample: bool = False  # dossiers of the bundled sample catalog are among the figures (SAMPLE_FIGURES)
 
     @property
     def months(self) -> list[str]:
@@ -143,7 +144,14 @@ class Report:
             "indicators": [indicator.to_dict() for indicator in self.indicators()],
             "posting": [indicator.to_dict() for indicator in posting_indicators(self)],
             "methodology": dict(rules.METHODOLOGY),
+            "sample": self.sample,
         }
+
+
+# Sample data is labelled wherever it shows or prints (shared/domain.md): figures and registers that take in
+# dossiers of the bundled sample catalog's procedures say so on every page.
+SAMPLE_FIGURES = ("DỮ LIỆU MẪU: có hồ sơ của thủ tục trong danh mục mẫu của MotCua, không dùng để báo cáo "
+                  "hoặc lưu trữ")
 
 
 def posting_share(report: Report) -> float | None:

@@ -12,6 +12,7 @@ from models.logbook import LOGBOOK_TITLE, MOMENT_KEYS, LogbookLine, logbook_colu
 from models.report import (
     FIELD_COLUMNS,
     REPORT_TITLE,
+    SAMPLE_FIGURES,
     Report,
     column_value,
     field_label,
@@ -123,7 +124,7 @@ def _report_sheet(workbook, report: Report, settings: UnitSettings) -> None:
     lines = [f"Kỳ báo cáo: {report.period.title}. Cách tính: {rules.METHODOLOGY['name']} "
              f"(phiên bản {rules.METHODOLOGY['version']}).",
              f"Hồ sơ đang giải quyết và quá hạn tính đến {report.moment:%H:%M ngày %d/%m/%Y}; "
-             f"lập lúc {report.generated_at:%H:%M ngày %d/%m/%Y}"]
+             f"lập lúc {report.generated_at:%H:%M ngày %d/%m/%Y}"] + ([SAMPLE_FIGURES] if report.sample else [])
     row = _section(sheet, _header(sheet, settings, columns, REPORT_TITLE, lines),
                    "I. TIẾP NHẬN VÀ GIẢI QUYẾT THEO LĨNH VỰC", columns)
     head_row = row
@@ -249,7 +250,8 @@ def export_logbook_xlsx(lines: list[LogbookLine], settings: UnitSettings, period
     printed = printed_at or datetime.now()
     form_line = f"Mẫu số {form_number}" + (f" ({basis})" if basis else "")
     row = _header(sheet, settings, columns, LOGBOOK_TITLE,
-                  [period_text, f"{len(lines):,} hồ sơ; in lúc {printed:%H:%M ngày %d/%m/%Y}".replace(",", ".")],
+                  [period_text, f"{len(lines):,} hồ sơ; in lúc {printed:%H:%M ngày %d/%m/%Y}".replace(",", "."),
+                   *([SAMPLE_FIGURES] if any(line.sample for line in lines) else [])],
                   form_line)
     head_row = row
     _heads(sheet, row, [head for _, head, _ in layout])

@@ -9,6 +9,7 @@ from typing import BinaryIO
 from reportlab.platypus import Paragraph
 
 from models.logbook import LOGBOOK_TITLE, LogbookLine, logbook_columns
+from models.report import SAMPLE_FIGURES
 from models.settings import UnitSettings
 from models.text import clean_text
 from printing.markup import para
@@ -53,5 +54,6 @@ def render_logbook_pdf(lines: list[LogbookLine], settings: UnitSettings, period_
     if not rows:
         story.append(Paragraph("Không có hồ sơ nào tiếp nhận trong kỳ.", BODY))
     footer = f"{clean_text(settings.unit_name)} — Sổ theo dõi hồ sơ — {period_text}"
-    _data, pages = build(story, out, f"Sổ theo dõi hồ sơ {period_text}", footer)
+    _data, pages = build(story, out, f"Sổ theo dõi hồ sơ {period_text}", footer,
+                         sample=SAMPLE_FIGURES if any(line.sample for line in lines) else "")
     return pages

@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from models.settings import UnitSettings
 from models.text import clean_text
 from printing.fonts import SERIF as FONT
+from printing.fonts import SERIF_BOLD as FONT_BOLD
 from printing.layout import Rule, numbered_canvas, style
 from printing.markup import MOTTO, NATION, fit_line, para, parent_authority, upper
 from printing.output import check_output, write_output
@@ -102,11 +103,20 @@ def signatures(settings: UnitSettings, dated: datetime) -> Table:
     return table
 
 
-def footer_painter(text: str) -> Callable:
-    """'<unit> — <what> — <period>' on the left, 'Trang x/y' on the right of every page."""
+SAMPLE_RED = colors.Color(0.69, 0, 0.13)
+
+
+def footer_painter(text: str, sample: str = "") -> Callable:
+    """'<unit> — <what> — <period>' on the left, 'Trang x/y' on the right of every page; `sample`, the
+    sample-data line, across the top of every page in red."""
     def paint(canvas, page: int, total: int) -> None:
         y = BOTTOM - 8 * mm
         canvas.saveState()
+        if sample:
+            canvas.setFillColor(SAMPLE_RED)
+            canvas.setFont(FONT_BOLD, 8)
+            canvas.drawString(MARGIN, PAGE[1] - 6 * mm, fit_line(sample, FONT_BOLD, 8, PAGE[0] - 2 * MARGIN))
+            canvas.setFillColor(colors.black)
         canvas.setStrokeColor(GRID)
         canvas.setLineWidth(0.4)
         canvas.line(MARGIN, y + 3.5 * mm, PAGE[0] - MARGIN, y + 3.5 * mm)
@@ -119,14 +129,16 @@ def footer_painter(text: str) -> Callable:
     return paint
 
 
-def build(story: list[Flowable], out: Path | str | BinaryIO, title: str, footer: str) -> tuple[bytes, int]:
-    """Lay out on A4 landscape, write atomically (or to the stream); returns (PDF bytes, pages)."""
+def build(story: list[Flowable], out: Path | str | BinaryIO, title: str, footer: str, *,
+          sample: str = "") -> tuple[bytes, int]:
+    """Lay out on A4 landscape, write atomically (or to the stream); returns (PDF bytes, pages). `sample`:
+    the line that marks sample data on every page."""
     check_output(out)
     buffer = io.BytesIO()
     pages: list[int] = []
     document = SimpleDocTemplate(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN,
                                  topMargin=10 * mm, bottomMargin=BOTTOM, title=title, author="MotCua")
-    document.build(story, canvasmaker=numbered_canvas(footer_painter(footer), pages))
+    document.build(story, canvasmaker=numbered_canvas(footer_painter(footer, sample), pages))
     data = buffer.getvalue()
     write_output(data, out)
     return data, pages[0]

@@ -12,6 +12,7 @@ from models import report_rules as rules
 from models.report import (
     FIELD_COLUMNS,
     REPORT_TITLE,
+    SAMPLE_FIGURES,
     Report,
     column_value,
     field_label,
@@ -186,6 +187,7 @@ def report_story(report: Report, settings: UnitSettings) -> list[Flowable]:
 def render_report_pdf(report: Report, settings: UnitSettings, out: Path | str | BinaryIO) -> int:
     """Write the report's PDF to `out` (atomically for a path); returns the page count."""
     footer = f"{clean_text(settings.unit_name)} — Báo cáo {report.period.title}"
-    _data, pages = build(report_story(report, settings), out, f"Báo cáo {report.period.label}", footer)
+    _data, pages = build(report_story(report, settings), out, f"Báo cáo {report.period.label}", footer,
+                         sample=SAMPLE_FIGURES if report.sample else "")
     return pages
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 import ui.dialogs
 from models import report_rules as rules
 from models.dossier_clock import now_local
-from models.report import Report, format_value
+from models.report import SAMPLE_FIGURES, Report, format_value
 from models.report_chart import month_chart, on_time_bars
 from models.report_period import PRESETS, Period, preset
 from models.settings import UnitSettings
@@ -370,7 +370,8 @@ class DashboardScreen(QWidget):
                                f"trước {until} ({format_value(report.due_soon, 'count')})")
         t = report.total
         balance = "cân đối số liệu: đúng" if rules.balance_holds(t) else "KHÔNG CÂN ĐỐI: hãy báo người quản trị"
-        self.status.setText(f"{report.period.title}. Số liệu lúc {report.generated_at:%H:%M %d/%m/%Y}; {balance}. "
+        self.status.setText((f"{SAMPLE_FIGURES}. " if report.sample else "") +
+                            f"{report.period.title}. Số liệu lúc {report.generated_at:%H:%M %d/%m/%Y}; {balance}. "
                             f"Cách tính: {rules.METHODOLOGY['name']} ({rules.METHODOLOGY['version']}).")
         self.status.setToolTip("Cân đối: kỳ trước chuyển sang + tiếp nhận = đã giải quyết + kết thúc không có "
                                "kết quả (từ chối, rút, dừng) + đang giải quyết (trong hạn, quá hạn).")
