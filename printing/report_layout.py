@@ -25,7 +25,9 @@ from printing.output import check_output, write_output
 PAGE = landscape(A4)
 MARGIN = 12 * mm
 BOTTOM = 15 * mm  # the footer lives here
+TOP = 10 * mm
 WIDTH = PAGE[0] - 2 * MARGIN - 12  # SimpleDocTemplate's frame keeps 6 pt padding on each side
+FRAME_HEIGHT = PAGE[1] - TOP - BOTTOM - 12
 GRID = colors.Color(0.3, 0.3, 0.3)
 HEAD_FILL = colors.Color(0.88, 0.88, 0.88)
 TOTAL_FILL = colors.Color(0.95, 0.95, 0.95)
@@ -64,24 +66,30 @@ def header(settings: UnitSettings, title: str, lines: Sequence[str], form_line: 
 
 
 def ruled_table(head: Sequence[str], rows: Sequence[Sequence[str | Flowable]], widths: Sequence[float], *,
-                right: Sequence[int] = (), bold_last: bool = False, plain: Sequence[int] = ()) -> Table:
+                right: Sequence[int] = (), bold_last: bool = False, plain: Sequence[int] = (),
+                with_head: bool = True) -> Table:
     """Cells as escaped text, wrapped (or a ready Flowable); header shaded and repeated on every page;
     `right` columns aligned right (numbers); `bold_last` for a total row; `plain` columns drawn as plain
-    strings (no wrapping, lines split at newlines, far faster for thousands of rows)."""
-    data = [[Paragraph(para(h), CELL_HEAD) for h in head]]
+    strings (no wrapping, lines split at newlines, far faster for thousands of rows). Without `with_head`
+    the rows go on a table drawn just above (same widths and rules), e.g. its last rows kept with what
+    follows."""
+    data = [[Paragraph(para(h), CELL_HEAD) for h in head]] if with_head else []
+    top = len(data)
     for index, row in enumerate(rows):
         bold = bold_last and index == len(rows) - 1
         data.append([cell if isinstance(cell, Flowable) or col in plain else
                      Paragraph(para(cell), (CELL_BOLD_RIGHT if bold else CELL_RIGHT) if col in right
                                else (CELL_BOLD if bold else CELL)) for col, cell in enumerate(row)])
-    table = Table(data, colWidths=list(widths), repeatRows=1, splitInRow=1)  # a long cell goes on over the page
+    table = Table(data, colWidths=list(widths), repeatRows=top, splitInRow=1)  # a long cell goes on over the page
     commands = [("GRID", (0, 0), (-1, -1), 0.5, GRID), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL), ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("FONTSIZE", (0, 1), (-1, -1), PLAIN_SIZE), ("LEADING", (0, 1), (-1, -1), PLAIN_SIZE + 2),
+                ("FONTNAME", (0, 0), (-1, -1), FONT),
+                ("FONTSIZE", (0, top), (-1, -1), PLAIN_SIZE), ("LEADING", (0, top), (-1, -1), PLAIN_SIZE + 2),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)]
-    commands += [("ALIGN", (col, 1), (col, -1), "RIGHT") for col in plain if col in right]
+    if with_head:
+        commands.append(("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL))
+    commands += [("ALIGN", (col, top), (col, -1), "RIGHT") for col in plain if col in right]
     if bold_last and rows:
-        commands.append(("BACKGROUND", (0, len(rows)), (-1, len(rows)), TOTAL_FILL))
+        commands.append(("BACKGROUND", (0, len(data) - 1), (-1, len(data) - 1), TOTAL_FILL))
     table.setStyle(TableStyle(commands))
     return table
 
@@ -137,7 +145,7 @@ def build(story: list[Flowable], out: Path | str | BinaryIO, title: str, footer:
     buffer = io.BytesIO()
     pages: list[int] = []
     document = SimpleDocTemplate(buffer, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN,
-                                 topMargin=10 * mm, bottomMargin=BOTTOM, title=title, author="MotCua")
+                                 topMargin=TOP, bottomMargin=BOTTOM, title=title, author="MotCua")
     document.build(story, canvasmaker=numbered_canvas(footer_painter(footer, sample), pages))
     data = buffer.getvalue()
     write_output(data, out)

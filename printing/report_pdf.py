@@ -27,6 +27,7 @@ from printing.markup import para
 from printing.report_charts import month_drawing, share_drawing
 from printing.report_layout import (
     BODY,
+    FRAME_HEIGHT,
     SECTION,
     WIDTH,
     build,
@@ -146,22 +147,38 @@ def _months(report: Report) -> Table:
     return table
 
 
-def _due(report: Report) -> list[Flowable]:
+DUE_HEAD = ["STT", "Mã hồ sơ", "Thủ tục", "Lĩnh vực", "Tiếp nhận", "Hạn trả", "Tình trạng"]
+KEPT_WITH_SIGNATURES = 3  # the due list's last rows, printed on the page of the signatures
+
+
+def _height(flowables: list[Flowable]) -> float:
+    return sum(f.wrap(WIDTH, FRAME_HEIGHT)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
+
+
+def _due_and_signatures(report: Report, settings: UnitSettings) -> list[Flowable]:
+    """The last section and the signatures, which never stand alone on a page: the section goes with them
+    when it fits on one page, else its last rows do (a table without its header, continuing the one above)."""
     until = f"{report.due_soon_until:%H:%M %d/%m/%Y}" if report.due_soon_until else ""
     title = (f"VII. HỒ SƠ QUÁ HẠN ({format_value(report.overdue_now, 'count')}) VÀ SẮP ĐẾN HẠN TRƯỚC {until} "
              f"({format_value(report.due_soon, 'count')}), lúc {report.generated_at:%H:%M %d/%m/%Y}")
-    story: list[Flowable] = [CondPageBreak(40 * mm), Paragraph(para(title), SECTION)]
+    ending: list[Flowable] = [Spacer(1, 6 * mm), signatures(settings, report.generated_at)]
+    heading = Paragraph(para(title), SECTION)
     if not report.due:
-        return story + [Paragraph("Không có hồ sơ quá hạn hoặc sắp đến hạn.", BODY)]
+        return [CondPageBreak(40 * mm),
+                KeepTogether([heading, Paragraph("Không có hồ sơ quá hạn hoặc sắp đến hạn.", BODY), *ending])]
     rows = [[str(n), item.code, f"{item.procedure_name} ({item.procedure_code})", field_label(item.field),
              f"{item.received_at:%d/%m/%Y %H:%M}", f"{item.due_at:%d/%m/%Y %H:%M}",
              "Quá hạn" if item.overdue else "Sắp đến hạn"] for n, item in enumerate(report.due[:DUE_ROWS], start=1)]
-    story.append(ruled_table(["STT", "Mã hồ sơ", "Thủ tục", "Lĩnh vực", "Tiếp nhận", "Hạn trả", "Tình trạng"],
-                             rows, widths([4, 18, 40, 12, 11, 11, 9])))
+    parts = widths([4, 18, 40, 12, 11, 11, 9])
     shown = min(len(report.due), DUE_ROWS)
     if shown < report.overdue_now + report.due_soon:
-        story.append(Paragraph(para(f"(Chỉ in {shown} hồ sơ đến hạn sớm nhất.)"), BODY))
-    return story
+        ending.insert(0, Paragraph(para(f"(Chỉ in {shown} hồ sơ đến hạn sớm nhất.)"), BODY))
+    whole = [heading, ruled_table(DUE_HEAD, rows, parts), *ending]
+    if _height(whole) <= FRAME_HEIGHT or len(rows) <= KEPT_WITH_SIGNATURES:
+        return [CondPageBreak(40 * mm), KeepTogether(whole)]
+    tail = rows[-KEPT_WITH_SIGNATURES:]
+    return [CondPageBreak(40 * mm), heading, ruled_table(DUE_HEAD, rows[:-KEPT_WITH_SIGNATURES], parts),
+            KeepTogether([ruled_table(DUE_HEAD, tail, parts, with_head=False), *ending])]
 
 
 def report_story(report: Report, settings: UnitSettings) -> list[Flowable]:
@@ -179,8 +196,7 @@ def report_story(report: Report, settings: UnitSettings) -> list[Flowable]:
               _months(report),
               KeepTogether([Paragraph("VI. NIÊM YẾT THỦ TỤC (không thuộc chỉ số 766)", SECTION),
                             _indicators(report, posting_indicators(report))])]
-    story += _due(report)
-    story += [Spacer(1, 6 * mm), KeepTogether([signatures(settings, report.generated_at)])]
+    story += _due_and_signatures(report, settings)  # a page holding only the signatures is no page of a report
     return story
 
 

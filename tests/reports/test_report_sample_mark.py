@@ -8,6 +8,7 @@ import unicodedata
 from datetime import date, datetime
 
 import openpyxl
+import pytest
 from pypdf import PdfReader
 
 from db.dossier_store import receive_dossier
@@ -76,3 +77,15 @@ def test_a_sample_dossier_received_before_the_period_still_marks_it(db) -> None:
     april = Period(date(2026, 4, 1), date(2026, 4, 30))
     assert build_report(db, april, datetime(2026, 5, 2)).sample
     assert not build_report(db, Period(date(2026, 2, 1), date(2026, 2, 28)), NOW).sample  # before any dossier
+
+
+@pytest.mark.parametrize("dossiers", [19, 28])
+def test_the_signatures_never_stand_alone_on_the_reports_last_page(db, tmp_path, dossiers) -> None:
+    """The signature block goes with the last section (the due list), or with its last rows when the section
+    is longer than a page: the last page holds due rows too. Without it, 18 to 21 such dossiers left the
+    signatures alone on page 4; keeping the whole section with them did the same at 27 to 29."""
+    settings = update_settings(db, {"unit_name": "UBND xã Hương Mai", "unit_code": "000.17.22.H56"})
+    _received(db, dossiers)
+    render_report_pdf(build_report(db, MARCH, NOW), settings, tmp_path / "bc.pdf")
+    last = _pages(tmp_path / "bc.pdf")[-1]
+    assert "THỦTRƯỞNGĐƠNVỊ" in last and "Quáhạn" in last
