@@ -4,11 +4,14 @@ sync, applied like an import under the unit's own edits; on both engines."""
 from __future__ import annotations
 
 import json
+import time
+from datetime import datetime
 
 from openpyxl import Workbook
 from sync_helpers import OTHER_UNIT, UNIT, enroll
 
 from db.catalog_store import get_procedure, set_essential
+from db.events import events_for
 from sync.client import run_sync
 from sync.conflicts import conflicts_for
 
@@ -26,6 +29,16 @@ def _xlsx(path, rows) -> str:
     return str(path)
 
 
+def _after_the_second_of(at: str) -> None:
+    """Wait until the clock is past the second of `at`. Every PC folds an entity's events in (at, device, seq)
+    order, `at` in whole seconds: a list published within the same second as the unit's mark may sort before
+    it (by device id), and then the mark is simply a later edit with nothing to show. Real lists come long
+    after; this test must not depend on the tie (it failed about one run in four)."""
+    moment = datetime.fromisoformat(at)
+    while datetime.now(moment.tzinfo).replace(microsecond=0) <= moment:
+        time.sleep(0.05)
+
+
 def test_the_province_catalog_reaches_every_pc_of_its_scope_and_the_unit_edits_win(hub, clients, cli, tmp_path):
     a, c = clients("a", 1), clients("c", 2)
     other = clients("x", 1, unit=OTHER_UNIT)
@@ -35,6 +48,7 @@ def test_the_province_catalog_reaches_every_pc_of_its_scope_and_the_unit_edits_w
     assert before is not None and not before.essential
     set_essential(a.db, "1.004884", True)                 # the unit's own mark, made before the province's list
     assert run_sync(a.db, a.data_dir).all_acknowledged
+    _after_the_second_of(events_for(a.db, "procedure", "1.004884")[-1]["at"])
     province = _xlsx(tmp_path / "tinh.xlsx", [
         ["1.004884", "Đăng ký khai sinh (danh mục tỉnh)", "Hộ tịch", "05 ngày làm việc", ""],
         ["9.000001", "Thủ tục riêng của tỉnh", "Tư pháp", "03 ngày làm việc", "x"],
