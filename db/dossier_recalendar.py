@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlite_utils import Database
 
 from db.calendar_store import load_calendar
-from db.dossier_queries import _SELECT, require_dossier, row_to_dossier
+from db.dossier_queries import _COLUMNS, require_dossier, row_to_dossier
 from db.events import events_for, record_event
 from db.rows import scalar
 from models.calendar import WorkCalendar
@@ -29,21 +29,21 @@ def default_from(today: date) -> date:
     return date(today.year - 1, 1, 1)
 
 
-def _dossiers(db: Database, start: date, end: date | None) -> Iterator[Dossier]:
-    """Dossiers received from `start` (to `end` inclusive), and every dossier still open whenever received."""
+def _dossiers(db: Database, start: date, end: date | None) -> Iterator[tuple[Dossier, float | None]]:
+    """Dossiers received from `start` (to `end` inclusive), and every dossier still open whenever received,
+    each with its stored resolution time (QĐ 766 2.2)."""
     after = iso(datetime.combine(end + timedelta(days=1), datetime.min.time())) if end else "9999"
     since = iso(datetime.combine(start, datetime.min.time()))
-    sql = (_SELECT + " WHERE (received_at >= ? AND received_at < ?) OR (closed_at IS NULL AND finished_at IS NULL "
-           "AND received_at < ?) ORDER BY received_at, code")
-    for row in db.execute(sql, [since, after, after]).fetchall():
-        yield row_to_dossier(row)
+    sql = (f"SELECT {', '.join(_COLUMNS)}, resolution FROM dossiers WHERE (received_at >= ? AND received_at < ?) "
+           "OR (closed_at IS NULL AND finished_at IS NULL AND received_at < ?) ORDER BY received_at, code")
+    for *columns, resolution in db.execute(sql, [since, after, after]).fetchall():  # resolution: named last
+        yield row_to_dossier(tuple(columns)), resolution
 
 
-def _row(db: Database, calendar: WorkCalendar, dossier: Dossier) -> RecheckRow | None:
+def _row(db: Database, calendar: WorkCalendar, dossier: Dossier, resolution: float | None) -> RecheckRow | None:
     """Every event of the dossier is replayed: a wait for fees pauses the clock without counting a
     supplement, so no column tells which dossiers were never paused."""
-    return recheck_row(calendar, dossier, events_for(db, "dossier", dossier.uuid),
-                       scalar(db, "SELECT resolution FROM dossiers WHERE id = ?", [dossier.id]))
+    return recheck_row(calendar, dossier, events_for(db, "dossier", dossier.uuid), resolution)
 
 
 def recheck_rows(db: Database, start: date | None = None, end: date | None = None) -> list[RecheckRow]:
@@ -53,7 +53,8 @@ def recheck_rows(db: Database, start: date | None = None, end: date | None = Non
     if end is not None and end < start:
         raise UserError("Ngày bắt đầu phải trước ngày kết thúc.")
     calendar = load_calendar(db)
-    return [row for dossier in _dossiers(db, start, end) if (row := _row(db, calendar, dossier)) is not None]
+    return [row for dossier, resolution in _dossiers(db, start, end)
+            if (row := _row(db, calendar, dossier, resolution)) is not None]
 
 
 def apply_recheck(db: Database, codes: Sequence[str], reason: str = "", *, actor: str | None = None
@@ -70,7 +71,7 @@ def apply_recheck(db: Database, codes: Sequence[str], reason: str = "", *, actor
         calendar = load_calendar(db)
         for code in dict.fromkeys(clean_text(c) for c in codes):
             dossier = require_dossier(db, code)
-            row = _row(db, calendar, dossier)
+            row = _row(db, calendar, dossier, scalar(db, "SELECT resolution FROM dossiers WHERE id = ?", [dossier.id]))
             if row is None:
                 continue
             changes: dict[str, object] = {"due_at": iso(row.recomputed_due), "updated_at": iso(now_local())}

@@ -33,7 +33,7 @@ from models.dossier_applicant import Applicant
 from sync import same_code
 from sync.conflicts import Conflict, store_conflicts
 from sync.fold_dossier import FOLDED_COLUMNS, fold_dossier
-from sync.state import immediate, now_iso, save_state
+from sync.state import now_iso, save_state
 from sync.wire import problem
 
 PROVINCE_SOURCE = "province:"  # the source of the province's catalog events (sync/hub/catalog_publish.py)
@@ -298,7 +298,7 @@ def apply_remote_events(db: Database, events: list[dict], *, cursor: int | None 
     me = device_id(db)
     own_pending: dict[str, int] | None = None
     stored: list[dict] = []
-    with immediate(db):
+    with db.atomic():  # BEGIN IMMEDIATE (db.connection.MotCuaDatabase)
         moment = now_iso()
         for event in events:
             reason = problem(event)

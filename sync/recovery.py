@@ -41,7 +41,7 @@ from db.local import get_local, put_local
 from db.rows import scalar
 from sync import same_code
 from sync.projection import _INSERT, rebuild_entities
-from sync.state import immediate, now_iso, save_state
+from sync.state import now_iso, save_state
 from sync.transport import HubError
 from sync.wire import problem
 
@@ -117,7 +117,7 @@ def merge_own_events(db: Database, fetched: list[dict], *, floor: int, hub_max_s
             raise _refuse(f"máy chủ gửi sự kiện không hợp lệ ({reason})")
         hub[event["seq"]] = event
     result = Recovery(hub_max_seq=max([hub_max_seq, *hub]))
-    with immediate(db):
+    with db.atomic():  # BEGIN IMMEDIATE (db.connection.MotCuaDatabase)
         local = {row["seq"]: OwnEvent(**dict(row)) for row in own_events_after(db, floor, _OWN_COLUMNS)}
         for seq, event in hub.items():
             row = local.get(seq)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass, fields
 from datetime import datetime
 
@@ -79,25 +77,6 @@ def save_state(db: Database, **changes: object) -> SyncState:
     return load_state(db)
 
 
-@contextlib.contextmanager
-def immediate(db: Database) -> Iterator[Database]:
-    """A write transaction that takes the write lock at once, so a concurrent writer (the GUI thread)
-    makes us wait on busy_timeout instead of failing on a stale snapshot."""
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        with db.atomic():  # a savepoint inside our transaction
-            yield db
-        db.conn.execute("COMMIT")
-    except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
-        raise
-
-
 # Pending events are this PC's after the acknowledged floor (db.events.PENDING): a rowid range.
 _PENDING = (f"FROM events e WHERE {PENDING} AND NOT EXISTS "
             "(SELECT 1 FROM sync_rejected r WHERE r.event_uuid = e.uuid)")
@@ -117,7 +96,7 @@ def sendable_count(db: Database) -> int:
 def mark_acked(db: Database, uuids: list[str], at: str | None = None) -> None:
     """Mark this PC's events acknowledged (by uuid, as the hub names them) and move the floor past them."""
     moment = at or now_iso()
-    with immediate(db):
+    with db.atomic():  # BEGIN IMMEDIATE (db.connection.MotCuaDatabase)
         ids = own_pending_ids(db, set(uuids))
         db.conn.executemany("UPDATE events SET acked_at = ? WHERE id = ? AND acked_at IS NULL",
                             [(moment, event_id) for event_id in ids.values()])
@@ -130,7 +109,7 @@ def mark_acked(db: Database, uuids: list[str], at: str | None = None) -> None:
 
 def mark_rejected(db: Database, rejected: list[dict], status: int) -> None:
     """Events the hub refused (4xx): kept, shown, and no longer sent until the clerk retries them."""
-    with immediate(db):
+    with db.atomic():  # BEGIN IMMEDIATE (db.connection.MotCuaDatabase)
         db.conn.executemany(
             "INSERT OR REPLACE INTO sync_rejected(event_uuid, status, reason, rejected_at) VALUES (?, ?, ?, ?)",
             [(item["uuid"], status, str(item.get("reason", "")), now_iso()) for item in rejected])
@@ -148,5 +127,5 @@ def rejected_events(db: Database) -> list[dict]:
 
 def forget_rejections(db: Database) -> int:
     """Let refused events be sent again (after the cause was fixed, e.g. the PC enrolled again)."""
-    with immediate(db):
+    with db.atomic():  # BEGIN IMMEDIATE (db.connection.MotCuaDatabase)
         return db.execute("DELETE FROM sync_rejected").rowcount

@@ -31,7 +31,7 @@ from models.roles import SYNC
 from models.session import require
 from sync.projection import apply_remote_events
 from sync.signing import Signer, peer_keys, verify
-from sync.state import immediate, load_state, now_iso
+from sync.state import load_state, now_iso
 from sync.tokens import same, sign, token_id_of, usb_key
 from sync.wire import EVENT_COLUMNS, problem, row_to_wire
 
@@ -250,7 +250,7 @@ def import_file(db: Database, data_dir: Path | str, path: Path | str) -> dict:
     usb = read_file(path, state.unit_key)
     if usb.manifest != manifest:
         raise _refuse(Path(path), "tệp thay đổi trong lúc đọc.")
-    with immediate(db):
+    with db.atomic():  # BEGIN IMMEDIATE (db.connection.MotCuaDatabase)
         result = apply_remote_events(db, usb.events)
         if result.invalid:
             raise _refuse(Path(path), f"{len(result.invalid)} sự kiện mâu thuẫn với dữ liệu máy này "

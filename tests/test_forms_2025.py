@@ -260,5 +260,5 @@ def test_the_form_command_names_the_forms_by_the_numbers_in_force(cli, data_dir)
         assert all(resolve_kind(SHORT_NAMES[kind], forms) == kind for kind in forms.numbers)
         assert all(resolve_kind(number, forms) == kind for kind, number in forms.numbers.items() if number)
     assert kinds_help(FORM_SETS["tt01_2018"]).endswith("04 xin lỗi, 05 kiểm soát")
-    refused = cli("--data-dir", str(data_dir), "form", "09", "X", "--out", str(data_dir / "x.pdf"))
-    assert refused.returncode == 2 and len(refused.stderr.strip().splitlines()) == 1
+    with pytest.raises(UserError, match="05 dừng giải quyết, 06 kiểm soát"):
+        resolve_kind("09", FORM_SETS["tt03_2025"])

@@ -88,18 +88,25 @@ class Hub:
             raise Refused(403, "not_enrolled", "Mã này chưa gắn với máy nào: hãy chạy 'sync enroll' trước.")
         return device
 
-    async def _body(self, request: Request) -> dict:
+    async def _bytes(self, request: Request, what: str = "Yêu cầu") -> bytes:
+        """The request's body, refused (413) past max_body: by its declared length before reading, and
+        while reading (a body may declare none or lie)."""
+        too_large = Refused(413, "too_large", f"{what} quá lớn (tối đa {self.max_body} byte).")
         declared = request.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_body:
-            raise Refused(413, "too_large", f"Yêu cầu quá lớn (tối đa {self.max_body} byte).")
+            raise too_large
         chunks, size = [], 0
         async for chunk in request.stream():
             size += len(chunk)
             if size > self.max_body:
-                raise Refused(413, "too_large", f"Yêu cầu quá lớn (tối đa {self.max_body} byte).")
+                raise too_large
             chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def _body(self, request: Request) -> dict:
+        raw = await self._bytes(request)
         try:
-            data = orjson.loads(b"".join(chunks))
+            data = orjson.loads(raw)
         except (ValueError, UnicodeDecodeError, RecursionError):  # orjson: nesting too deep, ints beyond 64 bits
             raise Refused(400, "bad_json", "Nội dung không phải JSON hợp lệ.") from None
         if not isinstance(data, dict):
@@ -147,15 +154,10 @@ class Hub:
         from sync.hub.catalog_publish import publish_bytes
 
         admin = await self._admin(request)
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > self.max_body:
-                raise Refused(413, "too_large", f"Tệp quá lớn (tối đa {self.max_body} byte).")
-            chunks.append(chunk)
+        content = await self._bytes(request, "Tệp")
         query = request.query_params
         try:
-            result = await run_in_threadpool(publish_bytes, self.store, b"".join(chunks),
+            result = await run_in_threadpool(publish_bytes, self.store, content,
                                              query.get("name", "danh_muc.xlsx"), query.get("unit_code") or None,
                                              actor=admin.note or "Quản trị tỉnh")
         except UserError as error:
